@@ -1,0 +1,229 @@
+package io.p13n.jobs;
+
+import io.p13n.config.EngineConfig;
+import io.p13n.config.EngineOptions;
+import io.p13n.config.RedisMode;
+import io.p13n.config.Secret;
+import io.p13n.jobs.functions.CustomerEvents;
+import io.p13n.jobs.functions.CustomerProfileFunction;
+import io.p13n.jobs.functions.DeduplicateEventsFunction;
+import io.p13n.jobs.functions.OutputTags;
+import io.p13n.jobs.functions.RouteDeadLettersFunction;
+import io.p13n.jobs.profile.ProfileRedisMapper;
+import io.p13n.jobs.redis.RedisEndpoint;
+import io.p13n.jobs.redis.RedisKeys;
+import io.p13n.jobs.redis.RedisSink;
+import io.p13n.model.CustomerEvent;
+import io.p13n.model.CustomerProfile;
+import io.p13n.model.DeadLetter;
+import io.p13n.model.SourceRecord;
+import io.p13n.serde.DeadLetterSerializer;
+import io.p13n.serde.SourceRecordDeserializer;
+import io.p13n.serde.SourceRecordDeserializer.EventKind;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The personalization job: clicks and orders from Kafka, per-customer state in Flink, profiles to
+ * Redis, unusable records to a dead-letter topic.
+ *
+ * <pre>
+ *  clicks ─┐                                       ┌─ dead letters ─▶ Kafka dead-letter topic
+ *          ├─▶ decode+validate ─▶ route ───────────┤
+ *  orders ─┘   (never throws)                      └─ events ─▶ keyBy(customer) ─▶ deduplicate
+ *                                                      ─▶ customer profile ─▶ Redis hash per customer
+ * </pre>
+ *
+ * {@link #main} reads the configuration and builds the real Kafka and Redis ends; {@link
+ * #defineWorkflow} assembles the graph, and tests call it with their own sources and sinks.
+ */
+public final class PersonalizationJob {
+  private static final Logger LOG = LoggerFactory.getLogger(PersonalizationJob.class);
+
+  private PersonalizationJob() {}
+
+  /** {@code --config FILE}; environment variables P13N_* override the file. */
+  public static void main(String[] args) throws Exception {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    if (!params.has("config")) {
+      throw new IllegalArgumentException("usage: PersonalizationJob --config FILE (see README, Configuration)");
+    }
+    EngineConfig config = EngineConfig.load(Path.of(params.getRequired("config")), System.getenv());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+    run(env, config);
+  }
+
+  /** Builds the real ends from the configuration, defines the workflow and runs it (blocking). */
+  public static void run(StreamExecutionEnvironment env, EngineConfig config) throws Exception {
+    LOG.info("Starting with configuration:\n{}", config.describe());
+    defineWorkflow(
+        env,
+        kafkaSource(config, EventKind.CLICKS),
+        kafkaSource(config, EventKind.ORDERS),
+        WorkflowSettings.from(config),
+        profileSink(config),
+        deadLetterSink(config));
+    env.execute(config.get(EngineOptions.JOB_NAME));
+  }
+
+  /**
+   * Flink settings that follow from the engine configuration: state backend, checkpointing, and no
+   * silent Kryo fallback (a type Flink cannot serialize natively fails at job build, not at runtime).
+   */
+  public static Configuration flinkConfiguration(EngineConfig config) {
+    Configuration conf = new Configuration();
+    conf.set(StateBackendOptions.STATE_BACKEND, config.get(EngineOptions.STATE_BACKEND).name().toLowerCase());
+    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.get(EngineOptions.STATE_INCREMENTAL_CHECKPOINTS));
+    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(EngineOptions.CHECKPOINT_DIR));
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(EngineOptions.CHECKPOINT_INTERVAL));
+    // Keep the last checkpoint when the job is cancelled, so it can be resumed like a savepoint.
+    conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, config.get(EngineOptions.JOB_PARALLELISM));
+    return conf;
+  }
+
+  /**
+   * Assembles the job graph. Both sources must emit every record (events and dead letters alike) as
+   * {@link SourceRecord}s; the workflow assigns event time and watermarks.
+   */
+  public static void defineWorkflow(
+      StreamExecutionEnvironment env,
+      Source<SourceRecord, ?, ?> clickSource,
+      Source<SourceRecord, ?, ?> orderSource,
+      WorkflowSettings settings,
+      Sink<CustomerProfile> profileSink,
+      Sink<DeadLetter> deadLetterSink) {
+    // Generic (Kryo) serialization off: every type on the wire and in state is Avro or a Flink type.
+    // Set here as well as in flinkConfiguration() so tests running the workflow get the same check.
+    Configuration noKryo = new Configuration();
+    noKryo.set(PipelineOptions.GENERIC_TYPES, false);
+    env.configure(noKryo);
+
+    // sources: watermarks per Kafka partition; an idle partition stops holding the watermark back
+    WatermarkStrategy<SourceRecord> watermarks =
+        WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
+            .withTimestampAssigner((record, kafkaTimestamp) -> CustomerEvents.timestampOf(record))
+            .withIdleness(settings.idleTimeout());
+    DataStream<SourceRecord> clicks =
+        env.fromSource(clickSource, watermarks, "Clicks from Kafka").uid(Uids.CLICKS_SOURCE);
+    DataStream<SourceRecord> orders =
+        env.fromSource(orderSource, watermarks, "Orders from Kafka").uid(Uids.ORDERS_SOURCE);
+
+    // dead letters leave here; everything after this sees only valid events
+    SingleOutputStreamOperator<CustomerEvent> events =
+        clicks
+            .union(orders)
+            .process(new RouteDeadLettersFunction())
+            .uid(Uids.ROUTE_DEAD_LETTERS)
+            .name("Route dead letters, count events");
+    events
+        .getSideOutput(OutputTags.DEAD_LETTERS)
+        .sinkTo(deadLetterSink)
+        .uid(Uids.DEAD_LETTER_SINK)
+        .name("Dead letters to Kafka");
+
+    // per-customer state
+    SingleOutputStreamOperator<CustomerEvent> uniqueEvents =
+        events
+            .keyBy(CustomerEvents::customerId, Types.STRING)
+            .process(new DeduplicateEventsFunction(settings.dedupWindowSize(), settings.dedupTtl()))
+            .uid(Uids.DEDUPLICATE)
+            .name("Drop duplicate events");
+    // Still partitioned by customer: reinterpret instead of a second shuffle, so the profile
+    // function chains to the de-duplication in the same task.
+    SingleOutputStreamOperator<CustomerProfile> profiles =
+        DataStreamUtils.reinterpretAsKeyedStream(uniqueEvents, CustomerEvents::customerId, Types.STRING)
+            .process(new CustomerProfileFunction(settings.customerTtl()))
+            .uid(Uids.CUSTOMER_PROFILE)
+            .name("Update customer profile");
+
+    // sinks
+    profiles.sinkTo(profileSink).uid(Uids.PROFILE_SINK).name("Profiles to Redis");
+  }
+
+  public static KafkaSource<SourceRecord> kafkaSource(EngineConfig config, EventKind kind) {
+    String topic =
+        config.get(kind == EventKind.CLICKS ? EngineOptions.KAFKA_TOPIC_CLICKS : EngineOptions.KAFKA_TOPIC_ORDERS);
+    OffsetsInitializer startingOffsets =
+        switch (config.get(EngineOptions.KAFKA_STARTING_OFFSETS)) {
+          case EARLIEST -> OffsetsInitializer.earliest();
+          case LATEST -> OffsetsInitializer.latest();
+          case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+    return KafkaSource.<SourceRecord>builder()
+        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+        .setTopics(topic)
+        .setGroupId(config.get(EngineOptions.KAFKA_GROUP_ID))
+        .setStartingOffsets(startingOffsets)
+        .setDeserializer(
+            new SourceRecordDeserializer(kind, config.get(EngineOptions.VALIDATION_MAX_FUTURE_SKEW).toMillis()))
+        .setProperties(kafkaProperties(config))
+        // Offsets are committed on checkpoints (for lag monitoring); recovery uses Flink's own state.
+        .setProperty("commit.offsets.on.checkpoint", "true")
+        .setProperty("client.id.prefix", config.get(EngineOptions.JOB_NAME) + "-" + topic)
+        .build();
+  }
+
+  public static Sink<DeadLetter> deadLetterSink(EngineConfig config) {
+    return KafkaSink.<DeadLetter>builder()
+        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+        .setKafkaProducerConfig(kafkaProperties(config))
+        .setRecordSerializer(new DeadLetterSerializer(config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS)))
+        // Flushed on every checkpoint: a dead letter may be written twice after a restart, never lost.
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+  }
+
+  public static Sink<CustomerProfile> profileSink(EngineConfig config) {
+    return new RedisSink<>(
+        redisEndpoint(config),
+        new ProfileRedisMapper(new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX)), config.get(EngineOptions.REDIS_PROFILE_TTL)),
+        config.get(EngineOptions.REDIS_BATCH_MAX_SIZE),
+        config.get(EngineOptions.REDIS_BATCH_MAX_DELAY));
+  }
+
+  public static RedisEndpoint redisEndpoint(EngineConfig config) {
+    RedisEndpoint endpoint =
+        config.get(EngineOptions.REDIS_MODE) == RedisMode.CLUSTER
+            ? RedisEndpoint.cluster(config.get(EngineOptions.REDIS_CLUSTER_NODES))
+            : RedisEndpoint.standalone(config.get(EngineOptions.REDIS_HOST), config.get(EngineOptions.REDIS_PORT));
+    return endpoint
+        .withCredentials(
+            config.get(EngineOptions.REDIS_USER).orElse(null),
+            config.get(EngineOptions.REDIS_PASSWORD).map(Secret::reveal).orElse(null))
+        .withTls(config.get(EngineOptions.REDIS_TLS))
+        .withTimeoutMillis((int) config.get(EngineOptions.REDIS_TIMEOUT).toMillis());
+  }
+
+  private static Properties kafkaProperties(EngineConfig config) {
+    Properties properties = new Properties();
+    for (Map.Entry<String, String> entry : config.kafkaClientProperties().entrySet()) {
+      properties.setProperty(entry.getKey(), entry.getValue());
+    }
+    return properties;
+  }
+}

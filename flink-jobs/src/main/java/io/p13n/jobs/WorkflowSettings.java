@@ -1,0 +1,19 @@
+package io.p13n.jobs;
+
+import io.p13n.config.EngineConfig;
+import io.p13n.config.EngineOptions;
+import java.time.Duration;
+
+/** The plain values the workflow's operators need, read once from the configuration. */
+public record WorkflowSettings(
+    Duration outOfOrderness, Duration idleTimeout, int dedupWindowSize, Duration dedupTtl, Duration customerTtl) {
+
+  public static WorkflowSettings from(EngineConfig config) {
+    return new WorkflowSettings(
+        config.get(EngineOptions.WATERMARK_OUT_OF_ORDERNESS),
+        config.get(EngineOptions.WATERMARK_IDLE_TIMEOUT),
+        config.get(EngineOptions.DEDUP_WINDOW_SIZE),
+        config.get(EngineOptions.DEDUP_TTL),
+        config.get(EngineOptions.STATE_CUSTOMER_TTL));
+  }
+}

@@ -1,0 +1,38 @@
+package io.p13n.jobs.testing;
+
+import io.p13n.model.DeadLetter;
+import io.p13n.model.DeadLetterKind;
+import io.p13n.model.SourceRecord;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+
+/** Bounded sources of {@link SourceRecord}s for workflow tests. */
+public final class SourceRecords {
+  private SourceRecords() {}
+
+  public static SourceRecord of(Object payload) {
+    return new SourceRecord(payload);
+  }
+
+  public static SourceRecord deadLetter(String topic, long offset, String reason) {
+    return new SourceRecord(
+        DeadLetter.newBuilder()
+            .setTopic(topic)
+            .setPartition(0)
+            .setOffset(offset)
+            .setValue(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .setKind(DeadLetterKind.UNDECODABLE)
+            .setReason(reason)
+            .build());
+  }
+
+  /** Emits the records in order (parallelism 1 keeps the order). */
+  public static Source<SourceRecord, ?, ?> boundedSource(List<SourceRecord> records) {
+    List<SourceRecord> copy = new ArrayList<>(records);
+    return new DataGeneratorSource<>(index -> copy.get(index.intValue()), copy.size(), new AvroTypeInfo<>(SourceRecord.class));
+  }
+}
