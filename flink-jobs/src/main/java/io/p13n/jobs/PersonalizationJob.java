@@ -77,7 +77,13 @@ public final class PersonalizationJob {
 
   /** Builds the real ends from the configuration, defines the workflow and runs it (blocking). */
   public static void run(StreamExecutionEnvironment env, EngineConfig config) throws Exception {
-    LOG.info("Starting with configuration:\n{}", config.describe());
+    defineWorkflow(env, config);
+    env.execute(config.get(EngineOptions.JOB_NAME));
+  }
+
+  /** Defines the workflow with the real Kafka and Redis ends; the caller executes it. */
+  public static void defineWorkflow(StreamExecutionEnvironment env, EngineConfig config) {
+    LOG.info("Defining the job with configuration:\n{}", config.describe());
     defineWorkflow(
         env,
         kafkaSource(config, EventKind.CLICKS),
@@ -85,7 +91,6 @@ public final class PersonalizationJob {
         WorkflowSettings.from(config),
         profileSink(config),
         deadLetterSink(config));
-    env.execute(config.get(EngineOptions.JOB_NAME));
   }
 
   /**

@@ -1,0 +1,234 @@
+package io.p13n.cli;
+
+import io.p13n.cli.local.EmbeddedKafka;
+import io.p13n.cli.local.EmbeddedRedis;
+import io.p13n.cli.traffic.EventProducers;
+import io.p13n.cli.traffic.EventTopics;
+import io.p13n.cli.traffic.StorefrontSimulator;
+import io.p13n.cli.traffic.TrafficProducer;
+import io.p13n.config.EngineConfig;
+import io.p13n.config.EngineOptions;
+import io.p13n.config.StateBackendKind;
+import io.p13n.jobs.PersonalizationJob;
+import io.p13n.jobs.redis.RedisKeys;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The whole engine on this machine: an in-JVM Kafka broker, a Redis server, the job on a local Flink
+ * with its dashboard, and a synthetic storefront sending traffic. Ctrl-C stops all of it.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the engine on an embedded local stack: in-JVM Kafka (KRaft), a Redis server, Flink with its dashboard,",
+      "and a synthetic storefront. Prints where to look and a live progress line. Ctrl-C stops everything."
+    })
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+  @Option(names = "--dashboard-port", defaultValue = "8081", description = "Flink web dashboard port (default: ${DEFAULT-VALUE}).")
+  int dashboardPort;
+
+  @Option(names = "--redis-port", defaultValue = "6379", description = "Redis port; a free one is picked if taken (default: ${DEFAULT-VALUE}).")
+  int redisPort;
+
+  @Option(names = "--rate", defaultValue = "300", description = "Storefront events per second (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--customers", defaultValue = "5000", description = "Distinct customers (default: ${DEFAULT-VALUE}).")
+  int customers;
+
+  @Option(names = "--products", defaultValue = "2000", description = "Catalogue size (default: ${DEFAULT-VALUE}).")
+  int products;
+
+  @Option(names = "--categories", defaultValue = "40", description = "Categories (default: ${DEFAULT-VALUE}).")
+  int categories;
+
+  @Option(names = "--bad-record-rate", defaultValue = "0.002", description = "Share of garbage/invalid records, to show the dead-letter path (default: ${DEFAULT-VALUE}).")
+  double badRecordRate;
+
+  @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb or hashmap (default: ${DEFAULT-VALUE}).")
+  StateBackendKind stateBackend;
+
+  @Option(names = "--work-dir", defaultValue = ".personalize", description = "Checkpoints and logs (default: ${DEFAULT-VALUE}).")
+  Path workDir;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Traffic seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    Path checkpoints = workDir.toAbsolutePath().resolve("checkpoints");
+    deleteRecursively(checkpoints); // each demo starts on an empty broker: old checkpoints cannot apply
+    Files.createDirectories(checkpoints);
+
+    System.out.println("Starting the embedded stack...");
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    EmbeddedRedis redis = EmbeddedRedis.start(isFree(redisPort) ? redisPort : freePort());
+    Map<String, String> settings = new HashMap<>();
+    settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+    settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
+    settings.put(EngineOptions.REDIS_HOST.key(), redis.host());
+    settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(redis.port()));
+    settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
+    settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "10s");
+    settings.put(EngineOptions.STATE_BACKEND.key(), stateBackend.name());
+    // The demo is self-contained: P13N_* variables meant for a real deployment are not applied.
+    EngineConfig config = EngineConfig.fromMap(settings, Map.of());
+    String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
+    String orders = config.get(EngineOptions.KAFKA_TOPIC_ORDERS);
+    String deadLetters = config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS);
+    kafka.createTopics(2, clicks, orders, deadLetters);
+
+    Configuration flink = PersonalizationJob.flinkConfiguration(config);
+    flink.set(RestOptions.PORT, dashboardPort);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+    PersonalizationJob.defineWorkflow(env, config);
+    JobClient job = env.executeAsync(config.get(EngineOptions.JOB_NAME));
+
+    StorefrontSimulator simulator = new StorefrontSimulator(seed, customers, products, categories, Clock.systemUTC());
+    TrafficProducer traffic =
+        new TrafficProducer(
+            simulator, EventProducers.create(kafka.bootstrapServers(), "p13n-demo-storefront"), new EventTopics(clicks, orders), rate, badRecordRate);
+    Thread trafficThread = new Thread(() -> traffic.run(null, 0), "storefront-traffic");
+    trafficThread.setDaemon(true);
+    trafficThread.start();
+
+    RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> shutdown(traffic, trafficThread, job, kafka, redis), "demo-shutdown"));
+    printBanner(kafka, redis, keys, clicks, orders, deadLetters);
+
+    try (RedisClient reader = RedisClient.create(redis.host(), redis.port())) {
+      long started = System.nanoTime();
+      while (!stopped.await(2, TimeUnit.SECONDS)) {
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        System.out.printf(
+            "\r[%4ds] job %-8s | events sent %,9d (clicks %,d, orders %,d, bad %,d) | profiles in Redis %,7d | dead letters %,5d   ",
+            seconds,
+            job.getJobStatus().get(5, TimeUnit.SECONDS),
+            traffic.recordsSent(),
+            traffic.clicksSent(),
+            traffic.ordersSent(),
+            traffic.badRecordsSent(),
+            countKeys(reader, keys.profilePattern()),
+            kafka.recordCount(deadLetters));
+        System.out.flush();
+      }
+    } catch (Exception e) {
+      if (stopped.getCount() > 0) {
+        throw e; // a real failure, not the shutdown closing things under us
+      }
+    }
+    return 0;
+  }
+
+  private void printBanner(EmbeddedKafka kafka, EmbeddedRedis redis, RedisKeys keys, String clicks, String orders, String deadLetters) {
+    String sample = keys.profile("c000042");
+    System.out.println();
+    System.out.println("The personalization engine is running.");
+    System.out.println("  Flink dashboard   http://localhost:" + dashboardPort);
+    System.out.println("  Kafka             " + kafka.bootstrapServers() + "   topics: " + clicks + ", " + orders + ", " + deadLetters);
+    System.out.println("  Redis             " + redis.host() + ":" + redis.port() + "   (" + redis.executable() + ")");
+    System.out.println("  Logs              " + workDir.resolve("personalize.log"));
+    System.out.println();
+    System.out.println("Look at the results (in another terminal):");
+    System.out.println("  ./personalize show profiles --redis-port " + redis.port() + "             # a few customer profiles");
+    System.out.println("  ./personalize show profile c000042 --redis-port " + redis.port());
+    System.out.println("  ./personalize show dead-letters --bootstrap-servers " + kafka.bootstrapServers());
+    System.out.println("  redis-cli -p " + redis.port() + " --scan --pattern '" + keys.profilePattern() + "' | head");
+    System.out.println("  redis-cli -p " + redis.port() + " HGETALL '" + sample + "'");
+    System.out.println("Feed it garbage and watch the dead-letter count grow:");
+    System.out.println("  ./personalize generate --bootstrap-servers " + kafka.bootstrapServers() + " --bad-record-rate 1 --max-events 10");
+    System.out.println("Ctrl-C stops everything.");
+    System.out.println();
+  }
+
+  private void shutdown(TrafficProducer traffic, Thread trafficThread, JobClient job, EmbeddedKafka kafka, EmbeddedRedis redis) {
+    stopped.countDown();
+    System.out.println();
+    System.out.println("Stopping: storefront, job, Kafka, Redis...");
+    traffic.stop();
+    try {
+      trafficThread.join(5_000);
+      traffic.close();
+    } catch (Exception e) {
+      System.err.println("storefront did not stop cleanly: " + e);
+    }
+    try {
+      job.cancel().get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("job did not cancel cleanly: " + e);
+    }
+    closeQuietly("Kafka", kafka);
+    closeQuietly("Redis", redis);
+    System.out.println("Stopped.");
+  }
+
+  private static void closeQuietly(String what, AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      System.err.println(what + " did not stop cleanly: " + e);
+    }
+  }
+
+  /** Counts keys matching a pattern with SCAN (never KEYS, which blocks the server). */
+  static long countKeys(RedisClient redis, String pattern) {
+    ScanParams params = new ScanParams().match(pattern).count(1000);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    long count = 0;
+    do {
+      ScanResult<String> page = redis.scan(cursor, params);
+      count += page.getResult().size();
+      cursor = page.getCursor();
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    return count;
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.p13n.cli;
+
+import io.p13n.jobs.redis.RedisKeys;
+import io.p13n.serde.DeadLetterSerializer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+
+/** What the storefront (Redis) and an operator (dead-letter topic) would see. */
+@Command(
+    name = "show",
+    mixinStandardHelpOptions = true,
+    description = "Print what the engine wrote: customer profiles in Redis, records on the dead-letter topic.",
+    subcommands = {ShowCommand.Profile.class, ShowCommand.Profiles.class, ShowCommand.DeadLetters.class})
+final class ShowCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Where the engine's Redis is. */
+  static final class RedisOptions {
+    @Option(names = "--redis-host", defaultValue = "localhost", description = "Redis host (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--redis-port", defaultValue = "6379", description = "Redis port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--key-prefix", defaultValue = "p13n", description = "redis.key-prefix of the engine (default: ${DEFAULT-VALUE}).")
+    String prefix;
+
+    RedisClient connect() {
+      return RedisClient.create(host, port);
+    }
+  }
+
+  static void printHash(String key, Map<String, String> hash, long ttlSeconds) {
+    System.out.println(key + "   (expires in " + Duration.ofSeconds(ttlSeconds) + ")");
+    new TreeMap<>(hash).forEach((field, value) -> System.out.printf("  %-16s %s%n", field, value));
+  }
+
+  @Command(name = "profile", mixinStandardHelpOptions = true, description = "One customer's profile hash, as the storefront reads it.")
+  static final class Profile implements Callable<Integer> {
+    @Mixin RedisOptions redis;
+
+    @Parameters(paramLabel = "CUSTOMER_ID")
+    String customerId;
+
+    @Override
+    public Integer call() {
+      String key = new RedisKeys(redis.prefix).profile(customerId);
+      try (RedisClient client = redis.connect()) {
+        Map<String, String> hash = client.hgetAll(key);
+        if (hash.isEmpty()) {
+          System.err.println("No profile for customer '" + customerId + "' (key " + key + ").");
+          return 1;
+        }
+        printHash(key, hash, client.ttl(key));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "profiles", mixinStandardHelpOptions = true, description = "A few customer profiles (found with SCAN).")
+  static final class Profiles implements Callable<Integer> {
+    @Mixin RedisOptions redis;
+
+    @Option(names = "--limit", defaultValue = "5", description = "How many (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+      RedisKeys keys = new RedisKeys(redis.prefix);
+      try (RedisClient client = redis.connect()) {
+        List<String> found = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().match(keys.profilePattern()).count(500);
+        do {
+          var page = client.scan(cursor, params);
+          found.addAll(page.getResult());
+          cursor = page.getCursor();
+        } while (found.size() < limit && !cursor.equals(ScanParams.SCAN_POINTER_START));
+        if (found.isEmpty()) {
+          System.err.println("No profiles yet under " + keys.profilePattern());
+          return 1;
+        }
+        for (String key : found.subList(0, Math.min(limit, found.size()))) {
+          printHash(key, client.hgetAll(key), client.ttl(key));
+          System.out.println();
+        }
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "dead-letters", mixinStandardHelpOptions = true, description = "Records on the dead-letter topic with where they came from and why.")
+  static final class DeadLetters implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = "dead-letters", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--limit", defaultValue = "20", description = "At most this many, oldest first (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+      Properties props = new Properties();
+      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      // A throw-away group: reading must not move anybody's committed offsets.
+      props.put(ConsumerConfig.GROUP_ID_CONFIG, "p13n-show-" + UUID.randomUUID());
+      props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+      props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(topic)) {
+          partitions.add(new TopicPartition(topic, p.partition()));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        int shown = 0;
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (shown < limit && System.currentTimeMillis() < deadline && !caughtUp(consumer, end)) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            if (shown++ >= limit) {
+              break;
+            }
+            System.out.printf(
+                "%s-%d@%d  from %s-%s@%s  %s: %s%n    value (%d bytes): %s%n",
+                r.topic(), r.partition(), r.offset(),
+                header(r, DeadLetterSerializer.HEADER_TOPIC), header(r, DeadLetterSerializer.HEADER_PARTITION), header(r, DeadLetterSerializer.HEADER_OFFSET),
+                header(r, DeadLetterSerializer.HEADER_KIND), header(r, DeadLetterSerializer.HEADER_REASON),
+                r.value() == null ? 0 : r.value().length, preview(r.value()));
+          }
+        }
+        long total = end.values().stream().mapToLong(Long::longValue).sum();
+        System.out.println(total + " dead letter(s) on " + topic + (shown < total ? ", showing the first " + shown : ""));
+        return 0;
+      }
+    }
+
+    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+      return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+      Header h = r.headers().lastHeader(name);
+      return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String preview(byte[] value) {
+      if (value == null) {
+        return "(null)";
+      }
+      byte[] head = value.length > 24 ? java.util.Arrays.copyOf(value, 24) : value;
+      return HexFormat.ofDelimiter(" ").formatHex(head) + (value.length > 24 ? " ..." : "");
+    }
+  }
+}

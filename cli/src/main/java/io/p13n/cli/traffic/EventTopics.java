@@ -1,0 +1,32 @@
+package io.p13n.cli.traffic;
+
+import io.p13n.model.ClickEvent;
+import io.p13n.model.OrderEvent;
+import io.p13n.serde.AvroEventSerializer;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Where events go in Kafka and how they are keyed: clicks to one topic, orders to another, key =
+ * customer id (so one customer's events stay in order on one partition), value = Avro single-object
+ * encoding.
+ *
+ * <p>Records carry no explicit timestamp, so Kafka stamps them with the send time. Using the event
+ * time instead would make replayed historical data (CDNOW is from 1997) older than the topic's
+ * retention, and the broker would delete it right away; the engine reads event time from the value.
+ *
+ * @param clicks topic for {@link ClickEvent}s
+ * @param orders topic for {@link OrderEvent}s
+ */
+public record EventTopics(String clicks, String orders) {
+
+  public ProducerRecord<String, byte[]> recordFor(SpecificRecordBase event) {
+    String topic = event instanceof OrderEvent ? orders : clicks;
+    return new ProducerRecord<>(topic, EventFields.customerId(event), AvroEventSerializer.encode(event));
+  }
+
+  /** Bad records of the dead-letter demo all go to the clicks topic, where the engine reads them. */
+  public ProducerRecord<String, byte[]> recordFor(BadRecord bad) {
+    return new ProducerRecord<>(clicks, bad.key(), bad.value());
+  }
+}
