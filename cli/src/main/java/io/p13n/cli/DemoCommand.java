@@ -145,7 +145,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private void printBanner(EmbeddedKafka kafka, EmbeddedRedis redis, RedisKeys keys, String clicks, String orders, String deadLetters) {
-    String sample = keys.profile("c000042");
     System.out.println();
     System.out.println("The personalization engine is running.");
     System.out.println("  Flink dashboard   http://localhost:" + dashboardPort);
@@ -155,10 +154,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     System.out.println();
     System.out.println("Look at the results (in another terminal):");
     System.out.println("  ./personalize show profiles --redis-port " + redis.port() + "             # a few customer profiles");
-    System.out.println("  ./personalize show profile c000042 --redis-port " + redis.port());
+    System.out.println("  ./personalize show profile CUSTOMER_ID --redis-port " + redis.port() + "   # e.g. an id from the list above");
     System.out.println("  ./personalize show dead-letters --bootstrap-servers " + kafka.bootstrapServers());
     System.out.println("  redis-cli -p " + redis.port() + " --scan --pattern '" + keys.profilePattern() + "' | head");
-    System.out.println("  redis-cli -p " + redis.port() + " HGETALL '" + sample + "'");
+    System.out.println("  redis-cli -p " + redis.port() + " HGETALL '" + keys.profile("CUSTOMER_ID") + "'");
     System.out.println("Feed it garbage and watch the dead-letter count grow:");
     System.out.println("  ./personalize generate --bootstrap-servers " + kafka.bootstrapServers() + " --bad-record-rate 1 --max-events 10");
     System.out.println("Ctrl-C stops everything.");

@@ -146,9 +146,10 @@ final class ShowCommand implements Runnable {
         long deadline = System.currentTimeMillis() + 10_000;
         while (shown < limit && System.currentTimeMillis() < deadline && !caughtUp(consumer, end)) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-            if (shown++ >= limit) {
+            if (shown >= limit) {
               break;
             }
+            shown++;
             System.out.printf(
                 "%s-%d@%d  from %s-%s@%s  %s: %s%n    value (%d bytes): %s%n",
                 r.topic(), r.partition(), r.offset(),

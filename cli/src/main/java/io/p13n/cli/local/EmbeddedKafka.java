@@ -1,10 +1,15 @@
 package io.p13n.cli.local;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,16 +27,27 @@ import org.apache.kafka.common.test.TestKitNodes;
 public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaClusterTestKit cluster;
   private final Admin admin;
+  private final Path dataDir;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+  private EmbeddedKafka(KafkaClusterTestKit cluster, Path dataDir) {
     this.cluster = cluster;
+    this.dataDir = dataDir;
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     this.admin = Admin.create(props);
   }
 
   public static EmbeddedKafka start() throws Exception {
-    TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
+    // Our own data directory: the test kit's default one is deleted by a JVM shutdown hook that runs
+    // concurrently with ours, so on Ctrl-C the broker would fail writing its last checkpoints.
+    Path dataDir = Files.createTempDirectory("p13n-kafka-");
+    TestKitNodes nodes =
+        new TestKitNodes.Builder()
+            .setCombined(true)
+            .setNumBrokerNodes(1)
+            .setNumControllerNodes(1)
+            .setBaseDirectory(dataDir)
+            .build();
     KafkaClusterTestKit cluster =
         new KafkaClusterTestKit.Builder(nodes)
             // One broker: every internal topic must make do with one replica.
@@ -40,6 +56,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             .setConfigProp("transaction.state.log.min.isr", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
             .setConfigProp("auto.create.topics.enable", "false")
+            .setDeleteOnClose(false)
             .build();
     try {
       cluster.format();
@@ -47,9 +64,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       cluster.waitForReadyBrokers();
     } catch (Exception e) {
       cluster.close();
+      deleteRecursively(dataDir);
       throw e;
     }
-    return new EmbeddedKafka(cluster);
+    return new EmbeddedKafka(cluster, dataDir);
   }
 
   public String bootstrapServers() {
@@ -84,5 +102,17 @@ public final class EmbeddedKafka implements AutoCloseable {
   public void close() throws Exception {
     admin.close();
     cluster.close();
+    deleteRecursively(dataDir);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }
