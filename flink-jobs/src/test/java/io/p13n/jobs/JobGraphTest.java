@@ -1,0 +1,57 @@
+package io.p13n.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.p13n.jobs.testing.CollectingSink;
+import io.p13n.jobs.testing.SourceRecords;
+import io.p13n.model.CustomerProfile;
+import io.p13n.model.DeadLetter;
+import java.util.List;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** Savepoint safety: checked on the graph the job builds, not on a list kept by hand. */
+class JobGraphTest {
+
+  private static StreamGraph graph() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    PersonalizationJob.defineWorkflow(
+        env,
+        SourceRecords.boundedSource(List.of()),
+        SourceRecords.boundedSource(List.of()),
+        PersonalizationWorkflowTest.SETTINGS,
+        new CollectingSink<CustomerProfile>(),
+        new CollectingSink<DeadLetter>());
+    return env.getStreamGraph();
+  }
+
+  @Test
+  void shouldGiveEveryOperatorAStableUidAndAReadableName() {
+    StreamGraph graph = graph();
+
+    for (StreamNode node : graph.getStreamNodes()) {
+      // Sink V2 expands into writer/committer nodes that inherit the sink's uid with a suffix.
+      assertThat(node.getTransformationUID()).as("uid of " + node.getOperatorName()).isNotBlank();
+      assertThat(node.getOperatorName()).as("name of node " + node.getId()).doesNotStartWith("Process").doesNotStartWith("Map");
+    }
+    assertThat(graph.getStreamNodes()).extracting(StreamNode::getTransformationUID)
+        .contains(Uids.DEDUPLICATE, Uids.CUSTOMER_PROFILE, Uids.CLICKS_SOURCE, Uids.ORDERS_SOURCE)
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void shouldForbidTheGenericKryoFallback() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    PersonalizationJob.defineWorkflow(
+        env,
+        SourceRecords.boundedSource(List.of()),
+        SourceRecords.boundedSource(List.of()),
+        PersonalizationWorkflowTest.SETTINGS,
+        new CollectingSink<CustomerProfile>(),
+        new CollectingSink<DeadLetter>());
+
+    assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+  }
+}
