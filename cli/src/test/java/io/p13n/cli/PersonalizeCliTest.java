@@ -82,4 +82,15 @@ class PersonalizeCliTest {
     assertThat(result[0]).as(result[2]).isEqualTo("0");
     assertThat(result[1]).contains("OK");
   }
+
+  @Test
+  void shouldKeepTheReadmeConfigurationReferenceInSync() throws Exception {
+    // Surefire runs in the module directory; the README is at the repository root.
+    String readme = Files.readString(Path.of("..", "README.md"));
+
+    assertThat(readme).contains(io.p13n.config.ConfigDocs.markdownTable().strip());
+    for (io.p13n.config.ConfigOption<?> option : io.p13n.config.EngineOptions.ALL) {
+      assertThat(readme).contains("`" + option.key() + "`");
+    }
+  }
 }

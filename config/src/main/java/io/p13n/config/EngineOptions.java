@@ -328,6 +328,16 @@ public final class EngineOptions {
           "Parallel instances of each operator. More than the number of partitions of the input"
               + " topics leaves source instances idle.");
 
+  public static final ConfigOption<Integer> JOB_MAX_PARALLELISM =
+      ConfigOption.withDefault(
+          "job.max-parallelism",
+          integer(1, 32768),
+          "720",
+          "Upper bound of job.parallelism for the job's whole life: keyed state is split into this"
+              + " many key groups, and a savepoint can only be restored with the same value. 720"
+              + " divides evenly by most parallelisms (2, 3, 4, 5, 6, 8, 9, 10, 12, ...) so keys spread"
+              + " evenly when rescaling; each key group costs a little memory per operator.");
+
   public static final ConfigOption<String> JOB_NAME =
       ConfigOption.withDefault(
           "job.name",
@@ -372,6 +382,7 @@ public final class EngineOptions {
           DEDUP_WINDOW_SIZE,
           DEDUP_TTL,
           JOB_PARALLELISM,
+          JOB_MAX_PARALLELISM,
           JOB_NAME);
 
   private EngineOptions() {}

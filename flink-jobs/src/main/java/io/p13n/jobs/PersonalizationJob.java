@@ -108,6 +108,8 @@ public final class PersonalizationJob {
     conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, config.get(EngineOptions.JOB_PARALLELISM));
+    // Explicit, not derived from the parallelism: key groups are baked into every savepoint.
+    conf.set(PipelineOptions.MAX_PARALLELISM, config.get(EngineOptions.JOB_MAX_PARALLELISM));
     return conf;
   }
 
