@@ -12,16 +12,15 @@ import io.p13n.config.StateBackendKind;
 import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.redis.RedisKeys;
 import java.io.IOException;
+import org.apache.flink.util.FileUtils;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -46,6 +45,9 @@ import redis.clients.jedis.resps.ScanResult;
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--dashboard-port", defaultValue = "8081", description = "Flink web dashboard port (default: ${DEFAULT-VALUE}).")
   int dashboardPort;
+
+  @Option(names = "--metrics-port", defaultValue = "9249", description = "Prometheus metrics endpoint port (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
 
   @Option(names = "--redis-port", defaultValue = "6379", description = "Redis port; a free one is picked if taken (default: ${DEFAULT-VALUE}).")
   int redisPort;
@@ -79,7 +81,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path checkpoints = workDir.toAbsolutePath().resolve("checkpoints");
-    deleteRecursively(checkpoints); // each demo starts on an empty broker: old checkpoints cannot apply
+    FileUtils.deleteDirectory(checkpoints.toFile()); // each demo starts on an empty broker: old checkpoints cannot apply
     Files.createDirectories(checkpoints);
 
     System.out.println("Starting the embedded stack...");
@@ -102,6 +104,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     Configuration flink = PersonalizationJob.flinkConfiguration(config);
     flink.set(RestOptions.PORT, dashboardPort);
+    // The same reporter the Docker stack uses, so the metrics can be scraped here too.
+    flink.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
     PersonalizationJob.defineWorkflow(env, config);
     JobClient job = env.executeAsync(config.get(EngineOptions.JOB_NAME));
@@ -148,6 +153,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     System.out.println();
     System.out.println("The personalization engine is running.");
     System.out.println("  Flink dashboard   http://localhost:" + dashboardPort);
+    System.out.println("  Prometheus        http://localhost:" + metricsPort + "/metrics   (e.g. grep flink_taskmanager_job_task_operator_p13n)");
     System.out.println("  Kafka             " + kafka.bootstrapServers() + "   topics: " + clicks + ", " + orders + ", " + deadLetters);
     System.out.println("  Redis             " + redis.host() + ":" + redis.port() + "   (" + redis.executable() + ")");
     System.out.println("  Logs              " + workDir.resolve("personalize.log"));
@@ -217,17 +223,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -4,6 +4,7 @@ import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.cli.testing.LocalServices;
+import io.p13n.cli.testing.TestJobs;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
@@ -15,10 +16,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -55,25 +54,16 @@ class FailureRecoveryITCase {
   @Test
   void shouldCountEveryEventExactlyOnceAcrossATaskManagerFailure(@InjectMiniCluster MiniCluster cluster) throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String clicks = "clicks-" + run;
-    SERVICES.kafka().createTopics(2, clicks, "orders-" + run, "dlq-" + run);
-    Map<String, String> settings = new HashMap<>();
-    settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), SERVICES.kafka().bootstrapServers());
-    settings.put(EngineOptions.KAFKA_TOPIC_CLICKS.key(), clicks);
-    settings.put(EngineOptions.KAFKA_TOPIC_ORDERS.key(), "orders-" + run);
-    settings.put(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS.key(), "dlq-" + run);
-    settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "recovery-" + run);
     // "latest": a restart that lost its checkpoint (state or offsets) would skip events and fail the
     // count below; with "earliest" a restart from scratch would recount everything and pass anyway.
-    settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "latest");
-    settings.put(EngineOptions.REDIS_HOST.key(), SERVICES.redis().host());
-    settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(SERVICES.redis().port()));
-    settings.put(EngineOptions.REDIS_KEY_PREFIX.key(), "rec" + run);
-    settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
-    settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "500ms");
-    settings.put(EngineOptions.STATE_BACKEND.key(), "rocksdb");
-    EngineConfig config = EngineConfig.fromMap(settings, Map.of());
-    RedisKeys keys = new RedisKeys("rec" + run);
+    EngineConfig config =
+        TestJobs.engineConfig(
+            SERVICES,
+            run,
+            checkpoints,
+            Map.of(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "latest", EngineOptions.CHECKPOINT_INTERVAL.key(), "500ms"));
+    String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
+    RedisKeys keys = new RedisKeys("it" + run);
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(PersonalizationJob.flinkConfiguration(config));
     env.setParallelism(2);
@@ -82,23 +72,23 @@ class FailureRecoveryITCase {
     try (Producer<String, byte[]> producer = EventProducers.create(SERVICES.kafka().bootstrapServers(), "rec-" + run);
         RedisClient redis = RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port())) {
       // With "latest", events count only once the source has its partitions: wait for a marker.
-      awaitTrue("the source to start reading", () -> {
+      TestJobs.awaitTrue("the source to start reading", TIMEOUT, () -> {
         producer.send(new ProducerRecord<>(clicks, "warm-up", AvroEventSerializer.encode(TestEvents.productView("warm-up", T0))));
         producer.flush();
         return redis.exists(keys.profile("warm-up"));
       });
       sendViews(producer, clicks, 0);
-      awaitTrue("first half in Redis", () -> allCustomersHave(redis, keys, VIEWS_PER_HALF));
+      TestJobs.awaitTrue("first half in Redis", TIMEOUT, () -> allCustomersHave(redis, keys, VIEWS_PER_HALF));
       Path jobCheckpoints = checkpoints.resolve(job.getJobID().toString());
       int before = completedCheckpoints(jobCheckpoints);
-      awaitTrue("a checkpoint after the first half", () -> completedCheckpoints(jobCheckpoints) > before);
+      TestJobs.awaitTrue("a checkpoint after the first half", TIMEOUT, () -> completedCheckpoints(jobCheckpoints) > before);
 
       // The second half is in flight when the TaskManager dies.
       sendViews(producer, clicks, VIEWS_PER_HALF);
       cluster.terminateTaskManager(0).get();
       cluster.startTaskManager();
 
-      awaitTrue("all events after recovery", () -> allCustomersHave(redis, keys, 2 * VIEWS_PER_HALF));
+      TestJobs.awaitTrue("all events after recovery", TIMEOUT, () -> allCustomersHave(redis, keys, 2 * VIEWS_PER_HALF));
       Thread.sleep(3_000); // time for any double-applied replay to show up
       for (int c = 0; c < CUSTOMERS; c++) {
         assertThat(redis.hget(keys.profile("cust-" + c), "productViews"))
@@ -139,16 +129,6 @@ class FailureRecoveryITCase {
       return (int) entries.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata"))).count();
     } catch (IOException e) {
       return 0;
-    }
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + TIMEOUT + " waiting for " + what);
-      }
-      Thread.sleep(200);
     }
   }
 }

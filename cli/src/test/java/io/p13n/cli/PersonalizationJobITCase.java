@@ -4,6 +4,7 @@ import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.cli.testing.LocalServices;
+import io.p13n.cli.testing.TestJobs;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
@@ -18,12 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -60,24 +59,10 @@ class PersonalizationJobITCase {
   @Test
   void shouldWriteProfilesToRedisAndRouteBadRecordsToTheDeadLetterTopic() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String clicks = "clicks-" + run;
-    String orders = "orders-" + run;
-    String deadLetters = "dead-letters-" + run;
-    SERVICES.kafka().createTopics(2, clicks, orders, deadLetters);
-    Map<String, String> settings = new HashMap<>();
-    settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), SERVICES.kafka().bootstrapServers());
-    settings.put(EngineOptions.KAFKA_TOPIC_CLICKS.key(), clicks);
-    settings.put(EngineOptions.KAFKA_TOPIC_ORDERS.key(), orders);
-    settings.put(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS.key(), deadLetters);
-    settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "it-" + run);
-    settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
-    settings.put(EngineOptions.REDIS_HOST.key(), SERVICES.redis().host());
-    settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(SERVICES.redis().port()));
-    settings.put(EngineOptions.REDIS_KEY_PREFIX.key(), "it" + run);
-    settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
-    settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "1s");
-    settings.put(EngineOptions.STATE_BACKEND.key(), "rocksdb");
-    EngineConfig config = EngineConfig.fromMap(settings, Map.of());
+    EngineConfig config = TestJobs.engineConfig(SERVICES, run, checkpoints, Map.of());
+    String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
+    String orders = config.get(EngineOptions.KAFKA_TOPIC_ORDERS);
+    String deadLetters = config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS);
     RedisKeys keys = new RedisKeys("it" + run);
 
     List<Long> badOffsets = new ArrayList<>();
@@ -104,7 +89,7 @@ class PersonalizationJobITCase {
     JobClient job = env.executeAsync("personalization-it");
     try (RedisClient redis = RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port())) {
       String alice = keys.profile("alice");
-      awaitTrue("alice's profile with her order", () -> "1".equals(redis.hget(alice, "orders")) && "1".equals(redis.hget(alice, "cartAdds")));
+      TestJobs.awaitTrue("alice's profile with her order", TIMEOUT, () -> "1".equals(redis.hget(alice, "orders")) && "1".equals(redis.hget(alice, "cartAdds")));
       Map<String, String> profile = redis.hgetAll(alice);
       assertThat(profile)
           .containsEntry("customerId", "alice")
@@ -113,7 +98,7 @@ class PersonalizationJobITCase {
           .containsEntry("totalSpend", "80.00")
           .containsEntry("firstSeen", T0.toString());
       assertThat(redis.pttl(alice)).as("every key expires").isPositive();
-      awaitTrue("bob's profile", () -> "1".equals(redis.hget(keys.profile("bob"), "searches")));
+      TestJobs.awaitTrue("bob's profile", TIMEOUT, () -> "1".equals(redis.hget(keys.profile("bob"), "searches")));
 
       List<ConsumerRecord<byte[], byte[]>> letters = awaitRecords(deadLetters, 3);
       assertThat(letters)
@@ -131,7 +116,7 @@ class PersonalizationJobITCase {
       try (Producer<String, byte[]> producer = EventProducers.create(SERVICES.kafka().bootstrapServers(), "it-late-" + run)) {
         send(producer, clicks, "carol", AvroEventSerializer.encode(TestEvents.productView("carol", T0.plusSeconds(120))));
       }
-      awaitTrue("carol's profile after the bad records", () -> "1".equals(redis.hget(keys.profile("carol"), "productViews")));
+      TestJobs.awaitTrue("carol's profile after the bad records", TIMEOUT, () -> "1".equals(redis.hget(keys.profile("carol"), "productViews")));
     } finally {
       job.cancel().get();
     }
@@ -143,16 +128,6 @@ class PersonalizationJobITCase {
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + TIMEOUT + " waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> awaitRecords(String topic, int count) {

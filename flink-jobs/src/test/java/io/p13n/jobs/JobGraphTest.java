@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Savepoint safety: checked on the graph the job builds, not on a list kept by hand. */
 class JobGraphTest {
 
-  private static StreamGraph graph() {
+  private static StreamExecutionEnvironment envWithWorkflow() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     PersonalizationJob.defineWorkflow(
         env,
@@ -24,12 +24,12 @@ class JobGraphTest {
         PersonalizationWorkflowTest.SETTINGS,
         new CollectingSink<CustomerProfile>(),
         new CollectingSink<DeadLetter>());
-    return env.getStreamGraph();
+    return env;
   }
 
   @Test
   void shouldGiveEveryOperatorAStableUidAndAReadableName() {
-    StreamGraph graph = graph();
+    StreamGraph graph = envWithWorkflow().getStreamGraph();
 
     for (StreamNode node : graph.getStreamNodes()) {
       // Sink V2 expands into writer/committer nodes that inherit the sink's uid with a suffix.
@@ -43,14 +43,7 @@ class JobGraphTest {
 
   @Test
   void shouldForbidTheGenericKryoFallback() {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    PersonalizationJob.defineWorkflow(
-        env,
-        SourceRecords.boundedSource(List.of()),
-        SourceRecords.boundedSource(List.of()),
-        PersonalizationWorkflowTest.SETTINGS,
-        new CollectingSink<CustomerProfile>(),
-        new CollectingSink<DeadLetter>());
+    StreamExecutionEnvironment env = envWithWorkflow();
 
     assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
   }

@@ -1,15 +1,14 @@
 package io.p13n.cli.local;
 
 import java.io.IOException;
+import org.apache.flink.util.FileUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -64,7 +63,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       cluster.waitForReadyBrokers();
     } catch (Exception e) {
       cluster.close();
-      deleteRecursively(dataDir);
+      FileUtils.deleteDirectory(dataDir.toFile());
       throw e;
     }
     return new EmbeddedKafka(cluster, dataDir);
@@ -102,17 +101,6 @@ public final class EmbeddedKafka implements AutoCloseable {
   public void close() throws Exception {
     admin.close();
     cluster.close();
-    deleteRecursively(dataDir);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    FileUtils.deleteDirectory(dataDir.toFile());
   }
 }

@@ -1,0 +1,57 @@
+package io.p13n.cli.testing;
+
+import io.p13n.config.EngineConfig;
+import io.p13n.config.EngineOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Configuration and waiting for tests that run the real job against {@link LocalServices}. */
+public final class TestJobs {
+  private TestJobs() {}
+
+  /**
+   * An engine configuration isolated by {@code run}: its own topics ({@code clicks-RUN}, {@code
+   * orders-RUN}, {@code dead-letters-RUN}, created here), consumer group and Redis key prefix ({@code
+   * itRUN}); RocksDB with a checkpoint every second. {@code overrides} replace any of it.
+   */
+  public static EngineConfig engineConfig(LocalServices services, String run, Path checkpoints, Map<String, String> overrides)
+      throws Exception {
+    Map<String, String> settings = new HashMap<>();
+    settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), services.kafka().bootstrapServers());
+    settings.put(EngineOptions.KAFKA_TOPIC_CLICKS.key(), "clicks-" + run);
+    settings.put(EngineOptions.KAFKA_TOPIC_ORDERS.key(), "orders-" + run);
+    settings.put(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS.key(), "dead-letters-" + run);
+    settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "group-" + run);
+    settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
+    settings.put(EngineOptions.REDIS_HOST.key(), services.redis().host());
+    settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(services.redis().port()));
+    settings.put(EngineOptions.REDIS_KEY_PREFIX.key(), "it" + run);
+    settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
+    settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "1s");
+    settings.put(EngineOptions.STATE_BACKEND.key(), "rocksdb");
+    settings.putAll(overrides);
+    EngineConfig config = EngineConfig.fromMap(settings, Map.of());
+    services
+        .kafka()
+        .createTopics(
+            2,
+            config.get(EngineOptions.KAFKA_TOPIC_CLICKS),
+            config.get(EngineOptions.KAFKA_TOPIC_ORDERS),
+            config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS));
+    return config;
+  }
+
+  /** Polls {@code condition} until it holds, failing with {@code what} after {@code timeout}. */
+  public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
