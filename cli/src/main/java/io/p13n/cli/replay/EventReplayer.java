@@ -52,7 +52,9 @@ public final class EventReplayer implements AutoCloseable {
   }
 
   /**
-   * Sends the events, blocking until all are sent and flushed or {@link #stop()} is called.
+   * Sends the events, blocking until all are sent and flushed or {@link #stop()} is called. When
+   * the thread is interrupted it throws at once, without flushing: {@link #close()} still sends what
+   * was handed to the producer.
    *
    * @param events sorted by event time
    */
@@ -62,20 +64,17 @@ public final class EventReplayer implements AutoCloseable {
     }
     long wallStart = System.nanoTime();
     long firstMillis = EventFields.eventTime(events.get(0)).toEpochMilli();
-    try {
-      for (SpecificRecordBase event : events) {
-        if (speedup > 0) {
-          long offsetMillis = EventFields.eventTime(event).toEpochMilli() - firstMillis;
-          sleepUntil(wallStart + (long) (offsetMillis * 1e6 / speedup));
-        }
-        if (stopped.get()) {
-          return;
-        }
-        send(event);
+    for (SpecificRecordBase event : events) {
+      if (speedup > 0) {
+        long offsetMillis = EventFields.eventTime(event).toEpochMilli() - firstMillis;
+        sleepUntil(wallStart + (long) (offsetMillis * 1e6 / speedup));
       }
-    } finally {
-      producer.flush();
+      if (stopped.get()) {
+        break;
+      }
+      send(event);
     }
+    producer.flush();
   }
 
   /** Asks {@link #replay} to finish after the event in hand; safe from any thread. */

@@ -12,7 +12,7 @@ import java.util.Random;
  * app). Tracks which customers have a session open, so that one customer has one session at a time.
  */
 final class CustomerPopulation {
-  /** Activity skew: with 10,000 customers the most active one starts about 4% of all sessions. */
+  /** Activity skew: with 10,000 customers the most active 1% start about a fifth of all sessions. */
   private static final double ACTIVITY_EXPONENT = 0.8;
   private static final double QUIET_SHARE = 0.2;
   private static final int MAX_QUIET_SESSIONS = 6;

@@ -1,7 +1,6 @@
 package io.p13n.cli.traffic;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,10 @@ import java.util.Random;
  * Built once from a seeded {@link Random}; immutable afterwards.
  */
 public final class ProductCatalog {
-  /** Popularity skew of products: with 5,000 products the top 1% draw about half of the views. */
+  /**
+   * Popularity skew of products: with 5,000 products the top 1% get half of the store-wide draws,
+   * and about a third of all product views once browsing within categories is mixed in.
+   */
   private static final double PRODUCT_EXPONENT = 1.0;
   /** Flatter skew for category sizes, so that even small categories hold a few products. */
   private static final double CATEGORY_SIZE_EXPONENT = 0.7;
@@ -31,7 +33,6 @@ public final class ProductCatalog {
 
   private final List<Product> products;
   private final Map<String, Product> byId;
-  private final List<String> categoryIds;
   private final Map<String, String> searchTerms;
   private final Map<String, List<Product>> productsByCategory;
   private final Map<String, ZipfDistribution> popularityInCategory;
@@ -74,28 +75,17 @@ public final class ProductCatalog {
     // Products were added in global popularity order, so each category list is too.
     inCategory.forEach((id, list) -> categoryPopularity.put(id, new ZipfDistribution(list.size(), PRODUCT_EXPONENT)));
 
-    this.products = Collections.unmodifiableList(all);
+    this.products = List.copyOf(all);
     this.byId = Map.copyOf(index);
-    this.categoryIds = List.copyOf(categories);
     this.searchTerms = Map.copyOf(terms);
     this.productsByCategory = Map.copyOf(inCategory);
     this.popularityInCategory = Map.copyOf(categoryPopularity);
     this.popularity = new ZipfDistribution(productCount, PRODUCT_EXPONENT);
   }
 
-  /** All products, best seller first. */
-  public List<Product> products() {
-    return products;
-  }
-
   /** The product with this id, if the catalogue has it. */
   public Optional<Product> find(String productId) {
     return Optional.ofNullable(byId.get(productId));
-  }
-
-  /** All category ids, including ones that happen to hold no product. */
-  public List<String> categoryIds() {
-    return categoryIds;
   }
 
   /** What a shopper types to search for the category's products, e.g. {@code running shoes}. */

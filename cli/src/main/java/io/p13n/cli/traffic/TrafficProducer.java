@@ -89,6 +89,7 @@ public final class TrafficProducer implements AutoCloseable {
     long deadline = maxDuration == null ? 0 : System.nanoTime() + maxDuration.toNanos();
     RatePacer pacer = new RatePacer(eventsPerSecond);
     long submitted = 0;
+    boolean interrupted = false;
     try {
       while (!stopped.get()
           && (maxEvents <= 0 || submitted < maxEvents)
@@ -99,9 +100,15 @@ public final class TrafficProducer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       stopped.set(true);
-      Thread.currentThread().interrupt();
-    } finally {
+      interrupted = true;
+    }
+    // Restore the interrupt only after flushing: an interrupted thread cannot wait for the flush.
+    try {
       producer.flush();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -24,10 +24,6 @@ final class ZipfDistribution {
     }
   }
 
-  int size() {
-    return cumulative.length;
-  }
-
   int sample(Random random) {
     double target = random.nextDouble() * cumulative[cumulative.length - 1];
     int index = Arrays.binarySearch(cumulative, target);

@@ -1,8 +1,9 @@
 package io.p13n.cli.replay;
 
+import io.p13n.cli.local.EmbeddedKafka;
+import io.p13n.cli.testing.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.p13n.cli.traffic.EmbeddedKafka;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.OrderEvent;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class ReplayCommandKafkaTest {
 
     assertThat(exitCode).as(out + "\n" + err).isZero();
     List<ClickEvent> sentClicks = new ArrayList<>();
-    for (ConsumerRecord<String, byte[]> record : kafka.readAll("rp-clicks")) {
+    for (ConsumerRecord<String, byte[]> record : TopicReader.readAll(kafka.bootstrapServers(), "rp-clicks")) {
       ClickEvent click = ClickEvent.getDecoder().decode(record.value());
       assertThat(record.key()).isEqualTo(click.getCustomerId());
       sentClicks.add(click);
@@ -70,7 +71,7 @@ class ReplayCommandKafkaTest {
     assertThat(sentClicks.get(2).getEventTime()).isEqualTo(Instant.ofEpochMilli(1396400000500L));
 
     List<OrderEvent> sentOrders = new ArrayList<>();
-    for (ConsumerRecord<String, byte[]> record : kafka.readAll("rp-orders")) {
+    for (ConsumerRecord<String, byte[]> record : TopicReader.readAll(kafka.bootstrapServers(), "rp-orders")) {
       OrderEvent order = OrderEvent.getDecoder().decode(record.value());
       assertThat(record.key()).isEqualTo(order.getCustomerId());
       sentOrders.add(order);
@@ -102,7 +103,7 @@ class ReplayCommandKafkaTest {
 
     assertThat(exitCode).as(out + "\n" + err).isZero();
     List<ClickEvent> sent = new ArrayList<>();
-    for (ConsumerRecord<String, byte[]> record : kafka.readAll("rp-now-clicks")) {
+    for (ConsumerRecord<String, byte[]> record : TopicReader.readAll(kafka.bootstrapServers(), "rp-now-clicks")) {
       sent.add(ClickEvent.getDecoder().decode(record.value()));
     }
     assertThat(sent).extracting(ClickEvent::getProductId).containsExactly("10", "11", "12");

@@ -1,5 +1,7 @@
 package io.p13n.cli.traffic;
 
+import io.p13n.cli.local.EmbeddedKafka;
+import io.p13n.cli.testing.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.model.ClickEvent;
@@ -44,8 +46,8 @@ class GenerateCommandKafkaTest {
         "--customers", "300", "--products", "200", "--categories", "10", "--seed", "9", "--run-id", "it");
 
     assertThat(exitCode).as(output.toString()).isZero();
-    List<ConsumerRecord<String, byte[]>> clicks = kafka.readAll("gen-clicks");
-    List<ConsumerRecord<String, byte[]>> orders = kafka.readAll("gen-orders");
+    List<ConsumerRecord<String, byte[]>> clicks = TopicReader.readAll(kafka.bootstrapServers(), "gen-clicks");
+    List<ConsumerRecord<String, byte[]>> orders = TopicReader.readAll(kafka.bootstrapServers(), "gen-orders");
     assertThat(clicks.size() + orders.size()).isEqualTo(2_000);
     assertThat(orders).isNotEmpty();
 

@@ -100,6 +100,28 @@ class TrafficProducerTest {
     }
   }
 
+  @Test
+  void anInterruptEndsARunAndStaysSetAfterTheFlush() throws Exception {
+    // Not auto-completing: sends stay pending until the flush, so flushed() shows it happened.
+    MockProducer<String, byte[]> mock = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    try (TrafficProducer traffic = new TrafficProducer(simulator(), mock, TOPICS, 50, 0)) {
+      boolean[] interruptedAfterRun = new boolean[1];
+      Thread thread = new Thread(() -> {
+        traffic.run(null, 0);
+        interruptedAfterRun[0] = Thread.currentThread().isInterrupted();
+      });
+      thread.start();
+      Thread.sleep(200);
+      thread.interrupt();
+      thread.join(5_000);
+
+      assertThat(thread.isAlive()).isFalse();
+      assertThat(interruptedAfterRun[0]).isTrue();
+      assertThat(mock.history()).isNotEmpty();
+      assertThat(mock.flushed()).isTrue();
+    }
+  }
+
   private static boolean isDecodableClick(byte[] value) {
     try {
       ClickEvent.getDecoder().decode(value);
