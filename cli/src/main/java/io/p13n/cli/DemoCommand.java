@@ -100,7 +100,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
     String orders = config.get(EngineOptions.KAFKA_TOPIC_ORDERS);
     String deadLetters = config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS);
-    kafka.createTopics(2, clicks, orders, deadLetters);
+    String segmentChanges = config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES);
+    String churnSignals = config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS);
+    kafka.createTopics(2, clicks, orders, deadLetters, segmentChanges, churnSignals);
 
     Configuration flink = PersonalizationJob.flinkConfiguration(config);
     flink.set(RestOptions.PORT, dashboardPort);
@@ -123,7 +125,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(() -> shutdown(traffic, trafficThread, job, kafka, redis), "demo-shutdown"));
-    printBanner(kafka, redis, keys, clicks, orders, deadLetters);
+    printBanner(kafka, redis, keys, String.join(", ", clicks, orders, deadLetters, segmentChanges, churnSignals));
 
     try (RedisClient reader = RedisClient.create(redis.host(), redis.port())) {
       long started = System.nanoTime();
@@ -149,12 +151,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     return 0;
   }
 
-  private void printBanner(EmbeddedKafka kafka, EmbeddedRedis redis, RedisKeys keys, String clicks, String orders, String deadLetters) {
+  private void printBanner(EmbeddedKafka kafka, EmbeddedRedis redis, RedisKeys keys, String topics) {
     System.out.println();
     System.out.println("The personalization engine is running.");
     System.out.println("  Flink dashboard   http://localhost:" + dashboardPort);
     System.out.println("  Prometheus        http://localhost:" + metricsPort + "/metrics   (e.g. grep flink_taskmanager_job_task_operator_p13n)");
-    System.out.println("  Kafka             " + kafka.bootstrapServers() + "   topics: " + clicks + ", " + orders + ", " + deadLetters);
+    System.out.println("  Kafka             " + kafka.bootstrapServers() + "   topics: " + topics);
     System.out.println("  Redis             " + redis.host() + ":" + redis.port() + "   (" + redis.executable() + ")");
     System.out.println("  Logs              " + workDir.resolve("personalize.log"));
     System.out.println();

@@ -31,7 +31,7 @@ import redis.clients.jedis.params.ScanParams;
     name = "show",
     mixinStandardHelpOptions = true,
     description = "Print what the engine wrote: customer profiles in Redis, records on the dead-letter topic.",
-    subcommands = {ShowCommand.Profile.class, ShowCommand.Profiles.class, ShowCommand.DeadLetters.class})
+    subcommands = {ShowCommand.Customer.class, ShowCommand.Profile.class, ShowCommand.Profiles.class, ShowCommand.DeadLetters.class})
 final class ShowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -61,7 +61,51 @@ final class ShowCommand implements Runnable {
     new TreeMap<>(hash).forEach((field, value) -> System.out.printf("  %-16s %s%n", field, value));
   }
 
-  @Command(name = "profile", mixinStandardHelpOptions = true, description = "One customer's profile hash, as the storefront reads it.")
+  /** The profile hash's fields by group, in the order the README documents them. */
+  static final Map<String, List<String>> FIELD_GROUPS = new java.util.LinkedHashMap<>();
+
+  static {
+    FIELD_GROUPS.put("who", List.of("segment", "segmentSince", "tier", "points", "spend12m"));
+    FIELD_GROUPS.put("RFM", List.of("frequency", "recencyWeeks", "ageWeeks", "daysSinceLastPurchase", "typicalIntervalDays", "orders", "totalSpend", "avgOrderValue", "firstOrderTime", "lastOrderTime"));
+    FIELD_GROUPS.put("churn", List.of("churnRisk", "churnReasons", "pAlive", "expectedPurchases30d"));
+    FIELD_GROUPS.put("recent activity (1d / 7d / 30d)", List.of("sessions", "productViews", "searches", "cartAdds"));
+    FIELD_GROUPS.put("interests", List.of("topCategories", "recentlyViewed", "purchasedProducts"));
+    FIELD_GROUPS.put("cart", List.of("cartItems", "cartValue", "cartProducts"));
+    FIELD_GROUPS.put("lifetime", List.of("firstSeen", "lastSeen", "sessions", "pageViews", "productViews", "searches", "cartAdds", "cartRemoves", "wishlistAdds", "cancellations", "refunds", "updatedAt"));
+  }
+
+  @Command(name = "customer", mixinStandardHelpOptions = true, description = "What the storefront sees for one customer: segment, RFM, churn, activity, interests, cart, loyalty.")
+  static final class Customer implements Callable<Integer> {
+    @Mixin RedisOptions redis;
+
+    @Parameters(paramLabel = "CUSTOMER_ID")
+    String customerId;
+
+    @Override
+    public Integer call() {
+      String key = new RedisKeys(redis.prefix).profile(customerId);
+      try (RedisClient client = redis.connect()) {
+        Map<String, String> hash = client.hgetAll(key);
+        if (hash.isEmpty()) {
+          System.err.println("No profile for customer '" + customerId + "' (key " + key + ").");
+          return 1;
+        }
+        System.out.println(customerId + "   (" + key + ", expires in " + Duration.ofSeconds(client.ttl(key)) + ")");
+        FIELD_GROUPS.forEach((group, fields) -> {
+          System.out.println(group);
+          for (String field : fields) {
+            String value = group.startsWith("recent activity")
+                ? hash.getOrDefault(field + "1d", "") + " / " + hash.getOrDefault(field + "7d", "") + " / " + hash.getOrDefault(field + "30d", "")
+                : hash.getOrDefault(field, "");
+            System.out.printf("  %-22s %s%n", field, value);
+          }
+        });
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "profile", mixinStandardHelpOptions = true, description = "One customer's profile hash, every field as stored.")
   static final class Profile implements Callable<Integer> {
     @Mixin RedisOptions redis;
 

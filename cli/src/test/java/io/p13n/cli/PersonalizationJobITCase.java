@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.cli.testing.LocalServices;
 import io.p13n.cli.testing.TestJobs;
+import io.p13n.cli.testing.TopicReader;
+import io.p13n.model.Segment;
+import io.p13n.model.SegmentChange;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
@@ -96,7 +99,10 @@ class PersonalizationJobITCase {
           .containsEntry("productViews", "1") // the retried view counted once
           .containsEntry("cartAdds", "1") // the invalid add-to-cart was not applied
           .containsEntry("totalSpend", "80.00")
-          .containsEntry("firstSeen", T0.toString());
+          .containsEntry("firstSeen", T0.toString())
+          .containsEntry("segment", "NEW") // first purchase
+          .containsEntry("points", "80")
+          .containsEntry("cartItems", "1"); // the valid add-to-cart, not bought
       assertThat(redis.pttl(alice)).as("every key expires").isPositive();
       TestJobs.awaitTrue("bob's profile", TIMEOUT, () -> "1".equals(redis.hget(keys.profile("bob"), "searches")));
 
@@ -110,6 +116,17 @@ class PersonalizationJobITCase {
           .filteredOn(r -> header(r, DeadLetterSerializer.HEADER_KIND).equals("UNDECODABLE"))
           .singleElement()
           .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all"));
+
+      // Her first purchase is a segment change, as an Avro event keyed by customer.
+      String segmentChanges = config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES);
+      TestJobs.awaitTrue("alice's segment change", TIMEOUT, () -> !TopicReader.readAll(SERVICES.kafka().bootstrapServers(), segmentChanges).isEmpty());
+      var changes = TopicReader.readAll(SERVICES.kafka().bootstrapServers(), segmentChanges);
+      assertThat(changes).singleElement().satisfies(r -> {
+        assertThat(r.key()).isEqualTo("alice");
+        SegmentChange change = SegmentChange.getDecoder().decode(r.value());
+        assertThat(change.getFrom()).isEqualTo(Segment.UNKNOWN);
+        assertThat(change.getTo()).isEqualTo(Segment.NEW);
+      });
 
       // The job survived the poison records and keeps consuming.
       assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);

@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -212,6 +213,10 @@ public final class EngineConfig {
     }
     checkPassthrough(settings, problems);
     checkRedisCluster(values, settings, problems);
+    checkAscending(values, settings, problems, EngineOptions.LOYALTY_TIER_SILVER, EngineOptions.LOYALTY_TIER_GOLD);
+    checkAscending(values, settings, problems, EngineOptions.LOYALTY_TIER_GOLD, EngineOptions.LOYALTY_TIER_PLATINUM);
+    checkAscending(values, settings, problems, EngineOptions.SEGMENT_AT_RISK_FACTOR, EngineOptions.SEGMENT_CHURN_FACTOR);
+    checkAscending(values, settings, problems, EngineOptions.SEGMENT_AT_RISK_DEFAULT, EngineOptions.SEGMENT_CHURN_DEFAULT);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -240,6 +245,38 @@ public final class EngineConfig {
         problems.add(
             invalid(key, shownPassthrough(key, setting.text()), setting.origin(), expected));
       }
+    }
+  }
+
+  /** {@code higher} must be greater than {@code lower}: thresholds that only make sense in order. */
+  private static void checkAscending(
+      Map<String, Object> values,
+      Map<String, Setting> settings,
+      List<String> problems,
+      ConfigOption<?> lower,
+      ConfigOption<?> higher) {
+    Object low = values.get(lower.key());
+    Object high = values.get(higher.key());
+    if (low == null || high == null) {
+      return; // a parse error already says what is wrong
+    }
+    boolean ascending =
+        low instanceof Duration
+            ? ((Duration) high).compareTo((Duration) low) > 0
+            : ((Number) high).doubleValue() > ((Number) low).doubleValue();
+    if (!ascending) {
+      Setting setting = settings.get(higher.key());
+      problems.add(
+          higher.key()
+              + " = '"
+              + higher.format(high)
+              + "' (from "
+              + (setting == null ? FROM_DEFAULT : setting.origin())
+              + "): expected more than "
+              + lower.key()
+              + " = '"
+              + lower.format(low)
+              + "'");
     }
   }
 

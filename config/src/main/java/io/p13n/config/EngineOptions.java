@@ -318,6 +318,207 @@ public final class EngineOptions {
           "How long a customer's remembered event ids are kept after their last event; a retry"
               + " arriving later than this is not recognised as a duplicate.");
 
+  // ---- Customer intelligence (profile bounds, affinity, loyalty, segments, churn) ---------------
+
+  public static final ConfigOption<String> KAFKA_TOPIC_SEGMENT_CHANGES =
+      ConfigOption.withDefault(
+          "kafka.topic.segment-changes",
+          ValueType.topic(),
+          "segment-changes",
+          "Topic the engine writes lifecycle segment changes to (SegmentChange, keyed by customer"
+              + " id), for marketing systems.");
+
+  public static final ConfigOption<String> KAFKA_TOPIC_CHURN_SIGNALS =
+      ConfigOption.withDefault(
+          "kafka.topic.churn-signals",
+          ValueType.topic(),
+          "churn-signals",
+          "Topic the engine writes churn signals to (ChurnSignal: at-risk, churned, reactivated,"
+              + " cart abandoned; keyed by customer id), which retention offers trigger on.");
+
+  public static final ConfigOption<Integer> PROFILE_RECENTLY_VIEWED_MAX =
+      ConfigOption.withDefault(
+          "profile.recently-viewed-max",
+          integer(1, 200),
+          "20",
+          "Recently viewed products kept per customer, newest first. 20 covers a few sessions of"
+              + " browsing, which is what the storefront shows and recommendations start from.");
+
+  public static final ConfigOption<Integer> PROFILE_PURCHASED_MAX =
+      ConfigOption.withDefault(
+          "profile.purchased-max",
+          integer(1, 500),
+          "30",
+          "Purchased products kept per customer, newest first, to avoid recommending what they just"
+              + " bought. 30 is more than a year of orders for nearly every customer.");
+
+  public static final ConfigOption<Integer> CART_MAX_ITEMS =
+      ConfigOption.withDefault(
+          "cart.max-items",
+          integer(1, 500),
+          "50",
+          "Distinct products kept in a customer's open cart; beyond it the oldest line is dropped."
+              + " Real carts rarely exceed 20, so this bounds state against bots.");
+
+  public static final ConfigOption<Duration> CART_ABANDON_AFTER =
+      ConfigOption.withDefault(
+          "cart.abandon-after",
+          duration(Duration.ofMinutes(1)),
+          "1h",
+          "A cart with items and no order for this long (event time since the last cart change)"
+              + " fires one CART_ABANDONED signal; an order or an emptied cart cancels it.");
+
+  public static final ConfigOption<Duration> AFFINITY_HALF_LIFE =
+      ConfigOption.withDefault(
+          "affinity.half-life",
+          duration(Duration.ofHours(1)),
+          "14d",
+          "Half-life of category interest: an interaction counts half as much after this long, so"
+              + " last season's interests fade.");
+
+  public static final ConfigOption<Integer> AFFINITY_TOP_N =
+      ConfigOption.withDefault(
+          "affinity.top-n",
+          integer(1, 100),
+          "10",
+          "Categories kept per customer, by decayed interest; the weakest is dropped for a new one.");
+
+  public static final ConfigOption<Double> AFFINITY_WEIGHT_VIEW =
+      ConfigOption.withDefault(
+          "affinity.weight.view",
+          ValueType.decimal(0, 1000),
+          "1",
+          "Interest one product view adds to its category.");
+
+  public static final ConfigOption<Double> AFFINITY_WEIGHT_CART =
+      ConfigOption.withDefault(
+          "affinity.weight.cart",
+          ValueType.decimal(0, 1000),
+          "3",
+          "Interest one add-to-cart (or wishlist) adds to its category.");
+
+  public static final ConfigOption<Double> AFFINITY_WEIGHT_PURCHASE =
+      ConfigOption.withDefault(
+          "affinity.weight.purchase",
+          ValueType.decimal(0, 1000),
+          "5",
+          "Interest one purchased order line adds to its category.");
+
+  public static final ConfigOption<Double> LOYALTY_POINTS_PER_UNIT =
+      ConfigOption.withDefault(
+          "loyalty.points-per-unit",
+          ValueType.decimal(0, 1000),
+          "1",
+          "Loyalty points per unit of currency of a placed order's total (rounded down); the same"
+              + " points are taken back when the order is cancelled or refunded.");
+
+  public static final ConfigOption<Double> LOYALTY_TIER_SILVER =
+      ConfigOption.withDefault(
+          "loyalty.tier.silver",
+          ValueType.decimal(0, 1e12),
+          "250",
+          "Rolling 12-month net spend from which a customer is SILVER (below it: BRONZE).");
+
+  public static final ConfigOption<Double> LOYALTY_TIER_GOLD =
+      ConfigOption.withDefault(
+          "loyalty.tier.gold",
+          ValueType.decimal(0, 1e12),
+          "1000",
+          "Rolling 12-month net spend from which a customer is GOLD; must exceed the silver one.");
+
+  public static final ConfigOption<Double> LOYALTY_TIER_PLATINUM =
+      ConfigOption.withDefault(
+          "loyalty.tier.platinum",
+          ValueType.decimal(0, 1e12),
+          "5000",
+          "Rolling 12-month net spend from which a customer is PLATINUM; must exceed the gold one.");
+
+  public static final ConfigOption<Duration> SEGMENT_NEW_PERIOD =
+      ConfigOption.withDefault(
+          "segment.new-period",
+          duration(Duration.ofDays(1)),
+          "30d",
+          "A customer whose first purchase is more recent than this is NEW.");
+
+  public static final ConfigOption<Integer> SEGMENT_LOYAL_MIN_PURCHASES =
+      ConfigOption.withDefault(
+          "segment.loyal-min-purchases",
+          integer(2, 1000),
+          "3",
+          "Purchase days (same-day orders count once) from which a recent buyer is LOYAL.");
+
+  public static final ConfigOption<Double> SEGMENT_HIGH_VALUE_SPEND =
+      ConfigOption.withDefault(
+          "segment.high-value-spend",
+          ValueType.decimal(0, 1e12),
+          "1000",
+          "Rolling 12-month net spend from which a recent buyer is HIGH_VALUE.");
+
+  public static final ConfigOption<Double> SEGMENT_AT_RISK_FACTOR =
+      ConfigOption.withDefault(
+          "segment.at-risk-factor",
+          ValueType.decimal(1, 100),
+          "2.5",
+          "A repeat buyer is AT_RISK after this many of their own typical gaps between purchases"
+              + " without one (never sooner than segment.at-risk-min).");
+
+  public static final ConfigOption<Double> SEGMENT_CHURN_FACTOR =
+      ConfigOption.withDefault(
+          "segment.churn-factor",
+          ValueType.decimal(1, 1000),
+          "5",
+          "A repeat buyer is CHURNED after this many typical gaps without a purchase; must exceed"
+              + " segment.at-risk-factor.");
+
+  public static final ConfigOption<Duration> SEGMENT_AT_RISK_MIN =
+      ConfigOption.withDefault(
+          "segment.at-risk-min",
+          duration(Duration.ofDays(1)),
+          "14d",
+          "Shortest silence that makes anyone AT_RISK, so a customer who bought twice in one week"
+              + " is not at risk a fortnight later.");
+
+  public static final ConfigOption<Duration> SEGMENT_AT_RISK_DEFAULT =
+      ConfigOption.withDefault(
+          "segment.at-risk-default",
+          duration(Duration.ofDays(1)),
+          "60d",
+          "Silence after which a customer with a single purchase day (no rhythm of their own yet)"
+              + " is AT_RISK.");
+
+  public static final ConfigOption<Duration> SEGMENT_CHURN_DEFAULT =
+      ConfigOption.withDefault(
+          "segment.churn-default",
+          duration(Duration.ofDays(1)),
+          "180d",
+          "Silence after which a customer with a single purchase day is CHURNED; must exceed"
+              + " segment.at-risk-default.");
+
+  public static final ConfigOption<Double> CHURN_P_ALIVE_AT_RISK =
+      ConfigOption.withDefault(
+          "churn.p-alive-at-risk",
+          ValueType.decimal(0, 1),
+          "0.3",
+          "A repeat buyer whose BG/NBD probability of still being active falls below this is"
+              + " AT_RISK even before the silence rule says so.");
+
+  public static final ConfigOption<Optional<String>> CHURN_MODEL_FILE =
+      ConfigOption.withDefault(
+          "churn.model-file",
+          optional(ValueType.string("a file path", s -> !s.isEmpty())),
+          "",
+          "BG/NBD parameters written by `personalize churn fit` (r, alpha, a, b in weeks). Unset"
+              + " uses the parameters Fader, Hardie & Lee (2005) published for CDNOW; fit your own"
+              + " store's history for meaningful P(alive).");
+
+  public static final ConfigOption<Duration> CHURN_RESCORE_INTERVAL =
+      ConfigOption.withDefault(
+          "churn.rescore-interval",
+          duration(Duration.ofHours(1)),
+          "7d",
+          "A quiet customer's churn score is recomputed this often (an event-time timer, no scans),"
+              + " besides at each segment deadline, until they churn.");
+
   // ---- Job --------------------------------------------------------------------------------------
 
   public static final ConfigOption<Integer> JOB_PARALLELISM =
@@ -381,6 +582,32 @@ public final class EngineOptions {
           VALIDATION_MAX_FUTURE_SKEW,
           DEDUP_WINDOW_SIZE,
           DEDUP_TTL,
+          KAFKA_TOPIC_SEGMENT_CHANGES,
+          KAFKA_TOPIC_CHURN_SIGNALS,
+          PROFILE_RECENTLY_VIEWED_MAX,
+          PROFILE_PURCHASED_MAX,
+          CART_MAX_ITEMS,
+          CART_ABANDON_AFTER,
+          AFFINITY_HALF_LIFE,
+          AFFINITY_TOP_N,
+          AFFINITY_WEIGHT_VIEW,
+          AFFINITY_WEIGHT_CART,
+          AFFINITY_WEIGHT_PURCHASE,
+          LOYALTY_POINTS_PER_UNIT,
+          LOYALTY_TIER_SILVER,
+          LOYALTY_TIER_GOLD,
+          LOYALTY_TIER_PLATINUM,
+          SEGMENT_NEW_PERIOD,
+          SEGMENT_LOYAL_MIN_PURCHASES,
+          SEGMENT_HIGH_VALUE_SPEND,
+          SEGMENT_AT_RISK_FACTOR,
+          SEGMENT_CHURN_FACTOR,
+          SEGMENT_AT_RISK_MIN,
+          SEGMENT_AT_RISK_DEFAULT,
+          SEGMENT_CHURN_DEFAULT,
+          CHURN_P_ALIVE_AT_RISK,
+          CHURN_MODEL_FILE,
+          CHURN_RESCORE_INTERVAL,
           JOB_PARALLELISM,
           JOB_MAX_PARALLELISM,
           JOB_NAME);

@@ -170,6 +170,23 @@ final class ValueType<T> {
         String::valueOf);
   }
 
+  static ValueType<Double> decimal(double min, double max) {
+    return new ValueType<>(
+        "a number between " + plain(min) + " and " + plain(max),
+        text -> {
+          double value = Double.parseDouble(text.trim()); // NumberFormatException is an IAE
+          if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException();
+          }
+          return value;
+        },
+        ValueType::plain);
+  }
+
+  private static String plain(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+  }
+
   /**
    * Only the words true and false, in any case. Not "yes", "1" or "on": a value that is neither
    * should fail loudly rather than silently mean false, as {@link Boolean#parseBoolean} would.

@@ -13,11 +13,14 @@ import io.p13n.jobs.profile.ProfileRedisMapper;
 import io.p13n.jobs.redis.RedisEndpoint;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.redis.RedisSink;
+import io.p13n.model.ChurnSignal;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.DeadLetter;
+import io.p13n.model.SegmentChange;
 import io.p13n.model.SourceRecord;
 import io.p13n.serde.DeadLetterSerializer;
+import io.p13n.serde.KeyedAvroSerializer;
 import io.p13n.serde.SourceRecordDeserializer;
 import io.p13n.serde.SourceRecordDeserializer.EventKind;
 import java.nio.file.Path;
@@ -89,8 +92,11 @@ public final class PersonalizationJob {
         kafkaSource(config, EventKind.CLICKS),
         kafkaSource(config, EventKind.ORDERS),
         WorkflowSettings.from(config),
-        profileSink(config),
-        deadLetterSink(config));
+        new WorkflowSinks(
+            profileSink(config),
+            deadLetterSink(config),
+            kafkaSink(config, EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES, SegmentChange::getCustomerId),
+            kafkaSink(config, EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS, ChurnSignal::getCustomerId)));
   }
 
   /**
@@ -122,8 +128,7 @@ public final class PersonalizationJob {
       Source<SourceRecord, ?, ?> clickSource,
       Source<SourceRecord, ?, ?> orderSource,
       WorkflowSettings settings,
-      Sink<CustomerProfile> profileSink,
-      Sink<DeadLetter> deadLetterSink) {
+      WorkflowSinks sinks) {
     // Generic (Kryo) serialization off: every type on the wire and in state is Avro or a Flink type.
     // Set here as well as in flinkConfiguration() so tests running the workflow get the same check.
     Configuration noKryo = new Configuration();
@@ -149,7 +154,7 @@ public final class PersonalizationJob {
             .name("Route dead letters, count events");
     events
         .getSideOutput(OutputTags.DEAD_LETTERS)
-        .sinkTo(deadLetterSink)
+        .sinkTo(sinks.deadLetters())
         .uid(Uids.DEAD_LETTER_SINK)
         .name("Dead letters to Kafka");
 
@@ -164,12 +169,22 @@ public final class PersonalizationJob {
     // function chains to the de-duplication in the same task.
     SingleOutputStreamOperator<CustomerProfile> profiles =
         DataStreamUtils.reinterpretAsKeyedStream(uniqueEvents, CustomerEvents::customerId, Types.STRING)
-            .process(new CustomerProfileFunction(settings.customerTtl()))
+            .process(new CustomerProfileFunction(settings.customerTtl(), settings.profile()))
             .uid(Uids.CUSTOMER_PROFILE)
             .name("Update customer profile");
 
     // sinks
-    profiles.sinkTo(profileSink).uid(Uids.PROFILE_SINK).name("Profiles to Redis");
+    profiles.sinkTo(sinks.profiles()).uid(Uids.PROFILE_SINK).name("Profiles to Redis");
+    profiles
+        .getSideOutput(OutputTags.SEGMENT_CHANGES)
+        .sinkTo(sinks.segmentChanges())
+        .uid(Uids.SEGMENT_CHANGE_SINK)
+        .name("Segment changes to Kafka");
+    profiles
+        .getSideOutput(OutputTags.CHURN_SIGNALS)
+        .sinkTo(sinks.churnSignals())
+        .uid(Uids.CHURN_SIGNAL_SINK)
+        .name("Churn signals to Kafka");
   }
 
   public static KafkaSource<SourceRecord> kafkaSource(EngineConfig config, EventKind kind) {
@@ -205,10 +220,28 @@ public final class PersonalizationJob {
         .build();
   }
 
+  /**
+   * An output topic: Avro single-object values keyed by customer. At-least-once (flushed on every
+   * checkpoint): after a restart an event may repeat, with the same deterministic id, so consumers
+   * can drop it; exactly-once transactions would delay every event until the next checkpoint.
+   */
+  static <T extends org.apache.avro.specific.SpecificRecordBase> Sink<T> kafkaSink(
+      EngineConfig config, io.p13n.config.ConfigOption<String> topic, org.apache.flink.util.function.SerializableFunction<T, String> key) {
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+        .setKafkaProducerConfig(kafkaProperties(config))
+        .setRecordSerializer(new KeyedAvroSerializer<T>(config.get(topic), key))
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+  }
+
   public static Sink<CustomerProfile> profileSink(EngineConfig config) {
     return new RedisSink<>(
         redisEndpoint(config),
-        new ProfileRedisMapper(new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX)), config.get(EngineOptions.REDIS_PROFILE_TTL)),
+        new ProfileRedisMapper(
+            new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX)),
+            config.get(EngineOptions.REDIS_PROFILE_TTL),
+            config.get(EngineOptions.AFFINITY_HALF_LIFE)),
         config.get(EngineOptions.REDIS_BATCH_MAX_SIZE),
         config.get(EngineOptions.REDIS_BATCH_MAX_DELAY));
   }

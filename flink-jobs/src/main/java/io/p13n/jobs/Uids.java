@@ -15,4 +15,6 @@ public final class Uids {
   public static final String CUSTOMER_PROFILE = "customer-profile";
   public static final String PROFILE_SINK = "redis-profile-sink";
   public static final String DEAD_LETTER_SINK = "kafka-dead-letter-sink";
+  public static final String SEGMENT_CHANGE_SINK = "kafka-segment-change-sink";
+  public static final String CHURN_SIGNAL_SINK = "kafka-churn-signal-sink";
 }

@@ -2,11 +2,17 @@ package io.p13n.jobs;
 
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
+import io.p13n.jobs.profile.ProfileSettings;
 import java.time.Duration;
 
 /** The plain values the workflow's operators need, read once from the configuration. */
 public record WorkflowSettings(
-    Duration outOfOrderness, Duration idleTimeout, int dedupWindowSize, Duration dedupTtl, Duration customerTtl) {
+    Duration outOfOrderness,
+    Duration idleTimeout,
+    int dedupWindowSize,
+    Duration dedupTtl,
+    Duration customerTtl,
+    ProfileSettings profile) {
 
   public static WorkflowSettings from(EngineConfig config) {
     return new WorkflowSettings(
@@ -14,6 +20,7 @@ public record WorkflowSettings(
         config.get(EngineOptions.WATERMARK_IDLE_TIMEOUT),
         config.get(EngineOptions.DEDUP_WINDOW_SIZE),
         config.get(EngineOptions.DEDUP_TTL),
-        config.get(EngineOptions.STATE_CUSTOMER_TTL));
+        config.get(EngineOptions.STATE_CUSTOMER_TTL),
+        ProfileSettings.from(config));
   }
 }

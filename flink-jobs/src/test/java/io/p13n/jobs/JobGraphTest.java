@@ -2,10 +2,8 @@ package io.p13n.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.p13n.jobs.testing.CollectingSink;
+import io.p13n.jobs.testing.CollectedOutputs;
 import io.p13n.jobs.testing.SourceRecords;
-import io.p13n.model.CustomerProfile;
-import io.p13n.model.DeadLetter;
 import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -21,9 +19,8 @@ class JobGraphTest {
         env,
         SourceRecords.boundedSource(List.of()),
         SourceRecords.boundedSource(List.of()),
-        PersonalizationWorkflowTest.SETTINGS,
-        new CollectingSink<CustomerProfile>(),
-        new CollectingSink<DeadLetter>());
+        CollectedOutputs.defaultSettings(),
+        new CollectedOutputs().sinks());
     return env;
   }
 
@@ -37,7 +34,7 @@ class JobGraphTest {
       assertThat(node.getOperatorName()).as("name of node " + node.getId()).doesNotStartWith("Process").doesNotStartWith("Map");
     }
     assertThat(graph.getStreamNodes()).extracting(StreamNode::getTransformationUID)
-        .contains(Uids.DEDUPLICATE, Uids.CUSTOMER_PROFILE, Uids.CLICKS_SOURCE, Uids.ORDERS_SOURCE)
+        .contains(Uids.DEDUPLICATE, Uids.CUSTOMER_PROFILE, Uids.CLICKS_SOURCE, Uids.ORDERS_SOURCE, Uids.SEGMENT_CHANGE_SINK, Uids.CHURN_SIGNAL_SINK)
         .doesNotHaveDuplicates();
   }
 

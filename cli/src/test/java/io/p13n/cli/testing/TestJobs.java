@@ -14,7 +14,8 @@ public final class TestJobs {
 
   /**
    * An engine configuration isolated by {@code run}: its own topics ({@code clicks-RUN}, {@code
-   * orders-RUN}, {@code dead-letters-RUN}, created here), consumer group and Redis key prefix ({@code
+   * orders-RUN}, {@code dead-letters-RUN}, {@code segment-changes-RUN}, {@code churn-signals-RUN},
+   * created here), consumer group and Redis key prefix ({@code
    * itRUN}); RocksDB with a checkpoint every second. {@code overrides} replace any of it.
    */
   public static EngineConfig engineConfig(LocalServices services, String run, Path checkpoints, Map<String, String> overrides)
@@ -24,6 +25,8 @@ public final class TestJobs {
     settings.put(EngineOptions.KAFKA_TOPIC_CLICKS.key(), "clicks-" + run);
     settings.put(EngineOptions.KAFKA_TOPIC_ORDERS.key(), "orders-" + run);
     settings.put(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS.key(), "dead-letters-" + run);
+    settings.put(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES.key(), "segment-changes-" + run);
+    settings.put(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS.key(), "churn-signals-" + run);
     settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "group-" + run);
     settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
     settings.put(EngineOptions.REDIS_HOST.key(), services.redis().host());
@@ -40,7 +43,9 @@ public final class TestJobs {
             2,
             config.get(EngineOptions.KAFKA_TOPIC_CLICKS),
             config.get(EngineOptions.KAFKA_TOPIC_ORDERS),
-            config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS));
+            config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS),
+            config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
+            config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS));
     return config;
   }
 

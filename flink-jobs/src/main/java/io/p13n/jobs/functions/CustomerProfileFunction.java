@@ -1,28 +1,51 @@
 package io.p13n.jobs.functions;
 
+import io.p13n.jobs.churn.PurchaseRhythm;
+import io.p13n.jobs.profile.ActivityWindows;
+import io.p13n.jobs.profile.ActivityWindows.Metric;
+import io.p13n.jobs.profile.CategoryAffinity;
+import io.p13n.jobs.profile.LifecycleRules;
+import io.p13n.jobs.profile.Loyalty;
+import io.p13n.jobs.profile.OpenCart;
+import io.p13n.jobs.profile.ProfileSettings;
+import io.p13n.jobs.profile.RecentItems;
+import io.p13n.model.ChurnSignal;
+import io.p13n.model.ChurnSignalType;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.OrderEvent;
+import io.p13n.model.OrderLine;
+import io.p13n.model.Segment;
+import io.p13n.model.SegmentChange;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keeps each customer's activity profile and emits it, updated, for every event; keyed by customer
- * id.
+ * Keeps each customer's profile and emits it, updated, on every event and whenever it changes with
+ * time; keyed by customer id. Segment changes go to {@link OutputTags#SEGMENT_CHANGES}, churn
+ * signals (at-risk, churned, reactivated, cart abandoned) to {@link OutputTags#CHURN_SIGNALS}.
  *
- * <p>Every field is a count, a sum, or a min/max of event time, so the profile is the same whatever
- * order events arrive in; late events (behind the watermark) are still applied, and counted so
- * operators can see clock trouble upstream. The state is one Avro record of fixed size per customer
- * (about 200 bytes), expired after {@code customerTtl} without an event, so a customer who never
- * returns does not hold state forever.
+ * <p>State is one Avro record per customer whose every list is bounded (see {@link
+ * ProfileSettings}), expired after {@code customerTtl} without an update. Counts, sums and
+ * min/max times are the same in any arrival order, so late events (behind the watermark) are still
+ * applied, and counted.
+ *
+ * <p>Time-driven changes (at-risk, churned, new → active, cart abandonment, a quiet customer's
+ * falling P(alive)) come from one event-time timer per customer, set to the next deadline and
+ * replaced when an event moves it: no scans over customers, and at most one pending timer each.
+ * Churned customers and prospects with an empty cart hold none.
  */
 public class CustomerProfileFunction extends KeyedProcessFunction<String, CustomerEvent, CustomerProfile> {
   private static final long serialVersionUID = 1L;
@@ -30,16 +53,23 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
   /** State name: stable, renaming it drops every profile on restore from a savepoint. */
   public static final String PROFILE = "customer-profile";
 
+  private static final long DAY = PurchaseRhythm.DAY_MILLIS;
+
   private final Duration customerTtl;
+  private final ProfileSettings settings;
+  private final LifecycleRules rules;
 
   private transient ValueState<CustomerProfile> profileState;
   private transient Counter lateEvents;
+  private transient Counter timersFired;
 
-  public CustomerProfileFunction(Duration customerTtl) {
+  public CustomerProfileFunction(Duration customerTtl, ProfileSettings settings) {
     if (customerTtl == null || customerTtl.isNegative() || customerTtl.isZero()) {
       throw new IllegalArgumentException("customerTtl must be positive, was " + customerTtl);
     }
     this.customerTtl = customerTtl;
+    this.settings = settings;
+    this.rules = new LifecycleRules(settings);
   }
 
   @Override
@@ -50,49 +80,187 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
         StateTtlConfig.newBuilder(customerTtl).updateTtlOnCreateAndWrite().neverReturnExpired().build());
     profileState = getRuntimeContext().getState(descriptor);
     lateEvents = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("lateEvents");
+    timersFired = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("profileTimersFired");
   }
 
   @Override
   public void processElement(CustomerEvent event, Context ctx, Collector<CustomerProfile> out) throws Exception {
     long eventTime = CustomerEvents.eventTimeMillis(event);
-    if (eventTime < ctx.timerService().currentWatermark()) {
+    long watermark = ctx.timerService().currentWatermark();
+    if (eventTime < watermark) {
       lateEvents.inc();
     }
     CustomerProfile profile = profileState.value();
     if (profile == null) {
       profile = CustomerProfile.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
     }
-    apply(profile, event.getPayload(), eventTime);
+    apply(profile, event.getPayload(), eventTime, settings);
+    // "Now" for this customer: their newest event, or the job's event-time clock if ahead.
+    long now = Math.max(profile.getLastEventTime(), watermark);
+    evaluate(profile, now, ctx.timerService(), ctx);
     profileState.update(profile);
     out.collect(profile);
   }
 
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerProfile> out) throws Exception {
+    CustomerProfile profile = profileState.value();
+    if (profile == null || profile.getNextTimer() != timestamp) {
+      return; // state expired, or a timer this function has since replaced
+    }
+    timersFired.inc();
+    profile.setNextTimer(0); // this one has fired
+    evaluate(profile, timestamp, ctx.timerService(), ctx);
+    profileState.update(profile);
+    out.collect(profile);
+  }
+
+  /** Re-derives segment, churn score, tier and signals as of {@code now}; re-arms the timer. */
+  private void evaluate(CustomerProfile profile, long now, TimerService timers, Context ctx) {
+    String customer = profile.getCustomerId();
+    long cartDeadline = Long.MAX_VALUE;
+    if (!profile.getCart().isEmpty() && !profile.getCartAbandonedSignalled()) {
+      long due = OpenCart.lastAddedAt(profile) + settings.cartAbandonAfterMillis();
+      if (now >= due) {
+        profile.setCartAbandonedSignalled(true);
+        ctx.output(OutputTags.CHURN_SIGNALS, cartAbandoned(profile, due));
+      } else {
+        cartDeadline = due;
+      }
+    }
+
+    LifecycleRules.Assessment assessment = rules.assess(profile, now);
+    Segment before = profile.getSegment();
+    Segment after = assessment.segment();
+    if (after != before) {
+      // A first-seen visitor becoming a prospect is an assignment, not news.
+      if (!(before == Segment.UNKNOWN && after == Segment.PROSPECT)) {
+        ctx.output(
+            OutputTags.SEGMENT_CHANGES,
+            new SegmentChange(customer + ":" + now + ":" + before + ">" + after, customer, before, after, Instant.ofEpochMilli(now), assessment.reasons()));
+        ChurnSignalType signal = signalFor(before, after);
+        if (signal != null) {
+          ctx.output(OutputTags.CHURN_SIGNALS, churnSignal(profile, signal, now, assessment));
+        }
+      }
+      profile.setSegment(after);
+      profile.setSegmentSince(now);
+    }
+    profile.setPAlive(assessment.pAlive());
+    profile.setExpectedPurchases30d(assessment.expectedPurchases30d());
+    profile.setChurnRisk(assessment.churnRisk());
+    profile.setChurnReasons(assessment.reasons());
+    profile.setTier(Loyalty.tier(Loyalty.rollingSpend(profile, now), settings));
+    profile.setScoredAt(now);
+
+    long next = Math.min(assessment.nextDeadline(), cartDeadline);
+    if (next == Long.MAX_VALUE) {
+      next = 0;
+    }
+    if (next != profile.getNextTimer()) {
+      if (profile.getNextTimer() > 0) {
+        timers.deleteEventTimeTimer(profile.getNextTimer());
+      }
+      if (next > 0) {
+        timers.registerEventTimeTimer(next);
+      }
+      profile.setNextTimer(next);
+    }
+  }
+
+  private static ChurnSignalType signalFor(Segment before, Segment after) {
+    if (after == Segment.AT_RISK) {
+      return ChurnSignalType.AT_RISK;
+    }
+    if (after == Segment.CHURNED) {
+      return ChurnSignalType.CHURNED;
+    }
+    if ((before == Segment.AT_RISK || before == Segment.CHURNED) && after != Segment.PROSPECT) {
+      return ChurnSignalType.REACTIVATED;
+    }
+    return null;
+  }
+
+  private static ChurnSignal churnSignal(CustomerProfile p, ChurnSignalType type, long at, LifecycleRules.Assessment a) {
+    return ChurnSignal.newBuilder()
+        .setSignalId(p.getCustomerId() + ":" + type + ":" + at)
+        .setCustomerId(p.getCustomerId())
+        .setType(type)
+        .setEventTime(Instant.ofEpochMilli(at))
+        .setChurnRisk(a.churnRisk())
+        .setPAlive(a.pAlive())
+        .setSegment(a.segment())
+        .setReasons(a.reasons())
+        .build();
+  }
+
+  private static ChurnSignal cartAbandoned(CustomerProfile p, long at) {
+    List<String> items = new ArrayList<>(p.getCart().size());
+    p.getCart().forEach(item -> items.add(item.getProductId()));
+    double value = OpenCart.value(p);
+    return ChurnSignal.newBuilder()
+        .setSignalId(p.getCustomerId() + ":" + ChurnSignalType.CART_ABANDONED + ":" + at)
+        .setCustomerId(p.getCustomerId())
+        .setType(ChurnSignalType.CART_ABANDONED)
+        .setEventTime(Instant.ofEpochMilli(at))
+        .setChurnRisk(p.getChurnRisk())
+        .setPAlive(p.getPAlive())
+        .setSegment(p.getSegment())
+        .setCartValue(value)
+        .setCartItems(items)
+        .setReasons(List.of(String.format(java.util.Locale.ROOT, "cart abandoned: %d items worth %.2f", items.size(), value)))
+        .build();
+  }
+
   /** Folds one event into the profile (visible for tests). */
-  static void apply(CustomerProfile profile, Object payload, long eventTime) {
+  static void apply(CustomerProfile profile, Object payload, long eventTime, ProfileSettings settings) {
     profile.setFirstSeen(profile.getFirstSeen() == 0 ? eventTime : Math.min(profile.getFirstSeen(), eventTime));
     profile.setLastSeen(Math.max(profile.getLastSeen(), eventTime));
     profile.setLastEventTime(Math.max(profile.getLastEventTime(), eventTime));
     if (payload instanceof ClickEvent) {
-      applyClick(profile, (ClickEvent) payload);
+      applyClick(profile, (ClickEvent) payload, eventTime, settings);
     } else {
-      applyOrder(profile, (OrderEvent) payload, eventTime);
+      applyOrder(profile, (OrderEvent) payload, eventTime, settings);
     }
   }
 
-  private static void applyClick(CustomerProfile profile, ClickEvent click) {
+  private static void applyClick(CustomerProfile profile, ClickEvent click, long eventTime, ProfileSettings s) {
+    long day = Math.floorDiv(eventTime, DAY);
     String session = click.getSessionId();
     if (!session.isEmpty() && !session.equals(profile.getLastSessionId())) {
       // Sessions interleave rarely (two tabs share one id), so a change of id is a new session.
       profile.setSessions(profile.getSessions() + 1);
       profile.setLastSessionId(session);
+      ActivityWindows.increment(profile, Metric.SESSIONS, day);
     }
     switch (click.getType()) {
       case PAGE_VIEW -> profile.setPageViews(profile.getPageViews() + 1);
-      case PRODUCT_VIEW -> profile.setProductViews(profile.getProductViews() + 1);
-      case SEARCH -> profile.setSearches(profile.getSearches() + 1);
-      case ADD_TO_CART -> profile.setCartAdds(profile.getCartAdds() + 1);
-      case REMOVE_FROM_CART -> profile.setCartRemoves(profile.getCartRemoves() + 1);
-      case WISHLIST -> profile.setWishlistAdds(profile.getWishlistAdds() + 1);
+      case PRODUCT_VIEW -> {
+        profile.setProductViews(profile.getProductViews() + 1);
+        ActivityWindows.increment(profile, Metric.PRODUCT_VIEWS, day);
+        profile.setRecentlyViewed(RecentItems.pushFront(profile.getRecentlyViewed(), click.getProductId(), s.recentlyViewedMax()));
+        CategoryAffinity.add(profile, click.getCategoryId(), s.affinityWeightView(), eventTime, s.affinityHalfLifeMillis(), s.affinityTopN());
+      }
+      case SEARCH -> {
+        profile.setSearches(profile.getSearches() + 1);
+        ActivityWindows.increment(profile, Metric.SEARCHES, day);
+      }
+      case ADD_TO_CART -> {
+        profile.setCartAdds(profile.getCartAdds() + 1);
+        ActivityWindows.increment(profile, Metric.CART_ADDS, day);
+        int quantity = click.getQuantity() == null ? 1 : click.getQuantity();
+        double price = click.getPrice() == null ? 0 : click.getPrice();
+        OpenCart.add(profile, click.getProductId(), click.getCategoryId(), quantity, price, eventTime, s.cartMaxItems());
+        CategoryAffinity.add(profile, click.getCategoryId(), s.affinityWeightCart(), eventTime, s.affinityHalfLifeMillis(), s.affinityTopN());
+      }
+      case REMOVE_FROM_CART -> {
+        profile.setCartRemoves(profile.getCartRemoves() + 1);
+        OpenCart.remove(profile, click.getProductId(), click.getQuantity());
+      }
+      case WISHLIST -> {
+        profile.setWishlistAdds(profile.getWishlistAdds() + 1);
+        CategoryAffinity.add(profile, click.getCategoryId(), s.affinityWeightCart(), eventTime, s.affinityHalfLifeMillis(), s.affinityTopN());
+      }
       default -> {
         // UNKNOWN: a type added by a newer producer; it still counts as activity (seen times above).
       }
@@ -101,7 +269,7 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
 
   // Spend is a plain sum, not clamped at zero, so it is the same in any arrival order; a refund of an
   // order placed before the engine's history began can make it negative, which is the truth.
-  private static void applyOrder(CustomerProfile profile, OrderEvent order, long eventTime) {
+  private static void applyOrder(CustomerProfile profile, OrderEvent order, long eventTime, ProfileSettings s) {
     switch (order.getStatus()) {
       case PLACED -> {
         profile.setOrders(profile.getOrders() + 1);
@@ -109,14 +277,29 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
         profile.setFirstOrderTime(
             profile.getFirstOrderTime() == 0 ? eventTime : Math.min(profile.getFirstOrderTime(), eventTime));
         profile.setLastOrderTime(Math.max(profile.getLastOrderTime(), eventTime));
+        PurchaseRhythm rhythm = LifecycleRules.rhythmOf(profile);
+        if (rhythm.onPurchase(eventTime)) {
+          profile.setFirstPurchaseDay(rhythm.getFirstDay());
+          profile.setLastPurchaseDay(rhythm.getLastDay());
+          profile.setPurchaseDays(rhythm.getPurchaseDays());
+          profile.setRecentPurchaseDays(rhythm.getRecentDays());
+        }
+        Loyalty.apply(profile, order.getTotal(), +1, eventTime, s.pointsPerUnit());
+        for (OrderLine line : order.getLines()) {
+          profile.setPurchasedProducts(RecentItems.pushFront(profile.getPurchasedProducts(), line.getProductId(), s.purchasedMax()));
+          CategoryAffinity.add(profile, line.getCategoryId(), s.affinityWeightPurchase(), eventTime, s.affinityHalfLifeMillis(), s.affinityTopN());
+        }
+        OpenCart.removeBought(profile, order.getLines());
       }
       case CANCELLED -> {
         profile.setCancellations(profile.getCancellations() + 1);
         profile.setTotalSpend(profile.getTotalSpend() - order.getTotal());
+        Loyalty.apply(profile, order.getTotal(), -1, eventTime, s.pointsPerUnit());
       }
       case REFUNDED -> {
         profile.setRefunds(profile.getRefunds() + 1);
         profile.setTotalSpend(profile.getTotalSpend() - order.getTotal());
+        Loyalty.apply(profile, order.getTotal(), -1, eventTime, s.pointsPerUnit());
       }
       default -> {
         // UNKNOWN status from a newer producer: activity only.

@@ -1,6 +1,8 @@
 package io.p13n.jobs.functions;
 
+import io.p13n.model.ChurnSignal;
 import io.p13n.model.DeadLetter;
+import io.p13n.model.SegmentChange;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
 
@@ -10,4 +12,10 @@ public final class OutputTags {
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+  public static final OutputTag<SegmentChange> SEGMENT_CHANGES =
+      new OutputTag<>("segment-changes", new AvroTypeInfo<>(SegmentChange.class));
+
+  public static final OutputTag<ChurnSignal> CHURN_SIGNALS =
+      new OutputTag<>("churn-signals", new AvroTypeInfo<>(ChurnSignal.class));
 }

@@ -1,0 +1,28 @@
+package io.p13n.jobs.testing;
+
+import io.p13n.jobs.WorkflowSettings;
+import io.p13n.jobs.WorkflowSinks;
+import io.p13n.jobs.profile.ProfileSettings;
+import io.p13n.model.ChurnSignal;
+import io.p13n.model.CustomerProfile;
+import io.p13n.model.DeadLetter;
+import io.p13n.model.SegmentChange;
+import java.time.Duration;
+
+/** One collecting sink per workflow output, and the default workflow settings, for tests. */
+public final class CollectedOutputs {
+  public final CollectingSink<CustomerProfile> profiles = new CollectingSink<>();
+  public final CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+  public final CollectingSink<SegmentChange> segmentChanges = new CollectingSink<>();
+  public final CollectingSink<ChurnSignal> churnSignals = new CollectingSink<>();
+
+  public WorkflowSinks sinks() {
+    return new WorkflowSinks(profiles, deadLetters, segmentChanges, churnSignals);
+  }
+
+  /** The documented defaults, as an empty configuration gives them. */
+  public static WorkflowSettings defaultSettings() {
+    return new WorkflowSettings(
+        Duration.ofSeconds(5), Duration.ofSeconds(30), 32, Duration.ofDays(1), Duration.ofDays(400), ProfileSettings.defaults());
+  }
+}
