@@ -17,8 +17,8 @@ class JobGraphTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     PersonalizationJob.defineWorkflow(
         env,
-        SourceRecords.boundedSource(List.of()),
-        SourceRecords.boundedSource(List.of()),
+        SourceRecords.nothing(),
+        SourceRecords.nothing(),
         CollectedOutputs.defaultSettings(),
         new CollectedOutputs().sinks());
     return env;

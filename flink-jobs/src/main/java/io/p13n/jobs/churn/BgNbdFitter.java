@@ -11,7 +11,6 @@ import org.apache.commons.math3.exception.TooManyIterationsException;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.MaxIter;
-import org.apache.commons.math3.optim.PointValuePair;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
@@ -22,12 +21,15 @@ import org.apache.commons.math3.special.Gamma;
  * Maximum-likelihood estimation of the BG/NBD parameters from customers' (x, t_x, T) in weeks.
  *
  * <p>Identical triples are aggregated with a count first (on CDNOW's 2,357 customers there are
- * about 1,500 distinct ones; on real stores, with whole-day times, far fewer than customers). The
+ * 1,016 distinct ones; with whole-day times there are at most a few per possible (first day, last
+day) pair, however many customers). The
  * negative log-likelihood is minimised over {@code (ln r, ln alpha, ln a, ln b)}, so the parameters
  * stay positive without constraints, by Commons Math's Nelder-Mead simplex, restarted from the best
  * point with a fresh simplex until a restart no longer improves the log-likelihood by more than
- * 1e-9: the usual cure for the simplex stalling on a ridge (and the parameters of the BG/NBD are
- * correlated: alpha with r, a with b). The start is all parameters = 1.
+ * 1e-9 (at least two runs): the usual cure for the simplex stalling on a ridge (and the parameters
+ * of the BG/NBD are correlated: alpha with r, a with b). The start is all parameters = 1. On the
+ * CDNOW sample this ends within 1e-8 of the log-likelihood Commons Math's BOBYQA reaches from the
+ * same start, in about 0.1 s.
  *
  * <p>Stateless and thread-safe.
  */
@@ -96,6 +98,9 @@ public final class BgNbdFitter {
     if (data.maxX == 0) {
       throw new IllegalArgumentException("no customer made a repeat purchase: the BG/NBD parameters cannot be estimated");
     }
+    // the best point evaluated so far, whatever happens to the run that evaluated it
+    double[] best = {0, 0, 0, 0};
+    double[] bestValue = {Double.MAX_VALUE};
     MultivariateFunction negativeLogLikelihood = theta -> {
       for (double v : theta) {
         if (!(Math.abs(v) <= LOG_BOUND)) {
@@ -103,48 +108,45 @@ public final class BgNbdFitter {
         }
       }
       double ll = data.logLikelihood(Math.exp(theta[0]), Math.exp(theta[1]), Math.exp(theta[2]), Math.exp(theta[3]));
-      return Double.isFinite(ll) ? -ll : Double.MAX_VALUE;
+      double value = Double.isFinite(ll) ? -ll : Double.MAX_VALUE;
+      if (value < bestValue[0]) {
+        bestValue[0] = value;
+        System.arraycopy(theta, 0, best, 0, best.length);
+      }
+      return value;
     };
+    negativeLogLikelihood.value(best.clone());
 
     SimplexOptimizer optimizer = new SimplexOptimizer(1e-12, 1e-10);
-    double[] best = {0, 0, 0, 0};
-    double bestValue = negativeLogLikelihood.value(best);
     int iterations = 0;
     int evaluations = 0;
     int restarts = -1;
     while (restarts < MAX_RESTARTS) {
-      PointValuePair result;
+      double before = bestValue[0];
+      boolean stalled = false;
       try {
-        result = optimizer.optimize(
+        optimizer.optimize(
             new MaxEval(MAX_EVALUATIONS_PER_RUN),
             new MaxIter(MAX_EVALUATIONS_PER_RUN),
             new ObjectiveFunction(negativeLogLikelihood),
             GoalType.MINIMIZE,
-            new InitialGuess(best),
+            new InitialGuess(best.clone()),
             new NelderMeadSimplex(new double[] {0.5, 0.5, 0.5, 0.5}));
       } catch (TooManyEvaluationsException | TooManyIterationsException e) {
-        // a run that wanders on a flat ridge: keep the best point of the earlier runs
-        iterations += optimizer.getIterations();
-        evaluations += optimizer.getEvaluations();
-        break;
+        stalled = true; // a run wandering on a flat ridge: its best point is kept all the same
       }
       iterations += optimizer.getIterations();
       evaluations += optimizer.getEvaluations();
       restarts++;
-      double improvement = bestValue - result.getValue();
-      if (result.getValue() < bestValue) {
-        best = result.getPoint();
-        bestValue = result.getValue();
-      }
-      if (restarts > 0 && !(improvement > 1e-9)) {
+      if (stalled || (restarts > 0 && !(before - bestValue[0] > 1e-9))) {
         break;
       }
     }
-    if (bestValue == Double.MAX_VALUE) {
+    if (bestValue[0] == Double.MAX_VALUE) {
       throw new IllegalStateException("the BG/NBD likelihood is not finite anywhere the optimizer looked");
     }
     BgNbdParameters parameters = new BgNbdParameters(Math.exp(best[0]), Math.exp(best[1]), Math.exp(best[2]), Math.exp(best[3]));
-    return new Fit(parameters, -bestValue, observations.size(), iterations, evaluations, restarts);
+    return new Fit(parameters, -bestValue[0], observations.size(), iterations, evaluations, restarts);
   }
 
   /** The total log-likelihood of these parameters on these customers. */

@@ -30,8 +30,19 @@ public final class SourceRecords {
             .build());
   }
 
-  /** Emits the records in order (parallelism 1 keeps the order). */
+  /** A source for a stream that has no events: one dead letter, which touches no profile. */
+  public static Source<SourceRecord, ?, ?> nothing() {
+    return boundedSource(List.of(deadLetter("none", 0, "placeholder: this test has no events of this kind")));
+  }
+
+  /**
+   * Emits the records in order (parallelism 1 keeps the order). Not empty: Flink's
+   * DataGeneratorSource with a count of 0 still asks for element 0; use {@link #nothing()}.
+   */
   public static Source<SourceRecord, ?, ?> boundedSource(List<SourceRecord> records) {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("a bounded test source needs at least one record; use nothing()");
+    }
     List<SourceRecord> copy = new ArrayList<>(records);
     return new DataGeneratorSource<>(index -> copy.get(index.intValue()), copy.size(), new AvroTypeInfo<>(SourceRecord.class));
   }
