@@ -1,5 +1,6 @@
 package io.p13n.cli;
 
+import io.p13n.cli.churn.ChurnCommand;
 import io.p13n.cli.replay.ReplayCommand;
 import io.p13n.cli.traffic.GenerateCommand;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       ReplayCommand.class,
       ShowCommand.class,
+      ChurnCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })

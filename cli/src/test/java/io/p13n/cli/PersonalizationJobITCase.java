@@ -102,7 +102,8 @@ class PersonalizationJobITCase {
           .containsEntry("firstSeen", T0.toString())
           .containsEntry("segment", "NEW") // first purchase
           .containsEntry("points", "80")
-          .containsEntry("cartItems", "1"); // the valid add-to-cart, not bought
+          .containsEntry("purchasedProducts", "product-1")
+          .containsEntry("cartItems", "0"); // she added product-1 to the cart, then bought it
       assertThat(redis.pttl(alice)).as("every key expires").isPositive();
       TestJobs.awaitTrue("bob's profile", TIMEOUT, () -> "1".equals(redis.hget(keys.profile("bob"), "searches")));
 
@@ -124,7 +125,8 @@ class PersonalizationJobITCase {
       assertThat(changes).singleElement().satisfies(r -> {
         assertThat(r.key()).isEqualTo("alice");
         SegmentChange change = SegmentChange.getDecoder().decode(r.value());
-        assertThat(change.getFrom()).isEqualTo(Segment.UNKNOWN);
+        // PROSPECT if her clicks were read before her order; the topics are read concurrently.
+        assertThat(change.getFrom()).isIn(Segment.PROSPECT, Segment.UNKNOWN);
         assertThat(change.getTo()).isEqualTo(Segment.NEW);
       });
 

@@ -1,5 +1,6 @@
 package io.p13n.cli.replay;
 
+import io.p13n.model.testing.Datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -86,22 +87,7 @@ class RealDatasetsTest {
     return dataset.events().stream().map(key).collect(Collectors.toSet()).size();
   }
 
-  /**
-   * The data set root: system property {@code datasets.dir}, else {@code ../../shared/datasets}
-   * from the module directory, else {@code /work/shared/datasets}.
-   */
   private static Path dataset(String relative) {
-    String configured = System.getProperty("datasets.dir");
-    Path root;
-    if (configured != null) {
-      root = Path.of(configured);
-    } else if (Files.isDirectory(Path.of("../../shared/datasets"))) {
-      root = Path.of("../../shared/datasets");
-    } else {
-      root = Path.of("/work/shared/datasets");
-    }
-    Path file = root.resolve(relative);
-    assumeTrue(Files.exists(file), "real data set test not run: dataset missing: " + file.toAbsolutePath());
-    return file;
+    return Datasets.require(relative);
   }
 }
