@@ -250,7 +250,12 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
         ActivityWindows.increment(profile, Metric.CART_ADDS, day);
         int quantity = click.getQuantity() == null ? 1 : click.getQuantity();
         double price = click.getPrice() == null ? 0 : click.getPrice();
-        OpenCart.add(profile, click.getProductId(), click.getCategoryId(), quantity, price, eventTime, s.cartMaxItems());
+        // Clicks and orders come from different topics: an add read after the (later) order that
+        // bought the product is already settled, not an open cart line.
+        boolean boughtSince = eventTime <= profile.getLastOrderTime() && profile.getPurchasedProducts().contains(click.getProductId());
+        if (!boughtSince) {
+          OpenCart.add(profile, click.getProductId(), click.getCategoryId(), quantity, price, eventTime, s.cartMaxItems());
+        }
         CategoryAffinity.add(profile, click.getCategoryId(), s.affinityWeightCart(), eventTime, s.affinityHalfLifeMillis(), s.affinityTopN());
       }
       case REMOVE_FROM_CART -> {

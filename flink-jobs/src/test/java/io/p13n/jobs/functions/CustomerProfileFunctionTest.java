@@ -332,6 +332,17 @@ class CustomerProfileFunctionTest {
   }
 
   @Test
+  void shouldTreatAnAddToCartReadAfterTheOrderThatBoughtItAsSettled() throws Exception {
+    start();
+    send(order(T0.plusSeconds(600), 10, "p1", "category-1"));
+    send(cartAdd(T0, "p1", 10)); // earlier in event time, read later (the clicks topic lagged)
+    advanceTo(T0.plus(DAY));
+
+    assertThat(latest().getCart()).isEmpty();
+    assertThat(signals()).extracting(ChurnSignal::getType).doesNotContain(ChurnSignalType.CART_ABANDONED);
+  }
+
+  @Test
   void shouldNotSignalAbandonmentWhenTheCartIsEmptied() throws Exception {
     start();
     send(cartAdd(T0, "p1", 10));
