@@ -109,13 +109,13 @@ class RedisSinkWriterITCase {
   }
 
   @Test
-  void shouldCoalesceWritesToOneKeyAndSetTheTtl() throws Exception {
+  void shouldWriteOnlyTheLatestElementPerKeyAndSetTheTtl() throws Exception {
     try (var writer = writer(100)) {
       writer.write(write("a", Map.of("views", "1", "orders", "0")), null);
-      writer.write(write("a", Map.of("views", "2")), null);
+      writer.write(write("a", Map.of("views", "2", "orders", "1")), null);
       writer.flush(false);
 
-      assertThat(redis.hgetAll(prefix + ":a")).isEqualTo(Map.of("views", "2", "orders", "0"));
+      assertThat(redis.hgetAll(prefix + ":a")).isEqualTo(Map.of("views", "2", "orders", "1"));
       long ttl = redis.pttl(prefix + ":a");
       assertThat(ttl).isBetween(1L, TTL);
     }

@@ -97,7 +97,8 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
     apply(profile, event.getPayload(), eventTime, settings);
     // "Now" for this customer: their newest event, or the job's event-time clock if ahead.
     long now = Math.max(profile.getLastEventTime(), watermark);
-    evaluate(profile, now, ctx.timerService(), ctx);
+    // The churn model's inputs change with orders; clicks reuse the last score (timers refresh it).
+    evaluate(profile, now, event.getPayload() instanceof OrderEvent, ctx.timerService(), ctx);
     profileState.update(profile);
     out.collect(profile);
   }
@@ -110,13 +111,13 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
     }
     timersFired.inc();
     profile.setNextTimer(0); // this one has fired
-    evaluate(profile, timestamp, ctx.timerService(), ctx);
+    evaluate(profile, timestamp, true, ctx.timerService(), ctx);
     profileState.update(profile);
     out.collect(profile);
   }
 
   /** Re-derives segment, churn score, tier and signals as of {@code now}; re-arms the timer. */
-  private void evaluate(CustomerProfile profile, long now, TimerService timers, Context ctx) {
+  private void evaluate(CustomerProfile profile, long now, boolean rescoreModel, TimerService timers, Context ctx) {
     String customer = profile.getCustomerId();
     long cartDeadline = Long.MAX_VALUE;
     if (!profile.getCart().isEmpty() && !profile.getCartAbandonedSignalled()) {
@@ -129,7 +130,7 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
       }
     }
 
-    LifecycleRules.Assessment assessment = rules.assess(profile, now);
+    LifecycleRules.Assessment assessment = rules.assess(profile, now, rescoreModel);
     Segment before = profile.getSegment();
     Segment after = assessment.segment();
     if (after != before) {
@@ -208,7 +209,7 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
         .setSegment(p.getSegment())
         .setCartValue(value)
         .setCartItems(items)
-        .setReasons(List.of(String.format(java.util.Locale.ROOT, "cart abandoned: %d items worth %.2f", items.size(), value)))
+        .setReasons(List.of(LifecycleRules.cartAbandonedReason(p)))
         .build();
   }
 

@@ -7,7 +7,6 @@ import io.p13n.model.Segment;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
@@ -48,6 +47,16 @@ public final class LifecycleRules implements Serializable {
       Segment segment, List<String> reasons, Double pAlive, Double expectedPurchases30d, double churnRisk, long nextDeadline) {}
 
   public Assessment assess(CustomerProfile p, long now) {
+    return assess(p, now, true);
+  }
+
+  /**
+   * @param rescoreModel recompute P(alive) and the expected purchases; otherwise reuse the values
+   *     on the profile. They change with the purchase rhythm and, slowly, with age: recomputing on
+   *     purchases and timers (at least every {@code churn.rescore-interval}) is enough, and keeps the
+   *     hypergeometric series off the per-click path.
+   */
+  public Assessment assess(CustomerProfile p, long now, boolean rescoreModel) {
     PurchaseRhythm rhythm = rhythmOf(p);
     List<String> reasons = new ArrayList<>(3);
     if (rhythm.isEmpty()) {
@@ -67,21 +76,22 @@ public final class LifecycleRules implements Serializable {
             ? Math.max(atRiskAfter + DAY, (long) (settings.churnFactor() * typicalDays.getAsDouble() * DAY))
             : settings.churnDefaultMillis();
 
-    double pAlive = model.probabilityAlive(rhythm, now);
-    double expected30d = model.expectedPurchases(30 * DAY / WEEK, rhythm, now);
+    boolean reuse = !rescoreModel && p.getPAlive() != null && p.getExpectedPurchases30d() != null;
+    double pAlive = reuse ? p.getPAlive() : model.probabilityAlive(rhythm, now);
+    double expected30d = reuse ? p.getExpectedPurchases30d() : model.expectedPurchases(30 * DAY / WEEK, rhythm, now);
     double churnRisk = Math.min(1.0, Math.max(1.0 - pAlive, (double) silence / churnAfter));
     boolean repeatBuyer = rhythm.frequency() >= 1;
     double rollingSpend = Loyalty.rollingSpend(p, now);
 
     long silenceDays = silence / DAY;
     if (typicalDays.isPresent()) {
-      reasons.add(String.format(Locale.ROOT, "no visit in %d days, usually buys every %.0f", silenceDays, typicalDays.getAsDouble()));
+      reasons.add("no visit in " + silenceDays + " days, usually buys every " + Decimals.fixed(typicalDays.getAsDouble(), 0));
     } else {
-      reasons.add(String.format(Locale.ROOT, "no visit in %d days, one purchase so far", silenceDays));
+      reasons.add("no visit in " + silenceDays + " days, one purchase so far");
     }
-    reasons.add(String.format(Locale.ROOT, "P(alive) %.2f", pAlive));
+    reasons.add("P(alive) " + Decimals.fixed(pAlive, 2));
     if (p.getCartAbandonedSignalled() && !p.getCart().isEmpty()) {
-      reasons.add(String.format(Locale.ROOT, "cart abandoned: %d items worth %.2f", p.getCart().size(), OpenCart.value(p)));
+      reasons.add(cartAbandonedReason(p));
     }
 
     Segment segment;
@@ -112,6 +122,11 @@ public final class LifecycleRules implements Serializable {
       next = earliestAfter(now, next, Loyalty.endOfRollingYear(p.getLastOrderTime()));
     }
     return new Assessment(segment, reasons, pAlive, expected30d, churnRisk, next);
+  }
+
+  /** "cart abandoned: 2 items worth 59.90" */
+  public static String cartAbandonedReason(CustomerProfile p) {
+    return "cart abandoned: " + p.getCart().size() + " items worth " + Decimals.fixed(OpenCart.value(p), 2);
   }
 
   public static PurchaseRhythm rhythmOf(CustomerProfile p) {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 
@@ -35,6 +34,11 @@ public final class ProfileRedisMapper implements RedisHashMapper<CustomerProfile
     this.keys = keys;
     this.ttlMillis = ttl.toMillis();
     this.affinityHalfLifeMillis = affinityHalfLife.toMillis();
+  }
+
+  @Override
+  public String keyOf(CustomerProfile p) {
+    return keys.profile(p.getCustomerId());
   }
 
   @Override
@@ -116,10 +120,10 @@ public final class ProfileRedisMapper implements RedisHashMapper<CustomerProfile
   }
 
   private static String money(double amount) {
-    return String.format(Locale.ROOT, "%.2f", amount);
+    return Decimals.fixed(amount, 2);
   }
 
   private static String decimal(double value) {
-    return String.format(Locale.ROOT, "%.3f", value);
+    return Decimals.fixed(value, 3);
   }
 }

@@ -16,8 +16,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * replays from that checkpoint and rewrites; writes are idempotent (whole hash fields and a TTL), so
  * at-least-once delivery gives exactly-once results in Redis.
  *
- * <p>Writes to the same key within a batch are coalesced (later fields win), which is what keeps
- * Redis commands per input event low for busy customers.
+ * <p>Writes to the same key within a batch are coalesced (the latest element wins and is mapped
+ * once, at flush), which is what keeps Redis commands, and mapping work, per input event low for
+ * busy customers.
  */
 public final class RedisSink<T> implements Sink<T> {
   private static final long serialVersionUID = 1L;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -21,8 +20,12 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Buffers hash writes, coalesced by key, and sends them as one pipeline per batch. Everything runs in
- * the task's mailbox thread (write, flush, and the batch timer), so the buffer needs no locking.
+ * Buffers the latest element per Redis key and, per batch, maps each to its hash and sends them as
+ * one pipeline. A busy customer's many updates within a batch cost one mapping and one write.
+ * Everything runs in the task's mailbox thread (write, flush, and the batch timer), so the buffer
+ * needs no locking; elements are not mutated after they are handed to the sink (Flink copies
+ * between chained operators unless object reuse is on, and the profile function emits the record it
+ * owns only once per update).
  */
 final class RedisSinkWriter<T> implements SinkWriter<T> {
   private static final Logger LOG = LoggerFactory.getLogger(RedisSinkWriter.class);
@@ -39,7 +42,7 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
   private final ProcessingTimeService timeService;
 
   // Insertion-ordered so a batch goes out in arrival order; HashMap lookup keeps coalescing O(1).
-  private final LinkedHashMap<String, Pending> buffer = new LinkedHashMap<>();
+  private final LinkedHashMap<String, T> buffer = new LinkedHashMap<>();
   private boolean timerArmed;
 
   private final Counter keysWritten;
@@ -49,21 +52,6 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
   private final Counter recordsSend;
   private final Histogram batchSize;
   private final Histogram writeLatencyMillis;
-
-  private static final class Pending {
-    final Map<String, String> fields;
-    long ttlMillis;
-
-    Pending(RedisHashWrite write) {
-      this.fields = new LinkedHashMap<>(write.fields());
-      this.ttlMillis = write.ttlMillis();
-    }
-
-    void merge(RedisHashWrite write) {
-      fields.putAll(write.fields());
-      ttlMillis = write.ttlMillis();
-    }
-  }
 
   RedisSinkWriter(
       UnifiedJedis client,
@@ -90,12 +78,7 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
 
   @Override
   public void write(T element, Context context) throws IOException, InterruptedException {
-    RedisHashWrite write = mapper.toHashWrite(element);
-    Pending pending = buffer.get(write.key());
-    if (pending == null) {
-      buffer.put(write.key(), new Pending(write));
-    } else {
-      pending.merge(write);
+    if (buffer.put(mapper.keyOf(element), element) != null) {
       coalesced.inc();
     }
     if (buffer.size() >= maxBatchSize) {
@@ -149,9 +132,10 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
   private void sendPipeline() throws IOException {
     List<Response<?>> replies = new ArrayList<>(2 * buffer.size());
     try (AbstractPipeline pipeline = client.pipelined()) {
-      for (Map.Entry<String, Pending> entry : buffer.entrySet()) {
-        replies.add(pipeline.hset(entry.getKey(), entry.getValue().fields));
-        replies.add(pipeline.pexpire(entry.getKey(), entry.getValue().ttlMillis));
+      for (T element : buffer.values()) {
+        RedisHashWrite write = mapper.toHashWrite(element);
+        replies.add(pipeline.hset(write.key(), write.fields()));
+        replies.add(pipeline.pexpire(write.key(), write.ttlMillis()));
       }
       pipeline.sync();
     }
