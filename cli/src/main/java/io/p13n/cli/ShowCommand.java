@@ -54,6 +54,19 @@ final class ShowCommand implements Runnable {
     RedisClient connect() {
       return RedisClient.create(host, port);
     }
+
+    /** Prints the customer's profile with {@code printer}, or says there is none (exit code 1). */
+    int withProfile(String customerId, java.util.function.BiConsumer<String, RedisClient> printer) {
+      String key = new RedisKeys(prefix).profile(customerId);
+      try (RedisClient client = connect()) {
+        if (!client.exists(key)) {
+          System.err.println("No profile for customer '" + customerId + "' (key " + key + ").");
+          return 1;
+        }
+        printer.accept(key, client);
+        return 0;
+      }
+    }
   }
 
   static void printHash(String key, Map<String, String> hash, long ttlSeconds) {
@@ -83,13 +96,8 @@ final class ShowCommand implements Runnable {
 
     @Override
     public Integer call() {
-      String key = new RedisKeys(redis.prefix).profile(customerId);
-      try (RedisClient client = redis.connect()) {
+      return redis.withProfile(customerId, (key, client) -> {
         Map<String, String> hash = client.hgetAll(key);
-        if (hash.isEmpty()) {
-          System.err.println("No profile for customer '" + customerId + "' (key " + key + ").");
-          return 1;
-        }
         System.out.println(customerId + "   (" + key + ", expires in " + Duration.ofSeconds(client.ttl(key)) + ")");
         FIELD_GROUPS.forEach((group, fields) -> {
           System.out.println(group);
@@ -100,8 +108,7 @@ final class ShowCommand implements Runnable {
             System.out.printf("  %-22s %s%n", field, value);
           }
         });
-        return 0;
-      }
+      });
     }
   }
 
@@ -114,16 +121,7 @@ final class ShowCommand implements Runnable {
 
     @Override
     public Integer call() {
-      String key = new RedisKeys(redis.prefix).profile(customerId);
-      try (RedisClient client = redis.connect()) {
-        Map<String, String> hash = client.hgetAll(key);
-        if (hash.isEmpty()) {
-          System.err.println("No profile for customer '" + customerId + "' (key " + key + ").");
-          return 1;
-        }
-        printHash(key, hash, client.ttl(key));
-        return 0;
-      }
+      return redis.withProfile(customerId, (key, client) -> printHash(key, client.hgetAll(key), client.ttl(key)));
     }
   }
 

@@ -2,6 +2,7 @@ package io.p13n.cli.replay;
 
 import io.p13n.cli.traffic.EventFields;
 import io.p13n.cli.traffic.EventProducers;
+import io.p13n.cli.traffic.EventTopicOptions;
 import io.p13n.cli.traffic.EventTopics;
 import io.p13n.cli.traffic.StopOnShutdown;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecordBase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
@@ -40,20 +42,13 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin EventTopicOptions kafka;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Data set files to replay.")
   List<Path> files;
 
   @Option(names = "--format", defaultValue = "auto", description = "auto, yoochoose, yoochoose-raw, diginetica, cdnow-master or cdnow-sample (default: ${DEFAULT-VALUE}: detected per file from its first line).")
   String format;
-
-  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
-  String bootstrapServers;
-
-  @Option(names = "--clicks-topic", defaultValue = "clicks", description = "Topic for click events (default: ${DEFAULT-VALUE}).")
-  String clicksTopic;
-
-  @Option(names = "--orders-topic", defaultValue = "orders", description = "Topic for order events (default: ${DEFAULT-VALUE}).")
-  String ordersTopic;
 
   @Option(names = "--speedup", defaultValue = "0", description = "Event-time compression: gaps between events are divided by this when sending; 0 sends as fast as possible (default: ${DEFAULT-VALUE}).")
   double speedup;
@@ -106,14 +101,14 @@ public final class ReplayCommand implements Callable<Integer> {
     if (!events.isEmpty()) {
       out.printf("Replaying %,d events from %s to %s to %s (clicks -> %s, orders -> %s)%s.%n",
           events.size(), EventFields.eventTime(events.get(0)), EventFields.eventTime(events.get(events.size() - 1)),
-          bootstrapServers, clicksTopic, ordersTopic,
+          kafka.bootstrapServers, kafka.clicksTopic, kafka.ordersTopic,
           speedup > 0 ? ", event time compressed " + speedup + "x" : " as fast as possible");
     }
     out.flush();
 
     long started = System.nanoTime();
     EventReplayer replayer = new EventReplayer(
-        EventProducers.create(bootstrapServers, "p13n-replay"), new EventTopics(clicksTopic, ordersTopic), speedup);
+        EventProducers.create(kafka.bootstrapServers, "p13n-replay"), kafka.topics(), speedup);
     try (StopOnShutdown guard = new StopOnShutdown("replay", replayer::stop); replayer) {
       replayer.replay(events);
     }

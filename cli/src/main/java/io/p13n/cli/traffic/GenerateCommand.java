@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -29,14 +30,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
-  String bootstrapServers;
-
-  @Option(names = "--clicks-topic", defaultValue = "clicks", description = "Topic for click events (default: ${DEFAULT-VALUE}).")
-  String clicksTopic;
-
-  @Option(names = "--orders-topic", defaultValue = "orders", description = "Topic for order events (default: ${DEFAULT-VALUE}).")
-  String ordersTopic;
+  @Mixin EventTopicOptions kafka;
 
   @Option(names = "--rate", defaultValue = "500", description = "Target events per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
   double rate;
@@ -73,12 +67,12 @@ public final class GenerateCommand implements Callable<Integer> {
     StorefrontSimulator simulator = new StorefrontSimulator(seed, customers, products, categories, Clock.systemUTC(), ids);
     TrafficProducer traffic = new TrafficProducer(
         simulator,
-        EventProducers.create(bootstrapServers, "p13n-generate-" + ids),
-        new EventTopics(clicksTopic, ordersTopic),
+        EventProducers.create(kafka.bootstrapServers, "p13n-generate-" + ids),
+        kafka.topics(),
         rate,
         badRecordRate);
     out.printf("Sending storefront traffic to %s (clicks -> %s, orders -> %s) at %s, run id %s. Ctrl-C stops.%n",
-        bootstrapServers, clicksTopic, ordersTopic, rate == 0 ? "full speed" : rate + " events/s", ids);
+        kafka.bootstrapServers, kafka.clicksTopic, kafka.ordersTopic, rate == 0 ? "full speed" : rate + " events/s", ids);
     out.flush();
 
     long started = System.nanoTime();
