@@ -1,5 +1,6 @@
 package io.p13n.cli;
 
+import io.p13n.cli.bench.BenchCommand;
 import io.p13n.cli.churn.ChurnCommand;
 import io.p13n.cli.replay.ReplayCommand;
 import io.p13n.cli.traffic.GenerateCommand;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ShowCommand.class,
       ChurnCommand.class,
+      BenchCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
     })

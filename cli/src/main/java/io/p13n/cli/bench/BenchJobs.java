@@ -1,0 +1,98 @@
+package io.p13n.cli.bench;
+
+import io.p13n.config.EngineConfig;
+import io.p13n.config.EngineOptions;
+import io.p13n.jobs.PersonalizationJob;
+import io.p13n.jobs.functions.CustomerEvents;
+import io.p13n.model.ClickEvent;
+import io.p13n.model.CustomerEvent;
+import io.p13n.model.OrderEvent;
+import io.p13n.model.SourceRecord;
+import io.p13n.serde.SourceRecordDeserializer.EventKind;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+
+/** The jobs the bench runs, each on its own local Flink cluster with a REST endpoint. */
+final class BenchJobs {
+  /** Name of the pass-through job's keyed vertex: its sink, which counts arrivals ({@link CountingDiscardSink}). */
+  static final String DISCARD = "Discard events";
+  /** Name of the engine's first keyed operator: its vertex is where the bench counts arrivals. */
+  static final String ENGINE_KEYED = "Drop duplicate events";
+  /** Both jobs' Kafka sources are named "... from Kafka". */
+  static final String SOURCES = "from Kafka";
+
+  private BenchJobs() {}
+
+  /**
+   * The engine's own Flink settings ({@link PersonalizationJob#flinkConfiguration}: state backend,
+   * checkpointing, parallelism), plus the local cluster's REST port, fresh record counts, a long
+   * enough checkpoint history, and optionally a savepoint to start from.
+   */
+  static Configuration flinkConfiguration(EngineConfig config, int restPort, String savepoint, java.util.Map<String, String> flinkOptions) {
+    Configuration conf = PersonalizationJob.flinkConfiguration(config);
+    // Experiments (e.g. execution.buffer-timeout.interval, pipeline.object-reuse) go in first, so
+    // that the bench's own settings below cannot be overridden by accident.
+    flinkOptions.forEach(conf::setString);
+    conf.set(RestOptions.PORT, restPort);
+    conf.set(RestOptions.BIND_ADDRESS, "localhost");
+    conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(250));
+    conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 1000);
+    if (savepoint != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+    }
+    return conf;
+  }
+
+  /** The real job: {@link PersonalizationJob#defineWorkflow} with its Kafka and Redis ends. */
+  static void defineEngine(StreamExecutionEnvironment env, EngineConfig config) {
+    PersonalizationJob.defineWorkflow(env, config);
+  }
+
+  /**
+   * The floor under the engine: the same Kafka sources and Avro decoding, each event keyed by
+   * customer (a network shuffle, like the engine's), then discarded. No state, no Redis.
+   */
+  static void definePassThrough(StreamExecutionEnvironment env, EngineConfig config) {
+    DataStream<SourceRecord> clicks =
+        env.fromSource(PersonalizationJob.kafkaSource(config, EventKind.CLICKS), WatermarkStrategy.noWatermarks(), "Clicks from Kafka");
+    DataStream<SourceRecord> orders =
+        env.fromSource(PersonalizationJob.kafkaSource(config, EventKind.ORDERS), WatermarkStrategy.noWatermarks(), "Orders from Kafka");
+    clicks
+        .union(orders)
+        .flatMap(new ToCustomerEvent())
+        .returns(new AvroTypeInfo<>(CustomerEvent.class))
+        .name("To customer events")
+        .keyBy(CustomerEvents::customerId, Types.STRING)
+        .sinkTo(new CountingDiscardSink<>())
+        .name(DISCARD);
+  }
+
+  /** Job name shown on the dashboard. */
+  static String jobName(EngineConfig config, Phase phase) {
+    return config.get(EngineOptions.JOB_NAME) + " (bench " + phase.label() + ")";
+  }
+
+  /** Decoded events on, dead letters (none in the bench's workload) dropped. */
+  static final class ToCustomerEvent implements FlatMapFunction<SourceRecord, CustomerEvent> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void flatMap(SourceRecord record, Collector<CustomerEvent> out) {
+      Object payload = record.getPayload();
+      if (payload instanceof ClickEvent || payload instanceof OrderEvent) {
+        out.collect(new CustomerEvent(payload));
+      }
+    }
+  }
+}
