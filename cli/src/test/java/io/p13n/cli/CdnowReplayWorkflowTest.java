@@ -3,6 +3,7 @@ package io.p13n.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.cli.replay.Dataset;
+import io.p13n.cli.testing.TestJobs;
 import io.p13n.cli.replay.DatasetFormat;
 import io.p13n.cli.replay.DatasetReader;
 import io.p13n.jobs.PersonalizationJob;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -34,9 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CdnowReplayWorkflowTest {
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK = TestJobs.miniCluster();
 
   private static final Instant CALIBRATION_END = Instant.parse("1997-10-01T00:00:00Z");
 

@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -41,9 +40,7 @@ class FailureRecoveryITCase {
   @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK = TestJobs.miniCluster();
 
   private static final int CUSTOMERS = 20;
   private static final int VIEWS_PER_HALF = 50;

@@ -28,7 +28,6 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -51,9 +50,7 @@ class PersonalizationJobITCase {
   @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK = TestJobs.miniCluster();
 
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 

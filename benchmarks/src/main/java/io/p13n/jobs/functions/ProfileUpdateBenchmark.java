@@ -115,4 +115,23 @@ public class ProfileUpdateBenchmark {
     CustomerProfileFunction.apply(profile, views.get(next++ & (EVENTS - 1)), time, settings);
     return assess(profile, rules, time);
   }
+
+  /**
+   * A click for a customer who has bought, assessed as clicks are now: reusing the BG/NBD score of
+   * the last order or timer. Compare with {@link #productViewRescoringTheModel}, in the same run.
+   */
+  @Benchmark
+  public LifecycleRules.Assessment productViewReusingTheScore() {
+    time += 1_000;
+    CustomerProfileFunction.apply(profile, views.get(next++ & (EVENTS - 1)), time, settings);
+    return rules.assess(profile, time, false);
+  }
+
+  /** The same click, re-scoring the model as every event did before. */
+  @Benchmark
+  public LifecycleRules.Assessment productViewRescoringTheModel() {
+    time += 1_000;
+    CustomerProfileFunction.apply(profile, views.get(next++ & (EVENTS - 1)), time, settings);
+    return rules.assess(profile, time, true);
+  }
 }

@@ -3,6 +3,8 @@ package io.p13n.cli.testing;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import java.nio.file.Path;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,6 +49,12 @@ public final class TestJobs {
             config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
             config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS));
     return config;
+  }
+
+  /** The Flink cluster the job tests run on: one TaskManager with two slots (parallelism 2). */
+  public static MiniClusterExtension miniCluster() {
+    return new MiniClusterExtension(
+        new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
   }
 
   /** Polls {@code condition} until it holds, failing with {@code what} after {@code timeout}. */
