@@ -519,6 +519,179 @@ public final class EngineOptions {
           "A quiet customer's churn score is recomputed this often (an event-time timer, no scans),"
               + " besides at each segment deadline, until they churn.");
 
+  // ---- Recommendations --------------------------------------------------------------------------
+
+  public static final ConfigOption<Integer> RECOMMEND_TRAIL_LENGTH =
+      ConfigOption.withDefault(
+          "recommend.trail-length",
+          integer(1, 100),
+          "10",
+          "Product ids kept per customer for the current session trail (the predecessors of the next"
+              + " view). 10 covers the median session several times over while bounding state to a"
+              + " few hundred bytes per customer.");
+
+  public static final ConfigOption<Integer> RECOMMEND_MAX_PREDECESSOR_DISTANCE =
+      ConfigOption.withDefault(
+          "recommend.max-predecessor-distance",
+          integer(1, 100),
+          "5",
+          "How many earlier items of the session a view links to; the link at distance d weighs 1/d."
+              + " Each view fans out to at most this many transitions, so it bounds the per-event"
+              + " cost of the neighbour stage.");
+
+  public static final ConfigOption<Duration> RECOMMEND_SESSION_TIMEOUT =
+      ConfigOption.withDefault(
+          "recommend.session-timeout",
+          duration(Duration.ofSeconds(1)),
+          "30m",
+          "A gap longer than this (or a new session id) starts a new trail: items seen in different"
+              + " visits are weaker evidence of similarity. 30 minutes is the usual web-analytics session.");
+
+  public static final ConfigOption<Double> RECOMMEND_WEIGHT_CART =
+      ConfigOption.withDefault(
+          "recommend.weight.cart",
+          ValueType.decimal(0, 1000),
+          "2",
+          "Weight of an add-to-cart (or wishlist) relative to a product view (1) in popularity and"
+              + " co-occurrence.");
+
+  public static final ConfigOption<Double> RECOMMEND_WEIGHT_PURCHASE =
+      ConfigOption.withDefault(
+          "recommend.weight.purchase",
+          ValueType.decimal(0, 1000),
+          "3",
+          "Weight of a purchased order line relative to a product view (1); the lines of one order"
+              + " link to each other (bought together).");
+
+  public static final ConfigOption<Duration> RECOMMEND_NEIGHBOURS_HALF_LIFE =
+      ConfigOption.withDefault(
+          "recommend.neighbours.half-life",
+          duration(Duration.ofMinutes(1)),
+          "30d",
+          "Half-life of co-occurrence evidence: a pair seen this long ago counts half as much as a"
+              + " fresh one, so assortment and season changes show within weeks.");
+
+  public static final ConfigOption<Integer> RECOMMEND_MAX_CANDIDATES =
+      ConfigOption.withDefault(
+          "recommend.max-candidates",
+          integer(1, 10_000),
+          "100",
+          "Candidate neighbours kept per item (the one with the smallest decayed weight is evicted"
+              + " for a new one). 100 is twice the published list, so a rising pair can enter before"
+              + " it is ranked; about 6 KB of state per item (1M items: ~6 GB across the cluster).");
+
+  public static final ConfigOption<Integer> RECOMMEND_SIMILAR_SIZE =
+      ConfigOption.withDefault(
+          "recommend.similar-size",
+          integer(1, 1_000),
+          "50",
+          "Neighbours published per item (the serving list in Redis). The ranker merges the lists of"
+              + " several recent items into 20 recommendations; 50 leaves room for exclusions and the"
+              + " per-category cap.");
+
+  public static final ConfigOption<Double> RECOMMEND_POPULARITY_EXPONENT =
+      ConfigOption.withDefault(
+          "recommend.popularity-exponent",
+          ValueType.decimal(0, 2),
+          "0.5",
+          "alpha: a neighbour's score is its co-occurrence weight / popularity^alpha, so items popular"
+              + " everywhere do not drown specific pairs. 0 ranks by raw co-occurrence, 1 by lift.");
+
+  public static final ConfigOption<Duration> RECOMMEND_POPULARITY_HALF_LIFE =
+      ConfigOption.withDefault(
+          "recommend.popularity.half-life",
+          duration(Duration.ofMinutes(1)),
+          "1d",
+          "Half-life of item popularity (trending lists and the normaliser above): trending should"
+              + " follow today's demand, not last month's.");
+
+  public static final ConfigOption<Integer> RECOMMEND_TRENDING_SIZE =
+      ConfigOption.withDefault(
+          "recommend.trending-size",
+          integer(1, 1_000),
+          "50",
+          "Items published per trending list (per category and overall); enough to fill a"
+              + " 20-item list after exclusions.");
+
+  public static final ConfigOption<Integer> RECOMMEND_TRENDING_CANDIDATES =
+      ConfigOption.withDefault(
+          "recommend.trending-candidates",
+          integer(1, 100_000),
+          "200",
+          "Items tracked per trending list (state; the weakest is evicted). Four times the published"
+              + " size, so an item climbing the ranking is already tracked; ~20 KB per category.");
+
+  public static final ConfigOption<Integer> RECOMMEND_SIZE =
+      ConfigOption.withDefault(
+          "recommend.size",
+          integer(1, 200),
+          "20",
+          "Recommendations published per customer.");
+
+  public static final ConfigOption<Integer> RECOMMEND_RECENT_ITEMS =
+      ConfigOption.withDefault(
+          "recommend.recent-items",
+          integer(1, 100),
+          "5",
+          "How many of the customer's most recent items seed candidates; item i (0 = most recent)"
+              + " weighs 1/(i+1), so older items only break ties.");
+
+  public static final ConfigOption<Double> RECOMMEND_CATEGORY_BOOST =
+      ConfigOption.withDefault(
+          "recommend.category-boost",
+          ValueType.decimal(0, 100),
+          "0.5",
+          "A candidate's score is multiplied by 1 + boost x (its category's affinity / the top"
+              + " affinity): at most 1.5x with the default, enough to reorder near-ties only.");
+
+  public static final ConfigOption<Integer> RECOMMEND_PER_CATEGORY_CAP =
+      ConfigOption.withDefault(
+          "recommend.per-category-cap",
+          integer(1, 200),
+          "5",
+          "At most this many recommendations per category (items without one are not capped), so"
+              + " one category cannot fill the list.");
+
+  public static final ConfigOption<Integer> RECOMMEND_EXCLUDE_RECENTLY_VIEWED =
+      ConfigOption.withDefault(
+          "recommend.exclude-recently-viewed",
+          integer(0, 100),
+          "3",
+          "The customer's last N viewed items are not recommended (they are on screen already);"
+              + " items in the cart and recently purchased are always excluded.");
+
+  public static final ConfigOption<Duration> RECOMMEND_COALESCE_INTERVAL =
+      ConfigOption.withDefault(
+          "recommend.coalesce-interval",
+          duration(Duration.ofMillis(100)),
+          "5s",
+          "A changed serving list (similar items, trending, a customer's recommendations) is"
+              + " published at most once per this interval: popular keys change on every event, and"
+              + " Redis needs only the latest.");
+
+  public static final ConfigOption<Duration> RECOMMEND_SIMILAR_TTL =
+      ConfigOption.withDefault(
+          "recommend.similar-ttl",
+          duration(Duration.ofMinutes(1)),
+          "30d",
+          "Redis TTL of an item's similar list: an item nobody views for the co-occurrence half-life"
+              + " has stale neighbours anyway.");
+
+  public static final ConfigOption<Duration> RECOMMEND_TRENDING_TTL =
+      ConfigOption.withDefault(
+          "recommend.trending-ttl",
+          duration(Duration.ofMinutes(1)),
+          "2d",
+          "Redis TTL of a trending list: two popularity half-lives, after which it says little.");
+
+  public static final ConfigOption<Duration> RECOMMEND_RECOMMENDATIONS_TTL =
+      ConfigOption.withDefault(
+          "recommend.recommendations-ttl",
+          duration(Duration.ofMinutes(1)),
+          "30d",
+          "Redis TTL of a customer's recommendations; a returning customer gets fresh ones with the"
+              + " first event.");
+
   // ---- Job --------------------------------------------------------------------------------------
 
   public static final ConfigOption<Integer> JOB_PARALLELISM =
@@ -608,6 +781,27 @@ public final class EngineOptions {
           CHURN_P_ALIVE_AT_RISK,
           CHURN_MODEL_FILE,
           CHURN_RESCORE_INTERVAL,
+          RECOMMEND_TRAIL_LENGTH,
+          RECOMMEND_MAX_PREDECESSOR_DISTANCE,
+          RECOMMEND_SESSION_TIMEOUT,
+          RECOMMEND_WEIGHT_CART,
+          RECOMMEND_WEIGHT_PURCHASE,
+          RECOMMEND_NEIGHBOURS_HALF_LIFE,
+          RECOMMEND_MAX_CANDIDATES,
+          RECOMMEND_SIMILAR_SIZE,
+          RECOMMEND_POPULARITY_EXPONENT,
+          RECOMMEND_POPULARITY_HALF_LIFE,
+          RECOMMEND_TRENDING_SIZE,
+          RECOMMEND_TRENDING_CANDIDATES,
+          RECOMMEND_SIZE,
+          RECOMMEND_RECENT_ITEMS,
+          RECOMMEND_CATEGORY_BOOST,
+          RECOMMEND_PER_CATEGORY_CAP,
+          RECOMMEND_EXCLUDE_RECENTLY_VIEWED,
+          RECOMMEND_COALESCE_INTERVAL,
+          RECOMMEND_SIMILAR_TTL,
+          RECOMMEND_TRENDING_TTL,
+          RECOMMEND_RECOMMENDATIONS_TTL,
           JOB_PARALLELISM,
           JOB_MAX_PARALLELISM,
           JOB_NAME);
