@@ -23,7 +23,28 @@ import io.p13n.serde.DeadLetterSerializer;
 import io.p13n.serde.KeyedAvroSerializer;
 import io.p13n.serde.SourceRecordDeserializer;
 import io.p13n.serde.SourceRecordDeserializer.EventKind;
+import io.p13n.jobs.functions.ItemTransitionsFunction;
+import io.p13n.jobs.functions.ItemViewsFunction;
+import io.p13n.jobs.functions.OverallTrendingFunction;
+import io.p13n.jobs.functions.RankRecommendationsFunction;
+import io.p13n.jobs.functions.RecommendationRequestsFunction;
+import io.p13n.jobs.functions.SimilarItemsFunction;
+import io.p13n.jobs.functions.TrendingItemsFunction;
+import io.p13n.jobs.recommend.RecommendationRedisMappers;
+import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.recommend.RedisServingLists;
+import io.p13n.jobs.recommend.Trending;
+import io.p13n.jobs.redis.RedisMapper;
+import io.p13n.model.CustomerRecommendations;
+import io.p13n.model.ItemTransition;
+import io.p13n.model.ItemView;
+import io.p13n.model.RecommendationRequest;
+import io.p13n.model.TrendingItems;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -65,6 +86,15 @@ import org.slf4j.LoggerFactory;
 public final class PersonalizationJob {
   private static final Logger LOG = LoggerFactory.getLogger(PersonalizationJob.class);
 
+  /** Concurrent Redis reads per ranking subtask; a round trip is ~1 ms, so 4 serve ~4k rankings/s. */
+  private static final int RANKING_THREADS = 4;
+
+  /** Rankings in flight per subtask: enough to keep the threads busy, small enough for checkpoints. */
+  private static final int RANKING_CAPACITY = 100;
+
+  /** A ranking slower than this is dropped (the list is refreshed on the next change), not retried. */
+  private static final Duration RANKING_TIMEOUT = Duration.ofSeconds(5);
+
   private PersonalizationJob() {}
 
   /** {@code --config FILE}; environment variables P13N_* override the file. */
@@ -87,6 +117,8 @@ public final class PersonalizationJob {
   /** Defines the workflow with the real Kafka and Redis ends; the caller executes it. */
   public static void defineWorkflow(StreamExecutionEnvironment env, EngineConfig config) {
     LOG.info("Defining the job with configuration:\n{}", config.describe());
+    RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
+    RecommendationSettings recommend = RecommendationSettings.from(config);
     defineWorkflow(
         env,
         kafkaSource(config, EventKind.CLICKS),
@@ -96,7 +128,11 @@ public final class PersonalizationJob {
             profileSink(config),
             deadLetterSink(config),
             kafkaSink(config, EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES, SegmentChange::getCustomerId),
-            kafkaSink(config, EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS, ChurnSignal::getCustomerId)));
+            kafkaSink(config, EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS, ChurnSignal::getCustomerId),
+            redisSink(config, RecommendationRedisMappers.similarItems(keys, recommend.similarTtlMillis())),
+            redisSink(config, RecommendationRedisMappers.trending(keys, recommend.trendingTtlMillis())),
+            redisSink(config, RecommendationRedisMappers.recommendations(keys, recommend.recommendationsTtlMillis())),
+            new RedisServingLists(redisEndpoint(config), keys)));
   }
 
   /**
@@ -190,6 +226,85 @@ public final class PersonalizationJob {
         .sinkTo(sinks.churnSignals())
         .uid(Uids.CHURN_SIGNAL_SINK)
         .name("Churn signals to Kafka");
+
+    defineRecommendations(uniqueEvents, profiles, settings.recommend(), sinks);
+  }
+
+  /**
+   * The recommendation stages: an item-to-item model learned from session trails (keyed by item),
+   * trending per category and overall, and per-customer lists ranked from them.
+   *
+   * <pre>
+   *  events ─▶ session trail (customer) ─▶ popularity (viewed item) ─▶ neighbours (previous item) ─▶ Redis similar
+   *                                              └─▶ trending (category) ─▶ trending (overall) ─────▶ Redis trending
+   *  profiles ─▶ coalesce (customer) ─▶ rank (async: reads similar + trending from Redis) ─────────▶ Redis recommendations
+   * </pre>
+   */
+  private static void defineRecommendations(
+      DataStream<CustomerEvent> uniqueEvents,
+      DataStream<CustomerProfile> profiles,
+      RecommendationSettings settings,
+      WorkflowSinks sinks) {
+    // item model: still partitioned by customer after de-duplication, so no shuffle before the trail
+    SingleOutputStreamOperator<ItemView> itemViews =
+        DataStreamUtils.reinterpretAsKeyedStream(uniqueEvents, CustomerEvents::customerId, Types.STRING)
+            .process(new ItemViewsFunction(settings))
+            .uid(Uids.ITEM_VIEWS)
+            .name("Session trails to item views");
+    SingleOutputStreamOperator<ItemTransition> transitions =
+        itemViews
+            .keyBy(ItemView::getItemId, Types.STRING)
+            .process(new ItemTransitionsFunction(settings))
+            .uid(Uids.ITEM_TRANSITIONS)
+            .name("Item popularity, transitions");
+    transitions
+        .keyBy(ItemTransition::getFromItemId, Types.STRING)
+        .process(new SimilarItemsFunction(settings))
+        .uid(Uids.SIMILAR_ITEMS)
+        .name("Similar items per product")
+        .sinkTo(sinks.similarItems())
+        .uid(Uids.SIMILAR_ITEMS_SINK)
+        .name("Similar items to Redis");
+
+    // trending: per category, then the overall list merged from the category tops
+    SingleOutputStreamOperator<TrendingItems> categoryTrending =
+        transitions
+            .getSideOutput(OutputTags.POPULARITY_UPDATES)
+            .keyBy(update -> Trending.categoryKey(update.getCategoryId()), Types.STRING)
+            .process(new TrendingItemsFunction(settings))
+            .uid(Uids.CATEGORY_TRENDING)
+            .name("Trending per category");
+    SingleOutputStreamOperator<TrendingItems> overallTrending =
+        categoryTrending
+            .keyBy(top -> Trending.OVERALL, Types.STRING)
+            .process(new OverallTrendingFunction(settings))
+            .uid(Uids.OVERALL_TRENDING)
+            .name("Trending overall");
+    categoryTrending
+        .union(overallTrending)
+        .sinkTo(sinks.trending())
+        .uid(Uids.TRENDING_SINK)
+        .name("Trending to Redis");
+
+    // per-customer lists: coalesced requests, ranked asynchronously from the serving lists
+    SingleOutputStreamOperator<RecommendationRequest> requests =
+        DataStreamUtils.reinterpretAsKeyedStream(profiles, CustomerProfile::getCustomerId, Types.STRING)
+            .process(new RecommendationRequestsFunction(settings))
+            .uid(Uids.RECOMMENDATION_REQUESTS)
+            .name("Coalesce recommendation requests");
+    // Ordered, so two rankings of one customer can never land in Redis in the wrong order.
+    AsyncDataStream.orderedWait(
+            requests,
+            new RankRecommendationsFunction(sinks.servingLists(), settings, RANKING_THREADS),
+            RANKING_TIMEOUT.toMillis(),
+            TimeUnit.MILLISECONDS,
+            RANKING_CAPACITY)
+        .returns(new AvroTypeInfo<>(CustomerRecommendations.class))
+        .uid(Uids.RANK_RECOMMENDATIONS)
+        .name("Rank recommendations")
+        .sinkTo(sinks.recommendations())
+        .uid(Uids.RECOMMENDATIONS_SINK)
+        .name("Recommendations to Redis");
   }
 
   public static KafkaSource<SourceRecord> kafkaSource(EngineConfig config, EventKind kind) {
@@ -238,6 +353,15 @@ public final class PersonalizationJob {
         .setRecordSerializer(new KeyedAvroSerializer<T>(config.get(topic), key))
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
         .build();
+  }
+
+  /** A batching Redis sink with the configured batch size and delay. */
+  public static <T> Sink<T> redisSink(EngineConfig config, RedisMapper<T> mapper) {
+    return new RedisSink<>(
+        redisEndpoint(config),
+        mapper,
+        config.get(EngineOptions.REDIS_BATCH_MAX_SIZE),
+        config.get(EngineOptions.REDIS_BATCH_MAX_DELAY));
   }
 
   public static Sink<CustomerProfile> profileSink(EngineConfig config) {
