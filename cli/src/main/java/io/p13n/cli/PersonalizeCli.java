@@ -2,6 +2,7 @@ package io.p13n.cli;
 
 import io.p13n.cli.bench.BenchCommand;
 import io.p13n.cli.churn.ChurnCommand;
+import io.p13n.cli.eval.EvalCommand;
 import io.p13n.cli.replay.ReplayCommand;
 import io.p13n.cli.traffic.GenerateCommand;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ShowCommand.class,
       ChurnCommand.class,
+      EvalCommand.class,
       BenchCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class

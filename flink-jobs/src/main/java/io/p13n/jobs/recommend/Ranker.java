@@ -48,13 +48,20 @@ public final class Ranker {
     Map<String, Candidate> candidates = new HashMap<>();
     for (int i = 0; i < Math.min(s.recentItems(), recent.size()); i++) {
       SimilarItems similar = similarByItem.get(recent.get(i));
-      if (similar == null || similar.getItems().isEmpty()) {
+      if (similar == null) {
         continue;
       }
       double recency = 1.0 / (i + 1);
-      double top = similar.getItems().get(0).getScore();
+      double top = Math.max(similar.getRevisit(), similar.getItems().isEmpty() ? 0.0 : similar.getItems().get(0).getScore());
       if (!(top > 0)) {
         continue;
+      }
+      String self = recent.get(i);
+      if (similar.getRevisit() > 0 && !excluded.contains(self)) {
+        // Shoppers go back to what they saw; where the settings allow it, the item competes with
+        // its neighbours on its own revisit rate.
+        candidates.computeIfAbsent(self, id -> new Candidate(id, categoryOf(similarByItem, id)))
+            .add(recency * similar.getRevisit() / top, "viewed again");
       }
       for (ScoredItem item : similar.getItems()) {
         if (excluded.contains(item.getItemId())) {
@@ -108,6 +115,18 @@ public final class Ranker {
     String strategy =
         fromNeighbours == 0 ? "trending" : fromNeighbours < picker.items.size() ? "neighbours+trending" : "neighbours";
     return new CustomerRecommendations(request.getCustomerId(), picker.items, strategy, request.getEventTime());
+  }
+
+  /** An item's category as some neighbour list knows it (the request does not carry categories). */
+  private static String categoryOf(Map<String, SimilarItems> similarByItem, String itemId) {
+    for (SimilarItems list : similarByItem.values()) {
+      for (ScoredItem item : list.getItems()) {
+        if (item.getItemId().equals(itemId)) {
+          return item.getCategoryId();
+        }
+      }
+    }
+    return null;
   }
 
   /** Category affinity relative to the strongest, in [0, 1]. */
