@@ -48,7 +48,7 @@ public final class RedisServingLists implements ServingLists {
         for (String item : itemIds) {
           String json = similarReplies.get(i++).get();
           if (json != null) {
-            similar.put(item, new SimilarItems(item, ServingJson.items(json), ServingJson.updatedAt(json)));
+            similar.put(item, ServingJson.similarItems(item, json));
           }
         }
         Map<String, TrendingItems> trending = new HashMap<>();

@@ -19,6 +19,7 @@ import java.util.List;
  *
  * <pre>
  * {"updatedAt": "2026-11-23T15:04:05Z", "strategy": "neighbours",   (recommendations only)
+ *  "revisit": 0.31,                                                    (similar items only, if any)
  *  "items": [{"id": "P12", "category": "C3", "score": 0.8123, "reason": "viewed together with P7"}, ...]}
  * </pre>
  *
@@ -31,23 +32,27 @@ public final class ServingJson {
 
   private ServingJson() {}
 
+  /** Similar items also carry {@code revisit}: how strongly the item predicts itself (re-views). */
   public static String of(SimilarItems similar) {
-    return document(similar.getItems(), similar.getUpdatedAt(), null);
+    return document(similar.getItems(), similar.getUpdatedAt(), null, similar.getRevisit());
   }
 
   public static String of(TrendingItems trending) {
-    return document(trending.getItems(), trending.getUpdatedAt(), null);
+    return document(trending.getItems(), trending.getUpdatedAt(), null, 0);
   }
 
   public static String of(CustomerRecommendations recommendations) {
-    return document(recommendations.getItems(), recommendations.getUpdatedAt(), recommendations.getStrategy());
+    return document(recommendations.getItems(), recommendations.getUpdatedAt(), recommendations.getStrategy(), 0);
   }
 
-  private static String document(List<ScoredItem> items, long updatedAt, String strategy) {
+  private static String document(List<ScoredItem> items, long updatedAt, String strategy, double revisit) {
     ObjectNode root = JSON.createObjectNode();
     root.put("updatedAt", Instant.ofEpochMilli(updatedAt).toString());
     if (strategy != null) {
       root.put("strategy", strategy);
+    }
+    if (revisit > 0) {
+      root.put("revisit", round(revisit));
     }
     ArrayNode array = root.putArray("items");
     for (ScoredItem item : items) {
@@ -56,8 +61,7 @@ public final class ServingJson {
       if (item.getCategoryId() != null) {
         node.put("category", item.getCategoryId());
       }
-      // Six significant decimals: enough to order and compare, far fewer bytes than a full double.
-      node.put("score", Math.round(item.getScore() * 1_000_000) / 1_000_000.0);
+      node.put("score", round(item.getScore()));
       if (item.getReason() != null) {
         node.put("reason", item.getReason());
       }
@@ -67,6 +71,22 @@ public final class ServingJson {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  // Six decimals: enough to order and compare, far fewer bytes than a full double.
+  private static double round(double score) {
+    return Math.round(score * 1_000_000) / 1_000_000.0;
+  }
+
+  /** A similar-items document as the ranker needs it. */
+  public static SimilarItems similarItems(String itemId, String json) {
+    double revisit = 0;
+    try {
+      revisit = JSON.readTree(json).path("revisit").asDouble(0);
+    } catch (JsonProcessingException e) {
+      // unreadable: no revisit score, and items() below finds no items
+    }
+    return new SimilarItems(itemId, items(json), updatedAt(json), revisit);
   }
 
   /** The items of a serving document, in order; a missing or unreadable document has none. */
