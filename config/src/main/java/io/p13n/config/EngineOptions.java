@@ -687,7 +687,7 @@ public final class EngineOptions {
   public static final ConfigOption<Duration> RECOMMEND_RECOMMENDATIONS_TTL =
       ConfigOption.withDefault(
           "recommend.recommendations-ttl",
-          duration(Duration.ofMinutes(1)),
+          duration(Duration.ofSeconds(1)),
           "30d",
           "Redis TTL of a customer's recommendations; a returning customer gets fresh ones with the"
               + " first event.");
