@@ -7,6 +7,8 @@ import java.io.Serializable;
  *
  * <pre>
  *   {prefix}:{c:CUSTOMER_ID}:profile    hash, the customer's profile        TTL redis.profile-ttl
+ *   {prefix}:{c:CUSTOMER_ID}:offers     string, active offers (JSON)        TTL latest expiry
+ *   {prefix}:campaign:{ID}:stats        hash, campaign stats per arm        TTL offers.redis.stats-ttl
  * </pre>
  *
  * The braces around {@code c:CUSTOMER_ID} are a Redis Cluster hash tag: every key of one customer
@@ -27,6 +29,16 @@ public final class RedisKeys implements Serializable {
 
   public String profile(String customerId) {
     return customerTag(customerId) + ":profile";
+  }
+
+  /** The customer's active offers (one JSON value). */
+  public String activeOffers(String customerId) {
+    return customerTag(customerId) + ":offers";
+  }
+
+  /** A campaign's stats hash; the campaign id is the hash tag. */
+  public String campaignStats(String campaignId) {
+    return prefix + ":campaign:{" + campaignId + "}:stats";
   }
 
   /** {@code prefix:{c:ID}} — the part every key of one customer shares. */
