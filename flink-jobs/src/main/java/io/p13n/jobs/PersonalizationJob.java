@@ -40,6 +40,28 @@ import io.p13n.model.ItemTransition;
 import io.p13n.model.ItemView;
 import io.p13n.model.RecommendationRequest;
 import io.p13n.model.TrendingItems;
+import io.p13n.jobs.offers.ActiveOffersFunction;
+import io.p13n.jobs.offers.ActiveOffersRedisMapper;
+import io.p13n.jobs.offers.CampaignBudgetFunction;
+import io.p13n.jobs.offers.CampaignDeserializer;
+import io.p13n.jobs.offers.CampaignStatsFunction;
+import io.p13n.jobs.offers.CampaignStatsRedisMapper;
+import io.p13n.jobs.offers.OfferInputs;
+import io.p13n.jobs.offers.OfferOutputTags;
+import io.p13n.jobs.offers.OfferSettings;
+import io.p13n.jobs.offers.OfferStateDescriptors;
+import io.p13n.jobs.offers.OfferTriggerFunction;
+import io.p13n.jobs.redis.CheckpointCommittedRedisSink;
+import io.p13n.model.ActiveOffers;
+import io.p13n.model.Campaign;
+import io.p13n.model.CampaignStatsDelta;
+import io.p13n.model.OfferDecision;
+import io.p13n.model.OfferInput;
+import io.p13n.model.OfferLedgerInput;
+import io.p13n.model.OfferOutcome;
+import io.p13n.model.OrderEvent;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +145,7 @@ public final class PersonalizationJob {
         env,
         kafkaSource(config, EventKind.CLICKS),
         kafkaSource(config, EventKind.ORDERS),
+        campaignSource(config),
         WorkflowSettings.from(config),
         new WorkflowSinks(
             profileSink(config),
@@ -132,7 +155,10 @@ public final class PersonalizationJob {
             redisSink(config, RecommendationRedisMappers.similarItems(keys, recommend.similarTtlMillis())),
             redisSink(config, RecommendationRedisMappers.trending(keys, recommend.trendingTtlMillis())),
             redisSink(config, RecommendationRedisMappers.recommendations(keys, recommend.recommendationsTtlMillis())),
-            new RedisServingLists(redisEndpoint(config), keys)));
+            new RedisServingLists(redisEndpoint(config), keys),
+            new CheckpointCommittedRedisSink<>(redisEndpoint(config), new ActiveOffersRedisMapper(keys)),
+            offerTriggerSink(config),
+            redisSink(config, new CampaignStatsRedisMapper(keys, config.get(EngineOptions.OFFERS_STATS_TTL)))));
   }
 
   /**
@@ -164,6 +190,7 @@ public final class PersonalizationJob {
       StreamExecutionEnvironment env,
       Source<SourceRecord, ?, ?> clickSource,
       Source<SourceRecord, ?, ?> orderSource,
+      Source<Campaign, ?, ?> campaignSource,
       WorkflowSettings settings,
       WorkflowSinks sinks) {
     // Generic (Kryo) serialization off: every type on the wire and in state is Avro or a Flink type.
@@ -228,6 +255,118 @@ public final class PersonalizationJob {
         .name("Churn signals to Kafka");
 
     defineRecommendations(uniqueEvents, profiles, settings.recommend(), sinks);
+
+    // campaigns: every subtask of the offer stage holds all of them (broadcast state). They never
+    // hold event time back: the stream's watermark is "end of time", so the offer stage's clock is
+    // the events' clock alone (an idle campaigns topic is the normal case).
+    DataStream<Campaign> campaigns =
+        env.fromSource(
+                campaignSource,
+                WatermarkStrategy.<Campaign>forGenerator(context -> new EndOfTimeWatermarks<>())
+                    .withTimestampAssigner((campaign, kafkaTimestamp) -> campaign.getUpdatedAt()),
+                "Campaigns from Kafka")
+            .uid(Uids.CAMPAIGNS_SOURCE)
+            .setParallelism(1);
+    defineOffers(uniqueEvents, profiles, campaigns, settings.offers(), sinks);
+  }
+
+  /**
+   * The offer stages: triggers per customer against the campaigns, budgets per campaign, the
+   * issued-offer ledger per customer (de-duplication, redemption and conversion attribution), and
+   * the per-campaign statistics.
+   *
+   * <pre>
+   *  profiles + orders ─▶ triggers (customer, campaigns broadcast) ─▶ budgets (campaign) ─┬─▶ Kafka offer-triggers (exactly once)
+   *                                                                                        └─▶ ledger (customer) + orders ─▶ Redis offers (on checkpoint)
+   *                                                                                                  └─▶ stats (campaign) ─▶ Redis campaign stats
+   * </pre>
+   */
+  private static void defineOffers(
+      DataStream<CustomerEvent> uniqueEvents,
+      DataStream<CustomerProfile> profiles,
+      DataStream<Campaign> campaigns,
+      OfferSettings settings,
+      WorkflowSinks sinks) {
+    DataStream<OrderEvent> orders =
+        uniqueEvents
+            .filter(event -> event.getPayload() instanceof OrderEvent)
+            .uid(Uids.OFFER_INPUTS + "-orders")
+            .name("Orders")
+            .map(event -> (OrderEvent) event.getPayload())
+            .returns(new AvroTypeInfo<>(OrderEvent.class))
+            .uid(Uids.OFFER_INPUTS + "-order-payloads")
+            .name("Order payloads");
+    DataStream<OfferInput> inputs =
+        profiles
+            .map(OfferInputs::of)
+            .returns(new AvroTypeInfo<>(OfferInput.class))
+            .uid(Uids.OFFER_INPUTS + "-profiles")
+            .name("Profiles for offers")
+            .union(
+                orders
+                    .map(OfferInputs::of)
+                    .returns(new AvroTypeInfo<>(OfferInput.class))
+                    .uid(Uids.OFFER_INPUTS)
+                    .name("Orders for offers"));
+
+    // Both inputs are still partitioned by customer: no shuffle before the trigger stage.
+    SingleOutputStreamOperator<OfferDecision> decisions =
+        DataStreamUtils.reinterpretAsKeyedStream(inputs, OfferInputs::customerId, Types.STRING)
+            .connect(campaigns.broadcast(OfferStateDescriptors.CAMPAIGNS))
+            .process(new OfferTriggerFunction(settings))
+            .uid(Uids.OFFER_TRIGGERS)
+            .name("Offer triggers");
+    SingleOutputStreamOperator<OfferDecision> withinBudget =
+        decisions
+            .keyBy(OfferDecision::getCampaignId, Types.STRING)
+            .process(new CampaignBudgetFunction(settings))
+            .uid(Uids.CAMPAIGN_BUDGETS)
+            .name("Campaign budgets");
+    withinBudget
+        .filter(decision -> decision.getOutcome() == OfferOutcome.SENT)
+        .uid(Uids.OFFER_TRIGGER_SINK + "-sent")
+        .name("Sent offers")
+        .sinkTo(sinks.offerTriggers())
+        .uid(Uids.OFFER_TRIGGER_SINK)
+        .name("Offer triggers to Kafka");
+
+    SingleOutputStreamOperator<ActiveOffers> activeOffers =
+        withinBudget
+            .map(OfferInputs::ledger)
+            .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
+            .uid(Uids.ACTIVE_OFFERS + "-decisions")
+            .name("Decisions for the ledger")
+            .union(
+                orders
+                    .map(OfferInputs::ledger)
+                    .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
+                    .uid(Uids.ACTIVE_OFFERS + "-orders")
+                    .name("Orders for the ledger"))
+            .keyBy(OfferInputs::customerId, Types.STRING)
+            .process(new ActiveOffersFunction(settings))
+            .uid(Uids.ACTIVE_OFFERS)
+            .name("Active offers, attribution");
+    activeOffers.sinkTo(sinks.activeOffers()).uid(Uids.ACTIVE_OFFERS_SINK).name("Active offers to Redis");
+    activeOffers
+        .getSideOutput(OfferOutputTags.STATS_DELTAS)
+        .keyBy(CampaignStatsDelta::getCampaignId, Types.STRING)
+        .process(new CampaignStatsFunction(settings))
+        .uid(Uids.CAMPAIGN_STATS)
+        .name("Campaign stats")
+        .sinkTo(sinks.campaignStats())
+        .uid(Uids.CAMPAIGN_STATS_SINK)
+        .name("Campaign stats to Redis");
+  }
+
+  /** Watermarks for a stream that must never hold event time back: always the end of time. */
+  static final class EndOfTimeWatermarks<T> implements WatermarkGenerator<T> {
+    @Override
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+      output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+    }
   }
 
   /**
@@ -327,6 +466,44 @@ public final class PersonalizationJob {
         // Offsets are committed on checkpoints (for lag monitoring); recovery uses Flink's own state.
         .setProperty("commit.offsets.on.checkpoint", "true")
         .setProperty("client.id.prefix", config.get(EngineOptions.JOB_NAME) + "-" + topic)
+        .build();
+  }
+
+  /**
+   * Campaigns, always from the beginning of the (compacted) topic whatever {@code
+   * kafka.starting-offsets} says: a job that skipped a campaign would never run it. After a restore
+   * the checkpointed offsets apply, and the broadcast state already holds what came before.
+   */
+  public static KafkaSource<Campaign> campaignSource(EngineConfig config) {
+    String topic = config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS);
+    return KafkaSource.<Campaign>builder()
+        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+        .setTopics(topic)
+        .setGroupId(config.get(EngineOptions.KAFKA_GROUP_ID) + "-campaigns")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new CampaignDeserializer())
+        .setProperties(kafkaProperties(config))
+        .setProperty("client.id.prefix", config.get(EngineOptions.JOB_NAME) + "-" + topic)
+        .build();
+  }
+
+  /**
+   * Offer triggers for marketing systems, exactly once: written in a Kafka transaction committed
+   * with the checkpoint, so a consumer reading committed records sees each offer once, even across
+   * restarts. The transaction timeout must outlast a checkpoint interval plus a restart; 15 minutes
+   * is the brokers' default maximum.
+   */
+  public static Sink<OfferDecision> offerTriggerSink(EngineConfig config) {
+    Properties properties = kafkaProperties(config);
+    properties.setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(15).toMillis()));
+    return KafkaSink.<OfferDecision>builder()
+        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+        .setKafkaProducerConfig(properties)
+        .setRecordSerializer(
+            new KeyedAvroSerializer<OfferDecision>(config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS), OfferDecision::getCustomerId))
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        // Unique per job on a cluster: transactions of two jobs with one prefix fence each other.
+        .setTransactionalIdPrefix(config.get(EngineOptions.JOB_NAME) + "-" + config.get(EngineOptions.KAFKA_GROUP_ID) + "-offers")
         .build();
   }
 

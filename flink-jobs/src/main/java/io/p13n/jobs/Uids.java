@@ -27,4 +27,13 @@ public final class Uids {
   public static final String SIMILAR_ITEMS_SINK = "redis-similar-items-sink";
   public static final String TRENDING_SINK = "redis-trending-sink";
   public static final String RECOMMENDATIONS_SINK = "redis-recommendations-sink";
+  public static final String CAMPAIGNS_SOURCE = "campaigns-kafka-source";
+  public static final String OFFER_INPUTS = "offer-inputs";
+  public static final String OFFER_TRIGGERS = "offer-triggers";
+  public static final String CAMPAIGN_BUDGETS = "campaign-budgets";
+  public static final String ACTIVE_OFFERS = "active-offers";
+  public static final String CAMPAIGN_STATS = "campaign-stats";
+  public static final String OFFER_TRIGGER_SINK = "kafka-offer-trigger-sink";
+  public static final String ACTIVE_OFFERS_SINK = "redis-active-offers-sink";
+  public static final String CAMPAIGN_STATS_SINK = "redis-campaign-stats-sink";
 }

@@ -2,6 +2,7 @@ package io.p13n.jobs;
 
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
+import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.jobs.recommend.RecommendationSettings;
 import java.time.Duration;
@@ -14,7 +15,8 @@ public record WorkflowSettings(
     Duration dedupTtl,
     Duration customerTtl,
     ProfileSettings profile,
-    RecommendationSettings recommend) {
+    RecommendationSettings recommend,
+    OfferSettings offers) {
 
   public static WorkflowSettings from(EngineConfig config) {
     return new WorkflowSettings(
@@ -24,6 +26,7 @@ public record WorkflowSettings(
         config.get(EngineOptions.DEDUP_TTL),
         config.get(EngineOptions.STATE_CUSTOMER_TTL),
         ProfileSettings.from(config),
-        RecommendationSettings.from(config));
+        RecommendationSettings.from(config),
+        OfferSettings.from(config));
   }
 }

@@ -4,6 +4,7 @@ import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.jobs.recommend.Trending;
+import io.p13n.jobs.testing.CampaignSources;
 import io.p13n.jobs.testing.CollectedOutputs;
 import io.p13n.jobs.testing.SourceRecords;
 import io.p13n.model.ClickEvent;
@@ -83,6 +84,7 @@ class RecommendationWorkflowTest {
         env,
         SourceRecords.pacedSource(clicks, 25),
         SourceRecords.boundedSource(List.of(SourceRecords.of(order))),
+        CampaignSources.none(),
         CollectedOutputs.defaultSettings(),
         outputs.sinks());
     env.execute("recommendation-workflow-test");
