@@ -80,6 +80,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -492,6 +493,13 @@ public final class PersonalizationJob {
    * with the checkpoint, so a consumer reading committed records sees each offer once, even across
    * restarts. The transaction timeout must outlast a checkpoint interval plus a restart; 15 minutes
    * is the brokers' default maximum.
+   *
+   * <p>POOLING transaction names, not the default: with the default (incrementing ids) a
+   * TaskManager killed between a checkpoint and its commit lost that checkpoint's offers
+   * (OffersExactlyOnceITCase, connector 5.0.0-2.2: 14 of 104 coupons missing, all from the one
+   * transaction that was pre-committed but not yet committed); with POOLING the same test delivers
+   * every coupon once. POOLING finds lingering transactions with the ListTransactions API, so the
+   * job's Kafka principal needs DESCRIBE on its transactional ids.
    */
   public static Sink<OfferDecision> offerTriggerSink(EngineConfig config) {
     Properties properties = kafkaProperties(config);
@@ -504,6 +512,7 @@ public final class PersonalizationJob {
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         // Unique per job on a cluster: transactions of two jobs with one prefix fence each other.
         .setTransactionalIdPrefix(config.get(EngineOptions.JOB_NAME) + "-" + config.get(EngineOptions.KAFKA_GROUP_ID) + "-offers")
+        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
         .build();
   }
 
