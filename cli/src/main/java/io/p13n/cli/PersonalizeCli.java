@@ -1,5 +1,6 @@
 package io.p13n.cli;
 
+import io.p13n.cli.campaign.CampaignCommand;
 import io.p13n.cli.bench.BenchCommand;
 import io.p13n.cli.churn.ChurnCommand;
 import io.p13n.cli.replay.ReplayCommand;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ShowCommand.class,
       ChurnCommand.class,
+      CampaignCommand.class,
       BenchCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class
