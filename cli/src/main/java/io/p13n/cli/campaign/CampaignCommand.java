@@ -115,7 +115,7 @@ public final class CampaignCommand implements Runnable {
     @Option(names = "--cooldown", converter = DurationConverter.class, description = "Days before a customer may get this campaign again (default: offers.default-cooldown).")
     Duration cooldown;
 
-    @Option(names = "--starts", description = "First day (UTC) or instant the campaign issues offers (default: now).")
+    @Option(names = "--starts", description = "First day (UTC) or instant the campaign issues offers (default: immediately).")
     String starts;
 
     @Option(names = "--ends", description = "Last day (UTC, inclusive) or instant (exclusive) (default: open-ended).")

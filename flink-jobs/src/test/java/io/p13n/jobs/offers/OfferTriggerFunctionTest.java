@@ -208,8 +208,11 @@ class OfferTriggerFunctionTest {
     send(profile("c1", Segment.LOYAL, day(1)).setPoints(1100));
     send(profile("c1", Segment.LOYAL, day(2)).setPoints(1900));
     send(profile("c1", Segment.LOYAL, day(3)).setPoints(2050));
+    send(profile("c1", Segment.LOYAL, day(4)).setPoints(1950)); // a cancellation
+    send(profile("c1", Segment.LOYAL, day(5)).setPoints(2100));
 
-    assertThat(decisions()).extracting(OfferDecision::getReason).containsExactly("passed 1000 points", "passed 2000 points");
+    assertThat(decisions()).as("a milestone passed again after a dip is not new")
+        .extracting(OfferDecision::getReason).containsExactly("passed 1000 points", "passed 2000 points");
   }
 
   @Test
