@@ -48,6 +48,12 @@ import redis.clients.jedis.RedisClient;
       CampaignCommand.Stats.class
     })
 public final class CampaignCommand implements Runnable {
+  /** Kafka or Redis unreachable, a topic that cannot be read: one line, exit code 1, no stack trace. */
+  static int failed(Exception e) {
+    System.err.println("personalize campaign: " + e.getMessage());
+    return 1;
+  }
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -180,7 +186,7 @@ public final class CampaignCommand implements Runnable {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
       long now = System.currentTimeMillis();
       Campaign campaign;
       try {
@@ -196,6 +202,14 @@ public final class CampaignCommand implements Runnable {
         return 1;
       }
       CampaignTopic topic = kafka.campaignTopic();
+      try {
+        return publishNew(topic, campaign);
+      } catch (IOException | RuntimeException e) {
+        return failed(e);
+      }
+    }
+
+    private int publishNew(CampaignTopic topic, Campaign campaign) throws IOException {
       Optional<Campaign> existing = topic.latest(id);
       if (existing.isPresent()) {
         System.err.println("Campaign '" + id + "' already exists (version " + existing.get().getVersion() + ", "
@@ -233,8 +247,13 @@ public final class CampaignCommand implements Runnable {
     @Mixin CampaignTopicOptions kafka;
 
     @Override
-    public Integer call() throws IOException {
-      Map<String, Campaign> campaigns = kafka.campaignTopic().latest();
+    public Integer call() {
+      Map<String, Campaign> campaigns;
+      try {
+        campaigns = kafka.campaignTopic().latest();
+      } catch (IOException | RuntimeException e) {
+        return failed(e);
+      }
       if (campaigns.isEmpty()) {
         System.out.println("No campaigns on " + kafka.topic + ".");
         return 0;
@@ -264,8 +283,15 @@ public final class CampaignCommand implements Runnable {
     abstract CampaignStatus target();
 
     @Override
-    public Integer call() throws IOException {
-      CampaignTopic topic = kafka.campaignTopic();
+    public Integer call() {
+      try {
+        return change(kafka.campaignTopic());
+      } catch (IOException | RuntimeException e) {
+        return failed(e);
+      }
+    }
+
+    private int change(CampaignTopic topic) throws IOException {
       Optional<Campaign> latest = topic.latest(id);
       if (latest.isEmpty()) {
         System.err.println("No campaign '" + id + "' on " + topic.name() + ".");
@@ -334,6 +360,8 @@ public final class CampaignCommand implements Runnable {
       Map<String, String> hash;
       try (RedisClient client = RedisClient.create(host, port)) {
         hash = client.hgetAll(key);
+      } catch (RuntimeException e) {
+        return failed(new IllegalStateException("cannot read " + key + " from Redis at " + host + ":" + port + ": " + e.getMessage(), e));
       }
       if (hash.isEmpty()) {
         System.err.println("No stats for campaign '" + id + "' (key " + key + "): no offer issued yet, or expired.");

@@ -90,10 +90,19 @@ final class CampaignTopic {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     List<Campaign> campaigns = new ArrayList<>();
+    try {
+      readInto(props, campaigns);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new IOException("cannot read " + topic + " on " + bootstrapServers + ": " + e.getMessage(), e);
+    }
+    return campaigns;
+  }
+
+  private void readInto(Properties props, List<Campaign> campaigns) throws IOException {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       Map<String, List<PartitionInfo>> topics = consumer.listTopics(TIMEOUT);
       if (!topics.containsKey(topic)) {
-        return campaigns;
+        return;
       }
       List<TopicPartition> partitions = new ArrayList<>();
       for (PartitionInfo info : topics.get(topic)) {
@@ -119,7 +128,6 @@ final class CampaignTopic {
         }
       }
     }
-    return campaigns;
   }
 
   private void ensureExists() throws IOException {

@@ -139,6 +139,14 @@ class CampaignCommandTest {
   }
 
   @Test
+  void shouldSayInOneLineWhenRedisIsUnreachable() {
+    String[] result = execute("campaign", "stats", "--redis-port", "1", "x");
+
+    assertThat(result[0]).isEqualTo("1");
+    assertThat(result[2]).startsWith("personalize campaign: cannot read p13n:campaign:{x}:stats from Redis at localhost:1").doesNotContain("\tat ");
+  }
+
+  @Test
   void statsReportShouldCompareTreatedAndControl() {
     Map<String, String> hash = hash(
         "A.sent", "100", "A.heldOut", "0", "A.redeemed", "20", "A.converted", "30", "A.revenue", "1500.00",
