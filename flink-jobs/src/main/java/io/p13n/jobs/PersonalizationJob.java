@@ -43,7 +43,7 @@ import io.p13n.model.TrendingItems;
 import io.p13n.jobs.offers.ActiveOffersFunction;
 import io.p13n.jobs.offers.ActiveOffersRedisMapper;
 import io.p13n.jobs.offers.CampaignBudgetFunction;
-import io.p13n.jobs.offers.CampaignDeserializer;
+import io.p13n.serde.CampaignDeserializer;
 import io.p13n.jobs.offers.CampaignStatsFunction;
 import io.p13n.jobs.offers.CampaignStatsRedisMapper;
 import io.p13n.jobs.offers.OfferInputs;

@@ -18,8 +18,9 @@ public final class CampaignMatcher {
 
   /**
    * Whether {@code campaign} applies to a {@code trigger} moment at {@code at} for a customer with
-   * these facts. {@code momentCategory} is the category the moment is about (seasonal re-purchase),
-   * which satisfies the audience's category condition by itself; null otherwise.
+   * these facts. {@code momentCategory} is the category the moment is about (seasonal re-purchase):
+   * then the audience's category must be that one (affinity not needed); null for other moments,
+   * whose category condition is the customer's affinity.
    */
   public static boolean matches(Campaign campaign, TriggerType trigger, long at, OfferCustomerState facts, String momentCategory) {
     if (campaign.getStatus() != CampaignStatus.ACTIVE || campaign.getTrigger() != trigger) {
@@ -53,7 +54,12 @@ public final class CampaignMatcher {
     if (a.getMaxCartValue() != null && facts.getCartValue() > a.getMaxCartValue()) {
       return false;
     }
-    if (a.getCategoryId() != null && !a.getCategoryId().equals(momentCategory)) {
+    if (a.getCategoryId() != null && momentCategory != null) {
+      // a moment about a category (seasonal re-purchase) matches a category campaign only for that category
+      if (!a.getCategoryId().equals(momentCategory)) {
+        return false;
+      }
+    } else if (a.getCategoryId() != null) {
       boolean found = false;
       for (OfferCategoryFact c : facts.getCategories()) {
         if (c.getCategoryId().equals(a.getCategoryId()) && c.getScore() >= a.getMinCategoryScore()) {

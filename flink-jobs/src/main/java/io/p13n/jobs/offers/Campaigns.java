@@ -141,9 +141,11 @@ public final class Campaigns {
     return switch (trigger) {
       case WIN_BACK -> EnumSet.of(Segment.CHURNED);
       // entering AT_RISK, or a once-active customer's score crossing the thresholds
-      case AT_RISK -> EnumSet.of(Segment.AT_RISK, Segment.ACTIVE, Segment.LOYAL, Segment.HIGH_VALUE, Segment.NEW);
-      // points and tiers come from orders: a prospect has none
-      case TIER_UPGRADE, POINTS_MILESTONE, SEASONAL_REPURCHASE -> EnumSet.complementOf(EnumSet.of(Segment.PROSPECT, Segment.UNKNOWN));
+      case AT_RISK -> EnumSet.of(Segment.AT_RISK, Segment.ACTIVE, Segment.LOYAL, Segment.HIGH_VALUE);
+      // points and tiers rise with an order, which makes a churned customer active again
+      case TIER_UPGRADE, POINTS_MILESTONE -> EnumSet.complementOf(EnumSet.of(Segment.PROSPECT, Segment.UNKNOWN, Segment.CHURNED));
+      // a year after a purchase the customer may be anything but a prospect
+      case SEASONAL_REPURCHASE -> EnumSet.complementOf(EnumSet.of(Segment.PROSPECT, Segment.UNKNOWN));
       default -> ANY;
     };
   }

@@ -53,10 +53,17 @@ public record OfferSettings(
    */
   public static final int MAX_CAMPAIGN_COOLDOWNS = 64;
 
-  /** Categories remembered per customer for seasonal reminders (their latest purchase in each). */
+  /**
+   * Categories remembered per customer for seasonal reminders (their latest purchase in each). Most
+   * customers buy in a handful of categories; past the bound, reminders already sent go first, then
+   * the oldest purchases, whose reminder is the nearest to being pointless.
+   */
   public static final int MAX_ANNIVERSARIES = 32;
 
-  /** Top category affinities copied from the profile for audience matching. */
+  /**
+   * Top category affinities copied from the profile for audience matching: the profile keeps its
+   * own top N by decayed score, and an audience asks whether a category is among the strongest.
+   */
   public static final int MAX_CATEGORIES = 10;
 
   /**

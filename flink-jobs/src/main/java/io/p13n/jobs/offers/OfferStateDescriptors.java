@@ -15,7 +15,8 @@ public final class OfferStateDescriptors {
   /**
    * Broadcast state: the latest version of every non-ENDED campaign, by id. Pass it to {@code
    * campaigns.broadcast(OfferStateDescriptors.CAMPAIGNS)}. Bounded by the number of live campaigns
-   * (ended ones are removed).
+   * (ended ones are removed). Flink offers no TTL on broadcast state: ending a campaign is how it
+   * leaves, and `personalize campaign end` is how an operator does it.
    */
   public static final MapStateDescriptor<String, Campaign> CAMPAIGNS =
       new MapStateDescriptor<>("offer-campaigns", Types.STRING, new AvroTypeInfo<>(Campaign.class));

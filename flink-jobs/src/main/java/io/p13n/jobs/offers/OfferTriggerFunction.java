@@ -209,7 +209,8 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
     s.setProfileSeen(true);
     s.setSegment(segment);
     s.setTier(tier);
-    s.setMilestoneIndex(milestone);
+    // The highest reached: points that dip (a cancellation) and come back do not pass it again.
+    s.setMilestoneIndex(Math.max(beforeMilestone, milestone));
     s.setCartAbandoned(cartAbandoned);
     s.setAtRiskScore(atRisk);
     s.setEverActive(wasActive || segment == Segment.ACTIVE || segment == Segment.LOYAL || segment == Segment.HIGH_VALUE);

@@ -208,8 +208,11 @@ class OfferTriggerFunctionTest {
     send(profile("c1", Segment.LOYAL, day(1)).setPoints(1100));
     send(profile("c1", Segment.LOYAL, day(2)).setPoints(1900));
     send(profile("c1", Segment.LOYAL, day(3)).setPoints(2050));
+    send(profile("c1", Segment.LOYAL, day(4)).setPoints(1950)); // a cancellation
+    send(profile("c1", Segment.LOYAL, day(5)).setPoints(2100));
 
-    assertThat(decisions()).extracting(OfferDecision::getReason).containsExactly("passed 1000 points", "passed 2000 points");
+    assertThat(decisions()).as("a milestone passed again after a dip is not new")
+        .extracting(OfferDecision::getReason).containsExactly("passed 1000 points", "passed 2000 points");
   }
 
   @Test
@@ -218,6 +221,8 @@ class OfferTriggerFunctionTest {
     campaigns(campaign("season", TriggerType.SEASONAL_REPURCHASE)
         .setAudience(Audience.newBuilder().setCategoryId("garden").build()).build());
     Instant bought = Instant.parse("2026-03-10T12:00:00Z");
+    // a strong garden affinity must not make the apparel anniversary a garden moment
+    send(profile("c1", Segment.ACTIVE, bought.minusSeconds(60)).setCategories(TestOffers.categories("garden", 0.9)));
     send(TestEvents.order("c1", OrderStatus.PLACED, bought, 80)
         .setLines(List.of(
             OrderLine.newBuilder().setProductId("seeds").setCategoryId("garden").setUnitPrice(20).build(),
@@ -231,6 +236,7 @@ class OfferTriggerFunctionTest {
     harness.watermark(due);
 
     assertThat(decisions()).as("only the garden anniversary matches the campaign's category").hasSize(1);
+    assertThat(suppressed()).as("the apparel one matched nothing (else the cap would show it here)").isEmpty();
     OfferDecision d = decisions().get(0);
     assertThat(d.getTrigger()).isEqualTo(TriggerType.SEASONAL_REPURCHASE);
     assertThat(d.getIssuedAt()).isEqualTo(due);
