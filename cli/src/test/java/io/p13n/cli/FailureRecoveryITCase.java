@@ -93,7 +93,7 @@ class FailureRecoveryITCase {
             .isEqualTo(Integer.toString(2 * VIEWS_PER_HALF));
       }
     } finally {
-      job.cancel().get();
+      TestJobs.cancel(job);
     }
   }
 

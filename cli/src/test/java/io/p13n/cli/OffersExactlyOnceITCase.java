@@ -159,7 +159,7 @@ class OffersExactlyOnceITCase {
         }
         return outcome;
       } finally {
-        job.cancel().get();
+        TestJobs.cancel(job);
       }
     }
   }

@@ -135,7 +135,7 @@ class RecommendationsITCase {
       // no more clicks from alice: her list expires on its own
       TestJobs.awaitTrue("alice's list to expire", Duration.ofSeconds(20), () -> !redis.exists(recommendations));
     } finally {
-      job.cancel().get();
+      TestJobs.cancel(job);
     }
   }
 

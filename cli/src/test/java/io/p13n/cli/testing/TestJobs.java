@@ -87,4 +87,23 @@ public final class TestJobs {
       return 0; // a checkpoint directory being written or deleted as we look
     }
   }
+
+  /**
+   * Cancels a job and waits until it has stopped: {@code cancel()} returns once the cancellation is
+   * accepted, while tasks may still write checkpoint files into a temporary directory the test is
+   * about to delete.
+   */
+  public static void cancel(org.apache.flink.core.execution.JobClient job) throws Exception {
+    job.cancel().get();
+    awaitTrue(
+        "the job to stop",
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            return job.getJobStatus().get().isGloballyTerminalState();
+          } catch (Exception e) {
+            return true; // the cluster no longer knows the job: it is gone
+          }
+        });
+  }
 }

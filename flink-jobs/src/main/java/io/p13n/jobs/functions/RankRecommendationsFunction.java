@@ -27,13 +27,17 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  *
  * <p>Why read Redis instead of holding the neighbour lists in Flink: the lists are keyed by item
  * and the customer is keyed by customer, and Flink 2 has no way to look up another key's state
- * (iterations are gone, so no scatter-gather). Broadcasting every list to every ranking subtask
- * would cost each subtask the whole model: at K = 50 neighbours of ~60 B, 100k products are 300 MB
- * per subtask and 1M products 3 GB, heap-only and snapshotted by every subtask. Redis holds the
- * lists anyway, because the storefront reads them: one copy, ~3 KB per product (300 MB at 100k,
- * 3 GB at 1M, shared), and ranking sees exactly the lists the storefront shows. The cost is one
- * Redis round trip per ranking, which the coalescing upstream bounds to about one per customer per
- * {@code recommend.coalesce-interval}.
+ * (iterations are gone, so no scatter-gather back to the customer). Broadcasting every published
+ * list to every ranking subtask would give each subtask the whole model on the heap, snapshotted by
+ * every subtask: at {@code recommend.similar-size} = 50 entries of ~100 heap bytes, ~5 KB per
+ * product, so 500 MB per subtask at 100k products and 5 GB at 1M, times the parallelism. Redis
+ * holds the lists anyway, because the storefront reads them: one shared copy of ~4.5 KB of JSON per
+ * product (50 entries of ~90 bytes: 450 MB at 100k, 4.5 GB at 1M, whatever the parallelism), and
+ * ranking sees exactly the
+ * lists the storefront shows. The learning state itself (candidates per item, see {@link
+ * io.p13n.jobs.recommend.ItemNeighbours}) is keyed by item in RocksDB in every design. The cost is
+ * one Redis round trip per ranking, which the coalescing upstream bounds to about one per customer
+ * per {@code recommend.coalesce-interval}.
  */
 public class RankRecommendationsFunction extends RichAsyncFunction<RecommendationRequest, CustomerRecommendations> {
   private static final long serialVersionUID = 1L;
