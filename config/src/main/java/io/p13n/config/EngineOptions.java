@@ -707,8 +707,10 @@ public final class EngineOptions {
           "kafka.topic.offer-triggers",
           ValueType.topic(),
           "offer-triggers",
-          "Topic the engine writes offer decisions to (OfferDecision: SENT and HELD_OUT, keyed by"
-              + " customer id), for messaging systems.");
+          "Topic the engine writes the offers it sends to (OfferDecision, outcome SENT, keyed by"
+              + " customer id), exactly once, for messaging systems (email, push). Held-out"
+              + " (control group) decisions are not written here; they are counted in the campaign"
+              + " stats.");
 
   public static final ConfigOption<Double> OFFERS_CONTROL_SHARE =
       ConfigOption.withDefault(

@@ -348,14 +348,9 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
     }
     String customer = s.getCustomerId();
     OfferDecision decision = decision(customer, best, m);
-    if (controlGroup.isControl(customer)) {
-      decision.setOutcome(OfferOutcome.HELD_OUT);
-      heldOut.inc();
-      if (!settings.backfill()) {
-        out.collect(decision);
-      }
-      return;
-    }
+    // The guardrails apply to control customers too, on their own (virtual) caps: a held-out record
+    // then stands for exactly the offer a treated customer would have received, so treated and
+    // control arms count the same moments and the lift between them is not skewed.
     String stop = guardrail(s, best, m.at());
     if (stop != null) {
       decision.setOutcome(OfferOutcome.SUPPRESSED);
@@ -366,9 +361,14 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
       }
       return;
     }
-    decision.setOutcome(OfferOutcome.SENT);
     consumeCaps(s, best.getId(), m.at());
-    sent.inc();
+    if (controlGroup.isControl(customer)) {
+      decision.setOutcome(OfferOutcome.HELD_OUT);
+      heldOut.inc();
+    } else {
+      decision.setOutcome(OfferOutcome.SENT);
+      sent.inc();
+    }
     if (!settings.backfill()) {
       out.collect(decision);
     }
