@@ -539,6 +539,15 @@ public final class EngineOptions {
               + " Each view fans out to at most this many transitions, so it bounds the per-event"
               + " cost of the neighbour stage.");
 
+  public static final ConfigOption<Double> RECOMMEND_BACKWARD_WEIGHT =
+      ConfigOption.withDefault(
+          "recommend.backward-weight",
+          ValueType.decimal(0, 1),
+          "0.25",
+          "A view also links each predecessor back to it with this share of the forward weight: what"
+              + " was viewed before an item relates to it too. 0.25 measured best on the YooChoose"
+              + " validation split (HR@20 +2 points over 0; 0.5 and 1 lose MRR).");
+
   public static final ConfigOption<Duration> RECOMMEND_SESSION_TIMEOUT =
       ConfigOption.withDefault(
           "recommend.session-timeout",
@@ -593,9 +602,11 @@ public final class EngineOptions {
       ConfigOption.withDefault(
           "recommend.popularity-exponent",
           ValueType.decimal(0, 2),
-          "0.5",
+          "0.1",
           "alpha: a neighbour's score is its co-occurrence weight / popularity^alpha, so items popular"
-              + " everywhere do not drown specific pairs. 0 ranks by raw co-occurrence, 1 by lift.");
+              + " everywhere do not drown specific pairs. 0 ranks by raw co-occurrence, 1 by lift. On the"
+              + " YooChoose validation split 0 to 0.25 score alike and 0.5 and above lose (1: MRR@20"
+              + " 0.19 against 0.33): next clicks go to popular items, so only a light touch pays.");
 
   public static final ConfigOption<Duration> RECOMMEND_POPULARITY_HALF_LIFE =
       ConfigOption.withDefault(
@@ -632,9 +643,20 @@ public final class EngineOptions {
       ConfigOption.withDefault(
           "recommend.recent-items",
           integer(1, 100),
-          "5",
-          "How many of the customer's most recent items seed candidates; item i (0 = most recent)"
-              + " weighs 1/(i+1), so older items only break ties.");
+          "10",
+          "How many of the customer's most recent items seed candidates (one similar list read each);"
+              + " item i (0 = most recent) weighs 1/(i+1), so older items mostly break ties. 10 beat 5"
+              + " by 0.2-0.4 points of HR@20 on the YooChoose validation split; 3 lost 0.3.");
+
+  public static final ConfigOption<Double> RECOMMEND_REVISIT_WEIGHT =
+      ConfigOption.withDefault(
+          "recommend.revisit-weight",
+          ValueType.decimal(0, 100),
+          "3",
+          "A recent item that is not excluded competes with its neighbours on its own revisit rate"
+              + " (how often it is viewed again right away) times this. Matters where recently viewed"
+              + " items may be recommended again; 3 measured best (MRR@20 0.345 against 0.334 at 1 on"
+              + " the YooChoose validation split, where a quarter of next clicks are repeats).");
 
   public static final ConfigOption<Double> RECOMMEND_CATEGORY_BOOST =
       ConfigOption.withDefault(
@@ -783,6 +805,7 @@ public final class EngineOptions {
           CHURN_RESCORE_INTERVAL,
           RECOMMEND_TRAIL_LENGTH,
           RECOMMEND_MAX_PREDECESSOR_DISTANCE,
+          RECOMMEND_BACKWARD_WEIGHT,
           RECOMMEND_SESSION_TIMEOUT,
           RECOMMEND_WEIGHT_CART,
           RECOMMEND_WEIGHT_PURCHASE,
@@ -795,6 +818,7 @@ public final class EngineOptions {
           RECOMMEND_TRENDING_CANDIDATES,
           RECOMMEND_SIZE,
           RECOMMEND_RECENT_ITEMS,
+          RECOMMEND_REVISIT_WEIGHT,
           RECOMMEND_CATEGORY_BOOST,
           RECOMMEND_PER_CATEGORY_CAP,
           RECOMMEND_EXCLUDE_RECENTLY_VIEWED,

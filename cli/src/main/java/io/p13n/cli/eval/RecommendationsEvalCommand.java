@@ -89,6 +89,12 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
   @Option(names = "--max-distance", description = "recommend.max-predecessor-distance.")
   Integer maxDistance;
 
+  @Option(names = "--backward-weight", description = "recommend.backward-weight.")
+  Double backwardWeight;
+
+  @Option(names = "--revisit-weight", description = "recommend.revisit-weight.")
+  Double revisitWeight;
+
   @Option(names = "--recent-items", description = "recommend.recent-items.")
   Integer recentItems;
 
@@ -202,6 +208,12 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
     if (maxDistance != null) {
       s = s.withTrail(Math.max(s.trailLength(), maxDistance), maxDistance);
     }
+    if (backwardWeight != null) {
+      s = s.withBackwardWeight(backwardWeight);
+    }
+    if (revisitWeight != null) {
+      s = s.withRevisitWeight(revisitWeight);
+    }
     if (recentItems != null) {
       s = s.withRecentItems(recentItems);
     }
@@ -216,12 +228,12 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
 
   private static String describe(RecommendationSettings s) {
     return String.format(Locale.ROOT,
-        "trail %d, max predecessor distance %d, session timeout %s, neighbours half-life %s, max candidates %d,"
-            + " similar size %d, popularity exponent %s, popularity half-life %s, recent items %d,"
+        "trail %d, max predecessor distance %d, backward weight %s, session timeout %s, neighbours half-life %s, max candidates %d,"
+            + " similar size %d, popularity exponent %s, popularity half-life %s, recent items %d, revisit weight %s,"
             + " exclude recently viewed %d, per-category cap %d, list size %d",
-        s.trailLength(), s.maxPredecessorDistance(), Duration.ofMillis(s.sessionTimeoutMillis()),
+        s.trailLength(), s.maxPredecessorDistance(), s.backwardWeight(), Duration.ofMillis(s.sessionTimeoutMillis()),
         Duration.ofMillis(s.neighboursHalfLifeMillis()), s.maxCandidates(), s.similarSize(), s.popularityExponent(),
-        Duration.ofMillis(s.popularityHalfLifeMillis()), s.recentItems(), s.excludeRecentlyViewed(), s.perCategoryCap(), s.size());
+        Duration.ofMillis(s.popularityHalfLifeMillis()), s.recentItems(), s.revisitWeight(), s.excludeRecentlyViewed(), s.perCategoryCap(), s.size());
   }
 
   /** Every {@code recoms_*.csv} in the directory, named by its last {@code _} part (ar, sr, vsknn, gru4rec). */

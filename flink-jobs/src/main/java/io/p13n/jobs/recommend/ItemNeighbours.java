@@ -46,8 +46,10 @@ public final class ItemNeighbours {
     for (DecayedItem c : candidates) {
       if (c.getItemId().equals(t.getToItemId())) {
         c.setWeight(c.getWeight() + stored);
-        // The latest popularity is the best estimate of the target's current demand.
-        c.setToPopularity(t.getToPopularity());
+        // The latest popularity is the best estimate of the target's current demand; 0 is unknown.
+        if (t.getToPopularity() > 0) {
+          c.setToPopularity(t.getToPopularity());
+        }
         if (t.getToCategoryId() != null) {
           c.setCategoryId(t.getToCategoryId());
         }
@@ -55,7 +57,8 @@ public final class ItemNeighbours {
         return;
       }
     }
-    candidates.add(new DecayedItem(t.getToItemId(), t.getToCategoryId(), stored, t.getToPopularity(), t.getPurchase()));
+    // An unknown popularity (a backward link) counts as 1, i.e. not normalised, until known.
+    candidates.add(new DecayedItem(t.getToItemId(), t.getToCategoryId(), stored, Math.max(1.0, t.getToPopularity()), t.getPurchase()));
     if (candidates.size() > s.maxCandidates()) {
       // The evidence that faded most goes: a pair seen once long ago before one seen once today.
       int weakest = 0;

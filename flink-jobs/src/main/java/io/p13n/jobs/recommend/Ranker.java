@@ -27,6 +27,8 @@ import java.util.Set;
  *   <li>Excluded: items in the cart, recently purchased, and the last {@code excludeRecentlyViewed}
  *       viewed. At most {@code perCategoryCap} items per category (items without a category are
  *       not capped: there is nothing to diversify by).
+ *   <li>A recent item that is not excluded is a candidate too, on its own revisit rate ({@link
+ *       SimilarItems#getRevisit()}) times {@code revisitWeight}, reason "viewed again".
  *   <li>Each item carries the reason of its largest contribution.
  * </ul>
  */
@@ -59,9 +61,9 @@ public final class Ranker {
       String self = recent.get(i);
       if (similar.getRevisit() > 0 && !excluded.contains(self)) {
         // Shoppers go back to what they saw; where the settings allow it, the item competes with
-        // its neighbours on its own revisit rate.
+        // its neighbours on its own revisit rate, scaled by revisitWeight (see the option).
         candidates.computeIfAbsent(self, id -> new Candidate(id, categoryOf(similarByItem, id)))
-            .add(recency * similar.getRevisit() / top, "viewed again");
+            .add(s.revisitWeight() * recency * similar.getRevisit() / top, "viewed again");
       }
       for (ScoredItem item : similar.getItems()) {
         if (excluded.contains(item.getItemId())) {

@@ -97,6 +97,20 @@ class RankerTest {
   }
 
   @Test
+  void shouldRankARecentItemAgainOnItsRevisitRateOnlyWhereNotExcluded() {
+    SimilarItems a = new SimilarItems("A", new ArrayList<>(List.of(item("X", null, 1.0))), T0, 3.0);
+    Map<String, SimilarItems> similar = Map.of("A", a);
+
+    CustomerRecommendations allowed =
+        Ranker.rank(request(List.of("A"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(0));
+    assertThat(allowed.getItems()).extracting(ScoredItem::getItemId).containsExactly("A", "X");
+    assertThat(allowed.getItems().get(0).getReason()).isEqualTo("viewed again");
+
+    CustomerRecommendations excluded = Ranker.rank(request(List.of("A"), List.of(), List.of(), List.of()), similar, Map.of(), s);
+    assertThat(excluded.getItems()).extracting(ScoredItem::getItemId).containsExactly("X");
+  }
+
+  @Test
   void shouldReturnAtMostTheListSize() {
     List<ScoredItem> items = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
