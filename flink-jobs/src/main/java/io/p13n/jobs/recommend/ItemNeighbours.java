@@ -17,12 +17,14 @@ import java.util.List;
  *
  * <p>Bounds. At most {@code maxCandidates} entries; a new candidate evicts the one with the
  * smallest decayed weight (forward decay makes "smallest now" the smallest stored value, so
- * eviction needs no decaying pass). With the default 100 candidates an entry is an item id
- * (~10-20 bytes), an optional category id, two doubles and a flag: ~45 bytes serialized, ~100 bytes
- * on the heap, so ~5 KB (RocksDB) to ~10 KB (heap) per item. 100k items: ~0.5-1 GB; 1M items:
- * ~5-10 GB across the cluster, held only for items that have successors at all (most of a long tail
- * has few, far below the cap). Per event the work is O(maxCandidates) at worst (the eviction scan),
- * O(1) when the pair is already tracked apart from the linear lookup.
+ * eviction needs no decaying pass, and a pair seen once long ago goes before one seen once today).
+ * An entry is an item id (~10-20 bytes), an optional category id, two doubles and a flag: ~45 bytes
+ * in Avro (RocksDB, checkpoints), ~120 bytes as heap objects. With the default 100 candidates a
+ * full list is ~4.5 KB serialized, ~12 KB on the heap. Upper bounds, every item's list full: 100k
+ * items ~0.45 GB in RocksDB (~1.2 GB on the heap backend); 1M items ~4.5 GB (~12 GB heap, so use
+ * RocksDB there), spread over the cluster. Real catalogues are long-tailed: most items have far
+ * fewer successors than the cap. Per transition the work is a linear lookup over the list and, only
+ * when a new candidate overflows it, one scan for the weakest: O(maxCandidates).
  */
 public final class ItemNeighbours {
   private ItemNeighbours() {}

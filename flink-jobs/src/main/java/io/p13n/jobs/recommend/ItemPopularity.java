@@ -71,11 +71,10 @@ public final class ItemPopularity {
   /**
    * The item's popularity for the trending stage, stated as of its last interaction (the update's
    * eventTime) rather than decayed to {@code now}: the value is then exact, and the trending stage
-   * decays it with the same half-life. {@code now} is the time of the update (the operator's
-   * watermark or the triggering event) and only marks when it was taken.
+   * decays it with the same half-life. {@code now} (the operator's clock) is not needed for that
+   * and is ignored; it is in the signature so callers need not know the update is exact.
    */
   public static ItemPopularityUpdate update(ItemPopularityState state, long now) {
-    assert now >= 0;
     return new ItemPopularityUpdate(state.getItemId(), state.getCategoryId(), state.getPopularity(), state.getUpdatedAt());
   }
 }
