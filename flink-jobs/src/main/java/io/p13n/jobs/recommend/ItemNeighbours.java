@@ -12,8 +12,7 @@ import java.util.List;
 /**
  * Stage 3, keyed by the from-item: the items seen after it (or bought with it), each with a
  * forward-decayed co-occurrence weight, and the published top-K list of its neighbours scored by
- * weight / popularity^alpha, so that items popular everywhere do not drown specific pairs. The
- * item's own entry (viewed again right after itself) is published apart, as {@code revisit}.
+ * weight / popularity^alpha, so that items popular everywhere do not drown specific pairs.
  *
  * <p>Bounds. At most {@code maxCandidates} entries; a new candidate evicts the one with the
  * smallest decayed weight (forward decay makes "smallest now" the smallest stored value, so
@@ -76,21 +75,19 @@ public final class ItemNeighbours {
   /** The published list: the top {@code similarSize} neighbours as of {@code now}, best first. */
   public static SimilarItems similar(ItemNeighboursState state, long now, RecommendationSettings s) {
     List<ScoredItem> scored = new ArrayList<>(state.getCandidates().size());
-    double revisit = 0.0;
     for (DecayedItem c : state.getCandidates()) {
       double weight = ForwardDecay.valueAt(c.getWeight(), now, state.getLandmark(), s.neighboursHalfLifeMillis());
       // Popularity below 1 (a single view long ago) must not inflate a score: clamp it.
       double score = weight / Math.pow(Math.max(1.0, c.getToPopularity()), s.popularityExponent());
       if (c.getItemId().equals(state.getItemId())) {
-        revisit = score;
-        continue;
+        continue; // never similar to itself (a transition to itself is not made, but be safe)
       }
       String reason = (c.getPurchase() ? "bought together with " : "viewed together with ") + state.getItemId();
       scored.add(new ScoredItem(c.getItemId(), c.getCategoryId(), score, reason));
     }
     scored.sort(Comparator.comparingDouble(ScoredItem::getScore).reversed().thenComparing(ScoredItem::getItemId));
     List<ScoredItem> top = new ArrayList<>(scored.subList(0, Math.min(s.similarSize(), scored.size())));
-    return new SimilarItems(state.getItemId(), top, now, revisit);
+    return new SimilarItems(state.getItemId(), top, now);
   }
 
   private static void renormalise(ItemNeighboursState state, long time, long halfLife) {

@@ -27,8 +27,11 @@ class RankerTest {
     CustomerRecommendations recs =
         Ranker.rank(request(List.of("A", "B"), List.of("CART"), List.of("BOUGHT"), List.of()), similar, Map.of(), s);
 
-    // A is the last viewed (excluded with excludeRecentlyViewed = 1); B was viewed before it and stays
-    assertThat(recs.getItems()).extracting(ScoredItem::getItemId).containsExactly("OK", "B");
+    // A is the last viewed (excluded with excludeRecentlyViewed = 1); B was viewed before it and
+    // stays, as a neighbour of A (1/5) and viewed again (revisit weight 1.5 x recency 1/2)
+    assertThat(recs.getItems()).extracting(ScoredItem::getItemId).containsExactly("B", "OK");
+    assertThat(recs.getItems().get(0).getScore()).isCloseTo(0.2 + 0.75, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(recs.getItems().get(0).getReason()).isEqualTo("viewed again");
     assertThat(recs.getStrategy()).isEqualTo("neighbours");
     assertThat(recs.getCustomerId()).isEqualTo("c1");
   }
@@ -38,7 +41,7 @@ class RankerTest {
     Map<String, SimilarItems> similar =
         Map.of("LAST", similar("LAST", item("X", null, 1)), "EARLIER", similar("EARLIER", item("Y", null, 1)));
     CustomerRecommendations recs =
-        Ranker.rank(request(List.of("LAST", "EARLIER"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(0));
+        Ranker.rank(request(List.of("LAST", "EARLIER"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(2));
 
     assertThat(recs.getItems()).extracting(ScoredItem::getItemId).startsWith("X", "Y");
     assertThat(recs.getItems().get(0).getScore()).isEqualTo(2 * recs.getItems().get(1).getScore());
@@ -97,17 +100,22 @@ class RankerTest {
   }
 
   @Test
-  void shouldRankARecentItemAgainOnItsRevisitRateOnlyWhereNotExcluded() {
-    SimilarItems a = new SimilarItems("A", new ArrayList<>(List.of(item("X", null, 1.0))), T0, 3.0);
-    Map<String, SimilarItems> similar = Map.of("A", a);
+  void shouldRecommendRecentItemsAgainOnlyWhereNotExcluded() {
+    Map<String, SimilarItems> similar = Map.of("A", similar("A", item("X", null, 1.0)));
 
     CustomerRecommendations allowed =
-        Ranker.rank(request(List.of("A"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(0));
-    assertThat(allowed.getItems()).extracting(ScoredItem::getItemId).containsExactly("A", "X");
+        Ranker.rank(request(List.of("A", "B"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(0));
+    // A: 1.5 x 1; X: the best neighbour of the most recent item, 1; B: 1.5 x 1/2
+    assertThat(allowed.getItems()).extracting(ScoredItem::getItemId).containsExactly("A", "X", "B");
+    assertThat(allowed.getItems()).extracting(ScoredItem::getScore).containsExactly(1.5, 1.0, 0.75);
     assertThat(allowed.getItems().get(0).getReason()).isEqualTo("viewed again");
 
-    CustomerRecommendations excluded = Ranker.rank(request(List.of("A"), List.of(), List.of(), List.of()), similar, Map.of(), s);
+    CustomerRecommendations excluded =
+        Ranker.rank(request(List.of("A", "B"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(2));
     assertThat(excluded.getItems()).extracting(ScoredItem::getItemId).containsExactly("X");
+    CustomerRecommendations off =
+        Ranker.rank(request(List.of("A", "B"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(0).withRevisitWeight(0));
+    assertThat(off.getItems()).extracting(ScoredItem::getItemId).containsExactly("X");
   }
 
   @Test
