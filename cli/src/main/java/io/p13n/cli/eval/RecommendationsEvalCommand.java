@@ -69,7 +69,7 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
   @Option(names = "--baselines", paramLabel = "DIR", description = "Directory with session-rec's saved lists recoms_*.csv (SessionId;Position;Recommendations;Scores), scored on the same predictions.")
   Path baselines;
 
-  @Option(names = "--limit-sessions", paramLabel = "N", description = "Only the first N test sessions (in the order they start).")
+  @Option(names = "--limit-sessions", paramLabel = "N", description = "Only the first N test sessions, in file order (live mode then learns from those only).")
   Integer limitSessions;
 
   @Option(names = "--mode", defaultValue = "both", description = "frozen, live or both (default: ${DEFAULT-VALUE}).")
@@ -178,7 +178,9 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
         out.print(table(rows, cutoff));
       }
     }
-    out.printf(Locale.ROOT, "%nOn the whole test set (%,d predictions):%n", total);
+    out.printf(Locale.ROOT, "%nOn %s (%,d sessions, %,d predictions):%n",
+        limitSessions == null ? "the whole test set" : "the first " + limitSessions + " test sessions",
+        testLog.sessions().size(), total);
     Map<String, NextItemMetrics> rows = new LinkedHashMap<>();
     runs.forEach((name, lists) -> rows.put(name, NextItemEvaluation.score(lists, testLog, null, cutoff)));
     out.print(table(rows, cutoff));

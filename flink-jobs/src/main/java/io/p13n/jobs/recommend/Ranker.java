@@ -29,7 +29,7 @@ import java.util.Set;
  *       not capped: there is nothing to diversify by).
  *   <li>A recent item that is not excluded is a candidate too, scored {@code revisitWeight} x its
  *       recency weight (the best neighbour of the most recent item scores 1), reason "viewed
- *       again".
+ *       recently".
  *   <li>Each item carries the reason of its largest contribution.
  * </ul>
  */
@@ -56,7 +56,7 @@ public final class Ranker {
         // Shoppers go back to what they saw: a quarter of next clicks in the YooChoose sessions
         // repeat the current item, a third are in the session so far.
         candidates.computeIfAbsent(self, id -> new Candidate(id, categoryOf(similarByItem, id)))
-            .add(s.revisitWeight() * recency, "viewed again");
+            .add(s.revisitWeight() * recency, "viewed recently");
       }
       SimilarItems similar = similarByItem.get(self);
       if (similar == null || similar.getItems().isEmpty()) {

@@ -31,7 +31,7 @@ class RankerTest {
     // stays, as a neighbour of A (1/5) and viewed again (revisit weight 1.5 x recency 1/2)
     assertThat(recs.getItems()).extracting(ScoredItem::getItemId).containsExactly("B", "OK");
     assertThat(recs.getItems().get(0).getScore()).isCloseTo(0.2 + 0.75, org.assertj.core.api.Assertions.within(1e-12));
-    assertThat(recs.getItems().get(0).getReason()).isEqualTo("viewed again");
+    assertThat(recs.getItems().get(0).getReason()).isEqualTo("viewed recently");
     assertThat(recs.getStrategy()).isEqualTo("neighbours");
     assertThat(recs.getCustomerId()).isEqualTo("c1");
   }
@@ -108,7 +108,7 @@ class RankerTest {
     // A: 1.5 x 1; X: the best neighbour of the most recent item, 1; B: 1.5 x 1/2
     assertThat(allowed.getItems()).extracting(ScoredItem::getItemId).containsExactly("A", "X", "B");
     assertThat(allowed.getItems()).extracting(ScoredItem::getScore).containsExactly(1.5, 1.0, 0.75);
-    assertThat(allowed.getItems().get(0).getReason()).isEqualTo("viewed again");
+    assertThat(allowed.getItems().get(0).getReason()).isEqualTo("viewed recently");
 
     CustomerRecommendations excluded =
         Ranker.rank(request(List.of("A", "B"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(2));
