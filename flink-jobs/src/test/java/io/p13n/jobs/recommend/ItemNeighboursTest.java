@@ -4,6 +4,7 @@ import static io.p13n.jobs.recommend.RecommendFixtures.DAY;
 import static io.p13n.jobs.recommend.RecommendFixtures.T0;
 import static io.p13n.jobs.recommend.RecommendFixtures.transition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.p13n.model.ItemLink;
@@ -116,7 +117,7 @@ class ItemNeighboursTest {
         ItemPopularity.apply(ItemPopularity.empty("B"), new ItemView("B", null, T0, 2.0, List.of(new ItemLink("A", 0.5)), false), s);
 
     assertThat(ts).extracting(ItemTransition::getFromItemId, ItemTransition::getToItemId).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("A", "B"), org.assertj.core.groups.Tuple.tuple("B", "A"));
+        tuple("A", "B"), tuple("B", "A"));
     assertThat(ts.get(1).getWeight()).isCloseTo(0.25 * 0.5 * 2.0, within(1e-12));
     assertThat(ts.get(1).getToPopularity()).isZero();
 

@@ -6,6 +6,7 @@ import static io.p13n.jobs.recommend.RecommendFixtures.request;
 import static io.p13n.jobs.recommend.RecommendFixtures.similar;
 import static io.p13n.jobs.recommend.RecommendFixtures.trending;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.p13n.model.CategoryScore;
 import io.p13n.model.CustomerRecommendations;
@@ -30,7 +31,7 @@ class RankerTest {
     // A is the last viewed (excluded with excludeRecentlyViewed = 1); B was viewed before it and
     // stays, as a neighbour of A (1/5) and viewed again (revisit weight 1.5 x recency 1/2)
     assertThat(recs.getItems()).extracting(ScoredItem::getItemId).containsExactly("B", "OK");
-    assertThat(recs.getItems().get(0).getScore()).isCloseTo(0.2 + 0.75, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(recs.getItems().get(0).getScore()).isCloseTo(0.2 + 0.75, within(1e-12));
     assertThat(recs.getItems().get(0).getReason()).isEqualTo("viewed recently");
     assertThat(recs.getStrategy()).isEqualTo("neighbours");
     assertThat(recs.getCustomerId()).isEqualTo("c1");
