@@ -539,6 +539,15 @@ public final class EngineOptions {
               + " Each view fans out to at most this many transitions, so it bounds the per-event"
               + " cost of the neighbour stage.");
 
+  public static final ConfigOption<Double> RECOMMEND_BACKWARD_WEIGHT =
+      ConfigOption.withDefault(
+          "recommend.backward-weight",
+          ValueType.decimal(0, 1),
+          "0.5",
+          "A view also links each predecessor back to it with this share of the forward weight: what"
+              + " was viewed before an item relates to it too. On the YooChoose validation split 0.5"
+              + " and 0.75 scored best (HR@20 0.662); 0.25 lost 0.3 points, 0 lost 2, 1 lost MRR.");
+
   public static final ConfigOption<Duration> RECOMMEND_SESSION_TIMEOUT =
       ConfigOption.withDefault(
           "recommend.session-timeout",
@@ -578,7 +587,8 @@ public final class EngineOptions {
           "100",
           "Candidate neighbours kept per item (the one with the smallest decayed weight is evicted"
               + " for a new one). 100 is twice the published list, so a rising pair can enter before"
-              + " it is ranked; about 6 KB of state per item (1M items: ~6 GB across the cluster).");
+              + " it is ranked; a full list is ~4.5 KB in RocksDB (1M items: at most ~4.5 GB across"
+              + " the cluster). 200 measured no better on the YooChoose validation split.");
 
   public static final ConfigOption<Integer> RECOMMEND_SIMILAR_SIZE =
       ConfigOption.withDefault(
@@ -587,15 +597,17 @@ public final class EngineOptions {
           "50",
           "Neighbours published per item (the serving list in Redis). The ranker merges the lists of"
               + " several recent items into 20 recommendations; 50 leaves room for exclusions and the"
-              + " per-category cap.");
+              + " per-category cap (20 lost 0.1 point of HR@20 on the YooChoose validation split).");
 
   public static final ConfigOption<Double> RECOMMEND_POPULARITY_EXPONENT =
       ConfigOption.withDefault(
           "recommend.popularity-exponent",
           ValueType.decimal(0, 2),
-          "0.5",
+          "0.1",
           "alpha: a neighbour's score is its co-occurrence weight / popularity^alpha, so items popular"
-              + " everywhere do not drown specific pairs. 0 ranks by raw co-occurrence, 1 by lift.");
+              + " everywhere do not drown specific pairs. 0 ranks by raw co-occurrence, 1 by lift. On the"
+              + " YooChoose validation split 0 to 0.25 score alike and 0.5 and above lose (1: MRR@20"
+              + " 0.19 against 0.33): next clicks go to popular items, so only a light touch pays.");
 
   public static final ConfigOption<Duration> RECOMMEND_POPULARITY_HALF_LIFE =
       ConfigOption.withDefault(
@@ -619,7 +631,7 @@ public final class EngineOptions {
           integer(1, 100_000),
           "200",
           "Items tracked per trending list (state; the weakest is evicted). Four times the published"
-              + " size, so an item climbing the ranking is already tracked; ~20 KB per category.");
+              + " size, so an item climbing the ranking is already tracked; ~10 KB per category.");
 
   public static final ConfigOption<Integer> RECOMMEND_SIZE =
       ConfigOption.withDefault(
@@ -632,9 +644,20 @@ public final class EngineOptions {
       ConfigOption.withDefault(
           "recommend.recent-items",
           integer(1, 100),
-          "5",
-          "How many of the customer's most recent items seed candidates; item i (0 = most recent)"
-              + " weighs 1/(i+1), so older items only break ties.");
+          "10",
+          "How many of the customer's most recent items seed candidates (one similar list read each);"
+              + " item i (0 = most recent) weighs 1/(i+1), so older items mostly break ties. 10 beat 5"
+              + " by 0.2-0.4 points of HR@20 on the YooChoose validation split; 3 lost 0.3.");
+
+  public static final ConfigOption<Double> RECOMMEND_REVISIT_WEIGHT =
+      ConfigOption.withDefault(
+          "recommend.revisit-weight",
+          ValueType.decimal(0, 100),
+          "1.5",
+          "A recently viewed item that is not excluded (see recommend.exclude-recently-viewed) is"
+              + " a candidate itself, scored this x its recency weight; the best neighbour of the most"
+              + " recent item scores 1. Shoppers return to what they saw: on the YooChoose validation"
+              + " split 1.5 raised HR@20 from 0.63 to 0.66 and MRR@20 from 0.35 to 0.37 (0 = off).");
 
   public static final ConfigOption<Double> RECOMMEND_CATEGORY_BOOST =
       ConfigOption.withDefault(
@@ -903,6 +926,7 @@ public final class EngineOptions {
           CHURN_RESCORE_INTERVAL,
           RECOMMEND_TRAIL_LENGTH,
           RECOMMEND_MAX_PREDECESSOR_DISTANCE,
+          RECOMMEND_BACKWARD_WEIGHT,
           RECOMMEND_SESSION_TIMEOUT,
           RECOMMEND_WEIGHT_CART,
           RECOMMEND_WEIGHT_PURCHASE,
@@ -915,6 +939,7 @@ public final class EngineOptions {
           RECOMMEND_TRENDING_CANDIDATES,
           RECOMMEND_SIZE,
           RECOMMEND_RECENT_ITEMS,
+          RECOMMEND_REVISIT_WEIGHT,
           RECOMMEND_CATEGORY_BOOST,
           RECOMMEND_PER_CATEGORY_CAP,
           RECOMMEND_EXCLUDE_RECENTLY_VIEWED,

@@ -69,7 +69,7 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
   @Option(names = "--baselines", paramLabel = "DIR", description = "Directory with session-rec's saved lists recoms_*.csv (SessionId;Position;Recommendations;Scores), scored on the same predictions.")
   Path baselines;
 
-  @Option(names = "--limit-sessions", paramLabel = "N", description = "Only the first N test sessions (in the order they start).")
+  @Option(names = "--limit-sessions", paramLabel = "N", description = "Only the first N test sessions, in file order (live mode then learns from those only).")
   Integer limitSessions;
 
   @Option(names = "--mode", defaultValue = "both", description = "frozen, live or both (default: ${DEFAULT-VALUE}).")
@@ -88,6 +88,12 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
 
   @Option(names = "--max-distance", description = "recommend.max-predecessor-distance.")
   Integer maxDistance;
+
+  @Option(names = "--backward-weight", description = "recommend.backward-weight.")
+  Double backwardWeight;
+
+  @Option(names = "--revisit-weight", description = "recommend.revisit-weight.")
+  Double revisitWeight;
 
   @Option(names = "--recent-items", description = "recommend.recent-items.")
   Integer recentItems;
@@ -172,7 +178,9 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
         out.print(table(rows, cutoff));
       }
     }
-    out.printf(Locale.ROOT, "%nOn the whole test set (%,d predictions):%n", total);
+    out.printf(Locale.ROOT, "%nOn %s (%,d sessions, %,d predictions):%n",
+        limitSessions == null ? "the whole test set" : "the first " + limitSessions + " test sessions",
+        testLog.sessions().size(), total);
     Map<String, NextItemMetrics> rows = new LinkedHashMap<>();
     runs.forEach((name, lists) -> rows.put(name, NextItemEvaluation.score(lists, testLog, null, cutoff)));
     out.print(table(rows, cutoff));
@@ -202,6 +210,12 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
     if (maxDistance != null) {
       s = s.withTrail(Math.max(s.trailLength(), maxDistance), maxDistance);
     }
+    if (backwardWeight != null) {
+      s = s.withBackwardWeight(backwardWeight);
+    }
+    if (revisitWeight != null) {
+      s = s.withRevisitWeight(revisitWeight);
+    }
     if (recentItems != null) {
       s = s.withRecentItems(recentItems);
     }
@@ -216,12 +230,12 @@ public final class RecommendationsEvalCommand implements Callable<Integer> {
 
   private static String describe(RecommendationSettings s) {
     return String.format(Locale.ROOT,
-        "trail %d, max predecessor distance %d, session timeout %s, neighbours half-life %s, max candidates %d,"
-            + " similar size %d, popularity exponent %s, popularity half-life %s, recent items %d,"
+        "trail %d, max predecessor distance %d, backward weight %s, session timeout %s, neighbours half-life %s, max candidates %d,"
+            + " similar size %d, popularity exponent %s, popularity half-life %s, recent items %d, revisit weight %s,"
             + " exclude recently viewed %d, per-category cap %d, list size %d",
-        s.trailLength(), s.maxPredecessorDistance(), Duration.ofMillis(s.sessionTimeoutMillis()),
+        s.trailLength(), s.maxPredecessorDistance(), s.backwardWeight(), Duration.ofMillis(s.sessionTimeoutMillis()),
         Duration.ofMillis(s.neighboursHalfLifeMillis()), s.maxCandidates(), s.similarSize(), s.popularityExponent(),
-        Duration.ofMillis(s.popularityHalfLifeMillis()), s.recentItems(), s.excludeRecentlyViewed(), s.perCategoryCap(), s.size());
+        Duration.ofMillis(s.popularityHalfLifeMillis()), s.recentItems(), s.revisitWeight(), s.excludeRecentlyViewed(), s.perCategoryCap(), s.size());
   }
 
   /** Every {@code recoms_*.csv} in the directory, named by its last {@code _} part (ar, sr, vsknn, gru4rec). */

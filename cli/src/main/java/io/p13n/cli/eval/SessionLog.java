@@ -17,8 +17,10 @@ import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
- * A click log as sessions, in the order each session first appears in time (the order session-rec
- * numbers test sessions in), and as one time-ordered stream of clicks for training and replay.
+ * A click log as sessions, in the order each session first appears in the file (session-rec's saved
+ * lists cover "the first 99 sessions of the test file" in that order; the YooChoose files are
+ * sorted by session id, not by time), each session's clicks in time order, and as one
+ * time-ordered stream of clicks for training and live replay.
  */
 record SessionLog(List<Session> sessions) {
 
@@ -33,23 +35,39 @@ record SessionLog(List<Session> sessions) {
     for (SpecificRecordBase event : dataset.events()) {
       clicks.add((ClickEvent) event);
     }
+    // The reader sorts by event time; its event ids are "<file name>:<line number>", which gives
+    // back the file order.
+    clicks.sort(Comparator.comparingLong(SessionLog::lineNumber));
     return of(clicks);
   }
 
-  /** Groups clicks by session id; the reader sorted them by time, stably (file order breaks ties). */
+  /**
+   * Groups clicks by session id, sessions in the order they first appear in {@code clicks}, each
+   * session's clicks sorted by time (stably: the given order breaks ties).
+   */
   static SessionLog of(List<ClickEvent> clicks) {
     Map<String, List<ClickEvent>> bySession = new LinkedHashMap<>();
-    List<ClickEvent> sorted = new ArrayList<>(clicks);
-    sorted.sort(Comparator.comparing(ClickEvent::getEventTime));
-    for (ClickEvent click : sorted) {
+    for (ClickEvent click : clicks) {
       bySession.computeIfAbsent(click.getSessionId(), id -> new ArrayList<>()).add(click);
+    }
+    for (List<ClickEvent> session : bySession.values()) {
+      session.sort(Comparator.comparing(ClickEvent::getEventTime));
     }
     List<Session> sessions = new ArrayList<>(bySession.size());
     bySession.forEach((id, list) -> sessions.add(new Session(id, list)));
     return new SessionLog(sessions);
   }
 
-  /** All clicks in time order (stable: sessions' own order breaks ties). */
+  private static long lineNumber(ClickEvent click) {
+    String id = click.getEventId();
+    try {
+      return Long.parseLong(id.substring(id.lastIndexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("event id " + id + " is not <file>:<line>", e);
+    }
+  }
+
+  /** All clicks in time order (stable: the sessions' order breaks ties). */
   List<ClickEvent> clicks() {
     List<ClickEvent> all = new ArrayList<>();
     for (Session s : sessions) {

@@ -13,6 +13,7 @@ import java.util.Map;
 public record RecommendationSettings(
     int trailLength,
     int maxPredecessorDistance,
+    double backwardWeight,
     long sessionTimeoutMillis,
     double weightCart,
     double weightPurchase,
@@ -25,6 +26,7 @@ public record RecommendationSettings(
     int trendingCandidates,
     int size,
     int recentItems,
+    double revisitWeight,
     double categoryBoost,
     int perCategoryCap,
     int excludeRecentlyViewed,
@@ -44,8 +46,8 @@ public record RecommendationSettings(
     if (neighboursHalfLifeMillis <= 0 || popularityHalfLifeMillis <= 0 || sessionTimeoutMillis <= 0) {
       throw new IllegalArgumentException("half-lives and the session timeout must be positive");
     }
-    if (excludeRecentlyViewed < 0 || popularityExponent < 0 || categoryBoost < 0) {
-      throw new IllegalArgumentException("exclusions, exponent and boost must not be negative");
+    if (excludeRecentlyViewed < 0 || popularityExponent < 0 || categoryBoost < 0 || backwardWeight < 0 || revisitWeight < 0) {
+      throw new IllegalArgumentException("exclusions, exponent, boost and weights must not be negative");
     }
   }
 
@@ -53,6 +55,7 @@ public record RecommendationSettings(
     return new RecommendationSettings(
         config.get(EngineOptions.RECOMMEND_TRAIL_LENGTH),
         config.get(EngineOptions.RECOMMEND_MAX_PREDECESSOR_DISTANCE),
+        config.get(EngineOptions.RECOMMEND_BACKWARD_WEIGHT),
         config.get(EngineOptions.RECOMMEND_SESSION_TIMEOUT).toMillis(),
         config.get(EngineOptions.RECOMMEND_WEIGHT_CART),
         config.get(EngineOptions.RECOMMEND_WEIGHT_PURCHASE),
@@ -65,6 +68,7 @@ public record RecommendationSettings(
         config.get(EngineOptions.RECOMMEND_TRENDING_CANDIDATES),
         config.get(EngineOptions.RECOMMEND_SIZE),
         config.get(EngineOptions.RECOMMEND_RECENT_ITEMS),
+        config.get(EngineOptions.RECOMMEND_REVISIT_WEIGHT),
         config.get(EngineOptions.RECOMMEND_CATEGORY_BOOST),
         config.get(EngineOptions.RECOMMEND_PER_CATEGORY_CAP),
         config.get(EngineOptions.RECOMMEND_EXCLUDE_RECENTLY_VIEWED),
@@ -80,44 +84,58 @@ public record RecommendationSettings(
   }
 
   public RecommendationSettings withPopularityExponent(double alpha) {
-    return new RecommendationSettings(trailLength, maxPredecessorDistance, sessionTimeoutMillis, weightCart, weightPurchase,
+    return new RecommendationSettings(trailLength, maxPredecessorDistance, backwardWeight, sessionTimeoutMillis, weightCart, weightPurchase,
         neighboursHalfLifeMillis, maxCandidates, similarSize, alpha, popularityHalfLifeMillis, trendingSize,
-        trendingCandidates, size, recentItems, categoryBoost, perCategoryCap, excludeRecentlyViewed,
+        trendingCandidates, size, recentItems, revisitWeight, categoryBoost, perCategoryCap, excludeRecentlyViewed,
         coalesceIntervalMillis, similarTtlMillis, trendingTtlMillis, recommendationsTtlMillis);
   }
 
   public RecommendationSettings withExcludeRecentlyViewed(int n) {
-    return new RecommendationSettings(trailLength, maxPredecessorDistance, sessionTimeoutMillis, weightCart, weightPurchase,
+    return new RecommendationSettings(trailLength, maxPredecessorDistance, backwardWeight, sessionTimeoutMillis, weightCart, weightPurchase,
         neighboursHalfLifeMillis, maxCandidates, similarSize, popularityExponent, popularityHalfLifeMillis, trendingSize,
-        trendingCandidates, size, recentItems, categoryBoost, perCategoryCap, n,
+        trendingCandidates, size, recentItems, revisitWeight, categoryBoost, perCategoryCap, n,
         coalesceIntervalMillis, similarTtlMillis, trendingTtlMillis, recommendationsTtlMillis);
   }
 
   public RecommendationSettings withTrail(int trailLength, int maxPredecessorDistance) {
-    return new RecommendationSettings(trailLength, maxPredecessorDistance, sessionTimeoutMillis, weightCart, weightPurchase,
+    return new RecommendationSettings(trailLength, maxPredecessorDistance, backwardWeight, sessionTimeoutMillis, weightCart, weightPurchase,
         neighboursHalfLifeMillis, maxCandidates, similarSize, popularityExponent, popularityHalfLifeMillis, trendingSize,
-        trendingCandidates, size, recentItems, categoryBoost, perCategoryCap, excludeRecentlyViewed,
+        trendingCandidates, size, recentItems, revisitWeight, categoryBoost, perCategoryCap, excludeRecentlyViewed,
         coalesceIntervalMillis, similarTtlMillis, trendingTtlMillis, recommendationsTtlMillis);
   }
 
   public RecommendationSettings withRecentItems(int recentItems) {
-    return new RecommendationSettings(trailLength, maxPredecessorDistance, sessionTimeoutMillis, weightCart, weightPurchase,
+    return new RecommendationSettings(trailLength, maxPredecessorDistance, backwardWeight, sessionTimeoutMillis, weightCart, weightPurchase,
         neighboursHalfLifeMillis, maxCandidates, similarSize, popularityExponent, popularityHalfLifeMillis, trendingSize,
-        trendingCandidates, size, recentItems, categoryBoost, perCategoryCap, excludeRecentlyViewed,
+        trendingCandidates, size, recentItems, revisitWeight, categoryBoost, perCategoryCap, excludeRecentlyViewed,
         coalesceIntervalMillis, similarTtlMillis, trendingTtlMillis, recommendationsTtlMillis);
   }
 
   public RecommendationSettings withNeighbours(long halfLifeMillis, int maxCandidates, int similarSize) {
-    return new RecommendationSettings(trailLength, maxPredecessorDistance, sessionTimeoutMillis, weightCart, weightPurchase,
+    return new RecommendationSettings(trailLength, maxPredecessorDistance, backwardWeight, sessionTimeoutMillis, weightCart, weightPurchase,
         halfLifeMillis, maxCandidates, similarSize, popularityExponent, popularityHalfLifeMillis, trendingSize,
-        trendingCandidates, size, recentItems, categoryBoost, perCategoryCap, excludeRecentlyViewed,
+        trendingCandidates, size, recentItems, revisitWeight, categoryBoost, perCategoryCap, excludeRecentlyViewed,
+        coalesceIntervalMillis, similarTtlMillis, trendingTtlMillis, recommendationsTtlMillis);
+  }
+
+  public RecommendationSettings withRevisitWeight(double weight) {
+    return new RecommendationSettings(trailLength, maxPredecessorDistance, backwardWeight, sessionTimeoutMillis, weightCart, weightPurchase,
+        neighboursHalfLifeMillis, maxCandidates, similarSize, popularityExponent, popularityHalfLifeMillis, trendingSize,
+        trendingCandidates, size, recentItems, weight, categoryBoost, perCategoryCap, excludeRecentlyViewed,
+        coalesceIntervalMillis, similarTtlMillis, trendingTtlMillis, recommendationsTtlMillis);
+  }
+
+  public RecommendationSettings withBackwardWeight(double weight) {
+    return new RecommendationSettings(trailLength, maxPredecessorDistance, weight, sessionTimeoutMillis, weightCart, weightPurchase,
+        neighboursHalfLifeMillis, maxCandidates, similarSize, popularityExponent, popularityHalfLifeMillis, trendingSize,
+        trendingCandidates, size, recentItems, revisitWeight, categoryBoost, perCategoryCap, excludeRecentlyViewed,
         coalesceIntervalMillis, similarTtlMillis, trendingTtlMillis, recommendationsTtlMillis);
   }
 
   public RecommendationSettings withPerCategoryCap(int cap) {
-    return new RecommendationSettings(trailLength, maxPredecessorDistance, sessionTimeoutMillis, weightCart, weightPurchase,
+    return new RecommendationSettings(trailLength, maxPredecessorDistance, backwardWeight, sessionTimeoutMillis, weightCart, weightPurchase,
         neighboursHalfLifeMillis, maxCandidates, similarSize, popularityExponent, popularityHalfLifeMillis, trendingSize,
-        trendingCandidates, size, recentItems, categoryBoost, cap, excludeRecentlyViewed,
+        trendingCandidates, size, recentItems, revisitWeight, categoryBoost, cap, excludeRecentlyViewed,
         coalesceIntervalMillis, similarTtlMillis, trendingTtlMillis, recommendationsTtlMillis);
   }
 }

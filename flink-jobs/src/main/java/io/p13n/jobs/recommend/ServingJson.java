@@ -19,7 +19,6 @@ import java.util.List;
  *
  * <pre>
  * {"updatedAt": "2026-11-23T15:04:05Z", "strategy": "neighbours",   (recommendations only)
- *  "revisit": 0.31,                                                    (similar items only, if any)
  *  "items": [{"id": "P12", "category": "C3", "score": 0.8123, "reason": "viewed together with P7"}, ...]}
  * </pre>
  *
@@ -32,27 +31,23 @@ public final class ServingJson {
 
   private ServingJson() {}
 
-  /** Similar items also carry {@code revisit}: how strongly the item predicts itself (re-views). */
   public static String of(SimilarItems similar) {
-    return document(similar.getItems(), similar.getUpdatedAt(), null, similar.getRevisit());
+    return document(similar.getItems(), similar.getUpdatedAt(), null);
   }
 
   public static String of(TrendingItems trending) {
-    return document(trending.getItems(), trending.getUpdatedAt(), null, 0);
+    return document(trending.getItems(), trending.getUpdatedAt(), null);
   }
 
   public static String of(CustomerRecommendations recommendations) {
-    return document(recommendations.getItems(), recommendations.getUpdatedAt(), recommendations.getStrategy(), 0);
+    return document(recommendations.getItems(), recommendations.getUpdatedAt(), recommendations.getStrategy());
   }
 
-  private static String document(List<ScoredItem> items, long updatedAt, String strategy, double revisit) {
+  private static String document(List<ScoredItem> items, long updatedAt, String strategy) {
     ObjectNode root = JSON.createObjectNode();
     root.put("updatedAt", Instant.ofEpochMilli(updatedAt).toString());
     if (strategy != null) {
       root.put("strategy", strategy);
-    }
-    if (revisit > 0) {
-      root.put("revisit", round(revisit));
     }
     ArrayNode array = root.putArray("items");
     for (ScoredItem item : items) {
@@ -80,13 +75,7 @@ public final class ServingJson {
 
   /** A similar-items document as the ranker needs it. */
   public static SimilarItems similarItems(String itemId, String json) {
-    double revisit = 0;
-    try {
-      revisit = JSON.readTree(json).path("revisit").asDouble(0);
-    } catch (JsonProcessingException e) {
-      // unreadable: no revisit score, and items() below finds no items
-    }
-    return new SimilarItems(itemId, items(json), updatedAt(json), revisit);
+    return new SimilarItems(itemId, items(json), updatedAt(json));
   }
 
   /** The items of a serving document, in order; a missing or unreadable document has none. */

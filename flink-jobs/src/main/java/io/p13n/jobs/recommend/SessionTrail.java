@@ -57,13 +57,11 @@ public final class SessionTrail {
     state.setLastEventTime(Math.max(state.getLastEventTime(), time));
 
     List<ItemLink> predecessors = new ArrayList<>();
-    // A repeated click on the item already on screen links only to itself: its predecessors were
-    // linked when it was first viewed, and how often an item is viewed again right away is
-    // item-specific evidence (a quarter of the next clicks in the YooChoose test set are repeats).
+    // A repeated click on the item already on screen (reloads, image swipes) counts towards its
+    // popularity but links nothing: its predecessors were linked when it was first viewed. (An
+    // item's own learned revisit rate was measured and did not beat a uniform prior, see Ranker.)
     boolean repeat = !items.isEmpty() && items.get(0).equals(item);
-    if (repeat) {
-      predecessors.add(new ItemLink(item, 1.0));
-    } else {
+    if (!repeat) {
       int distance = 0;
       for (String earlier : items) {
         if (++distance > s.maxPredecessorDistance()) {

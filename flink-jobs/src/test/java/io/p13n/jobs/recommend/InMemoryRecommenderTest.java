@@ -7,6 +7,7 @@ import static io.p13n.jobs.recommend.RecommendFixtures.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.model.CartItem;
+import io.p13n.model.CategoryScore;
 import io.p13n.model.ClickType;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.CustomerRecommendations;
@@ -50,7 +51,7 @@ class InMemoryRecommenderTest {
     p.setRecentlyViewed(List.of("B", "A"));
     p.setPurchasedProducts(List.of("Z"));
     p.setCart(List.of(new CartItem("C", null, 1, 2.0, T0)));
-    p.setCategories(List.of(new io.p13n.model.CategoryScore("x", 1.0, T0), new io.p13n.model.CategoryScore("y", 3.0, T0)));
+    p.setCategories(List.of(new CategoryScore("x", 1.0, T0), new CategoryScore("y", 3.0, T0)));
     p.setLastEventTime(T0);
 
     RecommendationRequest r = RecommendationRequests.from(p);

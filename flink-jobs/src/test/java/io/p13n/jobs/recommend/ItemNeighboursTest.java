@@ -4,6 +4,7 @@ import static io.p13n.jobs.recommend.RecommendFixtures.DAY;
 import static io.p13n.jobs.recommend.RecommendFixtures.T0;
 import static io.p13n.jobs.recommend.RecommendFixtures.transition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.p13n.model.ItemLink;
@@ -90,6 +91,7 @@ class ItemNeighboursTest {
 
   @Test
   void shouldCarryTheTargetsPopularityIntoEachTransition() {
+    RecommendationSettings s = this.s.withBackwardWeight(0);
     ItemPopularityState pop = ItemPopularity.empty("B");
     ItemView first = new ItemView("B", "cat", T0, 1.0, List.of(new ItemLink("A", 1.0)), false);
     ItemPopularity.apply(pop, first, s);
@@ -106,6 +108,36 @@ class ItemNeighboursTest {
     });
     assertThat(ts.get(1).getWeight()).isEqualTo(1.0); // 0.5 link x 2.0 view
     assertThat(ItemPopularity.update(pop, T0 + s.popularityHalfLifeMillis()).getPopularity()).isCloseTo(2.5, within(1e-12));
+  }
+
+  @Test
+  void shouldLinkBackToPredecessorsAtADiscountWithUnknownPopularity() {
+    RecommendationSettings s = this.s.withBackwardWeight(0.25);
+    List<ItemTransition> ts =
+        ItemPopularity.apply(ItemPopularity.empty("B"), new ItemView("B", null, T0, 2.0, List.of(new ItemLink("A", 0.5)), false), s);
+
+    assertThat(ts).extracting(ItemTransition::getFromItemId, ItemTransition::getToItemId).containsExactly(
+        tuple("A", "B"), tuple("B", "A"));
+    assertThat(ts.get(1).getWeight()).isCloseTo(0.25 * 0.5 * 2.0, within(1e-12));
+    assertThat(ts.get(1).getToPopularity()).isZero();
+
+    // the neighbour stage keeps a known popularity when a backward link says "unknown"
+    ItemNeighboursState state = ItemNeighbours.empty("B");
+    ItemNeighbours.apply(state, transition("B", "A", 1.0, 9.0, T0), s);
+    ItemNeighbours.apply(state, ts.get(1), s);
+    assertThat(state.getCandidates()).singleElement().satisfies(c -> assertThat(c.getToPopularity()).isEqualTo(9.0));
+    // and no backward links from order lines, which link to each other already
+    assertThat(ItemPopularity.apply(ItemPopularity.empty("B"), new ItemView("B", null, T0, 2.0, List.of(new ItemLink("A", 1.0)), true), s))
+        .extracting(ItemTransition::getFromItemId).containsExactly("A");
+  }
+
+  @Test
+  void shouldNeverListAnItemAsSimilarToItself() {
+    ItemNeighboursState state = ItemNeighbours.empty("A");
+    ItemNeighbours.apply(state, transition("A", "A", 2.0, 1.0, T0), s);
+    ItemNeighbours.apply(state, transition("A", "B", 1.0, 1.0, T0), s);
+
+    assertThat(ItemNeighbours.similar(state, T0, s).getItems()).extracting(ScoredItem::getItemId).containsExactly("B");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static io.p13n.jobs.recommend.RecommendFixtures.request;
 import static io.p13n.jobs.recommend.RecommendFixtures.similar;
 import static io.p13n.jobs.recommend.RecommendFixtures.trending;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.p13n.model.CategoryScore;
 import io.p13n.model.CustomerRecommendations;
@@ -27,8 +28,11 @@ class RankerTest {
     CustomerRecommendations recs =
         Ranker.rank(request(List.of("A", "B"), List.of("CART"), List.of("BOUGHT"), List.of()), similar, Map.of(), s);
 
-    // A is the last viewed (excluded with excludeRecentlyViewed = 1); B was viewed before it and stays
-    assertThat(recs.getItems()).extracting(ScoredItem::getItemId).containsExactly("OK", "B");
+    // A is the last viewed (excluded with excludeRecentlyViewed = 1); B was viewed before it and
+    // stays, as a neighbour of A (1/5) and viewed again (revisit weight 1.5 x recency 1/2)
+    assertThat(recs.getItems()).extracting(ScoredItem::getItemId).containsExactly("B", "OK");
+    assertThat(recs.getItems().get(0).getScore()).isCloseTo(0.2 + 0.75, within(1e-12));
+    assertThat(recs.getItems().get(0).getReason()).isEqualTo("viewed recently");
     assertThat(recs.getStrategy()).isEqualTo("neighbours");
     assertThat(recs.getCustomerId()).isEqualTo("c1");
   }
@@ -38,7 +42,7 @@ class RankerTest {
     Map<String, SimilarItems> similar =
         Map.of("LAST", similar("LAST", item("X", null, 1)), "EARLIER", similar("EARLIER", item("Y", null, 1)));
     CustomerRecommendations recs =
-        Ranker.rank(request(List.of("LAST", "EARLIER"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(0));
+        Ranker.rank(request(List.of("LAST", "EARLIER"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(2));
 
     assertThat(recs.getItems()).extracting(ScoredItem::getItemId).startsWith("X", "Y");
     assertThat(recs.getItems().get(0).getScore()).isEqualTo(2 * recs.getItems().get(1).getScore());
@@ -94,6 +98,25 @@ class RankerTest {
     assertThat(recs.getItems()).extracting(ScoredItem::getItemId).containsExactly("N", "T");
     assertThat(recs.getItems()).allSatisfy(i -> assertThat(i.getReason()).isNotBlank());
     assertThat(recs.getItems().get(1).getScore()).isLessThan(recs.getItems().get(0).getScore());
+  }
+
+  @Test
+  void shouldRecommendRecentItemsAgainOnlyWhereNotExcluded() {
+    Map<String, SimilarItems> similar = Map.of("A", similar("A", item("X", null, 1.0)));
+
+    CustomerRecommendations allowed =
+        Ranker.rank(request(List.of("A", "B"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(0));
+    // A: 1.5 x 1; X: the best neighbour of the most recent item, 1; B: 1.5 x 1/2
+    assertThat(allowed.getItems()).extracting(ScoredItem::getItemId).containsExactly("A", "X", "B");
+    assertThat(allowed.getItems()).extracting(ScoredItem::getScore).containsExactly(1.5, 1.0, 0.75);
+    assertThat(allowed.getItems().get(0).getReason()).isEqualTo("viewed recently");
+
+    CustomerRecommendations excluded =
+        Ranker.rank(request(List.of("A", "B"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(2));
+    assertThat(excluded.getItems()).extracting(ScoredItem::getItemId).containsExactly("X");
+    CustomerRecommendations off =
+        Ranker.rank(request(List.of("A", "B"), List.of(), List.of(), List.of()), similar, Map.of(), s.withExcludeRecentlyViewed(0).withRevisitWeight(0));
+    assertThat(off.getItems()).extracting(ScoredItem::getItemId).containsExactly("X");
   }
 
   @Test

@@ -51,7 +51,7 @@ final class RecommendFixtures {
       ScoredItem it = list.get(i);
       list.set(i, new ScoredItem(it.getItemId(), it.getCategoryId(), it.getScore(), "viewed together with " + of));
     }
-    return new SimilarItems(of, list, T0, 0.0);
+    return new SimilarItems(of, list, T0);
   }
 
   static TrendingItems trending(String category, ScoredItem... items) {

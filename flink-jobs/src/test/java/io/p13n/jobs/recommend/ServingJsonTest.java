@@ -17,17 +17,15 @@ class ServingJsonTest {
         new SimilarItems(
             "P1",
             List.of(new ScoredItem("P2", "C1", 0.5123456789, "viewed together with P1"), new ScoredItem("P3", null, 0.25, null)),
-            T,
-            0.125);
+            T);
 
     String json = ServingJson.of(similar);
     SimilarItems back = ServingJson.similarItems("P1", json);
 
-    assertThat(json).contains("\"id\":\"P2\"", "\"reason\":\"viewed together with P1\"", "\"revisit\":0.125", "\"updatedAt\":\"2025-11-24T");
+    assertThat(json).contains("\"id\":\"P2\"", "\"reason\":\"viewed together with P1\"", "\"updatedAt\":\"2025-11-24T");
     assertThat(back.getItems()).extracting(ScoredItem::getItemId).containsExactly("P2", "P3");
     assertThat(back.getItems().get(0).getScore()).isEqualTo(0.512346);
     assertThat(back.getItems().get(1).getCategoryId()).isNull();
-    assertThat(back.getRevisit()).isEqualTo(0.125);
     assertThat(back.getUpdatedAt()).isEqualTo(T);
   }
 
