@@ -10,7 +10,17 @@ import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.config.StateBackendKind;
 import io.p13n.jobs.PersonalizationJob;
+import io.p13n.jobs.offers.Campaigns;
 import io.p13n.jobs.redis.RedisKeys;
+import io.p13n.model.Audience;
+import io.p13n.model.Budget;
+import io.p13n.model.Campaign;
+import io.p13n.model.CampaignStatus;
+import io.p13n.model.Reward;
+import io.p13n.model.RewardType;
+import io.p13n.model.TriggerType;
+import io.p13n.serde.AvroEventSerializer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import java.io.IOException;
 import org.apache.flink.util.FileUtils;
 import java.net.ServerSocket;
@@ -95,6 +105,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
     settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "10s");
     settings.put(EngineOptions.STATE_BACKEND.key(), stateBackend.name());
+    // Demo time is wall-clock time: moments must come within minutes, not hours, to be seen.
+    settings.put(EngineOptions.CART_ABANDON_AFTER.key(), "2m");
+    settings.put(EngineOptions.OFFERS_POINTS_MILESTONE_STEP.key(), "200");
     // The demo is self-contained: P13N_* variables meant for a real deployment are not applied.
     EngineConfig config = EngineConfig.fromMap(settings, Map.of());
     String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
@@ -105,6 +118,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     kafka.createTopics(2, clicks, orders, deadLetters, segmentChanges, churnSignals, config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
     // One partition: campaign changes stay in order.
     kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
+    publishDemoCampaigns(kafka.bootstrapServers(), config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
 
     Configuration flink = PersonalizationJob.flinkConfiguration(config);
     flink.set(RestOptions.PORT, dashboardPort);
@@ -134,7 +148,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       while (!stopped.await(2, TimeUnit.SECONDS)) {
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         System.out.printf(
-            "\r[%4ds] job %-8s | events sent %,9d (clicks %,d, orders %,d, bad %,d) | profiles in Redis %,7d | dead letters %,5d   ",
+            "\r[%4ds] job %-8s | events sent %,9d (clicks %,d, orders %,d, bad %,d) | in Redis: profiles %,7d, recommendation lists %,7d, customers with offers %,5d | dead letters %,5d   ",
             seconds,
             job.getJobStatus().get(5, TimeUnit.SECONDS),
             traffic.recordsSent(),
@@ -142,6 +156,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             traffic.ordersSent(),
             traffic.badRecordsSent(),
             countKeys(reader, keys.profilePattern()),
+            countKeys(reader, keys.recommendationsPattern()),
+            countKeys(reader, keys.activeOffersPattern()),
             kafka.recordCount(deadLetters));
         System.out.flush();
       }
@@ -165,6 +181,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     System.out.println("Look at the results (in another terminal):");
     System.out.println("  ./personalize show profiles --redis-port " + redis.port() + "             # a few customer profiles");
     System.out.println("  ./personalize show profile CUSTOMER_ID --redis-port " + redis.port() + "   # e.g. an id from the list above");
+    System.out.println("  ./personalize show recommendations CUSTOMER_ID --redis-port " + redis.port() + "   # their \"guess you like\" list");
+    System.out.println("  ./personalize show trending --redis-port " + redis.port());
+    System.out.println("  ./personalize campaign list --bootstrap-servers " + kafka.bootstrapServers() + "   # two demo campaigns");
+    System.out.println("  ./personalize campaign stats cart-rescue --redis-port " + redis.port() + "   # after a few minutes");
     System.out.println("  ./personalize show dead-letters --bootstrap-servers " + kafka.bootstrapServers());
     System.out.println("  redis-cli -p " + redis.port() + " --scan --pattern '" + keys.profilePattern() + "' | head");
     System.out.println("  redis-cli -p " + redis.port() + " HGETALL '" + keys.profile("CUSTOMER_ID") + "'");
@@ -204,6 +224,45 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /** Counts keys matching a pattern with SCAN (never KEYS, which blocks the server). */
+  /**
+   * Two campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count as
+   * abandoned after 2 minutes here) and a thank-you message at every 200 loyalty points.
+   */
+  private static void publishDemoCampaigns(String bootstrapServers, String topic) throws Exception {
+    Campaign cartRescue =
+        demoCampaign("cart-rescue", "Cart rescue", TriggerType.CART_ABANDONED)
+            .setReward(Reward.newBuilder().setType(RewardType.PERCENT).setValue(10).setMinSpend(20).setValidityDays(7).build())
+            .build();
+    Campaign pointsThanks =
+        demoCampaign("points-thanks", "Points milestone thank-you", TriggerType.POINTS_MILESTONE)
+            .setReward(Reward.newBuilder().setType(RewardType.AMOUNT).setValue(5).setMinSpend(25).setValidityDays(14).build())
+            .build();
+    try (var producer = EventProducers.create(bootstrapServers, "p13n-demo-campaigns")) {
+      for (Campaign campaign : java.util.List.of(cartRescue, pointsThanks)) {
+        java.util.List<String> problems = Campaigns.problems(campaign);
+        if (!problems.isEmpty()) {
+          throw new IllegalStateException("demo campaign " + campaign.getId() + " is invalid: " + problems);
+        }
+        producer.send(new ProducerRecord<>(topic, campaign.getId(), AvroEventSerializer.encode(campaign))).get();
+      }
+    }
+  }
+
+  private static Campaign.Builder demoCampaign(String id, String name, TriggerType trigger) {
+    return Campaign.newBuilder()
+        .setId(id)
+        .setName(name)
+        .setVersion(1)
+        .setStatus(CampaignStatus.ACTIVE)
+        .setPriority(0)
+        .setTrigger(trigger)
+        .setAudience(Audience.newBuilder().build())
+        .setBudget(Budget.newBuilder().build())
+        .setCooldownDays(1)
+        .setCreatedBy("demo")
+        .setUpdatedAt(System.currentTimeMillis());
+  }
+
   static long countKeys(RedisClient redis, String pattern) {
     ScanParams params = new ScanParams().match(pattern).count(1000);
     String cursor = ScanParams.SCAN_POINTER_START;

@@ -71,6 +71,16 @@ public final class RedisKeys implements Serializable {
     return prefix + ":trending:{" + categoryId + "}";
   }
 
+  /** Pattern matching every customer's recommendations key, for SCAN. */
+  public String recommendationsPattern() {
+    return prefix + ":{c:*}:recommendations";
+  }
+
+  /** Pattern matching every customer's active-offers key, for SCAN. */
+  public String activeOffersPattern() {
+    return prefix + ":{c:*}:offers";
+  }
+
   /** Pattern matching every profile key, for SCAN. */
   public String profilePattern() {
     return prefix + ":{c:*}:profile";
