@@ -102,7 +102,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     String deadLetters = config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS);
     String segmentChanges = config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES);
     String churnSignals = config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS);
-    kafka.createTopics(2, clicks, orders, deadLetters, segmentChanges, churnSignals);
+    kafka.createTopics(2, clicks, orders, deadLetters, segmentChanges, churnSignals, config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
+    // One partition: campaign changes stay in order.
+    kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
 
     Configuration flink = PersonalizationJob.flinkConfiguration(config);
     flink.set(RestOptions.PORT, dashboardPort);

@@ -1,5 +1,6 @@
 package io.p13n.cli;
 
+import io.p13n.cli.campaign.CampaignCommand;
 import io.p13n.cli.bench.BenchCommand;
 import io.p13n.cli.churn.ChurnCommand;
 import io.p13n.cli.eval.EvalCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       ShowCommand.class,
       ChurnCommand.class,
       EvalCommand.class,
+      CampaignCommand.class,
       BenchCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class

@@ -1,6 +1,8 @@
 package io.p13n.cli;
 
+import io.p13n.jobs.recommend.ServingJson;
 import io.p13n.jobs.redis.RedisKeys;
+import io.p13n.model.ScoredItem;
 import io.p13n.serde.DeadLetterSerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,8 +32,16 @@ import redis.clients.jedis.params.ScanParams;
 @Command(
     name = "show",
     mixinStandardHelpOptions = true,
-    description = "Print what the engine wrote: customer profiles in Redis, records on the dead-letter topic.",
-    subcommands = {ShowCommand.Customer.class, ShowCommand.Profile.class, ShowCommand.Profiles.class, ShowCommand.DeadLetters.class})
+    description = "Print what the engine wrote: profiles and recommendation lists in Redis, records on the dead-letter topic.",
+    subcommands = {
+      ShowCommand.Customer.class,
+      ShowCommand.Profile.class,
+      ShowCommand.Profiles.class,
+      ShowCommand.Recommendations.class,
+      ShowCommand.Similar.class,
+      ShowCommand.TrendingList.class,
+      ShowCommand.DeadLetters.class
+    })
 final class ShowCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -153,6 +163,96 @@ final class ShowCommand implements Runnable {
           System.out.println();
         }
         return 0;
+      }
+    }
+  }
+
+  /**
+   * Prints a serving list (recommendations, similar items, trending) as the storefront would show
+   * it; exit code 1 when the key does not exist.
+   */
+  static int printList(RedisClient client, String title, String key) {
+    String json = client.get(key);
+    if (json == null) {
+      System.err.println("Nothing for " + title + " (key " + key + " does not exist or has expired).");
+      return 1;
+    }
+    long updatedAt = ServingJson.updatedAt(json);
+    String strategy = ServingJson.strategy(json);
+    System.out.printf(
+        "%s   (%s, computed %s%s, expires in %s)%n",
+        title,
+        key,
+        updatedAt > 0 ? java.time.Instant.ofEpochMilli(updatedAt) : "?",
+        strategy == null ? "" : ", from " + strategy,
+        Duration.ofMillis(client.pttl(key)));
+    List<ScoredItem> items = ServingJson.items(json);
+    if (items.isEmpty()) {
+      System.out.println("  (empty list)");
+    }
+    int rank = 1;
+    for (ScoredItem item : items) {
+      System.out.printf(
+          "  %2d. %-14s %-10s %8.4f  %s%n",
+          rank++, item.getItemId(), item.getCategoryId() == null ? "-" : item.getCategoryId(), item.getScore(),
+          item.getReason() == null ? "" : item.getReason());
+    }
+    return 0;
+  }
+
+  @Command(name = "recommendations", mixinStandardHelpOptions = true, description = "The customer's \"guess you like\" list, in the order the storefront shows it, with scores and reasons.")
+  static final class Recommendations implements Callable<Integer> {
+    @Mixin RedisOptions redis;
+
+    @Parameters(paramLabel = "CUSTOMER_ID")
+    String customerId;
+
+    @Override
+    public Integer call() {
+      RedisKeys keys = new RedisKeys(redis.prefix);
+      try (RedisClient client = redis.connect()) {
+        int status = printList(client, "Recommendations for " + customerId, keys.recommendations(customerId));
+        Map<String, String> profile = client.hgetAll(keys.profile(customerId));
+        if (!profile.isEmpty()) {
+          System.out.println("from their profile:");
+          for (String field : List.of("recentlyViewed", "cartProducts", "purchasedProducts", "topCategories")) {
+            System.out.printf("  %-18s %s%n", field, profile.getOrDefault(field, ""));
+          }
+        }
+        return status;
+      }
+    }
+  }
+
+  @Command(name = "similar", mixinStandardHelpOptions = true, description = "Products viewed or bought together with a product (its product-page list).")
+  static final class Similar implements Callable<Integer> {
+    @Mixin RedisOptions redis;
+
+    @Parameters(paramLabel = "PRODUCT_ID")
+    String productId;
+
+    @Override
+    public Integer call() {
+      try (RedisClient client = redis.connect()) {
+        return printList(client, "Similar to " + productId, new RedisKeys(redis.prefix).similarItems(productId));
+      }
+    }
+  }
+
+  @Command(name = "trending", mixinStandardHelpOptions = true, description = "Trending products overall, or in one category.")
+  static final class TrendingList implements Callable<Integer> {
+    @Mixin RedisOptions redis;
+
+    @Parameters(paramLabel = "CATEGORY_ID", arity = "0..1", description = "A category; overall when omitted.")
+    String categoryId;
+
+    @Override
+    public Integer call() {
+      RedisKeys keys = new RedisKeys(redis.prefix);
+      try (RedisClient client = redis.connect()) {
+        return categoryId == null
+            ? printList(client, "Trending now", keys.trending())
+            : printList(client, "Trending in " + categoryId, keys.trending(categoryId));
       }
     }
   }

@@ -9,6 +9,7 @@ import io.p13n.cli.replay.DatasetReader;
 import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.churn.PurchaseRhythm;
 import io.p13n.jobs.profile.LifecycleRules;
+import io.p13n.jobs.testing.CampaignSources;
 import io.p13n.jobs.testing.CollectedOutputs;
 import io.p13n.jobs.testing.SourceRecords;
 import io.p13n.model.CustomerProfile;
@@ -57,7 +58,8 @@ class CdnowReplayWorkflowTest {
     // customer would; two readers would each take half the file and interleave the halves.
     env.setParallelism(1);
     PersonalizationJob.defineWorkflow(
-        env, SourceRecords.nothing(), SourceRecords.boundedSource(orders), CollectedOutputs.defaultSettings(), outputs.sinks());
+        env, SourceRecords.nothing(), SourceRecords.boundedSource(orders), CampaignSources.none(),
+        CollectedOutputs.defaultSettings(), outputs.sinks());
     env.execute("cdnow-replay");
 
     Map<String, CustomerProfile> latest = new HashMap<>();

@@ -77,8 +77,8 @@ class FailureRecoveryITCase {
       sendViews(producer, clicks, 0);
       TestJobs.awaitTrue("first half in Redis", TIMEOUT, () -> allCustomersHave(redis, keys, VIEWS_PER_HALF));
       Path jobCheckpoints = checkpoints.resolve(job.getJobID().toString());
-      long before = latestCompletedCheckpoint(jobCheckpoints);
-      TestJobs.awaitTrue("a checkpoint after the first half", TIMEOUT, () -> latestCompletedCheckpoint(jobCheckpoints) > before);
+      long before = TestJobs.latestCompletedCheckpoint(jobCheckpoints);
+      TestJobs.awaitTrue("a checkpoint after the first half", TIMEOUT, () -> TestJobs.latestCompletedCheckpoint(jobCheckpoints) > before);
 
       // The second half is in flight when the TaskManager dies.
       sendViews(producer, clicks, VIEWS_PER_HALF);
@@ -93,7 +93,7 @@ class FailureRecoveryITCase {
             .isEqualTo(Integer.toString(2 * VIEWS_PER_HALF));
       }
     } finally {
-      job.cancel().get();
+      TestJobs.cancel(job);
     }
   }
 
@@ -118,20 +118,5 @@ class FailureRecoveryITCase {
     return true;
   }
 
-  /** Id of the newest completed checkpoint (only the latest few are retained on disk), 0 if none. */
-  private static long latestCompletedCheckpoint(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries
-          .filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
-          .mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(4)))
-          .max()
-          .orElse(0);
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-  }
 
 }

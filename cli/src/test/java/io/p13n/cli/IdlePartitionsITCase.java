@@ -69,7 +69,7 @@ class IdlePartitionsITCase {
         assertThat(signal.getEventTime()).isEqualTo(T0.plus(Duration.ofHours(1)));
       });
     } finally {
-      job.cancel().get();
+      TestJobs.cancel(job);
     }
   }
 

@@ -134,7 +134,7 @@ class PersonalizationJobITCase {
       }
       TestJobs.awaitTrue("carol's profile after the bad records", TIMEOUT, () -> "1".equals(redis.hget(keys.profile("carol"), "productViews")));
     } finally {
-      job.cancel().get();
+      TestJobs.cancel(job);
     }
   }
 

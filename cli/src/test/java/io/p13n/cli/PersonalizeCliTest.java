@@ -35,7 +35,7 @@ class PersonalizeCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "demo", "run", "generate", "replay", "show", "show customer", "show profile", "show profiles", "show dead-letters", "config", "config check", "churn", "churn fit", "bench"})
+  @ValueSource(strings = {"", "demo", "run", "generate", "replay", "show", "show customer", "show profile", "show profiles", "show dead-letters", "config", "config check", "churn", "churn fit", "campaign", "campaign create", "campaign list", "campaign pause", "campaign resume", "campaign end", "campaign stats", "bench"})
   void shouldPrintHelpForEveryCommand(String command) {
     String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
 

@@ -710,10 +710,130 @@ public final class EngineOptions {
   public static final ConfigOption<Duration> RECOMMEND_RECOMMENDATIONS_TTL =
       ConfigOption.withDefault(
           "recommend.recommendations-ttl",
-          duration(Duration.ofMinutes(1)),
+          duration(Duration.ofSeconds(1)),
           "30d",
           "Redis TTL of a customer's recommendations; a returning customer gets fresh ones with the"
               + " first event.");
+  // ---- Offers (retention coupons and marketing campaigns) ---------------------------------------
+
+  public static final ConfigOption<String> KAFKA_TOPIC_CAMPAIGNS =
+      ConfigOption.withDefault(
+          "kafka.topic.campaigns",
+          ValueType.topic(),
+          "campaigns",
+          "Topic of campaign definitions (Campaign, keyed by campaign id; `personalize campaign`"
+              + " writes it). Read from the beginning and broadcast: the latest version of each"
+              + " campaign wins. Make it compacted.");
+
+  public static final ConfigOption<String> KAFKA_TOPIC_OFFER_TRIGGERS =
+      ConfigOption.withDefault(
+          "kafka.topic.offer-triggers",
+          ValueType.topic(),
+          "offer-triggers",
+          "Topic the engine writes the offers it sends to (OfferDecision, outcome SENT, keyed by"
+              + " customer id), exactly once, for messaging systems (email, push). Held-out"
+              + " (control group) decisions are not written here; they are counted in the campaign"
+              + " stats.");
+
+  public static final ConfigOption<Double> OFFERS_CONTROL_SHARE =
+      ConfigOption.withDefault(
+          "offers.control-group.share",
+          ValueType.decimal(0, 1),
+          "0.1",
+          "Share of customers held out of every campaign (decided by a salted hash of the customer"
+              + " id, so always the same customers): their offers are recorded, not sent, to measure"
+              + " lift.");
+
+  public static final ConfigOption<String> OFFERS_CONTROL_SALT =
+      ConfigOption.withDefault(
+          "offers.control-group.salt",
+          ValueType.string("a non-empty string", s -> !s.isEmpty()),
+          "p13n-control-1",
+          "Salt of the control-group hash. Changing it reshuffles who is in the control group.");
+
+  public static final ConfigOption<Duration> OFFERS_FREQUENCY_CAP =
+      ConfigOption.withDefault(
+          "offers.frequency-cap",
+          duration(Duration.ZERO),
+          "7d",
+          "At most one coupon per customer within this period, across all campaigns.");
+
+  public static final ConfigOption<Duration> OFFERS_DEFAULT_COOLDOWN =
+      ConfigOption.withDefault(
+          "offers.default-cooldown",
+          duration(Duration.ZERO),
+          "30d",
+          "Time before a customer may get the same campaign again, when the campaign sets none.");
+
+  public static final ConfigOption<Integer> OFFERS_POINTS_MILESTONE_STEP =
+      ConfigOption.withDefault(
+          "offers.points-milestone-step",
+          integer(1, Integer.MAX_VALUE),
+          "1000",
+          "A POINTS_MILESTONE moment is each time a customer's loyalty points pass a multiple of"
+              + " this.");
+
+  public static final ConfigOption<Double> OFFERS_AT_RISK_CHURN_RISK =
+      ConfigOption.withDefault(
+          "offers.at-risk.churn-risk",
+          ValueType.decimal(0, 1),
+          "0.7",
+          "An AT_RISK moment also happens when a once-active customer's churn risk rises above"
+              + " this (besides entering the AT_RISK segment).");
+
+  public static final ConfigOption<Double> OFFERS_AT_RISK_P_ALIVE =
+      ConfigOption.withDefault(
+          "offers.at-risk.p-alive",
+          ValueType.decimal(0, 1),
+          "0.3",
+          "...or when their P(alive) falls below this.");
+
+  public static final ConfigOption<Integer> OFFERS_SEASONAL_LEAD_DAYS =
+      ConfigOption.withDefault(
+          "offers.seasonal.lead-days",
+          integer(0, 180),
+          "14",
+          "A SEASONAL_REPURCHASE moment comes this many days before the anniversary of a"
+              + " customer's purchase in a category.");
+
+  public static final ConfigOption<Duration> OFFERS_ATTRIBUTION_WINDOW =
+      ConfigOption.withDefault(
+          "offers.attribution-window",
+          duration(Duration.ZERO),
+          "7d",
+          "An issued offer is remembered this long after it expires (late orders still attributed),"
+              + " then forgotten.");
+
+  public static final ConfigOption<Integer> OFFERS_MAX_PER_CUSTOMER =
+      ConfigOption.withDefault(
+          "offers.max-per-customer",
+          integer(1, 1000),
+          "20",
+          "Issued offers kept per customer (the oldest are dropped first); bounds the state and"
+              + " the active-offers value in Redis.");
+
+  public static final ConfigOption<Boolean> OFFERS_BACKFILL =
+      ConfigOption.withDefault(
+          "offers.backfill",
+          ValueType.bool(),
+          "false",
+          "Replaying history: update the offer state (what was seen, anniversaries) as usual but"
+              + " issue nothing. Turn off when caught up; moments already seen do not fire again.");
+
+  public static final ConfigOption<Duration> OFFERS_STATE_TTL =
+      ConfigOption.withDefault(
+          "offers.state-ttl",
+          duration(Duration.ofDays(1)),
+          "400d",
+          "Offer state of a customer or campaign is dropped after this long without an update;"
+              + " over a year so purchase anniversaries survive.");
+
+  public static final ConfigOption<Duration> OFFERS_STATS_TTL =
+      ConfigOption.withDefault(
+          "offers.redis.stats-ttl",
+          duration(Duration.ofMinutes(1)),
+          "90d",
+          "Time to live of a campaign's stats hash in Redis, set again on every update.");
 
   // ---- Job --------------------------------------------------------------------------------------
 
@@ -827,6 +947,21 @@ public final class EngineOptions {
           RECOMMEND_SIMILAR_TTL,
           RECOMMEND_TRENDING_TTL,
           RECOMMEND_RECOMMENDATIONS_TTL,
+          KAFKA_TOPIC_CAMPAIGNS,
+          KAFKA_TOPIC_OFFER_TRIGGERS,
+          OFFERS_CONTROL_SHARE,
+          OFFERS_CONTROL_SALT,
+          OFFERS_FREQUENCY_CAP,
+          OFFERS_DEFAULT_COOLDOWN,
+          OFFERS_POINTS_MILESTONE_STEP,
+          OFFERS_AT_RISK_CHURN_RISK,
+          OFFERS_AT_RISK_P_ALIVE,
+          OFFERS_SEASONAL_LEAD_DAYS,
+          OFFERS_ATTRIBUTION_WINDOW,
+          OFFERS_MAX_PER_CUSTOMER,
+          OFFERS_BACKFILL,
+          OFFERS_STATE_TTL,
+          OFFERS_STATS_TTL,
           JOB_PARALLELISM,
           JOB_MAX_PARALLELISM,
           JOB_NAME);

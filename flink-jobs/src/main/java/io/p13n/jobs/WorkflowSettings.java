@@ -2,7 +2,9 @@ package io.p13n.jobs;
 
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
+import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.profile.ProfileSettings;
+import io.p13n.jobs.recommend.RecommendationSettings;
 import java.time.Duration;
 
 /** The plain values the workflow's operators need, read once from the configuration. */
@@ -12,7 +14,9 @@ public record WorkflowSettings(
     int dedupWindowSize,
     Duration dedupTtl,
     Duration customerTtl,
-    ProfileSettings profile) {
+    ProfileSettings profile,
+    RecommendationSettings recommend,
+    OfferSettings offers) {
 
   public static WorkflowSettings from(EngineConfig config) {
     return new WorkflowSettings(
@@ -21,6 +25,8 @@ public record WorkflowSettings(
         config.get(EngineOptions.DEDUP_WINDOW_SIZE),
         config.get(EngineOptions.DEDUP_TTL),
         config.get(EngineOptions.STATE_CUSTOMER_TTL),
-        ProfileSettings.from(config));
+        ProfileSettings.from(config),
+        RecommendationSettings.from(config),
+        OfferSettings.from(config));
   }
 }

@@ -2,6 +2,7 @@ package io.p13n.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.p13n.jobs.testing.CampaignSources;
 import io.p13n.jobs.testing.CollectedOutputs;
 import io.p13n.jobs.testing.SourceRecords;
 import java.util.List;
@@ -19,6 +20,7 @@ class JobGraphTest {
         env,
         SourceRecords.nothing(),
         SourceRecords.nothing(),
+        CampaignSources.none(),
         CollectedOutputs.defaultSettings(),
         new CollectedOutputs().sinks());
     return env;

@@ -3,6 +3,7 @@ package io.p13n.jobs;
 import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.p13n.jobs.testing.CampaignSources;
 import io.p13n.jobs.testing.CollectedOutputs;
 import io.p13n.jobs.testing.SourceRecords;
 import io.p13n.model.ClickEvent;
@@ -56,7 +57,8 @@ class PersonalizationWorkflowTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     PersonalizationJob.defineWorkflow(
-        env, SourceRecords.boundedSource(clicks), SourceRecords.boundedSource(orders), CollectedOutputs.defaultSettings(), outputs.sinks());
+        env, SourceRecords.boundedSource(clicks), SourceRecords.boundedSource(orders), CampaignSources.none(),
+        CollectedOutputs.defaultSettings(), outputs.sinks());
     env.execute("workflow-test");
 
     Map<String, CustomerProfile> latest = new LinkedHashMap<>();

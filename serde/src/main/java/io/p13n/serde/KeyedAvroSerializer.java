@@ -1,7 +1,13 @@
 package io.p13n.serde;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,7 +17,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * UTF-8 (so one customer's events stay in order on one partition), value = Avro single-object
  * encoding.
  */
-public final class KeyedAvroSerializer<T extends SpecificRecordBase> implements KafkaRecordSerializationSchema<T> {
+public final class KeyedAvroSerializer<T extends SpecificRecordBase>
+    implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
   private static final long serialVersionUID = 1L;
 
   private final String topic;
@@ -23,6 +30,12 @@ public final class KeyedAvroSerializer<T extends SpecificRecordBase> implements 
     }
     this.topic = topic;
     this.key = key;
+  }
+
+  /** The topic written, for lineage and for the exactly-once sink's POOLING transaction naming. */
+  @Override
+  public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+    return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
   }
 
   @Override

@@ -154,7 +154,8 @@ public final class BenchCommand implements Callable<Integer> {
       EngineConfig baseConfig = EngineConfig.fromMap(base, Map.of());
       kafka.createTopics(partitions, baseConfig.get(EngineOptions.KAFKA_TOPIC_CLICKS), baseConfig.get(EngineOptions.KAFKA_TOPIC_ORDERS));
       kafka.createTopics(1, baseConfig.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS), baseConfig.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
-          baseConfig.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS));
+          baseConfig.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS), baseConfig.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
+          baseConfig.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
 
       BenchResult.WorkloadResult workloadResult = prefill(workload, kafka, baseConfig);
 

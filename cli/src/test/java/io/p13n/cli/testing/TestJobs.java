@@ -16,7 +16,7 @@ public final class TestJobs {
 
   /**
    * An engine configuration isolated by {@code run}: its own topics ({@code clicks-RUN}, {@code
-   * orders-RUN}, {@code dead-letters-RUN}, {@code segment-changes-RUN}, {@code churn-signals-RUN},
+   * orders-RUN}, {@code dead-letters-RUN}, {@code segment-changes-RUN}, {@code churn-signals-RUN}, {@code offer-triggers-RUN}, {@code campaigns-RUN},
    * created here), consumer group and Redis key prefix ({@code
    * itRUN}); RocksDB with a checkpoint every second. {@code overrides} replace any of it.
    */
@@ -29,6 +29,8 @@ public final class TestJobs {
     settings.put(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS.key(), "dead-letters-" + run);
     settings.put(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES.key(), "segment-changes-" + run);
     settings.put(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS.key(), "churn-signals-" + run);
+    settings.put(EngineOptions.KAFKA_TOPIC_CAMPAIGNS.key(), "campaigns-" + run);
+    settings.put(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS.key(), "offer-triggers-" + run);
     settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "group-" + run);
     settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
     settings.put(EngineOptions.REDIS_HOST.key(), services.redis().host());
@@ -47,7 +49,9 @@ public final class TestJobs {
             config.get(EngineOptions.KAFKA_TOPIC_ORDERS),
             config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS),
             config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
-            config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS));
+            config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS),
+            config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
+    services.kafka().createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
     return config;
   }
 
@@ -66,5 +70,40 @@ public final class TestJobs {
       }
       Thread.sleep(200);
     }
+  }
+
+  /** Id of the newest completed checkpoint under a job's checkpoint directory, 0 if none yet. */
+  public static long latestCompletedCheckpoint(Path jobCheckpoints) {
+    if (!java.nio.file.Files.isDirectory(jobCheckpoints)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(jobCheckpoints)) {
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith("chk-") && java.nio.file.Files.exists(p.resolve("_metadata")))
+          .mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(4)))
+          .max()
+          .orElse(0);
+    } catch (java.io.IOException | NumberFormatException e) {
+      return 0; // a checkpoint directory being written or deleted as we look
+    }
+  }
+
+  /**
+   * Cancels a job and waits until it has stopped: {@code cancel()} returns once the cancellation is
+   * accepted, while tasks may still write checkpoint files into a temporary directory the test is
+   * about to delete.
+   */
+  public static void cancel(org.apache.flink.core.execution.JobClient job) throws Exception {
+    job.cancel().get();
+    awaitTrue(
+        "the job to stop",
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            return job.getJobStatus().get().isGloballyTerminalState();
+          } catch (Exception e) {
+            return true; // the cluster no longer knows the job: it is gone
+          }
+        });
   }
 }

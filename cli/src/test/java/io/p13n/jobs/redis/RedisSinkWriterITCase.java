@@ -144,7 +144,7 @@ class RedisSinkWriterITCase {
 
       assertThatThrownBy(() -> writer.flush(false))
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("after " + RedisSinkWriter.MAX_ATTEMPTS + " attempts");
+          .hasMessageContaining("after " + RedisPipeline.MAX_ATTEMPTS + " attempts");
     }
   }
 }

@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.DeadLetter;
+import io.p13n.model.ItemPopularityUpdate;
 import io.p13n.model.SegmentChange;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
@@ -18,4 +19,8 @@ public final class OutputTags {
 
   public static final OutputTag<ChurnSignal> CHURN_SIGNALS =
       new OutputTag<>("churn-signals", new AvroTypeInfo<>(ChurnSignal.class));
+
+  /** An item's popularity, for trending: at most one per item per coalesce interval. */
+  public static final OutputTag<ItemPopularityUpdate> POPULARITY_UPDATES =
+      new OutputTag<>("item-popularity-updates", new AvroTypeInfo<>(ItemPopularityUpdate.class));
 }

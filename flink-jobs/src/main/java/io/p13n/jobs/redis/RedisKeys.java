@@ -6,8 +6,17 @@ import java.io.Serializable;
  * The Redis key layout, in one place (documented in the README).
  *
  * <pre>
- *   {prefix}:{c:CUSTOMER_ID}:profile    hash, the customer's profile        TTL redis.profile-ttl
+ *   {prefix}:{c:CUSTOMER_ID}:profile          hash, the customer's profile             TTL redis.profile-ttl
+ *   {prefix}:{c:CUSTOMER_ID}:recommendations  JSON, ranked "guess you like" list        TTL recommend.recommendations-ttl
+ *   {prefix}:{c:CUSTOMER_ID}:offers           JSON, the customer's active offers        TTL until the last offer expires
+ *   {prefix}:{i:PRODUCT_ID}:similar           JSON, items viewed/bought with a product  TTL recommend.similar-ttl
+ *   {prefix}:trending                         JSON, trending overall                    TTL recommend.trending-ttl
+ *   {prefix}:trending:{CATEGORY_ID}           JSON, trending in one category            TTL recommend.trending-ttl
+ *   {prefix}:campaign:{CAMPAIGN_ID}:stats        hash, a campaign's counts per arm         TTL offers.redis.stats-ttl
  * </pre>
+ *
+ * JSON values are written with one {@code SET ... PX}: a reader sees the previous document or the
+ * new one, never a half-written list.
  *
  * The braces around {@code c:CUSTOMER_ID} are a Redis Cluster hash tag: every key of one customer
  * hashes to the same slot, so later features can read or update a customer's keys together (MULTI,
@@ -29,9 +38,37 @@ public final class RedisKeys implements Serializable {
     return customerTag(customerId) + ":profile";
   }
 
+  /** The customer's active offers (one JSON value). */
+  public String activeOffers(String customerId) {
+    return customerTag(customerId) + ":offers";
+  }
+
+  /** A campaign's stats hash; the campaign id is the hash tag. */
+  public String campaignStats(String campaignId) {
+    return prefix + ":campaign:{" + campaignId + "}:stats";
+  }
+
   /** {@code prefix:{c:ID}} — the part every key of one customer shares. */
   public String customerTag(String customerId) {
     return prefix + ":{c:" + customerId + "}";
+  }
+
+  public String recommendations(String customerId) {
+    return customerTag(customerId) + ":recommendations";
+  }
+
+  public String similarItems(String productId) {
+    return prefix + ":{i:" + productId + "}:similar";
+  }
+
+  /** Trending overall. */
+  public String trending() {
+    return prefix + ":trending";
+  }
+
+  /** Trending in one category. */
+  public String trending(String categoryId) {
+    return prefix + ":trending:{" + categoryId + "}";
   }
 
   /** Pattern matching every profile key, for SCAN. */

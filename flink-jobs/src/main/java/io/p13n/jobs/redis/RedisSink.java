@@ -8,12 +8,12 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Writes hashes to Redis with pipelined, batched commands (Sink V2).
+ * Writes hashes and JSON documents to Redis with pipelined, batched commands (Sink V2).
  *
  * <p>Delivery: a batch is flushed when it reaches {@code maxBatchSize} keys, when its oldest entry is
  * {@code maxBatchDelay} old, and always before a checkpoint barrier is forwarded ({@link
  * SinkWriter#flush}), so a completed checkpoint never leaves writes behind. After a failure the job
- * replays from that checkpoint and rewrites; writes are idempotent (whole hash fields and a TTL), so
+ * replays from that checkpoint and rewrites; writes are idempotent (whole hash fields or whole values, and a TTL), so
  * at-least-once delivery gives exactly-once results in Redis.
  *
  * <p>Writes to the same key within a batch are coalesced (the latest element wins and is mapped
@@ -24,11 +24,11 @@ public final class RedisSink<T> implements Sink<T> {
   private static final long serialVersionUID = 1L;
 
   private final RedisEndpoint endpoint;
-  private final RedisHashMapper<T> mapper;
+  private final RedisMapper<T> mapper;
   private final int maxBatchSize;
   private final long maxBatchDelayMillis;
 
-  public RedisSink(RedisEndpoint endpoint, RedisHashMapper<T> mapper, int maxBatchSize, Duration maxBatchDelay) {
+  public RedisSink(RedisEndpoint endpoint, RedisMapper<T> mapper, int maxBatchSize, Duration maxBatchDelay) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
     if (maxBatchSize < 1) {

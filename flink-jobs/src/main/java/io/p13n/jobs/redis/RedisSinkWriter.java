@@ -11,16 +11,10 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Buffers the latest element per Redis key and, per batch, maps each to its hash and sends them as
+ * Buffers the latest element per Redis key and, per batch, maps each to its write and sends them as
  * one pipeline. A busy customer's many updates within a batch cost one mapping and one write.
  * Everything runs in the task's mailbox thread (write, flush, and the batch timer), so the buffer
  * needs no locking; elements are not mutated after they are handed to the sink (Flink copies
@@ -28,15 +22,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * owns only once per update).
  */
 final class RedisSinkWriter<T> implements SinkWriter<T> {
-  private static final Logger LOG = LoggerFactory.getLogger(RedisSinkWriter.class);
-
-  /** A briefly unreachable Redis (failover, restart) should not fail the job at once. */
-  static final int MAX_ATTEMPTS = 4;
-
-  private static final long FIRST_BACKOFF_MILLIS = 100;
-
   private final UnifiedJedis client;
-  private final RedisHashMapper<T> mapper;
+  private final RedisMapper<T> mapper;
   private final int maxBatchSize;
   private final long maxBatchDelayMillis;
   private final ProcessingTimeService timeService;
@@ -55,7 +42,7 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
 
   RedisSinkWriter(
       UnifiedJedis client,
-      RedisHashMapper<T> mapper,
+      RedisMapper<T> mapper,
       int maxBatchSize,
       long maxBatchDelayMillis,
       ProcessingTimeService timeService,
@@ -105,54 +92,18 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
       return;
     }
     long started = System.nanoTime();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        sendPipeline();
-        break;
-      } catch (JedisConnectionException e) {
-        if (attempt >= MAX_ATTEMPTS) {
-          // Failing the task is safe: it restarts from the last checkpoint and rewrites.
-          throw new IOException("Redis unreachable after " + attempt + " attempts", e);
-        }
-        retries.inc();
-        long backoff = FIRST_BACKOFF_MILLIS << (attempt - 1);
-        LOG.warn("Redis write failed (attempt {}/{}), retrying in {} ms: {}", attempt, MAX_ATTEMPTS, backoff, e.toString());
-        Thread.sleep(backoff);
-      }
+    List<RedisWrite> writes = new ArrayList<>(buffer.size());
+    for (T element : buffer.values()) {
+      writes.add(mapper.toWrite(element));
     }
+    int commands = RedisPipeline.send(client, writes, retries::inc);
     int keys = buffer.size();
     batchSize.update(keys);
     keysWritten.inc(keys);
-    commandsSent.inc(2L * keys);
+    commandsSent.inc(commands);
     recordsSend.inc(keys);
     writeLatencyMillis.update((System.nanoTime() - started) / 1_000_000);
     buffer.clear();
-  }
-
-  private void sendPipeline() throws IOException {
-    List<Response<?>> replies = new ArrayList<>(2 * buffer.size());
-    try (AbstractPipeline pipeline = client.pipelined()) {
-      for (T element : buffer.values()) {
-        RedisHashWrite write = mapper.toHashWrite(element);
-        replies.add(pipeline.hset(write.key(), write.fields()));
-        replies.add(pipeline.pexpire(write.key(), write.ttlMillis()));
-      }
-      pipeline.sync();
-    }
-    List<String> errors = new ArrayList<>();
-    for (Response<?> reply : replies) {
-      try {
-        reply.get();
-      } catch (JedisDataException e) {
-        if (errors.size() < 3) {
-          errors.add(e.getMessage());
-        }
-      }
-    }
-    if (!errors.isEmpty()) {
-      // WRONGTYPE, OOM, NOPERM...: retrying will not help, an operator must look.
-      throw new IOException("Redis rejected writes: " + errors);
-    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
@@ -45,5 +46,16 @@ public final class SourceRecords {
     }
     List<SourceRecord> copy = new ArrayList<>(records);
     return new DataGeneratorSource<>(index -> copy.get(index.intValue()), copy.size(), new AvroTypeInfo<>(SourceRecord.class));
+  }
+
+  /**
+   * Like {@link #boundedSource} but at most {@code perSecond} records a second, for tests whose
+   * later records must meet the results of earlier ones downstream (e.g. a ranking reading lists
+   * that earlier clicks built): at a few records a second every stage has long caught up.
+   */
+  public static Source<SourceRecord, ?, ?> pacedSource(List<SourceRecord> records, double perSecond) {
+    List<SourceRecord> copy = new ArrayList<>(records);
+    return new DataGeneratorSource<>(
+        index -> copy.get(index.intValue()), copy.size(), RateLimiterStrategy.perSecond(perSecond), new AvroTypeInfo<>(SourceRecord.class));
   }
 }

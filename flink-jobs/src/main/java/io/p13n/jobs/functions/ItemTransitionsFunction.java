@@ -1,0 +1,84 @@
+package io.p13n.jobs.functions;
+
+import io.p13n.jobs.recommend.ItemPopularity;
+import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.model.ItemPopularityState;
+import io.p13n.model.ItemTransition;
+import io.p13n.model.ItemView;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keeps each item's decayed popularity and turns every view of it into one {@link ItemTransition}
+ * per predecessor, stamped with this item's popularity, so the next stage (keyed by the
+ * predecessor) can normalise by the target's popularity without reading another key; keyed by the
+ * viewed item. Popularity changes go to {@link OutputTags#POPULARITY_UPDATES} for trending, at most
+ * once per {@code recommend.coalesce-interval} per item.
+ *
+ * <p>State: a few numbers per item, expired {@link #ITEM_TTL} after the item's last view.
+ */
+public class ItemTransitionsFunction extends KeyedProcessFunction<String, ItemView, ItemTransition> {
+  private static final long serialVersionUID = 1L;
+
+  /** State names: stable, renaming one drops that state on restore from a savepoint. */
+  public static final String POPULARITY = "item-popularity";
+
+  public static final String NEXT_PUBLICATION = "item-popularity-next-publication";
+
+  /**
+   * An item unseen for 30 days has a popularity of 2^-(30 d / half-life) of its peak, far below
+   * anything trending: keeping it would only cost memory for discontinued products.
+   */
+  static final Duration ITEM_TTL = Duration.ofDays(30);
+
+  private final RecommendationSettings settings;
+  private transient ValueState<ItemPopularityState> popularity;
+  private transient PublishThrottle throttle;
+
+  public ItemTransitionsFunction(RecommendationSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    StateTtlConfig ttl = StateTtlConfig.newBuilder(ITEM_TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build();
+    ValueStateDescriptor<ItemPopularityState> descriptor =
+        new ValueStateDescriptor<>(POPULARITY, new AvroTypeInfo<>(ItemPopularityState.class));
+    descriptor.enableTimeToLive(ttl);
+    popularity = getRuntimeContext().getState(descriptor);
+    ValueStateDescriptor<Long> next = new ValueStateDescriptor<>(NEXT_PUBLICATION, Types.LONG);
+    next.enableTimeToLive(ttl);
+    throttle = new PublishThrottle(getRuntimeContext().getState(next), settings.coalesceIntervalMillis());
+  }
+
+  @Override
+  public void processElement(ItemView view, Context ctx, Collector<ItemTransition> out) throws Exception {
+    ItemPopularityState state = popularity.value();
+    if (state == null) {
+      state = ItemPopularity.empty(ctx.getCurrentKey());
+    }
+    for (ItemTransition transition : ItemPopularity.apply(state, view, settings)) {
+      out.collect(transition);
+    }
+    popularity.update(state);
+    if (throttle.publishNow(view.getEventTime(), ctx.timerService())) {
+      ctx.output(OutputTags.POPULARITY_UPDATES, ItemPopularity.update(state, view.getEventTime()));
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemTransition> out) throws Exception {
+    ItemPopularityState state = popularity.value();
+    if (state != null) {
+      ctx.output(OutputTags.POPULARITY_UPDATES, ItemPopularity.update(state, timestamp));
+      throttle.published(timestamp);
+    }
+  }
+}

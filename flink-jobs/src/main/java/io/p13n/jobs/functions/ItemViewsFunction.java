@@ -1,0 +1,76 @@
+package io.p13n.jobs.functions;
+
+import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.recommend.SessionTrail;
+import io.p13n.model.ClickEvent;
+import io.p13n.model.CustomerEvent;
+import io.p13n.model.ItemView;
+import io.p13n.model.OrderEvent;
+import io.p13n.model.SessionTrailState;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns a customer's product views, cart adds and orders into {@link ItemView}s: the item plus the
+ * items before it in the same session (or order), which the item stages learn from; keyed by
+ * customer id.
+ *
+ * <p>State: the current session's trail, {@code recommend.trail-length} items at most. It only
+ * matters within a session, so it expires a day after its last update (a session that long is
+ * already split by {@code recommend.session-timeout}).
+ */
+public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEvent, ItemView> {
+  private static final long serialVersionUID = 1L;
+
+  /** State name: stable, renaming it drops the trails on restore from a savepoint. */
+  public static final String SESSION_TRAIL = "session-trail";
+
+  static final Duration TRAIL_TTL = Duration.ofDays(1);
+
+  private final RecommendationSettings settings;
+  private transient ValueState<SessionTrailState> trail;
+
+  public ItemViewsFunction(RecommendationSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    ValueStateDescriptor<SessionTrailState> descriptor =
+        new ValueStateDescriptor<>(SESSION_TRAIL, new AvroTypeInfo<>(SessionTrailState.class));
+    descriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(TRAIL_TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build());
+    trail = getRuntimeContext().getState(descriptor);
+  }
+
+  @Override
+  public void processElement(CustomerEvent event, Context ctx, Collector<ItemView> out) throws Exception {
+    Object payload = event.getPayload();
+    boolean click = payload instanceof ClickEvent;
+    if (click && ((ClickEvent) payload).getProductId() == null) {
+      return; // page views and searches say nothing about items: no state access at all
+    }
+    SessionTrailState state = trail.value();
+    if (state == null) {
+      state = SessionTrail.empty();
+    }
+    if (click) {
+      ItemView view = SessionTrail.onClick(state, (ClickEvent) payload, settings);
+      if (view == null) {
+        return;
+      }
+      out.collect(view);
+    } else {
+      for (ItemView view : SessionTrail.onOrder(state, (OrderEvent) payload, settings)) {
+        out.collect(view);
+      }
+    }
+    trail.update(state);
+  }
+}

@@ -1,0 +1,135 @@
+package io.p13n.jobs.functions;
+
+import io.p13n.jobs.recommend.Ranker;
+import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.recommend.RedisServingLists;
+import io.p13n.jobs.recommend.ServingLists;
+import io.p13n.jobs.recommend.Trending;
+import io.p13n.model.CategoryScore;
+import io.p13n.model.CustomerRecommendations;
+import io.p13n.model.RecommendationRequest;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+/**
+ * Ranks a customer's recommendations: reads the similar-items lists of their recent items and the
+ * trending lists of their categories from Redis (one pipelined round trip, {@link
+ * RedisServingLists}), and hands them to the {@link Ranker}. Asynchronous, so the task thread never waits on Redis.
+ *
+ * <p>Why read Redis instead of holding the neighbour lists in Flink: the lists are keyed by item
+ * and the customer is keyed by customer, and Flink 2 has no way to look up another key's state
+ * (iterations are gone, so no scatter-gather back to the customer). Broadcasting every published
+ * list to every ranking subtask would give each subtask the whole model on the heap, snapshotted by
+ * every subtask: at {@code recommend.similar-size} = 50 entries of ~100 heap bytes, ~5 KB per
+ * product, so 500 MB per subtask at 100k products and 5 GB at 1M, times the parallelism. Redis
+ * holds the lists anyway, because the storefront reads them: one shared copy of ~4.5 KB of JSON per
+ * product (50 entries of ~90 bytes: 450 MB at 100k, 4.5 GB at 1M, whatever the parallelism), and
+ * ranking sees exactly the
+ * lists the storefront shows. The learning state itself (candidates per item, see {@link
+ * io.p13n.jobs.recommend.ItemNeighbours}) is keyed by item in RocksDB in every design. The cost is
+ * one Redis round trip per ranking, which the coalescing upstream bounds to about one per customer
+ * per {@code recommend.coalesce-interval}.
+ */
+public class RankRecommendationsFunction extends RichAsyncFunction<RecommendationRequest, CustomerRecommendations> {
+  private static final long serialVersionUID = 1L;
+
+  private final ServingLists servingLists;
+  private final RecommendationSettings settings;
+  private final int threads;
+
+  private transient ServingLists.Reader reader;
+  private transient ExecutorService executor;
+  private transient Counter timeouts;
+  private transient Counter coldStarts;
+
+  /**
+   * @param threads Redis calls in flight per subtask; each round trip is ~1 ms, so a handful keeps
+   *     up with thousands of rankings per second
+   */
+  public RankRecommendationsFunction(ServingLists servingLists, RecommendationSettings settings, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+    }
+    this.servingLists = servingLists;
+    this.settings = settings;
+    this.threads = threads;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    reader = servingLists.open();
+    executor =
+        Executors.newFixedThreadPool(
+            threads,
+            runnable -> {
+              Thread thread = new Thread(runnable, "rank-recommendations-redis");
+              thread.setDaemon(true);
+              return thread;
+            });
+    timeouts = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("rankingTimeouts");
+    coldStarts = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("coldStartRankings");
+  }
+
+  @Override
+  public void asyncInvoke(RecommendationRequest request, ResultFuture<CustomerRecommendations> result) {
+    CompletableFuture.supplyAsync(() -> rank(request), executor)
+        .whenComplete(
+            (ranked, error) -> {
+              if (error != null) {
+                // Fails the task; it restarts from the last checkpoint and ranks again.
+                result.completeExceptionally(error);
+              } else {
+                result.complete(List.of(ranked));
+              }
+            });
+  }
+
+  /** A slow Redis must not fail the job: this customer's list is simply not refreshed this time. */
+  @Override
+  public void timeout(RecommendationRequest request, ResultFuture<CustomerRecommendations> result) {
+    timeouts.inc();
+    result.complete(List.of());
+  }
+
+  CustomerRecommendations rank(RecommendationRequest request) {
+    Set<String> items = new LinkedHashSet<>();
+    for (String item : request.getRecentItems()) {
+      if (items.size() >= settings.recentItems()) {
+        break;
+      }
+      items.add(item);
+    }
+    Set<String> categories = new LinkedHashSet<>();
+    for (CategoryScore c : request.getCategories()) {
+      categories.add(Trending.categoryKey(c.getCategoryId()));
+    }
+    categories.add(Trending.OVERALL);
+
+    ServingLists.Lists lists = reader.read(items, categories);
+    CustomerRecommendations ranked = Ranker.rank(request, lists.similar(), lists.trending(), settings);
+    if ("trending".equals(ranked.getStrategy())) {
+      coldStarts.inc();
+    }
+    return ranked;
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (executor != null) {
+      executor.shutdownNow();
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (reader != null) {
+      reader.close();
+    }
+  }
+}

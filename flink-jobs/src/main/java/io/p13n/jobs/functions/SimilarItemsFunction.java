@@ -1,0 +1,79 @@
+package io.p13n.jobs.functions;
+
+import io.p13n.jobs.recommend.ItemNeighbours;
+import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.model.ItemNeighboursState;
+import io.p13n.model.ItemTransition;
+import io.p13n.model.SimilarItems;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Learns which items follow or accompany each item and emits its {@link SimilarItems} list (top
+ * {@code recommend.similar-size}, normalised, decayed), at most once per {@code
+ * recommend.coalesce-interval} per item; keyed by the item the transitions start from.
+ *
+ * <p>State: the item's candidate list, at most {@code recommend.max-candidates} entries (see {@link
+ * ItemNeighbours} for the size at 100k and 1M products), expired {@link #ITEM_TTL} after the
+ * item's last transition.
+ */
+public class SimilarItemsFunction extends KeyedProcessFunction<String, ItemTransition, SimilarItems> {
+  private static final long serialVersionUID = 1L;
+
+  /** State names: stable, renaming one drops that state on restore from a savepoint. */
+  public static final String NEIGHBOURS = "item-neighbours";
+
+  public static final String NEXT_PUBLICATION = "similar-items-next-publication";
+
+  /** Same reasoning as the popularity: 30 days unseen is many neighbour half-lives. */
+  static final Duration ITEM_TTL = ItemTransitionsFunction.ITEM_TTL;
+
+  private final RecommendationSettings settings;
+  private transient ValueState<ItemNeighboursState> neighbours;
+  private transient PublishThrottle throttle;
+
+  public SimilarItemsFunction(RecommendationSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    StateTtlConfig ttl = StateTtlConfig.newBuilder(ITEM_TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build();
+    ValueStateDescriptor<ItemNeighboursState> descriptor =
+        new ValueStateDescriptor<>(NEIGHBOURS, new AvroTypeInfo<>(ItemNeighboursState.class));
+    descriptor.enableTimeToLive(ttl);
+    neighbours = getRuntimeContext().getState(descriptor);
+    ValueStateDescriptor<Long> next = new ValueStateDescriptor<>(NEXT_PUBLICATION, Types.LONG);
+    next.enableTimeToLive(ttl);
+    throttle = new PublishThrottle(getRuntimeContext().getState(next), settings.coalesceIntervalMillis());
+  }
+
+  @Override
+  public void processElement(ItemTransition transition, Context ctx, Collector<SimilarItems> out) throws Exception {
+    ItemNeighboursState state = neighbours.value();
+    if (state == null) {
+      state = ItemNeighbours.empty(ctx.getCurrentKey());
+    }
+    ItemNeighbours.apply(state, transition, settings);
+    neighbours.update(state);
+    if (throttle.publishNow(transition.getEventTime(), ctx.timerService())) {
+      out.collect(ItemNeighbours.similar(state, transition.getEventTime(), settings));
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SimilarItems> out) throws Exception {
+    ItemNeighboursState state = neighbours.value();
+    if (state != null) {
+      out.collect(ItemNeighbours.similar(state, timestamp, settings));
+      throttle.published(timestamp);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.p13n.jobs.functions;
+
+import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.recommend.Trending;
+import io.p13n.model.ItemPopularityUpdate;
+import io.p13n.model.TrendingItems;
+import io.p13n.model.TrendingState;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Trending items in one category, from the items' popularity updates; keyed by category. Emits the
+ * category's top list at most once per {@code recommend.coalesce-interval}; the overall list is
+ * merged from these by {@link OverallTrendingFunction}, so no single key ever sees every click.
+ *
+ * <p>State: {@code recommend.trending-candidates} items per category at most, expired {@link
+ * #CATEGORY_TTL} after the category's last update.
+ */
+public class TrendingItemsFunction extends KeyedProcessFunction<String, ItemPopularityUpdate, TrendingItems> {
+  private static final long serialVersionUID = 1L;
+
+  /** State names: stable, renaming one drops that state on restore from a savepoint. */
+  public static final String TRENDING = "category-trending";
+
+  public static final String NEXT_PUBLICATION = "category-trending-next-publication";
+
+  /** A category nobody looked at for 30 days trends nowhere. */
+  static final Duration CATEGORY_TTL = Duration.ofDays(30);
+
+  private final RecommendationSettings settings;
+  private transient ValueState<TrendingState> trending;
+  private transient PublishThrottle throttle;
+
+  public TrendingItemsFunction(RecommendationSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    StateTtlConfig ttl = StateTtlConfig.newBuilder(CATEGORY_TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build();
+    ValueStateDescriptor<TrendingState> descriptor =
+        new ValueStateDescriptor<>(TRENDING, new AvroTypeInfo<>(TrendingState.class));
+    descriptor.enableTimeToLive(ttl);
+    trending = getRuntimeContext().getState(descriptor);
+    ValueStateDescriptor<Long> next = new ValueStateDescriptor<>(NEXT_PUBLICATION, Types.LONG);
+    next.enableTimeToLive(ttl);
+    throttle = new PublishThrottle(getRuntimeContext().getState(next), settings.coalesceIntervalMillis());
+  }
+
+  @Override
+  public void processElement(ItemPopularityUpdate update, Context ctx, Collector<TrendingItems> out) throws Exception {
+    TrendingState state = trending.value();
+    if (state == null) {
+      state = Trending.empty(ctx.getCurrentKey());
+    }
+    Trending.apply(state, update, settings);
+    trending.update(state);
+    if (throttle.publishNow(update.getEventTime(), ctx.timerService())) {
+      out.collect(Trending.top(state, update.getEventTime(), settings));
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrendingItems> out) throws Exception {
+    TrendingState state = trending.value();
+    if (state != null) {
+      out.collect(Trending.top(state, timestamp, settings));
+      throttle.published(timestamp);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.p13n.jobs.offers;
+
+import io.p13n.model.ArmStats;
+import io.p13n.model.CampaignStats;
+import io.p13n.model.CampaignStatsDelta;
+import io.p13n.model.CampaignStatsState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Running totals per campaign and arm; keyed by campaign id. Emits the campaign's {@link
+ * CampaignStats} (every arm) after each delta.
+ *
+ * <p>Metrics are operator-wide totals (counters offersSent/HeldOut/Redeemed/Converted and a gauge
+ * of attributed revenue), not per campaign: campaigns are created at run time without limit and a
+ * metric group lives as long as the operator, so per-campaign metrics would grow without bound in
+ * every metrics backend. Per-campaign numbers are in Redis ({@link CampaignStatsRedisMapper}).
+ *
+ * <p>State: one record per campaign, one entry per arm (its variants plus control); expires after
+ * {@code offers.state-ttl} without a delta.
+ */
+public class CampaignStatsFunction extends KeyedProcessFunction<String, CampaignStatsDelta, CampaignStats> {
+  private static final long serialVersionUID = 1L;
+  /** Arms kept per campaign: variants are few; a bound against a producer inventing names. */
+  static final int MAX_ARMS = 32;
+
+  private final long stateTtlMillis;
+
+  private transient ValueState<CampaignStatsState> state;
+  private transient Counter sent;
+  private transient Counter heldOut;
+  private transient Counter redeemed;
+  private transient Counter converted;
+  private transient double revenue;
+
+  public CampaignStatsFunction(OfferSettings settings) {
+    this.stateTtlMillis = settings.stateTtlMillis();
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    ValueStateDescriptor<CampaignStatsState> descriptor =
+        new ValueStateDescriptor<>(OfferStateDescriptors.STATS_STATE, new AvroTypeInfo<>(CampaignStatsState.class));
+    descriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(Duration.ofMillis(stateTtlMillis)).updateTtlOnCreateAndWrite().neverReturnExpired().build());
+    state = getRuntimeContext().getState(descriptor);
+    var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
+    sent = group.counter("campaignOffersSent");
+    heldOut = group.counter("campaignOffersHeldOut");
+    redeemed = group.counter("campaignOffersRedeemed");
+    converted = group.counter("campaignOffersConverted");
+    group.gauge("campaignRevenueAttributed", (Gauge<Double>) () -> revenue);
+  }
+
+  @Override
+  public void processElement(CampaignStatsDelta delta, Context ctx, Collector<CampaignStats> out) throws Exception {
+    CampaignStatsState s = state.value();
+    if (s == null) {
+      s = new CampaignStatsState(new ArrayList<>(), 0L);
+    }
+    if (!add(s, delta)) {
+      return;
+    }
+    s.setUpdatedAt(Math.max(s.getUpdatedAt(), delta.getEventTime()));
+    state.update(s);
+    sent.inc(delta.getSent());
+    heldOut.inc(delta.getHeldOut());
+    redeemed.inc(delta.getRedeemed());
+    converted.inc(delta.getConverted());
+    revenue += delta.getRevenue();
+    List<ArmStats> arms = new ArrayList<>(s.getArms().size());
+    for (ArmStats a : s.getArms()) {
+      arms.add(ArmStats.newBuilder(a).build()); // a copy: downstream must not see state mutate
+    }
+    out.collect(new CampaignStats(ctx.getCurrentKey(), arms, s.getUpdatedAt()));
+  }
+
+  /** Adds the delta to its arm; false when the arm is new and the bound is reached. */
+  static boolean add(CampaignStatsState s, CampaignStatsDelta d) {
+    ArmStats arm = null;
+    for (ArmStats a : s.getArms()) {
+      if (a.getArm().equals(d.getArm())) {
+        arm = a;
+      }
+    }
+    if (arm == null) {
+      if (s.getArms().size() >= MAX_ARMS) {
+        return false;
+      }
+      arm = new ArmStats(d.getArm(), 0L, 0L, 0L, 0L, 0.0);
+      List<ArmStats> arms = new ArrayList<>(s.getArms());
+      arms.add(arm);
+      arms.sort(java.util.Comparator.comparing(ArmStats::getArm));
+      s.setArms(arms);
+    }
+    arm.setSent(arm.getSent() + d.getSent());
+    arm.setHeldOut(arm.getHeldOut() + d.getHeldOut());
+    arm.setRedeemed(arm.getRedeemed() + d.getRedeemed());
+    arm.setConverted(arm.getConverted() + d.getConverted());
+    arm.setRevenue(arm.getRevenue() + d.getRevenue());
+    return true;
+  }
+}

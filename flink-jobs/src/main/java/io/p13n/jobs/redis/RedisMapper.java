@@ -1,0 +1,20 @@
+package io.p13n.jobs.redis;
+
+import java.io.Serializable;
+
+/**
+ * Maps a stream element to the Redis write it becomes; pure, so it is testable without Redis.
+ *
+ * <p>The sinks keep only the latest element per key within a batch and map it when the batch is
+ * flushed, so {@link #toWrite} must produce the element's complete content (later elements
+ * supersede earlier ones), and {@link #keyOf} should be cheap: it runs for every element.
+ */
+@FunctionalInterface
+public interface RedisMapper<T> extends Serializable {
+  RedisWrite toWrite(T element);
+
+  /** The key {@link #toWrite} would write; override it when mapping is costly. */
+  default String keyOf(T element) {
+    return toWrite(element).key();
+  }
+}
