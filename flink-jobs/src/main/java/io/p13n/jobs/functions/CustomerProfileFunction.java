@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -77,7 +76,7 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
     ValueStateDescriptor<CustomerProfile> descriptor =
         new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(CustomerProfile.class));
     descriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(customerTtl).updateTtlOnCreateAndWrite().neverReturnExpired().build());
+        KeyedStates.ttl(customerTtl));
     profileState = getRuntimeContext().getState(descriptor);
     lateEvents = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("lateEvents");
     timersFired = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("profileTimersFired");

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.commons.codec.digest.MurmurHash3;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -52,7 +51,7 @@ public class DeduplicateEventsFunction extends KeyedProcessFunction<String, Cust
     ValueStateDescriptor<long[]> descriptor =
         new ValueStateDescriptor<>(RECENT_EVENT_HASHES, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
     descriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(ttl).updateTtlOnCreateAndWrite().neverReturnExpired().build());
+        KeyedStates.ttl(ttl));
     recent = getRuntimeContext().getState(descriptor);
     duplicates = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("duplicateEvents");
   }

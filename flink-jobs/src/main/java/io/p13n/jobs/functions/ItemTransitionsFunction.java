@@ -7,10 +7,7 @@ import io.p13n.model.ItemTransition;
 import io.p13n.model.ItemView;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -48,14 +45,8 @@ public class ItemTransitionsFunction extends KeyedProcessFunction<String, ItemVi
 
   @Override
   public void open(OpenContext openContext) {
-    StateTtlConfig ttl = StateTtlConfig.newBuilder(ITEM_TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build();
-    ValueStateDescriptor<ItemPopularityState> descriptor =
-        new ValueStateDescriptor<>(POPULARITY, new AvroTypeInfo<>(ItemPopularityState.class));
-    descriptor.enableTimeToLive(ttl);
-    popularity = getRuntimeContext().getState(descriptor);
-    ValueStateDescriptor<Long> next = new ValueStateDescriptor<>(NEXT_PUBLICATION, Types.LONG);
-    next.enableTimeToLive(ttl);
-    throttle = new PublishThrottle(getRuntimeContext().getState(next), settings.coalesceIntervalMillis());
+    popularity = KeyedStates.value(getRuntimeContext(), POPULARITY, new AvroTypeInfo<>(ItemPopularityState.class), ITEM_TTL);
+    throttle = PublishThrottle.open(getRuntimeContext(), NEXT_PUBLICATION, ITEM_TTL, settings.coalesceIntervalMillis());
   }
 
   @Override
@@ -75,10 +66,10 @@ public class ItemTransitionsFunction extends KeyedProcessFunction<String, ItemVi
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemTransition> out) throws Exception {
-    ItemPopularityState state = popularity.value();
+    long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
+    ItemPopularityState state = at < 0 ? null : popularity.value();
     if (state != null) {
-      ctx.output(OutputTags.POPULARITY_UPDATES, ItemPopularity.update(state, timestamp));
-      throttle.published(timestamp);
+      ctx.output(OutputTags.POPULARITY_UPDATES, ItemPopularity.update(state, at));
     }
   }
 }

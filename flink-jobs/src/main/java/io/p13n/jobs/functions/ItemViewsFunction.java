@@ -9,9 +9,7 @@ import io.p13n.model.OrderEvent;
 import io.p13n.model.SessionTrailState;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -42,11 +40,7 @@ public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEven
 
   @Override
   public void open(OpenContext openContext) {
-    ValueStateDescriptor<SessionTrailState> descriptor =
-        new ValueStateDescriptor<>(SESSION_TRAIL, new AvroTypeInfo<>(SessionTrailState.class));
-    descriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(TRAIL_TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build());
-    trail = getRuntimeContext().getState(descriptor);
+    trail = KeyedStates.value(getRuntimeContext(), SESSION_TRAIL, new AvroTypeInfo<>(SessionTrailState.class), TRAIL_TTL);
   }
 
   @Override

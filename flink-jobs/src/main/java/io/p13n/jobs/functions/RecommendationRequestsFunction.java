@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -24,32 +22,32 @@ import org.apache.flink.util.Collector;
  * RecommendationRequest} for it; keyed by customer id, fed with every profile update.
  *
  * <p>Only changes the ranking can see count (recent items, cart, purchases, top categories): page
- * views, searches and timer updates cost one state read and no ranking. Bursts are coalesced: the
- * first change after a quiet {@code recommend.coalesce-interval} is ranked at once, later ones within
- * the interval once, at its end (event-time timer), with the latest profile. So a customer's list is
- * rewritten at most about once per interval, and the last state of a burst is never lost.
+ * views, searches and timer updates cost one state read and no ranking. Bursts are coalesced by
+ * {@link PublishThrottle} (wall-clock): the first change after a quiet {@code
+ * recommend.coalesce-interval} is ranked at once, later ones within the interval once, at its end,
+ * with the latest profile. So a customer's list is rewritten at most about once per interval, and
+ * the last state of a burst is never lost.
  *
- * <p>State per customer: {@code [next allowed time, fingerprint, pending flag]} and the pending
- * request while one waits (a few hundred bytes); both expire a day after the last write — a
- * customer back after a day starts a new burst anyway.
+ * <p>State per customer: a fingerprint, the throttle's four longs and the pending request while
+ * one waits (a few hundred bytes); all expire a day after the last write — a customer back after a
+ * day starts a new burst anyway.
  */
 public class RecommendationRequestsFunction
     extends KeyedProcessFunction<String, CustomerProfile, RecommendationRequest> {
   private static final long serialVersionUID = 1L;
 
   /** State names: stable, renaming one drops that state on restore from a savepoint. */
+  public static final String FINGERPRINT = "recommendation-input-fingerprint";
+
   public static final String THROTTLE = "recommendation-throttle";
 
   public static final String PENDING = "recommendation-pending-request";
 
   static final Duration TTL = Duration.ofDays(1);
 
-  private static final int NEXT = 0;
-  private static final int FINGERPRINT = 1;
-  private static final int HAS_PENDING = 2;
-
   private final RecommendationSettings settings;
-  private transient ValueState<long[]> throttle;
+  private transient ValueState<Long> fingerprint;
+  private transient PublishThrottle throttle;
   private transient ValueState<RecommendationRequest> pending;
   private transient Counter requests;
   private transient Counter coalesced;
@@ -60,15 +58,9 @@ public class RecommendationRequestsFunction
 
   @Override
   public void open(OpenContext openContext) {
-    StateTtlConfig ttl = StateTtlConfig.newBuilder(TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build();
-    ValueStateDescriptor<long[]> throttleDescriptor =
-        new ValueStateDescriptor<>(THROTTLE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
-    throttleDescriptor.enableTimeToLive(ttl);
-    throttle = getRuntimeContext().getState(throttleDescriptor);
-    ValueStateDescriptor<RecommendationRequest> pendingDescriptor =
-        new ValueStateDescriptor<>(PENDING, new AvroTypeInfo<>(RecommendationRequest.class));
-    pendingDescriptor.enableTimeToLive(ttl);
-    pending = getRuntimeContext().getState(pendingDescriptor);
+    fingerprint = KeyedStates.value(getRuntimeContext(), FINGERPRINT, Types.LONG, TTL);
+    throttle = PublishThrottle.open(getRuntimeContext(), THROTTLE, TTL, settings.coalesceIntervalMillis());
+    pending = KeyedStates.value(getRuntimeContext(), PENDING, new AvroTypeInfo<>(RecommendationRequest.class), TTL);
     requests = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("recommendationRequests");
     coalesced = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("recommendationRequestsCoalesced");
   }
@@ -76,44 +68,29 @@ public class RecommendationRequestsFunction
   @Override
   public void processElement(CustomerProfile profile, Context ctx, Collector<RecommendationRequest> out)
       throws Exception {
-    long fingerprint = fingerprint(profile);
-    long[] s = throttle.value();
-    if (s != null && s[FINGERPRINT] == fingerprint) {
+    long digest = fingerprint(profile);
+    Long seen = fingerprint.value();
+    if (seen != null && seen == digest) {
       return; // nothing the ranking looks at changed
     }
-    if (s == null) {
-      s = new long[3];
-    }
-    s[FINGERPRINT] = fingerprint;
-    long eventTime = profile.getLastEventTime();
-    if (s[NEXT] == 0 || eventTime >= s[NEXT]) {
-      if (s[HAS_PENDING] == 1) {
-        pending.clear(); // superseded by this newer profile
-        s[HAS_PENDING] = 0;
-      }
-      s[NEXT] = eventTime + settings.coalesceIntervalMillis();
+    fingerprint.update(digest);
+    if (throttle.publishNow(profile.getLastEventTime(), ctx.timerService())) {
+      pending.clear(); // superseded, if one waited
       requests.inc();
       out.collect(request(profile));
     } else {
       coalesced.inc();
       pending.update(request(profile));
-      s[HAS_PENDING] = 1;
-      ctx.timerService().registerEventTimeTimer(s[NEXT]);
     }
-    throttle.update(s);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RecommendationRequest> out) throws Exception {
-    long[] s = throttle.value();
-    if (s == null || s[HAS_PENDING] == 0) {
+    if (throttle.onTimer(ctx.timeDomain(), ctx.timerService()) < 0) {
       return; // published meanwhile by a newer profile
     }
     RecommendationRequest request = pending.value();
     pending.clear();
-    s[HAS_PENDING] = 0;
-    s[NEXT] = timestamp + settings.coalesceIntervalMillis();
-    throttle.update(s);
     if (request != null) {
       requests.inc();
       out.collect(request);

@@ -7,10 +7,7 @@ import io.p13n.model.ItemTransition;
 import io.p13n.model.SimilarItems;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -45,14 +42,8 @@ public class SimilarItemsFunction extends KeyedProcessFunction<String, ItemTrans
 
   @Override
   public void open(OpenContext openContext) {
-    StateTtlConfig ttl = StateTtlConfig.newBuilder(ITEM_TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build();
-    ValueStateDescriptor<ItemNeighboursState> descriptor =
-        new ValueStateDescriptor<>(NEIGHBOURS, new AvroTypeInfo<>(ItemNeighboursState.class));
-    descriptor.enableTimeToLive(ttl);
-    neighbours = getRuntimeContext().getState(descriptor);
-    ValueStateDescriptor<Long> next = new ValueStateDescriptor<>(NEXT_PUBLICATION, Types.LONG);
-    next.enableTimeToLive(ttl);
-    throttle = new PublishThrottle(getRuntimeContext().getState(next), settings.coalesceIntervalMillis());
+    neighbours = KeyedStates.value(getRuntimeContext(), NEIGHBOURS, new AvroTypeInfo<>(ItemNeighboursState.class), ITEM_TTL);
+    throttle = PublishThrottle.open(getRuntimeContext(), NEXT_PUBLICATION, ITEM_TTL, settings.coalesceIntervalMillis());
   }
 
   @Override
@@ -70,10 +61,10 @@ public class SimilarItemsFunction extends KeyedProcessFunction<String, ItemTrans
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SimilarItems> out) throws Exception {
-    ItemNeighboursState state = neighbours.value();
+    long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
+    ItemNeighboursState state = at < 0 ? null : neighbours.value();
     if (state != null) {
-      out.collect(ItemNeighbours.similar(state, timestamp, settings));
-      throttle.published(timestamp);
+      out.collect(ItemNeighbours.similar(state, at, settings));
     }
   }
 }

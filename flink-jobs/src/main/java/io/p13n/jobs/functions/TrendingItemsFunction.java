@@ -7,10 +7,7 @@ import io.p13n.model.TrendingItems;
 import io.p13n.model.TrendingState;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -44,14 +41,8 @@ public class TrendingItemsFunction extends KeyedProcessFunction<String, ItemPopu
 
   @Override
   public void open(OpenContext openContext) {
-    StateTtlConfig ttl = StateTtlConfig.newBuilder(CATEGORY_TTL).updateTtlOnCreateAndWrite().neverReturnExpired().build();
-    ValueStateDescriptor<TrendingState> descriptor =
-        new ValueStateDescriptor<>(TRENDING, new AvroTypeInfo<>(TrendingState.class));
-    descriptor.enableTimeToLive(ttl);
-    trending = getRuntimeContext().getState(descriptor);
-    ValueStateDescriptor<Long> next = new ValueStateDescriptor<>(NEXT_PUBLICATION, Types.LONG);
-    next.enableTimeToLive(ttl);
-    throttle = new PublishThrottle(getRuntimeContext().getState(next), settings.coalesceIntervalMillis());
+    trending = KeyedStates.value(getRuntimeContext(), TRENDING, new AvroTypeInfo<>(TrendingState.class), CATEGORY_TTL);
+    throttle = PublishThrottle.open(getRuntimeContext(), NEXT_PUBLICATION, CATEGORY_TTL, settings.coalesceIntervalMillis());
   }
 
   @Override
@@ -69,10 +60,10 @@ public class TrendingItemsFunction extends KeyedProcessFunction<String, ItemPopu
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrendingItems> out) throws Exception {
-    TrendingState state = trending.value();
+    long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
+    TrendingState state = at < 0 ? null : trending.value();
     if (state != null) {
-      out.collect(Trending.top(state, timestamp, settings));
-      throttle.published(timestamp);
+      out.collect(Trending.top(state, at, settings));
     }
   }
 }

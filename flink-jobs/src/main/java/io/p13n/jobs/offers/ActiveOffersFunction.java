@@ -1,5 +1,6 @@
 package io.p13n.jobs.offers;
 
+import io.p13n.jobs.functions.KeyedStates;
 import io.p13n.model.ActiveOffer;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.CampaignStatsDelta;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -63,7 +63,7 @@ public class ActiveOffersFunction extends KeyedProcessFunction<String, OfferLedg
     ValueStateDescriptor<OfferLedgerState> descriptor =
         new ValueStateDescriptor<>(OfferStateDescriptors.LEDGER_STATE, new AvroTypeInfo<>(OfferLedgerState.class));
     descriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMillis())).updateTtlOnCreateAndWrite().neverReturnExpired().build());
+        KeyedStates.ttl(Duration.ofMillis(settings.stateTtlMillis())));
     state = getRuntimeContext().getState(descriptor);
     var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
     duplicates = group.counter("offerDecisionDuplicates");

@@ -1,5 +1,6 @@
 package io.p13n.jobs.offers;
 
+import io.p13n.jobs.functions.KeyedStates;
 import io.p13n.model.Budget;
 import io.p13n.model.CampaignBudgetState;
 import io.p13n.model.DayCount;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -51,7 +51,7 @@ public class CampaignBudgetFunction extends KeyedProcessFunction<String, OfferDe
     ValueStateDescriptor<CampaignBudgetState> descriptor =
         new ValueStateDescriptor<>(OfferStateDescriptors.BUDGET_STATE, new AvroTypeInfo<>(CampaignBudgetState.class));
     descriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(Duration.ofMillis(stateTtlMillis)).updateTtlOnCreateAndWrite().neverReturnExpired().build());
+        KeyedStates.ttl(Duration.ofMillis(stateTtlMillis)));
     state = getRuntimeContext().getState(descriptor);
     overBudget = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("offersOverBudget");
   }

@@ -1,5 +1,6 @@
 package io.p13n.jobs.offers;
 
+import io.p13n.jobs.functions.KeyedStates;
 import io.p13n.model.ArmStats;
 import io.p13n.model.CampaignStats;
 import io.p13n.model.CampaignStatsDelta;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -52,7 +52,7 @@ public class CampaignStatsFunction extends KeyedProcessFunction<String, Campaign
     ValueStateDescriptor<CampaignStatsState> descriptor =
         new ValueStateDescriptor<>(OfferStateDescriptors.STATS_STATE, new AvroTypeInfo<>(CampaignStatsState.class));
     descriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(Duration.ofMillis(stateTtlMillis)).updateTtlOnCreateAndWrite().neverReturnExpired().build());
+        KeyedStates.ttl(Duration.ofMillis(stateTtlMillis)));
     state = getRuntimeContext().getState(descriptor);
     var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
     sent = group.counter("campaignOffersSent");

@@ -1,5 +1,6 @@
 package io.p13n.jobs.offers;
 
+import io.p13n.jobs.functions.KeyedStates;
 import io.p13n.jobs.profile.Decimals;
 import io.p13n.jobs.profile.OpenCart;
 import io.p13n.model.Campaign;
@@ -28,7 +29,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -94,10 +94,7 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
         new ValueStateDescriptor<>(OfferStateDescriptors.CUSTOMER_STATE, new AvroTypeInfo<>(OfferCustomerState.class));
     // Over a year by default: seasonal reminders need the purchase a year back.
     descriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(java.time.Duration.ofMillis(settings.stateTtlMillis()))
-            .updateTtlOnCreateAndWrite()
-            .neverReturnExpired()
-            .build());
+        KeyedStates.ttl(java.time.Duration.ofMillis(settings.stateTtlMillis())));
     state = getRuntimeContext().getState(descriptor);
     var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
     moments = group.counter("offerMoments");

@@ -54,60 +54,95 @@ class RecommendationRequestsFunctionTest {
     return harness.extractOutputValues().stream().map(RecommendationRequest::getRecentItems).toList();
   }
 
+  /** A profile update arriving at processing time {@code wallClock}. */
+  private void sendAt(long wallClock, CustomerProfile p) throws Exception {
+    harness.setProcessingTime(wallClock);
+    send(p);
+  }
+
   @Test
   void shouldRankTheFirstChangeAtOnce() throws Exception {
-    send(profile(T, "P1"));
+    sendAt(0, profile(T, "P1"));
 
     assertThat(requestedRecentItems()).containsExactly(List.of("P1"));
+    assertThat(harness.numProcessingTimeTimers()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 
   @Test
   void shouldFoldABurstIntoOneRankingWithTheLatestProfile() throws Exception {
-    send(profile(T, "P1"));
-    send(profile(T + 100, "P2", "P1"));
-    send(profile(T + 200, "P3", "P2", "P1"));
-    send(profile(T + 300, "P4", "P3", "P2", "P1"));
+    sendAt(0, profile(T, "P1"));
+    sendAt(10, profile(T + 100, "P2", "P1"));
+    sendAt(20, profile(T + 200, "P3", "P2", "P1"));
+    sendAt(30, profile(T + 300, "P4", "P3", "P2", "P1"));
 
     assertThat(requestedRecentItems()).as("only the leading edge so far").hasSize(1);
-    assertThat(harness.numEventTimeTimers()).as("one trailing timer, not one per event").isEqualTo(1);
+    assertThat(harness.numProcessingTimeTimers()).as("one trailing timer, not one per event").isEqualTo(1);
 
-    harness.processWatermark(new Watermark(T + interval));
+    harness.setProcessingTime(interval);
 
     assertThat(requestedRecentItems()).containsExactly(List.of("P1"), List.of("P4", "P3", "P2", "P1"));
-    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+    assertThat(harness.numEventTimeTimers()).as("the end-of-input timer went with it").isZero();
+  }
+
+  @Test
+  void shouldCoalesceByWallClockSoThatACatchUpRanksOncePerInterval() throws Exception {
+    // hours of one customer's clicks replayed within one interval of wall-clock time
+    for (int i = 0; i < 50; i++) {
+      sendAt(i, profile(T + i * 3_600_000L, "P" + i));
+    }
+    harness.setProcessingTime(interval);
+
+    assertThat(requestedRecentItems()).containsExactly(List.of("P0"), List.of("P49"));
+  }
+
+  @Test
+  void shouldRankThePendingChangeWhenABoundedInputEnds() throws Exception {
+    sendAt(0, profile(T, "P1"));
+    sendAt(10, profile(T + 100, "P2", "P1"));
+
+    harness.processWatermark(new Watermark(Long.MAX_VALUE));
+
+    assertThat(requestedRecentItems()).containsExactly(List.of("P1"), List.of("P2", "P1"));
+    assertThat(harness.numProcessingTimeTimers()).isZero();
   }
 
   @Test
   void shouldIgnoreUpdatesTheRankingCannotSee() throws Exception {
-    send(profile(T, "P1"));
-    CustomerProfile pageView = profile(T + interval * 3, "P1");
+    sendAt(0, profile(T, "P1"));
+    CustomerProfile pageView = profile(T + 1000, "P1");
     pageView.setPageViews(5);
-    send(pageView);
+    sendAt(interval * 3, pageView);
 
     assertThat(requestedRecentItems()).hasSize(1);
-    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
   }
 
   @Test
   void shouldRankAgainWhenTheCartChanges() throws Exception {
-    send(profile(T, "P1"));
-    CustomerProfile withCart = profile(T + interval * 2, "P1");
+    sendAt(0, profile(T, "P1"));
+    CustomerProfile withCart = profile(T + 1000, "P1");
     withCart.setCart(new ArrayList<>(List.of(CartItem.newBuilder().setProductId("P7").build())));
-    send(withCart);
+    sendAt(interval * 2, withCart);
 
     assertThat(harness.extractOutputValues()).hasSize(2);
     assertThat(harness.extractOutputValues().get(1).getCartItems()).containsExactly("P7");
   }
 
   @Test
-  void shouldNotEmitAStaleTrailingRankingAfterANewerImmediateOne() throws Exception {
-    send(profile(T, "P1"));
-    send(profile(T + 100, "P2", "P1")); // deferred to T + interval
-    send(profile(T + interval + 50, "P3", "P2", "P1")); // due before the watermark got there: at once
+  void shouldStartANewIntervalWithATrailingRanking() throws Exception {
+    sendAt(0, profile(T, "P1"));
+    sendAt(100, profile(T + 100, "P2", "P1")); // deferred to the end of the interval
+    harness.setProcessingTime(interval); // ranked now
+    sendAt(interval + 50, profile(T + 200, "P3", "P2", "P1")); // within the new interval: deferred
 
-    harness.processWatermark(new Watermark(T + interval * 3));
+    assertThat(requestedRecentItems()).containsExactly(List.of("P1"), List.of("P2", "P1"));
 
-    assertThat(requestedRecentItems()).containsExactly(List.of("P1"), List.of("P3", "P2", "P1"));
+    harness.setProcessingTime(interval * 2);
+
+    assertThat(requestedRecentItems()).containsExactly(List.of("P1"), List.of("P2", "P1"), List.of("P3", "P2", "P1"));
+    harness.processWatermark(new Watermark(Long.MAX_VALUE));
+    assertThat(requestedRecentItems()).as("nothing left to flush at the end").hasSize(3);
   }
 }
