@@ -36,7 +36,7 @@ import io.p13n.jobs.recommend.RedisServingLists;
 import io.p13n.jobs.recommend.Trending;
 import io.p13n.jobs.redis.RedisMapper;
 import io.p13n.model.CustomerRecommendations;
-import io.p13n.model.ItemTransition;
+import io.p13n.model.ItemTransitionBatch;
 import io.p13n.model.ItemView;
 import io.p13n.model.RecommendationRequest;
 import io.p13n.model.TrendingItems;
@@ -391,14 +391,14 @@ public final class PersonalizationJob {
             .process(new ItemViewsFunction(settings))
             .uid(Uids.ITEM_VIEWS)
             .name("Session trails to item views");
-    SingleOutputStreamOperator<ItemTransition> transitions =
+    SingleOutputStreamOperator<ItemTransitionBatch> transitions =
         itemViews
             .keyBy(ItemView::getItemId, Types.STRING)
             .process(new ItemTransitionsFunction(settings))
             .uid(Uids.ITEM_TRANSITIONS)
             .name("Item popularity, transitions");
     transitions
-        .keyBy(ItemTransition::getFromItemId, Types.STRING)
+        .keyBy(ItemTransitionBatch::getFromItemId, Types.STRING)
         .process(new SimilarItemsFunction(settings))
         .uid(Uids.SIMILAR_ITEMS)
         .name("Similar items per product")

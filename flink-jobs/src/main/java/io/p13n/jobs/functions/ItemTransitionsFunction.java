@@ -4,6 +4,10 @@ import io.p13n.jobs.recommend.ItemPopularity;
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.model.ItemPopularityState;
 import io.p13n.model.ItemTransition;
+import io.p13n.model.ItemTransitionBatch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.p13n.model.ItemView;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -14,14 +18,15 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keeps each item's decayed popularity and turns every view of it into one {@link ItemTransition}
- * per predecessor, stamped with this item's popularity, so the next stage (keyed by the
+ * per predecessor (and one back, see {@code recommend.backward-weight}), batched by the item they
+ * start from, stamped with this item's popularity, so the next stage (keyed by the
  * predecessor) can normalise by the target's popularity without reading another key; keyed by the
  * viewed item. Popularity changes go to {@link OutputTags#POPULARITY_UPDATES} for trending, at most
  * once per {@code recommend.coalesce-interval} per item.
  *
  * <p>State: a few numbers per item, expired {@link #ITEM_TTL} after the item's last view.
  */
-public class ItemTransitionsFunction extends KeyedProcessFunction<String, ItemView, ItemTransition> {
+public class ItemTransitionsFunction extends KeyedProcessFunction<String, ItemView, ItemTransitionBatch> {
   private static final long serialVersionUID = 1L;
 
   /** State names: stable, renaming one drops that state on restore from a savepoint. */
@@ -50,13 +55,23 @@ public class ItemTransitionsFunction extends KeyedProcessFunction<String, ItemVi
   }
 
   @Override
-  public void processElement(ItemView view, Context ctx, Collector<ItemTransition> out) throws Exception {
+  public void processElement(ItemView view, Context ctx, Collector<ItemTransitionBatch> out) throws Exception {
     ItemPopularityState state = popularity.value();
     if (state == null) {
       state = ItemPopularity.empty(ctx.getCurrentKey());
     }
+    // One batch per item the transitions start from: a view's backward links all start from the
+    // viewed item, so its neighbour state is read and written once for all of them.
+    Map<String, ItemTransitionBatch> batches = new LinkedHashMap<>();
     for (ItemTransition transition : ItemPopularity.apply(state, view, settings)) {
-      out.collect(transition);
+      batches
+          .computeIfAbsent(
+              transition.getFromItemId(), from -> new ItemTransitionBatch(from, new ArrayList<>(), view.getEventTime()))
+          .getTransitions()
+          .add(transition);
+    }
+    for (ItemTransitionBatch batch : batches.values()) {
+      out.collect(batch);
     }
     popularity.update(state);
     if (throttle.publishNow(view.getEventTime(), ctx.timerService())) {
@@ -65,7 +80,7 @@ public class ItemTransitionsFunction extends KeyedProcessFunction<String, ItemVi
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemTransition> out) throws Exception {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemTransitionBatch> out) throws Exception {
     long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
     ItemPopularityState state = at < 0 ? null : popularity.value();
     if (state != null) {

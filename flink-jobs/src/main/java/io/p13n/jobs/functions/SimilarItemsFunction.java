@@ -4,6 +4,7 @@ import io.p13n.jobs.recommend.ItemNeighbours;
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.model.ItemNeighboursState;
 import io.p13n.model.ItemTransition;
+import io.p13n.model.ItemTransitionBatch;
 import io.p13n.model.SimilarItems;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -21,7 +22,7 @@ import org.apache.flink.util.Collector;
  * ItemNeighbours} for the size at 100k and 1M products), expired {@link #ITEM_TTL} after the
  * item's last transition.
  */
-public class SimilarItemsFunction extends KeyedProcessFunction<String, ItemTransition, SimilarItems> {
+public class SimilarItemsFunction extends KeyedProcessFunction<String, ItemTransitionBatch, SimilarItems> {
   private static final long serialVersionUID = 1L;
 
   /** State names: stable, renaming one drops that state on restore from a savepoint. */
@@ -47,15 +48,17 @@ public class SimilarItemsFunction extends KeyedProcessFunction<String, ItemTrans
   }
 
   @Override
-  public void processElement(ItemTransition transition, Context ctx, Collector<SimilarItems> out) throws Exception {
+  public void processElement(ItemTransitionBatch batch, Context ctx, Collector<SimilarItems> out) throws Exception {
     ItemNeighboursState state = neighbours.value();
     if (state == null) {
       state = ItemNeighbours.empty(ctx.getCurrentKey());
     }
-    ItemNeighbours.apply(state, transition, settings);
+    for (ItemTransition transition : batch.getTransitions()) {
+      ItemNeighbours.apply(state, transition, settings);
+    }
     neighbours.update(state);
-    if (throttle.publishNow(transition.getEventTime(), ctx.timerService())) {
-      out.collect(ItemNeighbours.similar(state, transition.getEventTime(), settings));
+    if (throttle.publishNow(batch.getEventTime(), ctx.timerService())) {
+      out.collect(ItemNeighbours.similar(state, batch.getEventTime(), settings));
     }
   }
 
