@@ -10,6 +10,7 @@ import io.p13n.model.CustomerRecommendations;
 import io.p13n.model.RecommendationRequest;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -29,10 +30,10 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * and the customer is keyed by customer, and Flink 2 has no way to look up another key's state
  * (iterations are gone, so no scatter-gather back to the customer). Broadcasting every published
  * list to every ranking subtask would give each subtask the whole model on the heap, snapshotted by
- * every subtask: at {@code recommend.similar-size} = 50 entries of ~100 heap bytes, ~5 KB per
- * product, so 500 MB per subtask at 100k products and 5 GB at 1M, times the parallelism. Redis
- * holds the lists anyway, because the storefront reads them: one shared copy of ~4.5 KB of JSON per
- * product (50 entries of ~90 bytes: 450 MB at 100k, 4.5 GB at 1M, whatever the parallelism), and
+ * every subtask: at {@code recommend.similar-size} = 30 entries of ~100 heap bytes, ~3 KB per
+ * product, so 300 MB per subtask at 100k products and 3 GB at 1M, times the parallelism. Redis
+ * holds the lists anyway, because the storefront reads them: one shared copy of ~2.7 KB of JSON per
+ * product (30 entries of ~90 bytes: 270 MB at 100k, 2.7 GB at 1M, whatever the parallelism), and
  * ranking sees exactly the
  * lists the storefront shows. The learning state itself (candidates per item, see {@link
  * io.p13n.jobs.recommend.ItemNeighbours}) is keyed by item in RocksDB in every design. The cost is
@@ -100,6 +101,10 @@ public class RankRecommendationsFunction extends RichAsyncFunction<Recommendatio
     result.complete(List.of());
   }
 
+  /**
+   * Ranks from the neighbour lists first and reads trending lists only when they leave the list
+   * short (cold start, or few neighbours): most rankings then cost no trending reads at all.
+   */
   CustomerRecommendations rank(RecommendationRequest request) {
     Set<String> items = new LinkedHashSet<>();
     for (String item : request.getRecentItems()) {
@@ -108,14 +113,18 @@ public class RankRecommendationsFunction extends RichAsyncFunction<Recommendatio
       }
       items.add(item);
     }
+    ServingLists.Lists neighbours = reader.read(items, List.of());
+    CustomerRecommendations ranked = Ranker.rank(request, neighbours.similar(), Map.of(), settings);
+    if (ranked.getItems().size() >= settings.size()) {
+      return ranked;
+    }
     Set<String> categories = new LinkedHashSet<>();
     for (CategoryScore c : request.getCategories()) {
       categories.add(Trending.categoryKey(c.getCategoryId()));
     }
     categories.add(Trending.OVERALL);
-
-    ServingLists.Lists lists = reader.read(items, categories);
-    CustomerRecommendations ranked = Ranker.rank(request, lists.similar(), lists.trending(), settings);
+    ServingLists.Lists trending = reader.read(List.of(), categories);
+    ranked = Ranker.rank(request, neighbours.similar(), trending.trending(), settings);
     if ("trending".equals(ranked.getStrategy())) {
       coldStarts.inc();
     }

@@ -1,9 +1,12 @@
 package io.p13n.jobs.recommend;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.p13n.jobs.redis.RedisEndpoint;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,9 +16,26 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
-/** Reads the serving lists back from Redis: one pipelined round trip per ranking. */
+/**
+ * Reads the serving lists back from Redis for the ranking stage: one pipelined round trip for the
+ * lists not in a short-lived cache of parsed lists.
+ *
+ * <p>The cache: a popular product's list is read by every customer who just looked at it, so
+ * without one the ranking stage spent most of the engine's CPU fetching and parsing the same few
+ * documents (profile of the replay benchmark). A list is published at most once per {@code
+ * recommend.coalesce-interval} anyway, so keeping a parsed copy for {@link #FRESHNESS} adds at most
+ * that much staleness. Bounded at {@link #MAX_LISTS} lists per subtask: ~30 entries of ~150 heap
+ * bytes, ~5 KB each, so ~25 MB, which holds the head of any long-tailed catalogue; the tail is
+ * fetched. A list that does not exist yet is not cached: a new product's first list must reach the
+ * next ranking, not one a second later (a customer's list is only re-ranked on their next change).
+ */
 public final class RedisServingLists implements ServingLists {
   private static final long serialVersionUID = 1L;
+
+  /** How long a parsed list is reused: under the coalesce interval, so rankings see new lists soon. */
+  static final Duration FRESHNESS = Duration.ofSeconds(1);
+
+  static final int MAX_LISTS = 5_000;
 
   private final RedisEndpoint endpoint;
   private final RedisKeys keys;
@@ -28,35 +48,63 @@ public final class RedisServingLists implements ServingLists {
   @Override
   public Reader open() {
     UnifiedJedis redis = endpoint.connect();
+    Cache<String, SimilarItems> similarCache = Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();
+    // A few hundred categories at most: the same bound is plenty.
+    Cache<String, TrendingItems> trendingCache = Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();
     return new Reader() {
       @Override
       public Lists read(Collection<String> itemIds, Collection<String> categoryKeys) {
-        List<Response<String>> similarReplies = new ArrayList<>(itemIds.size());
-        List<Response<String>> trendingReplies = new ArrayList<>(categoryKeys.size());
+        Map<String, SimilarItems> similar = new HashMap<>();
+        List<String> similarMisses = new ArrayList<>();
+        for (String item : itemIds) {
+          SimilarItems cached = similarCache.getIfPresent(item);
+          if (cached != null) {
+            similar.put(item, cached);
+          } else {
+            similarMisses.add(item);
+          }
+        }
+        Map<String, TrendingItems> trending = new HashMap<>();
+        List<String> trendingMisses = new ArrayList<>();
+        for (String category : categoryKeys) {
+          TrendingItems cached = trendingCache.getIfPresent(category);
+          if (cached != null) {
+            trending.put(category, cached);
+          } else {
+            trendingMisses.add(category);
+          }
+        }
+        if (similarMisses.isEmpty() && trendingMisses.isEmpty()) {
+          return new Lists(similar, trending);
+        }
+        List<Response<String>> similarReplies = new ArrayList<>(similarMisses.size());
+        List<Response<String>> trendingReplies = new ArrayList<>(trendingMisses.size());
         // GETs rather than one MGET: on a Redis Cluster the keys live in different slots.
         try (AbstractPipeline pipeline = redis.pipelined()) {
-          for (String item : itemIds) {
+          for (String item : similarMisses) {
             similarReplies.add(pipeline.get(keys.similarItems(item)));
           }
-          for (String category : categoryKeys) {
+          for (String category : trendingMisses) {
             trendingReplies.add(pipeline.get(RecommendationRedisMappers.trendingKey(keys, category)));
           }
           pipeline.sync();
         }
-        Map<String, SimilarItems> similar = new HashMap<>();
-        int i = 0;
-        for (String item : itemIds) {
-          String json = similarReplies.get(i++).get();
+        for (int i = 0; i < similarMisses.size(); i++) {
+          String item = similarMisses.get(i);
+          String json = similarReplies.get(i).get();
           if (json != null) {
-            similar.put(item, ServingJson.similarItems(item, json));
+            SimilarItems list = ServingJson.similarItems(item, json);
+            similarCache.put(item, list);
+            similar.put(item, list);
           }
         }
-        Map<String, TrendingItems> trending = new HashMap<>();
-        i = 0;
-        for (String category : categoryKeys) {
-          String json = trendingReplies.get(i++).get();
+        for (int i = 0; i < trendingMisses.size(); i++) {
+          String category = trendingMisses.get(i);
+          String json = trendingReplies.get(i).get();
           if (json != null) {
-            trending.put(category, new TrendingItems(category, ServingJson.items(json), ServingJson.updatedAt(json)));
+            TrendingItems list = ServingJson.trendingItems(category, json);
+            trendingCache.put(category, list);
+            trending.put(category, list);
           }
         }
         return new Lists(similar, trending);

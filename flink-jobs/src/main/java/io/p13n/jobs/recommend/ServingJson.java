@@ -1,7 +1,8 @@
 package io.p13n.jobs.recommend;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,7 @@ import io.p13n.model.CustomerRecommendations;
 import io.p13n.model.ScoredItem;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,50 +75,93 @@ public final class ServingJson {
     return Math.round(score * 1_000_000) / 1_000_000.0;
   }
 
-  /** A similar-items document as the ranker needs it. */
+  /** A similar-items document as the ranker needs it: one pass over the text. */
   public static SimilarItems similarItems(String itemId, String json) {
-    return new SimilarItems(itemId, items(json), updatedAt(json));
+    Document document = parse(json);
+    return new SimilarItems(itemId, document.items(), document.updatedAt());
+  }
+
+  /** A trending document as the ranker needs it: one pass over the text. */
+  public static TrendingItems trendingItems(String categoryKey, String json) {
+    Document document = parse(json);
+    return new TrendingItems(categoryKey, document.items(), document.updatedAt());
   }
 
   /** The items of a serving document, in order; a missing or unreadable document has none. */
   public static List<ScoredItem> items(String json) {
-    List<ScoredItem> items = new ArrayList<>();
-    if (json == null) {
-      return items;
-    }
-    try {
-      for (JsonNode node : JSON.readTree(json).path("items")) {
-        items.add(
-            new ScoredItem(
-                node.path("id").asText(),
-                node.hasNonNull("category") ? node.get("category").asText() : null,
-                node.path("score").asDouble(),
-                node.hasNonNull("reason") ? node.get("reason").asText() : null));
-      }
-    } catch (JsonProcessingException e) {
-      // This job writes these keys; anything else there is not ours to rank from.
-      items.clear();
-    }
-    return items;
+    return new ArrayList<>(parse(json).items());
   }
 
   /** When a serving document was computed (event time), or 0 if missing or unreadable. */
   public static long updatedAt(String json) {
-    try {
-      JsonNode node = json == null ? null : JSON.readTree(json).path("updatedAt");
-      return node != null && node.isTextual() ? Instant.parse(node.asText()).toEpochMilli() : 0;
-    } catch (JsonProcessingException | java.time.DateTimeException e) {
-      return 0;
-    }
+    return parse(json).updatedAt();
   }
 
   /** The strategy of a recommendations document, or null. */
   public static String strategy(String json) {
-    try {
-      JsonNode node = json == null ? null : JSON.readTree(json).path("strategy");
-      return node != null && node.isTextual() ? node.asText() : null;
-    } catch (JsonProcessingException e) {
-      return null;
+    return parse(json).strategy();
+  }
+
+  /** What a serving document holds; a missing or unreadable one holds no items. */
+  public record Document(long updatedAt, String strategy, List<ScoredItem> items) {}
+
+  /**
+   * Reads a serving document in one pass with Jackson's streaming parser: the ranking stage reads
+   * several per ranking, and parsing a tree (twice, for the items and the time) was a third of the
+   * engine's CPU in the profile.
+   */
+  public static Document parse(String json) {
+    if (json == null) {
+      return new Document(0, null, List.of());
+    }
+    List<ScoredItem> items = new ArrayList<>();
+    long updatedAt = 0;
+    String strategy = null;
+    try (JsonParser parser = JSON.getFactory().createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return new Document(0, null, List.of());
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        switch (field) {
+          case "updatedAt" -> updatedAt = Instant.parse(parser.getText()).toEpochMilli();
+          case "strategy" -> strategy = parser.getText();
+          case "items" -> readItems(parser, items);
+          default -> parser.skipChildren();
+        }
+      }
+      return new Document(updatedAt, strategy, items);
+    } catch (IOException | RuntimeException e) {
+      // This job writes these keys; anything else there is not ours to rank from.
+      return new Document(0, null, List.of());
+    }
+  }
+
+  private static void readItems(JsonParser parser, List<ScoredItem> items) throws IOException {
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      parser.skipChildren();
+      return;
+    }
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      String id = null;
+      String category = null;
+      double score = 0;
+      String reason = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        switch (field) {
+          case "id" -> id = parser.getText();
+          case "category" -> category = parser.getText();
+          case "score" -> score = parser.getDoubleValue();
+          case "reason" -> reason = parser.getText();
+          default -> parser.skipChildren();
+        }
+      }
+      if (id != null) {
+        items.add(new ScoredItem(id, category, score, reason));
+      }
     }
   }
 }
