@@ -53,8 +53,7 @@ public class RankRecommendationsFunction extends RichAsyncFunction<Recommendatio
   private transient Counter coldStarts;
 
   /**
-   * @param threads Redis calls in flight per subtask; each round trip is ~1 ms, so a handful keeps
-   *     up with thousands of rankings per second
+   * @param threads rankings in flight per subtask, each mostly waiting on its Redis round trip
    */
   public RankRecommendationsFunction(ServingLists servingLists, RecommendationSettings settings, int threads) {
     if (threads < 1) {
@@ -67,7 +66,7 @@ public class RankRecommendationsFunction extends RichAsyncFunction<Recommendatio
 
   @Override
   public void open(OpenContext openContext) {
-    reader = servingLists.open();
+    reader = servingLists.open(threads);
     executor =
         Executors.newFixedThreadPool(
             threads,
