@@ -53,7 +53,8 @@ public class RankRecommendationsFunction extends RichAsyncFunction<Recommendatio
   private transient Counter coldStarts;
 
   /**
-   * @param threads rankings in flight per subtask, each mostly waiting on its Redis round trip
+   * @param threads Redis calls in flight per subtask; each round trip is ~1 ms, so a handful keeps
+   *     up with thousands of rankings per second
    */
   public RankRecommendationsFunction(ServingLists servingLists, RecommendationSettings settings, int threads) {
     if (threads < 1) {
@@ -66,7 +67,7 @@ public class RankRecommendationsFunction extends RichAsyncFunction<Recommendatio
 
   @Override
   public void open(OpenContext openContext) {
-    reader = servingLists.open(threads);
+    reader = servingLists.open();
     executor =
         Executors.newFixedThreadPool(
             threads,

@@ -18,9 +18,9 @@ import java.util.List;
  * smallest decayed weight (forward decay makes "smallest now" the smallest stored value, so
  * eviction needs no decaying pass, and a pair seen once long ago goes before one seen once today).
  * An entry is an item id (~10-20 bytes), an optional category id, two doubles and a flag: ~45 bytes
- * in Avro (RocksDB, checkpoints), ~120 bytes as heap objects. With the default 60 candidates a
- * full list is ~2.7 KB serialized, ~7 KB on the heap. Upper bounds, every item's list full: 100k
- * items ~0.27 GB in RocksDB (~0.7 GB on the heap backend); 1M items ~2.7 GB (~7 GB heap, so use
+ * in Avro (RocksDB, checkpoints), ~120 bytes as heap objects. With the default 100 candidates a
+ * full list is ~4.5 KB serialized, ~12 KB on the heap. Upper bounds, every item's list full: 100k
+ * items ~0.45 GB in RocksDB (~1.2 GB on the heap backend); 1M items ~4.5 GB (~12 GB heap, so use
  * RocksDB there), spread over the cluster. Real catalogues are long-tailed: most items have far
  * fewer successors than the cap. Per transition the work is a linear lookup over the list and, only
  * when a new candidate overflows it, one scan for the weakest: O(maxCandidates).

@@ -46,9 +46,8 @@ public final class RedisServingLists implements ServingLists {
   }
 
   @Override
-  public Reader open(int concurrency) {
-    // A connection per thread: a ranking waits on its round trip, not on a free connection.
-    UnifiedJedis redis = endpoint.connect(concurrency);
+  public Reader open() {
+    UnifiedJedis redis = endpoint.connect();
     Cache<String, SimilarItems> similarCache = Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();
     // A few hundred categories at most: the same bound is plenty.
     Cache<String, TrendingItems> trendingCache = Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();

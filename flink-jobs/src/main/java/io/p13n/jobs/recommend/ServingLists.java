@@ -12,8 +12,7 @@ import java.util.Map;
  * ships with the function; {@link #open} runs once per subtask.
  */
 public interface ServingLists extends Serializable {
-  /** A reader that may be used by {@code concurrency} threads at once. */
-  Reader open(int concurrency);
+  Reader open();
 
   /** A connection; must be safe to use from several threads. */
   interface Reader extends AutoCloseable {

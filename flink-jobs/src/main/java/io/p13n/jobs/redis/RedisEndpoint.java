@@ -10,7 +10,6 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -75,19 +74,8 @@ public final class RedisEndpoint implements Serializable {
     return !clusterNodes.isEmpty();
   }
 
-  /** Opens a pooled client with Jedis's default pool (8 connections); the caller closes it. */
+  /** Opens a pooled client; the caller closes it. */
   public UnifiedJedis connect() {
-    return connect(new ConnectionPoolConfig().getMaxTotal());
-  }
-
-  /**
-   * Opens a pooled client with up to {@code maxConnections} connections, for callers that issue
-   * that many requests at once (the asynchronous ranking); the caller closes it.
-   */
-  public UnifiedJedis connect(int maxConnections) {
-    ConnectionPoolConfig pool = new ConnectionPoolConfig();
-    pool.setMaxTotal(maxConnections);
-    pool.setMaxIdle(maxConnections);
     JedisClientConfig config =
         DefaultJedisClientConfig.builder()
             .user(user)
@@ -98,9 +86,9 @@ public final class RedisEndpoint implements Serializable {
             .build();
     if (isCluster()) {
       Set<HostAndPort> nodes = clusterNodes.stream().map(HostAndPort::from).collect(Collectors.toSet());
-      return RedisClusterClient.builder().nodes(nodes).clientConfig(config).poolConfig(pool).build();
+      return RedisClusterClient.builder().nodes(nodes).clientConfig(config).build();
     }
-    return RedisClient.builder().hostAndPort(host, port).clientConfig(config).poolConfig(pool).build();
+    return RedisClient.builder().hostAndPort(host, port).clientConfig(config).build();
   }
 
   /** Where it points, without the password. */

@@ -23,7 +23,7 @@ public final class CollectedServingLists implements ServingLists {
   }
 
   @Override
-  public Reader open(int concurrency) {
+  public Reader open() {
     return new Reader() {
       @Override
       public Lists read(Collection<String> itemIds, Collection<String> categoryKeys) {
