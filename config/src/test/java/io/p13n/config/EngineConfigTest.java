@@ -72,7 +72,7 @@ class EngineConfigTest {
       assertThat(config.get(EngineOptions.REDIS_PROFILE_TTL)).isEqualTo(Duration.ofDays(30));
       assertThat(config.get(EngineOptions.REDIS_BATCH_MAX_SIZE)).isEqualTo(500);
       assertThat(config.get(EngineOptions.REDIS_BATCH_MAX_DELAY)).isEqualTo(Duration.ofMillis(200));
-      assertThat(config.get(EngineOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
+      assertThat(config.get(EngineOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
       assertThat(config.get(EngineOptions.CHECKPOINT_DIR))
           .isEqualTo("file:///tmp/p13n-checkpoints");
       assertThat(config.get(EngineOptions.STATE_BACKEND)).isEqualTo(StateBackendKind.ROCKSDB);
