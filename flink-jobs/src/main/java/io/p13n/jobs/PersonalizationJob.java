@@ -442,6 +442,8 @@ public final class PersonalizationJob {
         .returns(new AvroTypeInfo<>(CustomerRecommendations.class))
         .uid(Uids.RANK_RECOMMENDATIONS)
         .name("Rank recommendations")
+        // Its own task: waiting on Redis must never stall the customer chain (profiles, offers).
+        .disableChaining()
         .sinkTo(sinks.recommendations())
         .uid(Uids.RECOMMENDATIONS_SINK)
         .name("Recommendations to Redis");
