@@ -284,7 +284,7 @@ public final class PersonalizationJob {
    */
   private static void defineOffers(
       DataStream<CustomerEvent> uniqueEvents,
-      DataStream<CustomerProfile> profiles,
+      SingleOutputStreamOperator<CustomerProfile> profiles,
       DataStream<Campaign> campaigns,
       OfferSettings settings,
       WorkflowSinks sinks) {
@@ -299,6 +299,7 @@ public final class PersonalizationJob {
             .name("Order payloads");
     DataStream<OfferInput> inputs =
         profiles
+            .getSideOutput(OutputTags.OFFER_PROFILES)
             .map(OfferInputs::of)
             .returns(new AvroTypeInfo<>(OfferInput.class))
             .uid(Uids.OFFER_INPUTS + "-profiles")

@@ -90,9 +90,11 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
       lateEvents.inc();
     }
     CustomerProfile profile = profileState.value();
-    if (profile == null) {
+    boolean fresh = profile == null;
+    if (fresh) {
       profile = CustomerProfile.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
     }
+    long offerFactsBefore = offerFacts(profile);
     apply(profile, event.getPayload(), eventTime, settings);
     // "Now" for this customer: their newest event, or the job's event-time clock if ahead.
     long now = Math.max(profile.getLastEventTime(), watermark);
@@ -100,6 +102,30 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
     evaluate(profile, now, event.getPayload() instanceof OrderEvent, ctx.timerService(), ctx);
     profileState.update(profile);
     out.collect(profile);
+    if (fresh || offerFacts(profile) != offerFactsBefore) {
+      ctx.output(OutputTags.OFFER_PROFILES, profile);
+    }
+  }
+
+  /**
+   * A digest of what the offer stage detects moments from (segment, tier, points, cart and its
+   * abandonment, churn risk, P(alive), orders). Only profiles whose digest changed go to the offer
+   * stage: most events are views that change none of it, and shipping the whole profile across the
+   * network on every event was the largest single cost of the offer path. Category affinity is left
+   * out on purpose (every view moves it): the offer stage's copy is as of the last change above. A
+   * collision only delays such a copy to the next change.
+   */
+  static long offerFacts(CustomerProfile p) {
+    long h = p.getSegment().ordinal();
+    h = h * 31 + p.getTier().ordinal();
+    h = h * 1_000_003 + p.getPoints();
+    h = h * 31 + (p.getCartAbandonedSignalled() ? 1 : 0);
+    h = h * 31 + p.getCart().size();
+    h = h * 1_000_003 + Double.hashCode(OpenCart.value(p));
+    h = h * 1_000_003 + Double.hashCode(p.getChurnRisk());
+    h = h * 1_000_003 + (p.getPAlive() == null ? 0 : Double.hashCode(p.getPAlive()));
+    h = h * 31 + p.getOrders();
+    return h;
   }
 
   @Override
@@ -109,10 +135,14 @@ public class CustomerProfileFunction extends KeyedProcessFunction<String, Custom
       return; // state expired, or a timer this function has since replaced
     }
     timersFired.inc();
+    long offerFactsBefore = offerFacts(profile);
     profile.setNextTimer(0); // this one has fired
     evaluate(profile, timestamp, true, ctx.timerService(), ctx);
     profileState.update(profile);
     out.collect(profile);
+    if (offerFacts(profile) != offerFactsBefore) {
+      ctx.output(OutputTags.OFFER_PROFILES, profile);
+    }
   }
 
   /** Re-derives segment, churn score, tier and signals as of {@code now}; re-arms the timer. */

@@ -1,6 +1,7 @@
 package io.p13n.jobs.functions;
 
 import io.p13n.model.ChurnSignal;
+import io.p13n.model.CustomerProfile;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.ItemPopularityUpdate;
 import io.p13n.model.SegmentChange;
@@ -23,4 +24,8 @@ public final class OutputTags {
   /** An item's popularity, for trending: at most one per item per coalesce interval. */
   public static final OutputTag<ItemPopularityUpdate> POPULARITY_UPDATES =
       new OutputTag<>("item-popularity-updates", new AvroTypeInfo<>(ItemPopularityUpdate.class));
+
+  /** Profiles whose offer-relevant facts changed (see CustomerProfileFunction#offerFacts). */
+  public static final OutputTag<CustomerProfile> OFFER_PROFILES =
+      new OutputTag<>("offer-profiles", new AvroTypeInfo<>(CustomerProfile.class));
 }

@@ -416,4 +416,23 @@ class CustomerProfileFunctionTest {
     assertThat(out.get(1).getProductViews()).isEqualTo(1);
     assertThat(out.get(1).getFirstSeen()).isEqualTo(T0.plusSeconds(1).toEpochMilli());
   }
+
+  private int offerProfiles() {
+    var queue = harness.getSideOutput(OutputTags.OFFER_PROFILES);
+    return queue == null ? 0 : queue.size();
+  }
+
+  @Test
+  void shouldSendOnlyOfferRelevantChangesToTheOfferStage() throws Exception {
+    start();
+    send(TestEvents.productView("c1", T0));
+    assertThat(offerProfiles()).as("a new customer's first profile").isEqualTo(1);
+
+    send(TestEvents.productView("c1", T0.plusSeconds(60)));
+    send(TestEvents.productView("c1", T0.plusSeconds(120)));
+    assertThat(offerProfiles()).as("views change nothing an offer reacts to").isEqualTo(1);
+
+    send(TestEvents.placed("c1", T0.plusSeconds(180), 80));
+    assertThat(offerProfiles()).as("an order changes points, orders and the segment").isEqualTo(2);
+  }
 }
