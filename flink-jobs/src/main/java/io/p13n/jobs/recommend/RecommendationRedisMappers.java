@@ -7,61 +7,42 @@ import io.p13n.jobs.redis.RedisWrite;
 import io.p13n.model.CustomerRecommendations;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
+import org.apache.flink.util.function.SerializableFunction;
 
 /** The Redis writes of the recommendation lists: one JSON document per key, replaced whole. */
 public final class RecommendationRedisMappers {
   private RecommendationRedisMappers() {}
 
   public static RedisMapper<SimilarItems> similarItems(RedisKeys keys, long ttlMillis) {
-    return new RedisMapper<>() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public RedisWrite toWrite(SimilarItems similar) {
-        return new RedisValueWrite(keyOf(similar), ServingJson.of(similar), ttlMillis);
-      }
-
-      @Override
-      public String keyOf(SimilarItems similar) {
-        return keys.similarItems(similar.getItemId());
-      }
-    };
+    return new JsonDocument<>(similar -> keys.similarItems(similar.getItemId()), ServingJson::of, ttlMillis);
   }
 
   public static RedisMapper<TrendingItems> trending(RedisKeys keys, long ttlMillis) {
-    return new RedisMapper<>() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public RedisWrite toWrite(TrendingItems trending) {
-        return new RedisValueWrite(keyOf(trending), ServingJson.of(trending), ttlMillis);
-      }
-
-      @Override
-      public String keyOf(TrendingItems trending) {
-        return trendingKey(keys, trending.getCategoryId());
-      }
-    };
+    return new JsonDocument<>(trending -> trendingKey(keys, trending.getCategoryId()), ServingJson::of, ttlMillis);
   }
 
   public static RedisMapper<CustomerRecommendations> recommendations(RedisKeys keys, long ttlMillis) {
-    return new RedisMapper<>() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public RedisWrite toWrite(CustomerRecommendations recommendations) {
-        return new RedisValueWrite(keyOf(recommendations), ServingJson.of(recommendations), ttlMillis);
-      }
-
-      @Override
-      public String keyOf(CustomerRecommendations recommendations) {
-        return keys.recommendations(recommendations.getCustomerId());
-      }
-    };
+    return new JsonDocument<>(
+        recommendations -> keys.recommendations(recommendations.getCustomerId()), ServingJson::of, ttlMillis);
   }
 
   /** The Redis key of a trending list: {@link Trending#OVERALL} is the overall list. */
   public static String trendingKey(RedisKeys keys, String categoryKey) {
     return Trending.OVERALL.equals(categoryKey) ? keys.trending() : keys.trending(categoryKey);
+  }
+
+  /** An element written as one JSON value under its key, with a TTL. */
+  private record JsonDocument<T>(
+      SerializableFunction<T, String> key, SerializableFunction<T, String> json, long ttlMillis)
+      implements RedisMapper<T> {
+    @Override
+    public RedisWrite toWrite(T element) {
+      return new RedisValueWrite(key.apply(element), json.apply(element), ttlMillis);
+    }
+
+    @Override
+    public String keyOf(T element) {
+      return key.apply(element);
+    }
   }
 }
