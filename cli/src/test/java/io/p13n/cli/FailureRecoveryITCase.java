@@ -82,8 +82,7 @@ class FailureRecoveryITCase {
 
       // The second half is in flight when the TaskManager dies.
       sendViews(producer, clicks, VIEWS_PER_HALF);
-      cluster.terminateTaskManager(0).get();
-      cluster.startTaskManager();
+      TestJobs.replaceTaskManager(cluster);
 
       TestJobs.awaitTrue("all events after recovery", TIMEOUT, () -> allCustomersHave(redis, keys, 2 * VIEWS_PER_HALF));
       Thread.sleep(3_000); // time for any double-applied replay to show up

@@ -78,11 +78,15 @@ class OffersExactlyOnceITCase {
   @Test
   void shouldIssueExactlyTheCouponsOfAFailureFreeRunDespiteRepeatedFailures(@InjectMiniCluster MiniCluster cluster)
       throws Exception {
+    long started = System.currentTimeMillis();
     Outcome clean = run(cluster, false, false);
     Outcome failing = run(cluster, true, false);
 
     assertThat(clean.coupons).as("the scenario issues coupons at all").hasSizeGreaterThan(CUSTOMERS * 2);
     assertThat(clean.activeOffers).as("some customers hold offers").isNotEmpty();
+    // The moments are a month old; a coupon stamped with its moment's event time would be deleted by
+    // the topic's 7-day retention at the broker's next check (which is how this test lost coupons).
+    assertThat(clean.oldestCouponTimestamp).as("Kafka timestamp of the oldest coupon").isGreaterThanOrEqualTo(started);
     assertThat(failing.duplicateCoupons).as("coupons delivered twice to marketing systems").isEmpty();
     assertThat(failing.coupons).as("coupons on the offer-triggers topic").isEqualTo(clean.coupons);
     assertThat(failing.activeOffers).as("active offers in Redis, per customer").isEqualTo(clean.activeOffers);
@@ -99,7 +103,11 @@ class OffersExactlyOnceITCase {
 
   /** What a run delivered, keyed by coupon id; customers' offers as the storefront reads them. */
   private record Outcome(
-      Map<String, String> coupons, List<String> duplicateCoupons, Map<String, String> activeOffers, boolean profilesBuilt) {}
+      Map<String, String> coupons,
+      List<String> duplicateCoupons,
+      Map<String, String> activeOffers,
+      boolean profilesBuilt,
+      long oldestCouponTimestamp) {}
 
   private Outcome run(MiniCluster cluster, boolean injectFailures, boolean backfill) throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
@@ -148,8 +156,17 @@ class OffersExactlyOnceITCase {
             await("a checkpoint after the restart", () -> TestJobs.latestCompletedCheckpoint(jobCheckpoints) > afterRestart);
           }
         }
+        if (injectFailures) {
+          assertThat(cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot().getCounts().getNumberOfRestoredCheckpoints())
+              .as("restores from a checkpoint: one per TaskManager killed")
+              .isEqualTo(3);
+        }
         await("every order in the profiles", () -> allOrdersCounted(redis, keys));
-        // Offers leave on checkpoint completion: wait until nothing changes for a few checkpoints.
+        // Offers leave when the checkpoint covering them completes: by the second checkpoint after
+        // the last order shows in a profile, every offer has been decided and handed to the sink.
+        long covering = TestJobs.latestCompletedCheckpoint(jobCheckpoints) + 2;
+        await("two more checkpoints", () -> TestJobs.latestCompletedCheckpoint(jobCheckpoints) >= covering);
+        // Then wait until nothing changes for a few checkpoints (the commit follows the completion).
         Outcome outcome = read(bootstrap, offerTriggers, redis, keys, true);
         for (int stable = 0; stable < 6; ) {
           Thread.sleep(500);
@@ -217,7 +234,9 @@ class OffersExactlyOnceITCase {
       throws IOException {
     Map<String, String> coupons = new TreeMap<>();
     List<String> duplicates = new ArrayList<>();
+    long oldest = Long.MAX_VALUE;
     for (ConsumerRecord<String, byte[]> record : TopicReader.readAll(bootstrap, topic)) {
+      oldest = Math.min(oldest, record.timestamp());
       OfferDecision decision = OfferDecision.getDecoder().decode(record.value());
       if (withoutProbes && decision.getCustomerId().startsWith("probe-")) {
         continue;
@@ -234,12 +253,11 @@ class OffersExactlyOnceITCase {
         offers.put("cust-" + c, json);
       }
     }
-    return new Outcome(coupons, duplicates, offers, allOrdersCounted(redis, keys));
+    return new Outcome(coupons, duplicates, offers, allOrdersCounted(redis, keys), oldest);
   }
 
   private static void kill(MiniCluster cluster) throws Exception {
-    cluster.terminateTaskManager(0).get();
-    cluster.startTaskManager();
+    TestJobs.replaceTaskManager(cluster);
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -52,6 +52,7 @@ import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.offers.OfferStateDescriptors;
 import io.p13n.jobs.offers.OfferTriggerFunction;
 import io.p13n.jobs.redis.CheckpointCommittedRedisSink;
+import io.p13n.jobs.kafka.CheckpointCommittedKafkaSink;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.Campaign;
 import io.p13n.model.CampaignStatsDelta;
@@ -80,7 +81,6 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -492,31 +492,22 @@ public final class PersonalizationJob {
   }
 
   /**
-   * Offer triggers for marketing systems, exactly once: written in a Kafka transaction committed
-   * with the checkpoint, so a consumer reading committed records sees each offer once, even across
-   * restarts. The transaction timeout must outlast a checkpoint interval plus a restart; 15 minutes
-   * is the brokers' default maximum.
-   *
-   * <p>POOLING transaction names, not the default: with the default (incrementing ids) a
-   * TaskManager killed between a checkpoint and its commit lost that checkpoint's offers
-   * (OffersExactlyOnceITCase, connector 5.0.0-2.2: 14 of 104 coupons missing, all from the one
-   * transaction that was pre-committed but not yet committed); with POOLING the same test delivers
-   * every coupon once. POOLING finds lingering transactions with the ListTransactions API, so the
-   * job's Kafka principal needs DESCRIBE on its transactional ids.
+   * Offer triggers for marketing systems, exactly once: held in the checkpoint and produced, each
+   * checkpoint's batch in one Kafka transaction, once the checkpoint is complete; a consumer
+   * reading committed records sees each offer once, even across restarts ({@link
+   * CheckpointCommittedKafkaSink} says why Flink's own exactly-once KafkaSink is not used: it lost
+   * a pre-committed transaction's coupons on recovery against Kafka 4 brokers).
    */
   public static Sink<OfferDecision> offerTriggerSink(EngineConfig config) {
     Properties properties = kafkaProperties(config);
-    properties.setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(15).toMillis()));
-    return KafkaSink.<OfferDecision>builder()
-        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
-        .setKafkaProducerConfig(properties)
-        .setRecordSerializer(
-            new KeyedAvroSerializer<OfferDecision>(config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS), OfferDecision::getCustomerId))
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        // Unique per job on a cluster: transactions of two jobs with one prefix fence each other.
-        .setTransactionalIdPrefix(config.get(EngineOptions.JOB_NAME) + "-" + config.get(EngineOptions.KAFKA_GROUP_ID) + "-offers")
-        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
-        .build();
+    properties.setProperty("bootstrap.servers", config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
+    String topic = config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS);
+    return new CheckpointCommittedKafkaSink<>(
+        properties,
+        new KeyedAvroSerializer<OfferDecision>(topic, OfferDecision::getCustomerId),
+        topic,
+        // Unique per job on a cluster: two jobs with one prefix would fence each other's batches.
+        config.get(EngineOptions.JOB_NAME) + "-" + config.get(EngineOptions.KAFKA_GROUP_ID) + "-offers");
   }
 
   public static Sink<DeadLetter> deadLetterSink(EngineConfig config) {

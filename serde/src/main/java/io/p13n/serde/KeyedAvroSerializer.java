@@ -16,6 +16,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes the engine's output events to Kafka the way it reads its inputs: key = customer id as
  * UTF-8 (so one customer's events stay in order on one partition), value = Avro single-object
  * encoding.
+ *
+ * <p>The Kafka timestamp is left to the producer (the time of writing), not set to the element's
+ * event time: the event time is in the value, and a topic's time-based retention counts from the
+ * record timestamp. With event times, a replay of last month's orders wrote offers that the broker
+ * deleted at its next retention check (7 days by default), and the exactly-once offer test lost
+ * coupons at random for that reason once its fixed test dates were more than a week old.
  */
 public final class KeyedAvroSerializer<T extends SpecificRecordBase>
     implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
@@ -39,7 +45,7 @@ public final class KeyedAvroSerializer<T extends SpecificRecordBase>
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
-    return new ProducerRecord<>(topic, null, timestamp, key.apply(record).getBytes(StandardCharsets.UTF_8), AvroEventSerializer.encode(record));
+  public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long eventTimestamp) {
+    return new ProducerRecord<>(topic, null, null, key.apply(record).getBytes(StandardCharsets.UTF_8), AvroEventSerializer.encode(record));
   }
 }

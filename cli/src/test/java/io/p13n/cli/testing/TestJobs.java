@@ -61,6 +61,23 @@ public final class TestJobs {
         new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
   }
 
+  /** Index of each cluster's live TaskManager: the MiniCluster keeps terminated ones in its list. */
+  private static final Map<org.apache.flink.runtime.minicluster.MiniCluster, Integer> LIVE_TASK_MANAGER =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * Kills the cluster's live TaskManager (its tasks fail, the job restarts from the latest
+   * checkpoint) and starts a fresh one. {@code terminateTaskManager(0)} alone would hit the same,
+   * already dead, TaskManager from the second call on: the cluster appends new ones to its list and
+   * never removes old ones, so such a "kill" silently does nothing.
+   */
+  public static void replaceTaskManager(org.apache.flink.runtime.minicluster.MiniCluster cluster) throws Exception {
+    int live = LIVE_TASK_MANAGER.getOrDefault(cluster, 0);
+    cluster.terminateTaskManager(live).get();
+    cluster.startTaskManager();
+    LIVE_TASK_MANAGER.put(cluster, live + 1);
+  }
+
   /** Polls {@code condition} until it holds, failing with {@code what} after {@code timeout}. */
   public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

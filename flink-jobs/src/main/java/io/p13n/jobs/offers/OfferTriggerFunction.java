@@ -127,6 +127,8 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
       // A copy: with object reuse the element may be a buffer the source reuses.
       campaigns.put(campaign.getId(), Campaign.newBuilder(campaign).build());
     }
+    LOG.info("Campaign {} v{} {} in force from here on (subtask {})", campaign.getId(), campaign.getVersion(), campaign.getStatus(),
+        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
   }
 
   // ---- customers ----------------------------------------------------------------------------------
