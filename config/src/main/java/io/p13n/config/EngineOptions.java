@@ -773,6 +773,18 @@ public final class EngineOptions {
           "30d",
           "Time before a customer may get the same campaign again, when the campaign sets none.");
 
+  public static final ConfigOption<Duration> OFFERS_LATE_CAMPAIGN_GRACE =
+      ConfigOption.withDefault(
+          "offers.late-campaign-grace",
+          duration(Duration.ZERO),
+          "5m",
+          "How long a moment no campaign matched waits (wall-clock) for a campaign that reaches the"
+              + " engine after the events: the campaigns topic is read by its own source, which can"
+              + " lag the event topics (at start-up on a backlog, or when a campaign is published"
+              + " just before a burst). A campaign that arrives within this time decides the moments"
+              + " it covers (its date window, trigger and audience) as if it had been there. 0 turns"
+              + " it off: only moments processed after the campaign arrived can trigger it.");
+
   public static final ConfigOption<Integer> OFFERS_POINTS_MILESTONE_STEP =
       ConfigOption.withDefault(
           "offers.points-milestone-step",
@@ -961,6 +973,7 @@ public final class EngineOptions {
           OFFERS_CONTROL_SALT,
           OFFERS_FREQUENCY_CAP,
           OFFERS_DEFAULT_COOLDOWN,
+          OFFERS_LATE_CAMPAIGN_GRACE,
           OFFERS_POINTS_MILESTONE_STEP,
           OFFERS_AT_RISK_CHURN_RISK,
           OFFERS_AT_RISK_P_ALIVE,

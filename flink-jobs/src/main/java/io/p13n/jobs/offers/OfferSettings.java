@@ -14,6 +14,7 @@ import java.util.Map;
  * @param frequencyCapMillis at most one SENT coupon per customer within this period, across campaigns
  * @param defaultCooldownMillis same campaign to the same customer again only after this (campaign
  *     {@code cooldownDays} overrides)
+ * @param lateCampaignGraceMillis how long an unmatched moment waits (wall-clock) for a late campaign
  * @param pointsMilestoneStep a POINTS_MILESTONE moment each time points pass a multiple of this
  * @param atRiskChurnRisk AT_RISK also when churn risk rises above this
  * @param atRiskPAlive AT_RISK also when P(alive) falls below this
@@ -31,6 +32,7 @@ public record OfferSettings(
     String controlSalt,
     long frequencyCapMillis,
     long defaultCooldownMillis,
+    long lateCampaignGraceMillis,
     long pointsMilestoneStep,
     double atRiskChurnRisk,
     double atRiskPAlive,
@@ -72,6 +74,13 @@ public record OfferSettings(
    */
   public static final int BUDGET_DAYS_KEPT = 7;
 
+  /**
+   * Unmatched moments kept per customer for a late campaign. A customer has a moment every few
+   * events at most, and the grace is minutes: a handful covers every moment of such a window; past
+   * it the oldest goes.
+   */
+  public static final int MAX_PENDING_MOMENTS = 8;
+
   public OfferSettings {
     if (!(controlShare >= 0 && controlShare <= 1)) {
       throw new IllegalArgumentException("controlShare must be in [0, 1], was " + controlShare);
@@ -93,6 +102,7 @@ public record OfferSettings(
         config.get(EngineOptions.OFFERS_CONTROL_SALT),
         config.get(EngineOptions.OFFERS_FREQUENCY_CAP).toMillis(),
         config.get(EngineOptions.OFFERS_DEFAULT_COOLDOWN).toMillis(),
+        config.get(EngineOptions.OFFERS_LATE_CAMPAIGN_GRACE).toMillis(),
         config.get(EngineOptions.OFFERS_POINTS_MILESTONE_STEP),
         config.get(EngineOptions.OFFERS_AT_RISK_CHURN_RISK),
         config.get(EngineOptions.OFFERS_AT_RISK_P_ALIVE),
@@ -112,19 +122,19 @@ public record OfferSettings(
   }
 
   public OfferSettings withBackfill(boolean value) {
-    return new OfferSettings(controlShare, controlSalt, frequencyCapMillis, defaultCooldownMillis, pointsMilestoneStep,
+    return new OfferSettings(controlShare, controlSalt, frequencyCapMillis, defaultCooldownMillis, lateCampaignGraceMillis, pointsMilestoneStep,
         atRiskChurnRisk, atRiskPAlive, seasonalLeadDays, attributionWindowMillis, maxOffersPerCustomer, value,
         stateTtlMillis, statsTtlMillis, campaignsTopic, offerTriggersTopic);
   }
 
   public OfferSettings withControlShare(double share) {
-    return new OfferSettings(share, controlSalt, frequencyCapMillis, defaultCooldownMillis, pointsMilestoneStep,
+    return new OfferSettings(share, controlSalt, frequencyCapMillis, defaultCooldownMillis, lateCampaignGraceMillis, pointsMilestoneStep,
         atRiskChurnRisk, atRiskPAlive, seasonalLeadDays, attributionWindowMillis, maxOffersPerCustomer, backfill,
         stateTtlMillis, statsTtlMillis, campaignsTopic, offerTriggersTopic);
   }
 
   public OfferSettings withMaxOffersPerCustomer(int max) {
-    return new OfferSettings(controlShare, controlSalt, frequencyCapMillis, defaultCooldownMillis, pointsMilestoneStep,
+    return new OfferSettings(controlShare, controlSalt, frequencyCapMillis, defaultCooldownMillis, lateCampaignGraceMillis, pointsMilestoneStep,
         atRiskChurnRisk, atRiskPAlive, seasonalLeadDays, attributionWindowMillis, max, backfill,
         stateTtlMillis, statsTtlMillis, campaignsTopic, offerTriggersTopic);
   }

@@ -24,6 +24,9 @@ public final class OfferStateDescriptors {
   /** Keyed (customer) state of {@link OfferTriggerFunction}. */
   public static final String CUSTOMER_STATE = "offer-customer-state";
 
+  /** Keyed (customer) state of {@link OfferTriggerFunction}: moments waiting for a late campaign. */
+  public static final String PENDING_MOMENTS = "offer-pending-moments";
+
   /** Keyed (campaign) state of {@link CampaignBudgetFunction}. */
   public static final String BUDGET_STATE = "offer-campaign-budget";
 

@@ -17,6 +17,8 @@ import io.p13n.model.OfferOutcome;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
 import io.p13n.model.OrderStatus;
+import io.p13n.model.PendingMoment;
+import io.p13n.model.PendingMoments;
 import io.p13n.model.PurchaseAnniversary;
 import io.p13n.model.Reward;
 import io.p13n.model.Segment;
@@ -56,6 +58,16 @@ import org.slf4j.LoggerFactory;
  * and the campaign's cooldown (decision SUPPRESSED, to {@link OfferOutputTags#SUPPRESSED} only),
  * else SENT (caps consumed). The A/B variant is a stable hash. Output: SENT and HELD_OUT decisions.
  *
+ * <p>Late campaigns: the campaigns topic has its own source, which can lag the event topics (a job
+ * starting on a backlog, a campaign published just before a burst of events). A moment no campaign
+ * matched waits in {@link PendingMoments} for {@code offers.late-campaign-grace} (wall-clock); when
+ * a campaign this subtask did not hold arrives ACTIVE, it decides the waiting moments it matches (trigger, date
+ * window, audience on the customer's current facts) exactly as if it had been there, caps and
+ * control group included. So which moments a campaign applies to does not depend on which source
+ * Flink happened to read first. The cost is one pass over the customers that have waiting moments
+ * per new campaign received (rare: marketing actions). A paused campaign that resumes, or an existing one
+ * whose audience changes, applies from then on only.
+ *
  * <p>With {@code offers.backfill} the state evolves exactly as in normal operation (caps included)
  * but nothing is emitted, so history can be replayed without spamming customers, and a moment seen
  * during backfill never fires afterwards.
@@ -73,6 +85,10 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
   private final ControlGroup controlGroup;
 
   private transient ValueState<OfferCustomerState> state;
+  /** Null when {@code offers.late-campaign-grace} is 0. */
+  private transient ValueStateDescriptor<PendingMoments> pendingDescriptor;
+  private transient ValueState<PendingMoments> pending;
+  private transient Counter decidedLate;
   private transient Counter moments;
   private transient Counter unmatched;
   private transient Counter sent;
@@ -96,7 +112,14 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
     descriptor.enableTimeToLive(
         KeyedStates.ttl(java.time.Duration.ofMillis(settings.stateTtlMillis())));
     state = getRuntimeContext().getState(descriptor);
+    if (settings.lateCampaignGraceMillis() > 0 && !settings.backfill()) {
+      pendingDescriptor = new ValueStateDescriptor<>(OfferStateDescriptors.PENDING_MOMENTS, new AvroTypeInfo<>(PendingMoments.class));
+      // A backstop for customers who never come back; each moment also carries its own deadline.
+      pendingDescriptor.enableTimeToLive(KeyedStates.ttl(java.time.Duration.ofMillis(settings.lateCampaignGraceMillis())));
+      pending = getRuntimeContext().getState(pendingDescriptor);
+    }
     var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
+    decidedLate = group.counter("offerMomentsDecidedByLateCampaign");
     moments = group.counter("offerMoments");
     unmatched = group.counter("offerMomentsUnmatched");
     sent = group.counter("offersSent");
@@ -125,10 +148,61 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
       campaigns.remove(campaign.getId());
     } else {
       // A copy: with object reuse the element may be a buffer the source reuses.
-      campaigns.put(campaign.getId(), Campaign.newBuilder(campaign).build());
+      Campaign copy = Campaign.newBuilder(campaign).build();
+      campaigns.put(copy.getId(), copy);
+      // Only a campaign this subtask did not know: a paused campaign resumed, or one whose audience
+      // changed, applies from now on, not to the moments of its pause or of its old audience.
+      if (held == null && copy.getStatus() == CampaignStatus.ACTIVE && pendingDescriptor != null) {
+        decideWaitingMoments(copy, campaigns, ctx, out);
+      }
     }
     LOG.info("Campaign {} v{} {} in force from here on (subtask {})", campaign.getId(), campaign.getVersion(), campaign.getStatus(),
         getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+  }
+
+  /** Decides, for every customer, the waiting moments that {@code campaign} matches. */
+  private void decideWaitingMoments(
+      Campaign campaign, ReadOnlyBroadcastState<String, Campaign> campaigns, Context ctx, Collector<OfferDecision> out)
+      throws Exception {
+    long now = ctx.currentProcessingTime();
+    long before = decidedLate.getCount();
+    // Flink sets each customer as the current key, so the customer's other state is theirs too.
+    ctx.applyToKeyedState(pendingDescriptor, (customer, waiting) -> {
+      PendingMoments p = waiting.value();
+      OfferCustomerState s = state.value();
+      if (p == null || s == null) {
+        waiting.clear();
+        return;
+      }
+      List<PendingMoment> left = new ArrayList<>(p.getMoments().size());
+      boolean decided = false;
+      for (PendingMoment m : p.getMoments()) {
+        if (m.getPendedAt() + settings.lateCampaignGraceMillis() < now) {
+          continue; // waited long enough
+        }
+        if (CampaignMatcher.matches(campaign, m.getTrigger(), m.getAt(), s, m.getCategory())) {
+          decide(s, new Moment(m.getTrigger(), m.getAt(), m.getReason(), m.getCategory()), campaigns, now,
+              d -> ctx.output(OfferOutputTags.SUPPRESSED, d), out);
+          decidedLate.inc();
+          decided = true;
+        } else {
+          left.add(m);
+        }
+      }
+      if (decided) {
+        state.update(s);
+      }
+      if (left.isEmpty()) {
+        waiting.clear();
+      } else if (left.size() != p.getMoments().size()) {
+        waiting.update(new PendingMoments(left));
+      }
+    });
+    long late = decidedLate.getCount() - before;
+    if (late > 0) {
+      LOG.info("Campaign {} v{} decided {} moments that came before it (within offers.late-campaign-grace)",
+          campaign.getId(), campaign.getVersion(), late);
+    }
   }
 
   // ---- customers ----------------------------------------------------------------------------------
@@ -148,7 +222,8 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
       s.setLastEventTime(Math.max(s.getLastEventTime(), order.getEventTime().toEpochMilli()));
     }
     for (Moment m : found) {
-      decide(s, m, ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS), ctx, out);
+      decide(s, m, ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS), ctx.currentProcessingTime(),
+          d -> ctx.output(OfferOutputTags.SUPPRESSED, d), out);
     }
     rearm(s, ctx.timerService());
     state.update(s);
@@ -167,7 +242,8 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
       if (a.getFiredDay() != a.getPurchaseDay() && due <= timestamp) {
         a.setFiredDay(a.getPurchaseDay());
         String reason = "buys " + a.getCategoryId() + " around " + LocalDate.ofEpochDay(a.getPurchaseDay()).plusYears(1);
-        decide(s, new Moment(TriggerType.SEASONAL_REPURCHASE, due, reason, a.getCategoryId()), campaigns, ctx, out);
+        decide(s, new Moment(TriggerType.SEASONAL_REPURCHASE, due, reason, a.getCategoryId()), campaigns,
+            ctx.currentProcessingTime(), d -> ctx.output(OfferOutputTags.SUPPRESSED, d), out);
       }
     }
     rearm(s, ctx.timerService());
@@ -327,11 +403,17 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
     }
   }
 
+  /**
+   * Decides one moment against the campaigns held: SENT or HELD_OUT to {@code out}, SUPPRESSED to
+   * {@code suppressedOut}; a moment no campaign matches waits for a late one ({@code
+   * processingTime} starts its grace).
+   */
   private void decide(
       OfferCustomerState s,
       Moment m,
       ReadOnlyBroadcastState<String, Campaign> campaigns,
-      ReadOnlyContext ctx,
+      long processingTime,
+      java.util.function.Consumer<OfferDecision> suppressedOut,
       Collector<OfferDecision> out)
       throws Exception {
     moments.inc();
@@ -343,6 +425,7 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
     }
     if (best == null) {
       unmatched.inc();
+      awaitLateCampaign(m, processingTime);
       return;
     }
     String customer = s.getCustomerId();
@@ -356,7 +439,7 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
       decision.setReason(stop + "; " + decision.getReason());
       suppressed.inc();
       if (!settings.backfill()) {
-        ctx.output(OfferOutputTags.SUPPRESSED, decision);
+        suppressedOut.accept(decision);
       }
       return;
     }
@@ -371,6 +454,27 @@ public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, 
     if (!settings.backfill()) {
       out.collect(decision);
     }
+  }
+
+  /** Keeps an unmatched moment for a campaign that may still arrive (bounded, oldest dropped). */
+  private void awaitLateCampaign(Moment m, long processingTime) throws java.io.IOException {
+    if (pending == null) {
+      return;
+    }
+    PendingMoments p = pending.value();
+    List<PendingMoment> list = new ArrayList<>(p == null ? 1 : p.getMoments().size() + 1);
+    if (p != null) {
+      for (PendingMoment old : p.getMoments()) {
+        if (old.getPendedAt() + settings.lateCampaignGraceMillis() >= processingTime) {
+          list.add(old);
+        }
+      }
+    }
+    list.add(new PendingMoment(m.trigger(), m.at(), m.reason(), m.category(), processingTime));
+    while (list.size() > OfferSettings.MAX_PENDING_MOMENTS) {
+      list.remove(0);
+    }
+    pending.update(new PendingMoments(list));
   }
 
   /** Why the frequency cap or the cooldown stops an offer now, or null when neither does. */

@@ -6,6 +6,7 @@ import static io.p13n.jobs.testing.TestOffers.in;
 import static io.p13n.jobs.testing.TestOffers.profile;
 import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.p13n.jobs.testing.TestOffers;
 import io.p13n.model.Audience;
@@ -444,6 +445,59 @@ class OfferTriggerFunctionTest {
     campaigns(copy(v1).setVersion(6).setStatus(CampaignStatus.ENDED).build());
     assertThat(abandonCart("c1", t)).as("ended").isFalse();
     assertThat(harness.getBroadcastState(OfferStateDescriptors.CAMPAIGNS).entries()).as("ended campaigns are removed").isEmpty();
+  }
+
+  @Test
+  void shouldDecideMomentsThatCameBeforeANewCampaignAsIfItHadBeenThere() throws Exception {
+    // The order in which Flink reads the campaigns and the events must not change the coupons.
+    start();
+    campaigns(campaign("cart", TriggerType.CART_ABANDONED).build());
+    send(profile("c1", Segment.ACTIVE, day(0)));
+    send(profile("c1", Segment.ACTIVE, day(2)).setCartAbandonedSignalled(true));
+    List<OfferDecision> campaignFirst = decisions();
+    close();
+
+    start();
+    send(profile("c1", Segment.ACTIVE, day(0)));
+    send(profile("c1", Segment.ACTIVE, day(2)).setCartAbandonedSignalled(true));
+    assertThat(decisions()).as("no campaign yet").isEmpty();
+    harness.setProcessingTime(Duration.ofMinutes(4).toMillis());
+    campaigns(campaign("cart", TriggerType.CART_ABANDONED).build());
+
+    assertThat(campaignFirst).hasSize(1);
+    assertThat(decisions()).as("the late campaign's decision").usingRecursiveFieldByFieldElementComparator().isEqualTo(campaignFirst);
+  }
+
+  @Test
+  void shouldNotApplyALateCampaignBeforeItsStartOrAfterTheGrace() throws Exception {
+    start(TestOffers.settings(Map.of("offers.late-campaign-grace", "1m", "offers.frequency-cap", "0s")));
+    send(profile("c1", Segment.ACTIVE, day(0)));
+    send(profile("c1", Segment.ACTIVE, day(2)).setCartAbandonedSignalled(true));
+    send(profile("c2", Segment.ACTIVE, day(0)));
+    harness.setProcessingTime(Duration.ofSeconds(30).toMillis());
+    send(profile("c2", Segment.ACTIVE, day(2)).setCartAbandonedSignalled(true));
+
+    // c1's moment has waited 70 s, c2's 40 s; one campaign starts after the moments
+    harness.setProcessingTime(Duration.ofSeconds(70).toMillis());
+    campaigns(
+        campaign("later", TriggerType.CART_ABANDONED).setStartsAt(day(3).toEpochMilli()).setPriority(9).build(),
+        campaign("cart", TriggerType.CART_ABANDONED).build());
+
+    assertThat(decisions()).extracting(OfferDecision::getCustomerId, OfferDecision::getCampaignId).containsExactly(tuple("c2", "cart"));
+    // Decided once: a later campaign finds nothing waiting.
+    campaigns(campaign("another", TriggerType.CART_ABANDONED).build());
+    assertThat(decisions()).hasSize(1);
+  }
+
+  @Test
+  void shouldWaitForNoCampaignWhenTheGraceIsZero() throws Exception {
+    start(TestOffers.settings(Map.of("offers.late-campaign-grace", "0s")));
+    send(profile("c1", Segment.ACTIVE, day(0)));
+    send(profile("c1", Segment.ACTIVE, day(2)).setCartAbandonedSignalled(true));
+
+    campaigns(campaign("cart", TriggerType.CART_ABANDONED).build());
+
+    assertThat(decisions()).isEmpty();
   }
 
   @Test
