@@ -147,7 +147,9 @@ public final class BenchCommand implements Callable<Integer> {
     Workload workload = new Workload(events, customers, products, categories, seed, span);
 
     out.println("Starting the embedded stack (Kafka, Redis)...");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start();
+    // Closed last (declared first): the stack below is closed before the signal hook lets go.
+    try (StopOnSignal stop = new StopOnSignal(out, Duration.ofSeconds(60));
+        EmbeddedKafka kafka = EmbeddedKafka.start();
         EmbeddedRedis redis = EmbeddedRedis.start();
         RedisProbe probe = new RedisProbe(redis.host(), redis.port())) {
       Map<String, String> base = baseSettings(kafka, redis);
@@ -162,6 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
       List<PhaseResult> results = new ArrayList<>();
       String savepoint = null;
       for (Phase phase : selected) {
+        stop.check();
         if (phase == Phase.LATENCY) {
           continue;
         }
@@ -178,6 +181,9 @@ public final class BenchCommand implements Callable<Integer> {
           results.add(run.run());
           savepoint = phase == Phase.ROCKSDB ? run.savepointPath() : savepoint;
         } catch (Exception e) {
+          if (stop.signalled()) {
+            throw e;
+          }
           out.println();
           out.println(phase.label() + " failed: " + e);
           results.add(PhaseResult.failed(phase, phase == Phase.PASS_THROUGH ? null : phase.label(), String.valueOf(e)));
@@ -186,6 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
       results = withRatios(results);
 
       LatencyResult latency = null;
+      stop.check();
       if (selected.contains(Phase.LATENCY)) {
         latency = latency(results, base, work, savepoint, workload, probe, redis);
       }
