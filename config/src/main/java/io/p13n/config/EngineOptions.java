@@ -257,6 +257,38 @@ public final class EngineOptions {
               + " supports incremental checkpoints) or hashmap (JVM heap, faster, for small state"
               + " and tests).");
 
+  public static final ConfigOption<Boolean> STATE_ROCKSDB_TIMERS_ON_HEAP =
+      ConfigOption.withDefault(
+          "state.rocksdb.timers-on-heap",
+          ValueType.bool(),
+          "true",
+          "With rocksdb, keep event-time and processing-time timers on the JVM heap instead of in"
+              + " RocksDB. Registering and deleting a timer in RocksDB is a write each, several per"
+              + " event; on the heap the engine drained 11 % more events per second (README,"
+              + " Benchmark). Costs about 100 bytes of heap per pending timer (a customer has one to"
+              + " three), checkpointed with the state.");
+
+  public static final ConfigOption<Integer> STATE_ROCKSDB_UNCOMPRESSED_LEVELS =
+      ConfigOption.withDefault(
+          "state.rocksdb.uncompressed-levels",
+          integer(0, 7),
+          "2",
+          "With rocksdb, how many of the first LSM levels are stored without compression (the rest"
+              + " Snappy). The first levels hold the recently written state the engine reads back"
+              + " at once; not compressing them saved 20 % of CPU per event (README, Benchmark) and"
+              + " costs disk and checkpoint bytes for that recent part only.");
+
+  public static final ConfigOption<Integer> STATE_LOCAL_MANAGED_MEMORY_MB =
+      ConfigOption.withDefault(
+          "state.local-managed-memory-mb",
+          integer(64, 65_536),
+          "512",
+          "Managed memory, in MiB, of the Flink cluster that `run`, `demo` and `bench` start in"
+              + " the process: RocksDB's block cache and write buffers come out of it. Flink's"
+              + " local default (128 MiB) made every stage read its state back from disk. On a real"
+              + " cluster set taskmanager.memory.managed.* in the cluster's configuration instead;"
+              + " this option is then ignored.");
+
   public static final ConfigOption<Boolean> STATE_INCREMENTAL_CHECKPOINTS =
       ConfigOption.withDefault(
           "state.incremental-checkpoints",
@@ -912,6 +944,9 @@ public final class EngineOptions {
           CHECKPOINT_DIR,
           STATE_BACKEND,
           STATE_INCREMENTAL_CHECKPOINTS,
+          STATE_ROCKSDB_TIMERS_ON_HEAP,
+          STATE_ROCKSDB_UNCOMPRESSED_LEVELS,
+          STATE_LOCAL_MANAGED_MEMORY_MB,
           STATE_CUSTOMER_TTL,
           WATERMARK_OUT_OF_ORDERNESS,
           WATERMARK_IDLE_TIMEOUT,

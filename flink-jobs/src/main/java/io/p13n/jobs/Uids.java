@@ -11,7 +11,6 @@ public final class Uids {
   public static final String CLICKS_SOURCE = "clicks-kafka-source";
   public static final String ORDERS_SOURCE = "orders-kafka-source";
   public static final String ROUTE_DEAD_LETTERS = "route-dead-letters";
-  public static final String DEDUPLICATE = "deduplicate-events";
   public static final String CUSTOMER_PROFILE = "customer-profile";
   public static final String PROFILE_SINK = "redis-profile-sink";
   public static final String DEAD_LETTER_SINK = "kafka-dead-letter-sink";

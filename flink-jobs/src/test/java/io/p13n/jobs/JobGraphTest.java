@@ -36,7 +36,7 @@ class JobGraphTest {
       assertThat(node.getOperatorName()).as("name of node " + node.getId()).doesNotStartWith("Process").doesNotStartWith("Map");
     }
     assertThat(graph.getStreamNodes()).extracting(StreamNode::getTransformationUID)
-        .contains(Uids.DEDUPLICATE, Uids.CUSTOMER_PROFILE, Uids.CLICKS_SOURCE, Uids.ORDERS_SOURCE, Uids.SEGMENT_CHANGE_SINK, Uids.CHURN_SIGNAL_SINK)
+        .contains(Uids.CUSTOMER_PROFILE, Uids.CLICKS_SOURCE, Uids.ORDERS_SOURCE, Uids.SEGMENT_CHANGE_SINK, Uids.CHURN_SIGNAL_SINK)
         .doesNotHaveDuplicates();
   }
 

@@ -28,7 +28,7 @@ final class BenchJobs {
   /** Name of the pass-through job's keyed vertex: its sink, which counts arrivals ({@link CountingDiscardSink}). */
   static final String DISCARD = "Discard events";
   /** Name of the engine's first keyed operator: its vertex is where the bench counts arrivals. */
-  static final String ENGINE_KEYED = "Drop duplicate events";
+  static final String ENGINE_KEYED = PersonalizationJob.CUSTOMER_STAGE_NAME;
   /** Both jobs' Kafka sources are named "... from Kafka". */
   static final String SOURCES = "from Kafka";
 

@@ -1,6 +1,7 @@
 package io.p13n.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,7 @@ class FlinkRestTest {
            "metrics":{"read-records":0,"write-records":%d,"accumulated-busy-time":100,"accumulated-backpressured-time":900,"accumulated-idle-time":0}},
           {"id":"v2","name":"Source: Orders from Kafka","status":"RUNNING",
            "metrics":{"read-records":0,"write-records":7,"accumulated-busy-time":0,"accumulated-backpressured-time":0,"accumulated-idle-time":1000}},
-          {"id":"v3","name":"Drop duplicate events -> Update customer profile -> (Profiles to Redis: Writer)","status":"%s",
+          {"id":"v3","name":"Drop duplicates, update customer profile -> (Profiles to Redis: Writer)","status":"%s",
            "metrics":{"read-records":%d,"write-records":3,"accumulated-busy-time":%d,"accumulated-backpressured-time":0,"accumulated-idle-time":50}}
         ]}""".formatted(clicksOut, keyedStatus, keyedIn, keyedBusy));
   }
@@ -36,6 +37,8 @@ class FlinkRestTest {
   void aVertexStillDeployingMeansNotAllRunning() throws Exception {
     assertThat(FlinkRest.progress(job(0, 0, 0, "DEPLOYING"), BenchJobs.SOURCES, BenchJobs.ENGINE_KEYED).allRunning()).isFalse();
     assertThat(FlinkRest.progress(JSON.readTree("{\"vertices\":[]}"), "x", "y").allRunning()).isFalse();
+    assertThatThrownBy(() -> FlinkRest.progress(job(1_000, 900, 950, "RUNNING"), BenchJobs.SOURCES, "Renamed stage"))
+        .hasMessageContaining("Renamed stage");
   }
 
   @Test

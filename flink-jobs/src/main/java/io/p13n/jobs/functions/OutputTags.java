@@ -1,6 +1,7 @@
 package io.p13n.jobs.functions;
 
 import io.p13n.model.ChurnSignal;
+import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.ItemPopularityUpdate;
@@ -24,6 +25,10 @@ public final class OutputTags {
   /** An item's popularity, for trending: at most one per item per coalesce interval. */
   public static final OutputTag<ItemPopularityUpdate> POPULARITY_UPDATES =
       new OutputTag<>("item-popularity-updates", new AvroTypeInfo<>(ItemPopularityUpdate.class));
+
+  /** Every event that is not a duplicate, from the profile stage (which drops duplicates). */
+  public static final OutputTag<CustomerEvent> UNIQUE_EVENTS =
+      new OutputTag<>("unique-events", new AvroTypeInfo<>(CustomerEvent.class));
 
   /** Profiles whose offer-relevant facts changed (see CustomerProfileFunction#offerFacts). */
   public static final OutputTag<CustomerProfile> OFFER_PROFILES =

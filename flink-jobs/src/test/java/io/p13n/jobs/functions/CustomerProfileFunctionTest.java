@@ -39,7 +39,7 @@ class CustomerProfileFunctionTest {
   private void start(ProfileSettings settings) throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new CustomerProfileFunction(Duration.ofDays(400), settings), CustomerEvents::customerId, Types.STRING);
+            new CustomerProfileFunction(Duration.ofDays(400), 32, Duration.ofDays(1), settings), CustomerEvents::customerId, Types.STRING);
     harness.open();
   }
 
@@ -404,7 +404,7 @@ class CustomerProfileFunctionTest {
   void shouldExpireTheProfileOfACustomerGoneLongerThanTheTtl() throws Exception {
     var h =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new CustomerProfileFunction(Duration.ofDays(1), ProfileSettings.defaults()), CustomerEvents::customerId, Types.STRING);
+            new CustomerProfileFunction(Duration.ofDays(1), 32, Duration.ofDays(1), ProfileSettings.defaults()), CustomerEvents::customerId, Types.STRING);
     h.open();
     h.setStateTtlProcessingTime(0);
     h.processElement(new StreamRecord<>(new CustomerEvent(TestEvents.productView("c1", T0)), T0.toEpochMilli()));

@@ -3,8 +3,10 @@ package io.p13n.jobs.functions;
 import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.CustomerEvent;
+import io.p13n.model.CustomerProfile;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderStatus;
 import io.p13n.model.testing.TestEvents;
@@ -16,21 +18,28 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-class DeduplicateEventsFunctionTest {
+/** The profile stage drops duplicate events (producer retries) before they count or flow on. */
+class DuplicateEventsTest {
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerEvent> harness(int window, Duration ttl)
+  private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerProfile> harness(int window, Duration ttl)
       throws Exception {
-    KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerEvent> harness =
+    KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerProfile> harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new DeduplicateEventsFunction(window, ttl), CustomerEvents::customerId, Types.STRING);
+            new CustomerProfileFunction(Duration.ofDays(400), window, ttl, ProfileSettings.defaults()), CustomerEvents::customerId, Types.STRING);
     harness.open();
     return harness;
   }
 
-  private static void send(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerEvent> h, Object payload)
+  private static void send(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerProfile> h, Object payload)
       throws Exception {
     CustomerEvent event = new CustomerEvent(payload);
     h.processElement(new StreamRecord<>(event, CustomerEvents.eventTimeMillis(event)));
+  }
+
+  /** What flowed on to the downstream stages. */
+  private static List<Object> unique(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerProfile> h) {
+    var queue = h.getSideOutput(OutputTags.UNIQUE_EVENTS);
+    return queue == null ? List.of() : queue.stream().map(r -> r.getValue().getPayload()).toList();
   }
 
   @Test
@@ -43,8 +52,9 @@ class DeduplicateEventsFunctionTest {
     send(h, second);
     send(h, first);
 
-    List<CustomerEvent> out = h.extractOutputValues();
-    assertThat(out).extracting(CustomerEvent::getPayload).containsExactly(first, second);
+    assertThat(unique(h)).containsExactly(first, second);
+    assertThat(h.extractOutputValues()).as("a profile per counted event").hasSize(2);
+    assertThat(h.extractOutputValues().get(1).getProductViews()).as("the duplicate is not counted").isEqualTo(2);
   }
 
   @Test
@@ -57,7 +67,8 @@ class DeduplicateEventsFunctionTest {
     send(h, OrderEvent.newBuilder(placed).build());
     send(h, cancelled);
 
-    assertThat(h.extractOutputValues()).extracting(CustomerEvent::getPayload).containsExactly(placed, cancelled);
+    assertThat(unique(h)).containsExactly(placed, cancelled);
+    assertThat(h.extractOutputValues().get(h.extractOutputValues().size() - 1).getOrders()).isEqualTo(1);
   }
 
   @Test
@@ -69,7 +80,7 @@ class DeduplicateEventsFunctionTest {
     send(h, a);
     send(h, b);
 
-    assertThat(h.extractOutputValues()).hasSize(2);
+    assertThat(unique(h)).hasSize(2);
   }
 
   @Test
@@ -83,21 +94,22 @@ class DeduplicateEventsFunctionTest {
     // e1 fell out of the 2-id window: by design it is no longer recognised.
     send(h, e1);
 
-    assertThat(h.extractOutputValues()).hasSize(4);
-    assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+    assertThat(unique(h)).hasSize(4);
+    CustomerProfile last = h.extractOutputValues().get(3);
+    assertThat(last.getRecentEventHashes().remaining()).as("two hashes and the header, 8 bytes each").isEqualTo(8 * 4);
   }
 
   @Test
-  void shouldExpireTheWindowOfAQuietCustomer() throws Exception {
+  void shouldForgetTheWindowOfACustomerQuietLongerThanTheTtl() throws Exception {
     var h = harness(32, Duration.ofHours(1));
     ClickEvent click = TestEvents.productView("c1", T0);
-    h.setStateTtlProcessingTime(0);
+    h.setProcessingTime(0);
     send(h, click);
 
-    h.setStateTtlProcessingTime(Duration.ofHours(2).toMillis());
+    h.setProcessingTime(Duration.ofHours(2).toMillis());
     send(h, click);
 
-    // After the TTL the old window is gone, so the re-sent event passes again.
-    assertThat(h.extractOutputValues()).hasSize(2);
+    // After the TTL the old window is forgotten, so the re-sent event passes again.
+    assertThat(unique(h)).hasSize(2);
   }
 }
