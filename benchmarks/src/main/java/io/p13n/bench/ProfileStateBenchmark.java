@@ -23,10 +23,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What RocksDB state costs per event besides RocksDB itself: the customer-profile function reads its
- * state ({@code value()}: deserialize) and writes it back ({@code update()}: serialize) on every
- * event, through the same Flink Avro serializer the state descriptor uses ({@code AvroTypeInfo}).
- * The heap (HashMap) backend pays neither.
+ * What RocksDB state costs per event besides RocksDB itself: the customer-profile function reads
+ * its state ({@code value()}: deserialize) and writes it back ({@code update()}: serialize) on
+ * every event, through the same Flink Avro serializer the state descriptor uses ({@code
+ * AvroTypeInfo}). The heap (HashMap) backend pays neither.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,44 +35,48 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ProfileStateBenchmark {
-  private TypeSerializer<CustomerProfile> serializer;
-  private CustomerProfile profile;
-  private DataOutputSerializer out;
-  private byte[] serialized;
-  private DataInputDeserializer in;
+    private TypeSerializer<CustomerProfile> serializer;
+    private CustomerProfile profile;
+    private DataOutputSerializer out;
+    private byte[] serialized;
+    private DataInputDeserializer in;
 
-  @Setup
-  public void setUp() throws IOException {
-    serializer = new AvroTypeInfo<>(CustomerProfile.class).createSerializer(new SerializerConfigImpl());
-    ProfileSettings settings = ProfileSettings.defaults();
-    profile = ProfileUpdateBenchmark.warmProfile(settings, new LifecycleRules(settings));
-    out = new DataOutputSerializer(4096);
-    serializer.serialize(profile, out);
-    serialized = out.getCopyOfBuffer();
-    in = new DataInputDeserializer();
-    System.out.printf("%n[state] warm CustomerProfile: %d bytes serialized (Flink AvroSerializer)%n", serialized.length);
-  }
+    @Setup
+    public void setUp() throws IOException {
+        serializer =
+                new AvroTypeInfo<>(CustomerProfile.class)
+                        .createSerializer(new SerializerConfigImpl());
+        ProfileSettings settings = ProfileSettings.defaults();
+        profile = ProfileUpdateBenchmark.warmProfile(settings, new LifecycleRules(settings));
+        out = new DataOutputSerializer(4096);
+        serializer.serialize(profile, out);
+        serialized = out.getCopyOfBuffer();
+        in = new DataInputDeserializer();
+        System.out.printf(
+                "%n[state] warm CustomerProfile: %d bytes serialized (Flink AvroSerializer)%n",
+                serialized.length);
+    }
 
-  @Benchmark
-  public int serializeProfile() throws IOException {
-    out.clear();
-    serializer.serialize(profile, out);
-    return out.length();
-  }
+    @Benchmark
+    public int serializeProfile() throws IOException {
+        out.clear();
+        serializer.serialize(profile, out);
+        return out.length();
+    }
 
-  @Benchmark
-  public CustomerProfile deserializeProfile() throws IOException {
-    in.setBuffer(serialized);
-    return serializer.deserialize(in);
-  }
+    @Benchmark
+    public CustomerProfile deserializeProfile() throws IOException {
+        in.setBuffer(serialized);
+        return serializer.deserialize(in);
+    }
 
-  /** value() then update(): the state round trip of one event on RocksDB. */
-  @Benchmark
-  public int stateRoundTrip() throws IOException {
-    in.setBuffer(serialized);
-    CustomerProfile read = serializer.deserialize(in);
-    out.clear();
-    serializer.serialize(read, out);
-    return out.length();
-  }
+    /** value() then update(): the state round trip of one event on RocksDB. */
+    @Benchmark
+    public int stateRoundTrip() throws IOException {
+        in.setBuffer(serialized);
+        CustomerProfile read = serializer.deserialize(in);
+        out.clear();
+        serializer.serialize(read, out);
+        return out.length();
+    }
 }

@@ -37,48 +37,52 @@ import redis.clients.jedis.util.RedisOutputStream;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RedisEncodingBenchmark {
-  private ProfileRedisMapper mapper;
-  private CustomerProfile profile;
-  private RedisHashWrite write;
-  private CommandObjects commands;
-  private ByteArrayOutputStream bytes;
-  private RedisOutputStream resp;
+    private ProfileRedisMapper mapper;
+    private CustomerProfile profile;
+    private RedisHashWrite write;
+    private CommandObjects commands;
+    private ByteArrayOutputStream bytes;
+    private RedisOutputStream resp;
 
-  @Setup
-  public void setUp() throws IOException {
-    ProfileSettings settings = ProfileSettings.defaults();
-    profile = ProfileUpdateBenchmark.warmProfile(settings, new LifecycleRules(settings));
-    mapper = new ProfileRedisMapper(new RedisKeys("p13n"), Duration.ofDays(30), Duration.ofDays(14));
-    write = mapper.toHashWrite(profile);
-    commands = new CommandObjects(redis.clients.jedis.RedisProtocol.RESP2);
-    bytes = new ByteArrayOutputStream(8192);
-    resp = new RedisOutputStream(bytes, 8192);
-    System.out.printf("%n[redis] warm profile hash: %d fields, %d bytes of RESP per HSET+PEXPIRE%n", write.fields().size(), respBytes());
-  }
+    @Setup
+    public void setUp() throws IOException {
+        ProfileSettings settings = ProfileSettings.defaults();
+        profile = ProfileUpdateBenchmark.warmProfile(settings, new LifecycleRules(settings));
+        mapper =
+                new ProfileRedisMapper(
+                        new RedisKeys("p13n"), Duration.ofDays(30), Duration.ofDays(14));
+        write = mapper.toHashWrite(profile);
+        commands = new CommandObjects(redis.clients.jedis.RedisProtocol.RESP2);
+        bytes = new ByteArrayOutputStream(8192);
+        resp = new RedisOutputStream(bytes, 8192);
+        System.out.printf(
+                "%n[redis] warm profile hash: %d fields, %d bytes of RESP per HSET+PEXPIRE%n",
+                write.fields().size(), respBytes());
+    }
 
-  @Benchmark
-  public RedisHashWrite toHashWrite() {
-    return mapper.toHashWrite(profile);
-  }
+    @Benchmark
+    public RedisHashWrite toHashWrite() {
+        return mapper.toHashWrite(profile);
+    }
 
-  /** RESP bytes of HSET key field value ... and PEXPIRE key ttl, as the pipeline writes them. */
-  @Benchmark
-  public int encodeHsetAndPexpire() throws IOException {
-    return respBytes();
-  }
+    /** RESP bytes of HSET key field value ... and PEXPIRE key ttl, as the pipeline writes them. */
+    @Benchmark
+    public int encodeHsetAndPexpire() throws IOException {
+        return respBytes();
+    }
 
-  /** Both: what a flushed batch costs per key on the client side, before the network. */
-  @Benchmark
-  public int toHashWriteAndEncode() throws IOException {
-    write = mapper.toHashWrite(profile);
-    return respBytes();
-  }
+    /** Both: what a flushed batch costs per key on the client side, before the network. */
+    @Benchmark
+    public int toHashWriteAndEncode() throws IOException {
+        write = mapper.toHashWrite(profile);
+        return respBytes();
+    }
 
-  private int respBytes() throws IOException {
-    bytes.reset();
-    Protocol.sendCommand(resp, commands.hset(write.key(), write.fields()).getArguments());
-    Protocol.sendCommand(resp, commands.pexpire(write.key(), write.ttlMillis()).getArguments());
-    resp.flush();
-    return bytes.size();
-  }
+    private int respBytes() throws IOException {
+        bytes.reset();
+        Protocol.sendCommand(resp, commands.hset(write.key(), write.fields()).getArguments());
+        Protocol.sendCommand(resp, commands.pexpire(write.key(), write.ttlMillis()).getArguments());
+        resp.flush();
+        return bytes.size();
+    }
 }

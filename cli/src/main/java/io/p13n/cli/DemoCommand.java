@@ -20,9 +20,7 @@ import io.p13n.model.Reward;
 import io.p13n.model.RewardType;
 import io.p13n.model.TriggerType;
 import io.p13n.serde.AvroEventSerializer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import java.io.IOException;
-import org.apache.flink.util.FileUtils;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +33,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.RedisClient;
@@ -42,250 +42,378 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * The whole engine on this machine: an in-JVM Kafka broker, a Redis server, the job on a local Flink
- * with its dashboard, and a synthetic storefront sending traffic. Ctrl-C stops all of it.
+ * The whole engine on this machine: an in-JVM Kafka broker, a Redis server, the job on a local
+ * Flink with its dashboard, and a synthetic storefront sending traffic. Ctrl-C stops all of it.
  */
 @Command(
-    name = "demo",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Run the engine on an embedded local stack: in-JVM Kafka (KRaft), a Redis server, Flink with its dashboard,",
-      "and a synthetic storefront. Prints where to look and a live progress line. Ctrl-C stops everything."
-    })
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the engine on an embedded local stack: in-JVM Kafka (KRaft), a Redis server, Flink with its dashboard,",
+            "and a synthetic storefront. Prints where to look and a live progress line. Ctrl-C stops everything."
+        })
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
-  @Option(names = "--dashboard-port", defaultValue = "8081", description = "Flink web dashboard port (default: ${DEFAULT-VALUE}).")
-  int dashboardPort;
+    @Option(
+            names = "--dashboard-port",
+            defaultValue = "8081",
+            description = "Flink web dashboard port (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
 
-  @Option(names = "--metrics-port", defaultValue = "9249", description = "Prometheus metrics endpoint port (default: ${DEFAULT-VALUE}).")
-  int metricsPort;
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9249",
+            description = "Prometheus metrics endpoint port (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
 
-  @Option(names = "--redis-port", defaultValue = "6379", description = "Redis port; a free one is picked if taken (default: ${DEFAULT-VALUE}).")
-  int redisPort;
+    @Option(
+            names = "--redis-port",
+            defaultValue = "6379",
+            description = "Redis port; a free one is picked if taken (default: ${DEFAULT-VALUE}).")
+    int redisPort;
 
-  @Option(names = "--rate", defaultValue = "300", description = "Storefront events per second (default: ${DEFAULT-VALUE}).")
-  double rate;
+    @Option(
+            names = "--rate",
+            defaultValue = "300",
+            description = "Storefront events per second (default: ${DEFAULT-VALUE}).")
+    double rate;
 
-  @Option(names = "--customers", defaultValue = "5000", description = "Distinct customers (default: ${DEFAULT-VALUE}).")
-  int customers;
+    @Option(
+            names = "--customers",
+            defaultValue = "5000",
+            description = "Distinct customers (default: ${DEFAULT-VALUE}).")
+    int customers;
 
-  @Option(names = "--products", defaultValue = "2000", description = "Catalogue size (default: ${DEFAULT-VALUE}).")
-  int products;
+    @Option(
+            names = "--products",
+            defaultValue = "2000",
+            description = "Catalogue size (default: ${DEFAULT-VALUE}).")
+    int products;
 
-  @Option(names = "--categories", defaultValue = "40", description = "Categories (default: ${DEFAULT-VALUE}).")
-  int categories;
+    @Option(
+            names = "--categories",
+            defaultValue = "40",
+            description = "Categories (default: ${DEFAULT-VALUE}).")
+    int categories;
 
-  @Option(names = "--bad-record-rate", defaultValue = "0.002", description = "Share of garbage/invalid records, to show the dead-letter path (default: ${DEFAULT-VALUE}).")
-  double badRecordRate;
+    @Option(
+            names = "--bad-record-rate",
+            defaultValue = "0.002",
+            description =
+                    "Share of garbage/invalid records, to show the dead-letter path (default: ${DEFAULT-VALUE}).")
+    double badRecordRate;
 
-  @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb or hashmap (default: ${DEFAULT-VALUE}).")
-  StateBackendKind stateBackend;
+    @Option(
+            names = "--state-backend",
+            defaultValue = "rocksdb",
+            description = "rocksdb or hashmap (default: ${DEFAULT-VALUE}).")
+    StateBackendKind stateBackend;
 
-  @Option(names = "--work-dir", defaultValue = ".personalize", description = "Checkpoints and logs (default: ${DEFAULT-VALUE}).")
-  Path workDir;
+    @Option(
+            names = "--work-dir",
+            defaultValue = ".personalize",
+            description = "Checkpoints and logs (default: ${DEFAULT-VALUE}).")
+    Path workDir;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Traffic seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Traffic seed (default: ${DEFAULT-VALUE}).")
+    long seed;
 
-  private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
-  @Override
-  public Integer call() throws Exception {
-    Path checkpoints = workDir.toAbsolutePath().resolve("checkpoints");
-    FileUtils.deleteDirectory(checkpoints.toFile()); // each demo starts on an empty broker: old checkpoints cannot apply
-    Files.createDirectories(checkpoints);
+    @Override
+    public Integer call() throws Exception {
+        Path checkpoints = workDir.toAbsolutePath().resolve("checkpoints");
+        FileUtils.deleteDirectory(
+                checkpoints
+                        .toFile()); // each demo starts on an empty broker: old checkpoints cannot
+        // apply
+        Files.createDirectories(checkpoints);
 
-    System.out.println("Starting the embedded stack...");
-    EmbeddedKafka kafka = EmbeddedKafka.start();
-    EmbeddedRedis redis = EmbeddedRedis.start(isFree(redisPort) ? redisPort : freePort());
-    Map<String, String> settings = new HashMap<>();
-    settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-    settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
-    settings.put(EngineOptions.REDIS_HOST.key(), redis.host());
-    settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(redis.port()));
-    settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
-    settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "10s");
-    settings.put(EngineOptions.STATE_BACKEND.key(), stateBackend.name());
-    // Demo time is wall-clock time: moments must come within minutes, not hours, to be seen.
-    settings.put(EngineOptions.CART_ABANDON_AFTER.key(), "2m");
-    settings.put(EngineOptions.OFFERS_POINTS_MILESTONE_STEP.key(), "200");
-    // The demo is self-contained: P13N_* variables meant for a real deployment are not applied.
-    EngineConfig config = EngineConfig.fromMap(settings, Map.of());
-    String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
-    String orders = config.get(EngineOptions.KAFKA_TOPIC_ORDERS);
-    String deadLetters = config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS);
-    String segmentChanges = config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES);
-    String churnSignals = config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS);
-    kafka.createTopics(2, clicks, orders, deadLetters, segmentChanges, churnSignals, config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
-    // One partition: campaign changes stay in order.
-    kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
-    publishDemoCampaigns(kafka.bootstrapServers(), config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
+        System.out.println("Starting the embedded stack...");
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        EmbeddedRedis redis = EmbeddedRedis.start(isFree(redisPort) ? redisPort : freePort());
+        Map<String, String> settings = new HashMap<>();
+        settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
+        settings.put(EngineOptions.REDIS_HOST.key(), redis.host());
+        settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(redis.port()));
+        settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
+        settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "10s");
+        settings.put(EngineOptions.STATE_BACKEND.key(), stateBackend.name());
+        // Demo time is wall-clock time: moments must come within minutes, not hours, to be seen.
+        settings.put(EngineOptions.CART_ABANDON_AFTER.key(), "2m");
+        settings.put(EngineOptions.OFFERS_POINTS_MILESTONE_STEP.key(), "200");
+        // The demo is self-contained: P13N_* variables meant for a real deployment are not applied.
+        EngineConfig config = EngineConfig.fromMap(settings, Map.of());
+        String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
+        String orders = config.get(EngineOptions.KAFKA_TOPIC_ORDERS);
+        String deadLetters = config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS);
+        String segmentChanges = config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES);
+        String churnSignals = config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS);
+        kafka.createTopics(
+                2,
+                clicks,
+                orders,
+                deadLetters,
+                segmentChanges,
+                churnSignals,
+                config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
+        // One partition: campaign changes stay in order.
+        kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
+        publishDemoCampaigns(
+                kafka.bootstrapServers(), config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
 
-    Configuration flink = PersonalizationJob.flinkConfiguration(config);
-    flink.set(RestOptions.PORT, dashboardPort);
-    // The same reporter the Docker stack uses, so the metrics can be scraped here too.
-    flink.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-    flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-    PersonalizationJob.defineWorkflow(env, config);
-    JobClient job = env.executeAsync(config.get(EngineOptions.JOB_NAME));
+        Configuration flink = PersonalizationJob.flinkConfiguration(config);
+        flink.set(RestOptions.PORT, dashboardPort);
+        // The same reporter the Docker stack uses, so the metrics can be scraped here too.
+        flink.setString(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        PersonalizationJob.defineWorkflow(env, config);
+        JobClient job = env.executeAsync(config.get(EngineOptions.JOB_NAME));
 
-    StorefrontSimulator simulator = new StorefrontSimulator(seed, customers, products, categories, Clock.systemUTC());
-    TrafficProducer traffic =
-        new TrafficProducer(
-            simulator, EventProducers.create(kafka.bootstrapServers(), "p13n-demo-storefront"), new EventTopics(clicks, orders), rate, badRecordRate);
-    Thread trafficThread = new Thread(() -> traffic.run(null, 0), "storefront-traffic");
-    trafficThread.setDaemon(true);
-    trafficThread.start();
+        StorefrontSimulator simulator =
+                new StorefrontSimulator(seed, customers, products, categories, Clock.systemUTC());
+        TrafficProducer traffic =
+                new TrafficProducer(
+                        simulator,
+                        EventProducers.create(kafka.bootstrapServers(), "p13n-demo-storefront"),
+                        new EventTopics(clicks, orders),
+                        rate,
+                        badRecordRate);
+        Thread trafficThread = new Thread(() -> traffic.run(null, 0), "storefront-traffic");
+        trafficThread.setDaemon(true);
+        trafficThread.start();
 
-    RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> shutdown(traffic, trafficThread, job, kafka, redis), "demo-shutdown"));
-    printBanner(kafka, redis, keys, String.join(", ", clicks, orders, deadLetters, segmentChanges, churnSignals));
+        RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> shutdown(traffic, trafficThread, job, kafka, redis),
+                                "demo-shutdown"));
+        printBanner(
+                kafka,
+                redis,
+                keys,
+                String.join(", ", clicks, orders, deadLetters, segmentChanges, churnSignals));
 
-    try (RedisClient reader = RedisClient.create(redis.host(), redis.port())) {
-      long started = System.nanoTime();
-      while (!stopped.await(2, TimeUnit.SECONDS)) {
-        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-        System.out.printf(
-            "\r[%4ds] job %-8s | events sent %,9d (clicks %,d, orders %,d, bad %,d) | in Redis: profiles %,7d, recommendation lists %,7d, customers with offers %,5d | dead letters %,5d   ",
-            seconds,
-            job.getJobStatus().get(5, TimeUnit.SECONDS),
-            traffic.recordsSent(),
-            traffic.clicksSent(),
-            traffic.ordersSent(),
-            traffic.badRecordsSent(),
-            countKeys(reader, keys.profilePattern()),
-            countKeys(reader, keys.recommendationsPattern()),
-            countKeys(reader, keys.activeOffersPattern()),
-            kafka.recordCount(deadLetters));
-        System.out.flush();
-      }
-    } catch (Exception e) {
-      if (stopped.getCount() > 0) {
-        throw e; // a real failure, not the shutdown closing things under us
-      }
-    }
-    return 0;
-  }
-
-  private void printBanner(EmbeddedKafka kafka, EmbeddedRedis redis, RedisKeys keys, String topics) {
-    System.out.println();
-    System.out.println("The personalization engine is running.");
-    System.out.println("  Flink dashboard   http://localhost:" + dashboardPort);
-    System.out.println("  Prometheus        http://localhost:" + metricsPort + "/metrics   (e.g. grep flink_taskmanager_job_task_operator_p13n)");
-    System.out.println("  Kafka             " + kafka.bootstrapServers() + "   topics: " + topics);
-    System.out.println("  Redis             " + redis.host() + ":" + redis.port() + "   (" + redis.executable() + ")");
-    System.out.println("  Logs              " + workDir.resolve("personalize.log"));
-    System.out.println();
-    System.out.println("Look at the results (in another terminal):");
-    System.out.println("  ./personalize show profiles --redis-port " + redis.port() + "             # a few customer profiles");
-    System.out.println("  ./personalize show profile CUSTOMER_ID --redis-port " + redis.port() + "   # e.g. an id from the list above");
-    System.out.println("  ./personalize show recommendations CUSTOMER_ID --redis-port " + redis.port() + "   # their \"guess you like\" list");
-    System.out.println("  ./personalize show trending --redis-port " + redis.port());
-    System.out.println("  ./personalize campaign list --bootstrap-servers " + kafka.bootstrapServers() + "   # two demo campaigns");
-    System.out.println("  ./personalize campaign stats cart-rescue --redis-port " + redis.port() + "   # after a few minutes");
-    System.out.println("  ./personalize show dead-letters --bootstrap-servers " + kafka.bootstrapServers());
-    System.out.println("  redis-cli -p " + redis.port() + " --scan --pattern '" + keys.profilePattern() + "' | head");
-    System.out.println("  redis-cli -p " + redis.port() + " HGETALL '" + keys.profile("CUSTOMER_ID") + "'");
-    System.out.println("Feed it garbage and watch the dead-letter count grow:");
-    System.out.println("  ./personalize generate --bootstrap-servers " + kafka.bootstrapServers() + " --bad-record-rate 1 --max-events 10");
-    System.out.println("Ctrl-C stops everything.");
-    System.out.println();
-  }
-
-  private void shutdown(TrafficProducer traffic, Thread trafficThread, JobClient job, EmbeddedKafka kafka, EmbeddedRedis redis) {
-    stopped.countDown();
-    System.out.println();
-    System.out.println("Stopping: storefront, job, Kafka, Redis...");
-    traffic.stop();
-    try {
-      trafficThread.join(5_000);
-      traffic.close();
-    } catch (Exception e) {
-      System.err.println("storefront did not stop cleanly: " + e);
-    }
-    try {
-      job.cancel().get(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      System.err.println("job did not cancel cleanly: " + e);
-    }
-    closeQuietly("Kafka", kafka);
-    closeQuietly("Redis", redis);
-    System.out.println("Stopped.");
-  }
-
-  private static void closeQuietly(String what, AutoCloseable closeable) {
-    try {
-      closeable.close();
-    } catch (Exception e) {
-      System.err.println(what + " did not stop cleanly: " + e);
-    }
-  }
-
-  /** Counts keys matching a pattern with SCAN (never KEYS, which blocks the server). */
-  /**
-   * Two campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count as
-   * abandoned after 2 minutes here) and a thank-you message at every 200 loyalty points.
-   */
-  private static void publishDemoCampaigns(String bootstrapServers, String topic) throws Exception {
-    Campaign cartRescue =
-        demoCampaign("cart-rescue", "Cart rescue", TriggerType.CART_ABANDONED)
-            .setReward(Reward.newBuilder().setType(RewardType.PERCENT).setValue(10).setMinSpend(20).setValidityDays(7).build())
-            .build();
-    Campaign pointsThanks =
-        demoCampaign("points-thanks", "Points milestone thank-you", TriggerType.POINTS_MILESTONE)
-            .setReward(Reward.newBuilder().setType(RewardType.AMOUNT).setValue(5).setMinSpend(25).setValidityDays(14).build())
-            .build();
-    try (var producer = EventProducers.create(bootstrapServers, "p13n-demo-campaigns")) {
-      for (Campaign campaign : java.util.List.of(cartRescue, pointsThanks)) {
-        java.util.List<String> problems = Campaigns.problems(campaign);
-        if (!problems.isEmpty()) {
-          throw new IllegalStateException("demo campaign " + campaign.getId() + " is invalid: " + problems);
+        try (RedisClient reader = RedisClient.create(redis.host(), redis.port())) {
+            long started = System.nanoTime();
+            while (!stopped.await(2, TimeUnit.SECONDS)) {
+                long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+                System.out.printf(
+                        "\r[%4ds] job %-8s | events sent %,9d (clicks %,d, orders %,d, bad %,d) | in Redis: profiles %,7d, recommendation lists %,7d, customers with offers %,5d | dead letters %,5d   ",
+                        seconds,
+                        job.getJobStatus().get(5, TimeUnit.SECONDS),
+                        traffic.recordsSent(),
+                        traffic.clicksSent(),
+                        traffic.ordersSent(),
+                        traffic.badRecordsSent(),
+                        countKeys(reader, keys.profilePattern()),
+                        countKeys(reader, keys.recommendationsPattern()),
+                        countKeys(reader, keys.activeOffersPattern()),
+                        kafka.recordCount(deadLetters));
+                System.out.flush();
+            }
+        } catch (Exception e) {
+            if (stopped.getCount() > 0) {
+                throw e; // a real failure, not the shutdown closing things under us
+            }
         }
-        producer.send(new ProducerRecord<>(topic, campaign.getId(), AvroEventSerializer.encode(campaign))).get();
-      }
+        return 0;
     }
-  }
 
-  private static Campaign.Builder demoCampaign(String id, String name, TriggerType trigger) {
-    return Campaign.newBuilder()
-        .setId(id)
-        .setName(name)
-        .setVersion(1)
-        .setStatus(CampaignStatus.ACTIVE)
-        .setPriority(0)
-        .setTrigger(trigger)
-        .setAudience(Audience.newBuilder().build())
-        .setBudget(Budget.newBuilder().build())
-        .setCooldownDays(1)
-        .setCreatedBy("demo")
-        .setUpdatedAt(System.currentTimeMillis());
-  }
-
-  static long countKeys(RedisClient redis, String pattern) {
-    ScanParams params = new ScanParams().match(pattern).count(1000);
-    String cursor = ScanParams.SCAN_POINTER_START;
-    long count = 0;
-    do {
-      ScanResult<String> page = redis.scan(cursor, params);
-      count += page.getResult().size();
-      cursor = page.getCursor();
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    return count;
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
+    private void printBanner(
+            EmbeddedKafka kafka, EmbeddedRedis redis, RedisKeys keys, String topics) {
+        System.out.println();
+        System.out.println("The personalization engine is running.");
+        System.out.println("  Flink dashboard   http://localhost:" + dashboardPort);
+        System.out.println(
+                "  Prometheus        http://localhost:"
+                        + metricsPort
+                        + "/metrics   (e.g. grep flink_taskmanager_job_task_operator_p13n)");
+        System.out.println(
+                "  Kafka             " + kafka.bootstrapServers() + "   topics: " + topics);
+        System.out.println(
+                "  Redis             "
+                        + redis.host()
+                        + ":"
+                        + redis.port()
+                        + "   ("
+                        + redis.executable()
+                        + ")");
+        System.out.println("  Logs              " + workDir.resolve("personalize.log"));
+        System.out.println();
+        System.out.println("Look at the results (in another terminal):");
+        System.out.println(
+                "  ./personalize show profiles --redis-port "
+                        + redis.port()
+                        + "             # a few customer profiles");
+        System.out.println(
+                "  ./personalize show profile CUSTOMER_ID --redis-port "
+                        + redis.port()
+                        + "   # e.g. an id from the list above");
+        System.out.println(
+                "  ./personalize show recommendations CUSTOMER_ID --redis-port "
+                        + redis.port()
+                        + "   # their \"guess you like\" list");
+        System.out.println("  ./personalize show trending --redis-port " + redis.port());
+        System.out.println(
+                "  ./personalize campaign list --bootstrap-servers "
+                        + kafka.bootstrapServers()
+                        + "   # two demo campaigns");
+        System.out.println(
+                "  ./personalize campaign stats cart-rescue --redis-port "
+                        + redis.port()
+                        + "   # after a few minutes");
+        System.out.println(
+                "  ./personalize show dead-letters --bootstrap-servers "
+                        + kafka.bootstrapServers());
+        System.out.println(
+                "  redis-cli -p "
+                        + redis.port()
+                        + " --scan --pattern '"
+                        + keys.profilePattern()
+                        + "' | head");
+        System.out.println(
+                "  redis-cli -p "
+                        + redis.port()
+                        + " HGETALL '"
+                        + keys.profile("CUSTOMER_ID")
+                        + "'");
+        System.out.println("Feed it garbage and watch the dead-letter count grow:");
+        System.out.println(
+                "  ./personalize generate --bootstrap-servers "
+                        + kafka.bootstrapServers()
+                        + " --bad-record-rate 1 --max-events 10");
+        System.out.println("Ctrl-C stops everything.");
+        System.out.println();
     }
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    private void shutdown(
+            TrafficProducer traffic,
+            Thread trafficThread,
+            JobClient job,
+            EmbeddedKafka kafka,
+            EmbeddedRedis redis) {
+        stopped.countDown();
+        System.out.println();
+        System.out.println("Stopping: storefront, job, Kafka, Redis...");
+        traffic.stop();
+        try {
+            trafficThread.join(5_000);
+            traffic.close();
+        } catch (Exception e) {
+            System.err.println("storefront did not stop cleanly: " + e);
+        }
+        try {
+            job.cancel().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("job did not cancel cleanly: " + e);
+        }
+        closeQuietly("Kafka", kafka);
+        closeQuietly("Redis", redis);
+        System.out.println("Stopped.");
     }
-  }
+
+    private static void closeQuietly(String what, AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            System.err.println(what + " did not stop cleanly: " + e);
+        }
+    }
+
+    /** Counts keys matching a pattern with SCAN (never KEYS, which blocks the server). */
+    /**
+     * Two campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count
+     * as abandoned after 2 minutes here) and a thank-you message at every 200 loyalty points.
+     */
+    private static void publishDemoCampaigns(String bootstrapServers, String topic)
+            throws Exception {
+        Campaign cartRescue =
+                demoCampaign("cart-rescue", "Cart rescue", TriggerType.CART_ABANDONED)
+                        .setReward(
+                                Reward.newBuilder()
+                                        .setType(RewardType.PERCENT)
+                                        .setValue(10)
+                                        .setMinSpend(20)
+                                        .setValidityDays(7)
+                                        .build())
+                        .build();
+        Campaign pointsThanks =
+                demoCampaign(
+                                "points-thanks",
+                                "Points milestone thank-you",
+                                TriggerType.POINTS_MILESTONE)
+                        .setReward(
+                                Reward.newBuilder()
+                                        .setType(RewardType.AMOUNT)
+                                        .setValue(5)
+                                        .setMinSpend(25)
+                                        .setValidityDays(14)
+                                        .build())
+                        .build();
+        try (var producer = EventProducers.create(bootstrapServers, "p13n-demo-campaigns")) {
+            for (Campaign campaign : java.util.List.of(cartRescue, pointsThanks)) {
+                java.util.List<String> problems = Campaigns.problems(campaign);
+                if (!problems.isEmpty()) {
+                    throw new IllegalStateException(
+                            "demo campaign " + campaign.getId() + " is invalid: " + problems);
+                }
+                producer.send(
+                                new ProducerRecord<>(
+                                        topic,
+                                        campaign.getId(),
+                                        AvroEventSerializer.encode(campaign)))
+                        .get();
+            }
+        }
+    }
+
+    private static Campaign.Builder demoCampaign(String id, String name, TriggerType trigger) {
+        return Campaign.newBuilder()
+                .setId(id)
+                .setName(name)
+                .setVersion(1)
+                .setStatus(CampaignStatus.ACTIVE)
+                .setPriority(0)
+                .setTrigger(trigger)
+                .setAudience(Audience.newBuilder().build())
+                .setBudget(Budget.newBuilder().build())
+                .setCooldownDays(1)
+                .setCreatedBy("demo")
+                .setUpdatedAt(System.currentTimeMillis());
+    }
+
+    static long countKeys(RedisClient redis, String pattern) {
+        ScanParams params = new ScanParams().match(pattern).count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        long count = 0;
+        do {
+            ScanResult<String> page = redis.scan(cursor, params);
+            count += page.getResult().size();
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return count;
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
 }

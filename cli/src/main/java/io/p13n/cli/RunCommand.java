@@ -13,34 +13,43 @@ import picocli.CommandLine.Option;
 
 /** The engine against external Kafka and Redis, on a local Flink with its dashboard. */
 @Command(
-    name = "run",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Run the engine against the Kafka and Redis named in the configuration, on a local Flink with the web dashboard.",
-      "To run on a Flink cluster instead, submit flink-jobs/target/flink-jobs-*-job.jar with `flink run ... --config FILE`."
-    })
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the engine against the Kafka and Redis named in the configuration, on a local Flink with the web dashboard.",
+            "To run on a Flink cluster instead, submit flink-jobs/target/flink-jobs-*-job.jar with `flink run ... --config FILE`."
+        })
 final class RunCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Engine configuration (.properties); P13N_* environment variables override it.")
-  Path configFile;
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description =
+                    "Engine configuration (.properties); P13N_* environment variables override it.")
+    Path configFile;
 
-  @Option(names = "--dashboard-port", defaultValue = "8081", description = "Port of the Flink web dashboard (default: ${DEFAULT-VALUE}).")
-  int dashboardPort;
+    @Option(
+            names = "--dashboard-port",
+            defaultValue = "8081",
+            description = "Port of the Flink web dashboard (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
 
-  @Override
-  public Integer call() throws Exception {
-    EngineConfig config;
-    try {
-      config = EngineConfig.load(configFile, System.getenv());
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      return 2;
+    @Override
+    public Integer call() throws Exception {
+        EngineConfig config;
+        try {
+            config = EngineConfig.load(configFile, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        Configuration flink = PersonalizationJob.flinkConfiguration(config);
+        flink.set(RestOptions.PORT, dashboardPort);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        System.out.println("Flink dashboard: http://localhost:" + dashboardPort);
+        System.out.println(config.describe());
+        PersonalizationJob.run(env, config);
+        return 0;
     }
-    Configuration flink = PersonalizationJob.flinkConfiguration(config);
-    flink.set(RestOptions.PORT, dashboardPort);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-    System.out.println("Flink dashboard: http://localhost:" + dashboardPort);
-    System.out.println(config.describe());
-    PersonalizationJob.run(env, config);
-    return 0;
-  }
 }

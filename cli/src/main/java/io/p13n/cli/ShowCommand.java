@@ -30,297 +30,431 @@ import redis.clients.jedis.params.ScanParams;
 
 /** What the storefront (Redis) and an operator (dead-letter topic) would see. */
 @Command(
-    name = "show",
-    mixinStandardHelpOptions = true,
-    description = "Print what the engine wrote: profiles and recommendation lists in Redis, records on the dead-letter topic.",
-    subcommands = {
-      ShowCommand.Customer.class,
-      ShowCommand.Profile.class,
-      ShowCommand.Profiles.class,
-      ShowCommand.Recommendations.class,
-      ShowCommand.Similar.class,
-      ShowCommand.TrendingList.class,
-      ShowCommand.DeadLetters.class
-    })
+        name = "show",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print what the engine wrote: profiles and recommendation lists in Redis, records on the dead-letter topic.",
+        subcommands = {
+            ShowCommand.Customer.class,
+            ShowCommand.Profile.class,
+            ShowCommand.Profiles.class,
+            ShowCommand.Recommendations.class,
+            ShowCommand.Similar.class,
+            ShowCommand.TrendingList.class,
+            ShowCommand.DeadLetters.class
+        })
 final class ShowCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
-  /** Where the engine's Redis is. */
-  static final class RedisOptions {
-    @Option(names = "--redis-host", defaultValue = "localhost", description = "Redis host (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--redis-port", defaultValue = "6379", description = "Redis port (default: ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--key-prefix", defaultValue = "p13n", description = "redis.key-prefix of the engine (default: ${DEFAULT-VALUE}).")
-    String prefix;
-
-    RedisClient connect() {
-      return RedisClient.create(host, port);
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 
-    /** Prints the customer's profile with {@code printer}, or says there is none (exit code 1). */
-    int withProfile(String customerId, java.util.function.BiConsumer<String, RedisClient> printer) {
-      String key = new RedisKeys(prefix).profile(customerId);
-      try (RedisClient client = connect()) {
-        if (!client.exists(key)) {
-          System.err.println("No profile for customer '" + customerId + "' (key " + key + ").");
-          return 1;
+    /** Where the engine's Redis is. */
+    static final class RedisOptions {
+        @Option(
+                names = "--redis-host",
+                defaultValue = "localhost",
+                description = "Redis host (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(
+                names = "--redis-port",
+                defaultValue = "6379",
+                description = "Redis port (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(
+                names = "--key-prefix",
+                defaultValue = "p13n",
+                description = "redis.key-prefix of the engine (default: ${DEFAULT-VALUE}).")
+        String prefix;
+
+        RedisClient connect() {
+            return RedisClient.create(host, port);
         }
-        printer.accept(key, client);
-        return 0;
-      }
-    }
-  }
 
-  static void printHash(String key, Map<String, String> hash, long ttlSeconds) {
-    System.out.println(key + "   (expires in " + Duration.ofSeconds(ttlSeconds) + ")");
-    new TreeMap<>(hash).forEach((field, value) -> System.out.printf("  %-16s %s%n", field, value));
-  }
-
-  /** The profile hash's fields by group, in the order the README documents them. */
-  static final Map<String, List<String>> FIELD_GROUPS = new java.util.LinkedHashMap<>();
-
-  static {
-    FIELD_GROUPS.put("who", List.of("segment", "segmentSince", "tier", "points", "spend12m"));
-    FIELD_GROUPS.put("RFM", List.of("frequency", "recencyWeeks", "ageWeeks", "daysSinceLastPurchase", "typicalIntervalDays", "orders", "totalSpend", "avgOrderValue", "firstOrderTime", "lastOrderTime"));
-    FIELD_GROUPS.put("churn", List.of("churnRisk", "churnReasons", "pAlive", "expectedPurchases30d"));
-    FIELD_GROUPS.put("recent activity (1d / 7d / 30d)", List.of("sessions", "productViews", "searches", "cartAdds"));
-    FIELD_GROUPS.put("interests", List.of("topCategories", "recentlyViewed", "purchasedProducts"));
-    FIELD_GROUPS.put("cart", List.of("cartItems", "cartValue", "cartProducts"));
-    FIELD_GROUPS.put("lifetime", List.of("firstSeen", "lastSeen", "sessions", "pageViews", "productViews", "searches", "cartAdds", "cartRemoves", "wishlistAdds", "cancellations", "refunds", "updatedAt"));
-  }
-
-  @Command(name = "customer", mixinStandardHelpOptions = true, description = "What the storefront sees for one customer: segment, RFM, churn, activity, interests, cart, loyalty.")
-  static final class Customer implements Callable<Integer> {
-    @Mixin RedisOptions redis;
-
-    @Parameters(paramLabel = "CUSTOMER_ID")
-    String customerId;
-
-    @Override
-    public Integer call() {
-      return redis.withProfile(customerId, (key, client) -> {
-        Map<String, String> hash = client.hgetAll(key);
-        System.out.println(customerId + "   (" + key + ", expires in " + Duration.ofSeconds(client.ttl(key)) + ")");
-        FIELD_GROUPS.forEach((group, fields) -> {
-          System.out.println(group);
-          for (String field : fields) {
-            String value = group.startsWith("recent activity")
-                ? hash.getOrDefault(field + "1d", "") + " / " + hash.getOrDefault(field + "7d", "") + " / " + hash.getOrDefault(field + "30d", "")
-                : hash.getOrDefault(field, "");
-            System.out.printf("  %-22s %s%n", field, value);
-          }
-        });
-      });
-    }
-  }
-
-  @Command(name = "profile", mixinStandardHelpOptions = true, description = "One customer's profile hash, every field as stored.")
-  static final class Profile implements Callable<Integer> {
-    @Mixin RedisOptions redis;
-
-    @Parameters(paramLabel = "CUSTOMER_ID")
-    String customerId;
-
-    @Override
-    public Integer call() {
-      return redis.withProfile(customerId, (key, client) -> printHash(key, client.hgetAll(key), client.ttl(key)));
-    }
-  }
-
-  @Command(name = "profiles", mixinStandardHelpOptions = true, description = "A few customer profiles (found with SCAN).")
-  static final class Profiles implements Callable<Integer> {
-    @Mixin RedisOptions redis;
-
-    @Option(names = "--limit", defaultValue = "5", description = "How many (default: ${DEFAULT-VALUE}).")
-    int limit;
-
-    @Override
-    public Integer call() {
-      RedisKeys keys = new RedisKeys(redis.prefix);
-      try (RedisClient client = redis.connect()) {
-        List<String> found = new ArrayList<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        ScanParams params = new ScanParams().match(keys.profilePattern()).count(500);
-        do {
-          var page = client.scan(cursor, params);
-          found.addAll(page.getResult());
-          cursor = page.getCursor();
-        } while (found.size() < limit && !cursor.equals(ScanParams.SCAN_POINTER_START));
-        if (found.isEmpty()) {
-          System.err.println("No profiles yet under " + keys.profilePattern());
-          return 1;
-        }
-        for (String key : found.subList(0, Math.min(limit, found.size()))) {
-          printHash(key, client.hgetAll(key), client.ttl(key));
-          System.out.println();
-        }
-        return 0;
-      }
-    }
-  }
-
-  /**
-   * Prints a serving list (recommendations, similar items, trending) as the storefront would show
-   * it; exit code 1 when the key does not exist.
-   */
-  static int printList(RedisClient client, String title, String key) {
-    String json = client.get(key);
-    if (json == null) {
-      System.err.println("Nothing for " + title + " (key " + key + " does not exist or has expired).");
-      return 1;
-    }
-    long updatedAt = ServingJson.updatedAt(json);
-    String strategy = ServingJson.strategy(json);
-    System.out.printf(
-        "%s   (%s, computed %s%s, expires in %s)%n",
-        title,
-        key,
-        updatedAt > 0 ? java.time.Instant.ofEpochMilli(updatedAt) : "?",
-        strategy == null ? "" : ", from " + strategy,
-        Duration.ofMillis(client.pttl(key)));
-    List<ScoredItem> items = ServingJson.items(json);
-    if (items.isEmpty()) {
-      System.out.println("  (empty list)");
-    }
-    int rank = 1;
-    for (ScoredItem item : items) {
-      System.out.printf(
-          "  %2d. %-14s %-10s %8.4f  %s%n",
-          rank++, item.getItemId(), item.getCategoryId() == null ? "-" : item.getCategoryId(), item.getScore(),
-          item.getReason() == null ? "" : item.getReason());
-    }
-    return 0;
-  }
-
-  @Command(name = "recommendations", mixinStandardHelpOptions = true, description = "The customer's \"guess you like\" list, in the order the storefront shows it, with scores and reasons.")
-  static final class Recommendations implements Callable<Integer> {
-    @Mixin RedisOptions redis;
-
-    @Parameters(paramLabel = "CUSTOMER_ID")
-    String customerId;
-
-    @Override
-    public Integer call() {
-      RedisKeys keys = new RedisKeys(redis.prefix);
-      try (RedisClient client = redis.connect()) {
-        int status = printList(client, "Recommendations for " + customerId, keys.recommendations(customerId));
-        Map<String, String> profile = client.hgetAll(keys.profile(customerId));
-        if (!profile.isEmpty()) {
-          System.out.println("from their profile:");
-          for (String field : List.of("recentlyViewed", "cartProducts", "purchasedProducts", "topCategories")) {
-            System.out.printf("  %-18s %s%n", field, profile.getOrDefault(field, ""));
-          }
-        }
-        return status;
-      }
-    }
-  }
-
-  @Command(name = "similar", mixinStandardHelpOptions = true, description = "Products viewed or bought together with a product (its product-page list).")
-  static final class Similar implements Callable<Integer> {
-    @Mixin RedisOptions redis;
-
-    @Parameters(paramLabel = "PRODUCT_ID")
-    String productId;
-
-    @Override
-    public Integer call() {
-      try (RedisClient client = redis.connect()) {
-        return printList(client, "Similar to " + productId, new RedisKeys(redis.prefix).similarItems(productId));
-      }
-    }
-  }
-
-  @Command(name = "trending", mixinStandardHelpOptions = true, description = "Trending products overall, or in one category.")
-  static final class TrendingList implements Callable<Integer> {
-    @Mixin RedisOptions redis;
-
-    @Parameters(paramLabel = "CATEGORY_ID", arity = "0..1", description = "A category; overall when omitted.")
-    String categoryId;
-
-    @Override
-    public Integer call() {
-      RedisKeys keys = new RedisKeys(redis.prefix);
-      try (RedisClient client = redis.connect()) {
-        return categoryId == null
-            ? printList(client, "Trending now", keys.trending())
-            : printList(client, "Trending in " + categoryId, keys.trending(categoryId));
-      }
-    }
-  }
-
-  @Command(name = "dead-letters", mixinStandardHelpOptions = true, description = "Records on the dead-letter topic with where they came from and why.")
-  static final class DeadLetters implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(names = "--topic", defaultValue = "dead-letters", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
-    String topic;
-
-    @Option(names = "--limit", defaultValue = "20", description = "At most this many, oldest first (default: ${DEFAULT-VALUE}).")
-    int limit;
-
-    @Override
-    public Integer call() {
-      Properties props = new Properties();
-      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-      // A throw-away group: reading must not move anybody's committed offsets.
-      props.put(ConsumerConfig.GROUP_ID_CONFIG, "p13n-show-" + UUID.randomUUID());
-      props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-      props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo p : consumer.partitionsFor(topic)) {
-          partitions.add(new TopicPartition(topic, p.partition()));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        int shown = 0;
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (shown < limit && System.currentTimeMillis() < deadline && !caughtUp(consumer, end)) {
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-            if (shown >= limit) {
-              break;
+        /**
+         * Prints the customer's profile with {@code printer}, or says there is none (exit code 1).
+         */
+        int withProfile(
+                String customerId, java.util.function.BiConsumer<String, RedisClient> printer) {
+            String key = new RedisKeys(prefix).profile(customerId);
+            try (RedisClient client = connect()) {
+                if (!client.exists(key)) {
+                    System.err.println(
+                            "No profile for customer '" + customerId + "' (key " + key + ").");
+                    return 1;
+                }
+                printer.accept(key, client);
+                return 0;
             }
-            shown++;
-            System.out.printf(
-                "%s-%d@%d  from %s-%s@%s  %s: %s%n    value (%d bytes): %s%n",
-                r.topic(), r.partition(), r.offset(),
-                header(r, DeadLetterSerializer.HEADER_TOPIC), header(r, DeadLetterSerializer.HEADER_PARTITION), header(r, DeadLetterSerializer.HEADER_OFFSET),
-                header(r, DeadLetterSerializer.HEADER_KIND), header(r, DeadLetterSerializer.HEADER_REASON),
-                r.value() == null ? 0 : r.value().length, preview(r.value()));
-          }
         }
-        long total = end.values().stream().mapToLong(Long::longValue).sum();
-        System.out.println(total + " dead letter(s) on " + topic + (shown < total ? ", showing the first " + shown : ""));
+    }
+
+    static void printHash(String key, Map<String, String> hash, long ttlSeconds) {
+        System.out.println(key + "   (expires in " + Duration.ofSeconds(ttlSeconds) + ")");
+        new TreeMap<>(hash)
+                .forEach((field, value) -> System.out.printf("  %-16s %s%n", field, value));
+    }
+
+    /** The profile hash's fields by group, in the order the README documents them. */
+    static final Map<String, List<String>> FIELD_GROUPS = new java.util.LinkedHashMap<>();
+
+    static {
+        FIELD_GROUPS.put("who", List.of("segment", "segmentSince", "tier", "points", "spend12m"));
+        FIELD_GROUPS.put(
+                "RFM",
+                List.of(
+                        "frequency",
+                        "recencyWeeks",
+                        "ageWeeks",
+                        "daysSinceLastPurchase",
+                        "typicalIntervalDays",
+                        "orders",
+                        "totalSpend",
+                        "avgOrderValue",
+                        "firstOrderTime",
+                        "lastOrderTime"));
+        FIELD_GROUPS.put(
+                "churn", List.of("churnRisk", "churnReasons", "pAlive", "expectedPurchases30d"));
+        FIELD_GROUPS.put(
+                "recent activity (1d / 7d / 30d)",
+                List.of("sessions", "productViews", "searches", "cartAdds"));
+        FIELD_GROUPS.put(
+                "interests", List.of("topCategories", "recentlyViewed", "purchasedProducts"));
+        FIELD_GROUPS.put("cart", List.of("cartItems", "cartValue", "cartProducts"));
+        FIELD_GROUPS.put(
+                "lifetime",
+                List.of(
+                        "firstSeen",
+                        "lastSeen",
+                        "sessions",
+                        "pageViews",
+                        "productViews",
+                        "searches",
+                        "cartAdds",
+                        "cartRemoves",
+                        "wishlistAdds",
+                        "cancellations",
+                        "refunds",
+                        "updatedAt"));
+    }
+
+    @Command(
+            name = "customer",
+            mixinStandardHelpOptions = true,
+            description =
+                    "What the storefront sees for one customer: segment, RFM, churn, activity, interests, cart, loyalty.")
+    static final class Customer implements Callable<Integer> {
+        @Mixin RedisOptions redis;
+
+        @Parameters(paramLabel = "CUSTOMER_ID")
+        String customerId;
+
+        @Override
+        public Integer call() {
+            return redis.withProfile(
+                    customerId,
+                    (key, client) -> {
+                        Map<String, String> hash = client.hgetAll(key);
+                        System.out.println(
+                                customerId
+                                        + "   ("
+                                        + key
+                                        + ", expires in "
+                                        + Duration.ofSeconds(client.ttl(key))
+                                        + ")");
+                        FIELD_GROUPS.forEach(
+                                (group, fields) -> {
+                                    System.out.println(group);
+                                    for (String field : fields) {
+                                        String value =
+                                                group.startsWith("recent activity")
+                                                        ? hash.getOrDefault(field + "1d", "")
+                                                                + " / "
+                                                                + hash.getOrDefault(
+                                                                        field + "7d", "")
+                                                                + " / "
+                                                                + hash.getOrDefault(
+                                                                        field + "30d", "")
+                                                        : hash.getOrDefault(field, "");
+                                        System.out.printf("  %-22s %s%n", field, value);
+                                    }
+                                });
+                    });
+        }
+    }
+
+    @Command(
+            name = "profile",
+            mixinStandardHelpOptions = true,
+            description = "One customer's profile hash, every field as stored.")
+    static final class Profile implements Callable<Integer> {
+        @Mixin RedisOptions redis;
+
+        @Parameters(paramLabel = "CUSTOMER_ID")
+        String customerId;
+
+        @Override
+        public Integer call() {
+            return redis.withProfile(
+                    customerId,
+                    (key, client) -> printHash(key, client.hgetAll(key), client.ttl(key)));
+        }
+    }
+
+    @Command(
+            name = "profiles",
+            mixinStandardHelpOptions = true,
+            description = "A few customer profiles (found with SCAN).")
+    static final class Profiles implements Callable<Integer> {
+        @Mixin RedisOptions redis;
+
+        @Option(
+                names = "--limit",
+                defaultValue = "5",
+                description = "How many (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            RedisKeys keys = new RedisKeys(redis.prefix);
+            try (RedisClient client = redis.connect()) {
+                List<String> found = new ArrayList<>();
+                String cursor = ScanParams.SCAN_POINTER_START;
+                ScanParams params = new ScanParams().match(keys.profilePattern()).count(500);
+                do {
+                    var page = client.scan(cursor, params);
+                    found.addAll(page.getResult());
+                    cursor = page.getCursor();
+                } while (found.size() < limit && !cursor.equals(ScanParams.SCAN_POINTER_START));
+                if (found.isEmpty()) {
+                    System.err.println("No profiles yet under " + keys.profilePattern());
+                    return 1;
+                }
+                for (String key : found.subList(0, Math.min(limit, found.size()))) {
+                    printHash(key, client.hgetAll(key), client.ttl(key));
+                    System.out.println();
+                }
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * Prints a serving list (recommendations, similar items, trending) as the storefront would show
+     * it; exit code 1 when the key does not exist.
+     */
+    static int printList(RedisClient client, String title, String key) {
+        String json = client.get(key);
+        if (json == null) {
+            System.err.println(
+                    "Nothing for " + title + " (key " + key + " does not exist or has expired).");
+            return 1;
+        }
+        long updatedAt = ServingJson.updatedAt(json);
+        String strategy = ServingJson.strategy(json);
+        System.out.printf(
+                "%s   (%s, computed %s%s, expires in %s)%n",
+                title,
+                key,
+                updatedAt > 0 ? java.time.Instant.ofEpochMilli(updatedAt) : "?",
+                strategy == null ? "" : ", from " + strategy,
+                Duration.ofMillis(client.pttl(key)));
+        List<ScoredItem> items = ServingJson.items(json);
+        if (items.isEmpty()) {
+            System.out.println("  (empty list)");
+        }
+        int rank = 1;
+        for (ScoredItem item : items) {
+            System.out.printf(
+                    "  %2d. %-14s %-10s %8.4f  %s%n",
+                    rank++,
+                    item.getItemId(),
+                    item.getCategoryId() == null ? "-" : item.getCategoryId(),
+                    item.getScore(),
+                    item.getReason() == null ? "" : item.getReason());
+        }
         return 0;
-      }
     }
 
-    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
-      return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    @Command(
+            name = "recommendations",
+            mixinStandardHelpOptions = true,
+            description =
+                    "The customer's \"guess you like\" list, in the order the storefront shows it, with scores and reasons.")
+    static final class Recommendations implements Callable<Integer> {
+        @Mixin RedisOptions redis;
+
+        @Parameters(paramLabel = "CUSTOMER_ID")
+        String customerId;
+
+        @Override
+        public Integer call() {
+            RedisKeys keys = new RedisKeys(redis.prefix);
+            try (RedisClient client = redis.connect()) {
+                int status =
+                        printList(
+                                client,
+                                "Recommendations for " + customerId,
+                                keys.recommendations(customerId));
+                Map<String, String> profile = client.hgetAll(keys.profile(customerId));
+                if (!profile.isEmpty()) {
+                    System.out.println("from their profile:");
+                    for (String field :
+                            List.of(
+                                    "recentlyViewed",
+                                    "cartProducts",
+                                    "purchasedProducts",
+                                    "topCategories")) {
+                        System.out.printf("  %-18s %s%n", field, profile.getOrDefault(field, ""));
+                    }
+                }
+                return status;
+            }
+        }
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-      Header h = r.headers().lastHeader(name);
-      return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+    @Command(
+            name = "similar",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Products viewed or bought together with a product (its product-page list).")
+    static final class Similar implements Callable<Integer> {
+        @Mixin RedisOptions redis;
+
+        @Parameters(paramLabel = "PRODUCT_ID")
+        String productId;
+
+        @Override
+        public Integer call() {
+            try (RedisClient client = redis.connect()) {
+                return printList(
+                        client,
+                        "Similar to " + productId,
+                        new RedisKeys(redis.prefix).similarItems(productId));
+            }
+        }
     }
 
-    private static String preview(byte[] value) {
-      if (value == null) {
-        return "(null)";
-      }
-      byte[] head = value.length > 24 ? java.util.Arrays.copyOf(value, 24) : value;
-      return HexFormat.ofDelimiter(" ").formatHex(head) + (value.length > 24 ? " ..." : "");
+    @Command(
+            name = "trending",
+            mixinStandardHelpOptions = true,
+            description = "Trending products overall, or in one category.")
+    static final class TrendingList implements Callable<Integer> {
+        @Mixin RedisOptions redis;
+
+        @Parameters(
+                paramLabel = "CATEGORY_ID",
+                arity = "0..1",
+                description = "A category; overall when omitted.")
+        String categoryId;
+
+        @Override
+        public Integer call() {
+            RedisKeys keys = new RedisKeys(redis.prefix);
+            try (RedisClient client = redis.connect()) {
+                return categoryId == null
+                        ? printList(client, "Trending now", keys.trending())
+                        : printList(client, "Trending in " + categoryId, keys.trending(categoryId));
+            }
+        }
     }
-  }
+
+    @Command(
+            name = "dead-letters",
+            mixinStandardHelpOptions = true,
+            description = "Records on the dead-letter topic with where they came from and why.")
+    static final class DeadLetters implements Callable<Integer> {
+        @Option(
+                names = "--bootstrap-servers",
+                required = true,
+                description = "Kafka bootstrap servers.")
+        String bootstrapServers;
+
+        @Option(
+                names = "--topic",
+                defaultValue = "dead-letters",
+                description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
+        String topic;
+
+        @Option(
+                names = "--limit",
+                defaultValue = "20",
+                description = "At most this many, oldest first (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            // A throw-away group: reading must not move anybody's committed offsets.
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "p13n-show-" + UUID.randomUUID());
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(
+                            props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                    partitions.add(new TopicPartition(topic, p.partition()));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                int shown = 0;
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (shown < limit
+                        && System.currentTimeMillis() < deadline
+                        && !caughtUp(consumer, end)) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        if (shown >= limit) {
+                            break;
+                        }
+                        shown++;
+                        System.out.printf(
+                                "%s-%d@%d  from %s-%s@%s  %s: %s%n    value (%d bytes): %s%n",
+                                r.topic(),
+                                r.partition(),
+                                r.offset(),
+                                header(r, DeadLetterSerializer.HEADER_TOPIC),
+                                header(r, DeadLetterSerializer.HEADER_PARTITION),
+                                header(r, DeadLetterSerializer.HEADER_OFFSET),
+                                header(r, DeadLetterSerializer.HEADER_KIND),
+                                header(r, DeadLetterSerializer.HEADER_REASON),
+                                r.value() == null ? 0 : r.value().length,
+                                preview(r.value()));
+                    }
+                }
+                long total = end.values().stream().mapToLong(Long::longValue).sum();
+                System.out.println(
+                        total
+                                + " dead letter(s) on "
+                                + topic
+                                + (shown < total ? ", showing the first " + shown : ""));
+                return 0;
+            }
+        }
+
+        private static boolean caughtUp(
+                KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+            return end.entrySet().stream()
+                    .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+        }
+
+        private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+            Header h = r.headers().lastHeader(name);
+            return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+        }
+
+        private static String preview(byte[] value) {
+            if (value == null) {
+                return "(null)";
+            }
+            byte[] head = value.length > 24 ? java.util.Arrays.copyOf(value, 24) : value;
+            return HexFormat.ofDelimiter(" ").formatHex(head) + (value.length > 24 ? " ..." : "");
+        }
+    }
 }

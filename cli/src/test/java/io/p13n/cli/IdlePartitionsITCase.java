@@ -35,49 +35,78 @@ import org.junit.jupiter.api.io.TempDir;
  * event time would never advance and no cart would ever be abandoned.
  */
 class IdlePartitionsITCase {
-  @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
+    @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = TestJobs.miniCluster();
+    @RegisterExtension static final MiniClusterExtension FLINK = TestJobs.miniCluster();
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-  @TempDir Path checkpoints;
+    @TempDir Path checkpoints;
 
-  @Test
-  void shouldFireCartAbandonmentWhileTheOrdersTopicIsIdle() throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    EngineConfig config = TestJobs.engineConfig(SERVICES, run, checkpoints, Map.of(EngineOptions.WATERMARK_IDLE_TIMEOUT.key(), "1s"));
-    String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(PersonalizationJob.flinkConfiguration(config));
-    env.setParallelism(2);
-    PersonalizationJob.defineWorkflow(env, config);
-    JobClient job = env.executeAsync("idle-partitions-it");
-    try (Producer<String, byte[]> producer = EventProducers.create(SERVICES.kafka().bootstrapServers(), "idle-" + run)) {
-      producer.send(new ProducerRecord<>(clicks, "dave", AvroEventSerializer.encode(TestEvents.click("dave", ClickType.ADD_TO_CART, T0).build())));
-      // Two hours later someone else browses: event time moves past dave's one-hour deadline.
-      producer.send(new ProducerRecord<>(clicks, "erin", AvroEventSerializer.encode(TestEvents.productView("erin", T0.plus(Duration.ofHours(2))))));
-      producer.flush();
+    @Test
+    void shouldFireCartAbandonmentWhileTheOrdersTopicIsIdle() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        EngineConfig config =
+                TestJobs.engineConfig(
+                        SERVICES,
+                        run,
+                        checkpoints,
+                        Map.of(EngineOptions.WATERMARK_IDLE_TIMEOUT.key(), "1s"));
+        String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        PersonalizationJob.flinkConfiguration(config));
+        env.setParallelism(2);
+        PersonalizationJob.defineWorkflow(env, config);
+        JobClient job = env.executeAsync("idle-partitions-it");
+        try (Producer<String, byte[]> producer =
+                EventProducers.create(SERVICES.kafka().bootstrapServers(), "idle-" + run)) {
+            producer.send(
+                    new ProducerRecord<>(
+                            clicks,
+                            "dave",
+                            AvroEventSerializer.encode(
+                                    TestEvents.click("dave", ClickType.ADD_TO_CART, T0).build())));
+            // Two hours later someone else browses: event time moves past dave's one-hour deadline.
+            producer.send(
+                    new ProducerRecord<>(
+                            clicks,
+                            "erin",
+                            AvroEventSerializer.encode(
+                                    TestEvents.productView("erin", T0.plus(Duration.ofHours(2))))));
+            producer.flush();
 
-      String signals = config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS);
-      TestJobs.awaitTrue("dave's cart abandonment", TIMEOUT, () -> !TopicReader.readAll(SERVICES.kafka().bootstrapServers(), signals).isEmpty());
-      List<ChurnSignal> received =
-          TopicReader.readAll(SERVICES.kafka().bootstrapServers(), signals).stream().map(r -> decode(r.value())).toList();
-      assertThat(received).singleElement().satisfies(signal -> {
-        assertThat(signal.getCustomerId()).isEqualTo("dave");
-        assertThat(signal.getType()).isEqualTo(ChurnSignalType.CART_ABANDONED);
-        assertThat(signal.getEventTime()).isEqualTo(T0.plus(Duration.ofHours(1)));
-      });
-    } finally {
-      TestJobs.cancel(job);
+            String signals = config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS);
+            TestJobs.awaitTrue(
+                    "dave's cart abandonment",
+                    TIMEOUT,
+                    () ->
+                            !TopicReader.readAll(SERVICES.kafka().bootstrapServers(), signals)
+                                    .isEmpty());
+            List<ChurnSignal> received =
+                    TopicReader.readAll(SERVICES.kafka().bootstrapServers(), signals).stream()
+                            .map(r -> decode(r.value()))
+                            .toList();
+            assertThat(received)
+                    .singleElement()
+                    .satisfies(
+                            signal -> {
+                                assertThat(signal.getCustomerId()).isEqualTo("dave");
+                                assertThat(signal.getType())
+                                        .isEqualTo(ChurnSignalType.CART_ABANDONED);
+                                assertThat(signal.getEventTime())
+                                        .isEqualTo(T0.plus(Duration.ofHours(1)));
+                            });
+        } finally {
+            TestJobs.cancel(job);
+        }
     }
-  }
 
-  private static ChurnSignal decode(byte[] value) {
-    try {
-      return ChurnSignal.getDecoder().decode(value);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    private static ChurnSignal decode(byte[] value) {
+        try {
+            return ChurnSignal.getDecoder().decode(value);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
-  }
 }

@@ -16,81 +16,114 @@ import picocli.CommandLine;
 /** The launcher's commands: help everywhere, and a bad configuration stops before anything runs. */
 class PersonalizeCliTest {
 
-  /** Runs the launcher with System.out/err captured; returns exit code and both streams. */
-  private static String[] execute(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-      CommandLine cli = PersonalizeCli.commandLine();
-      int code = cli.execute(args);
-      return new String[] {Integer.toString(code), outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
+    /** Runs the launcher with System.out/err captured; returns exit code and both streams. */
+    private static String[] execute(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            CommandLine cli = PersonalizeCli.commandLine();
+            int code = cli.execute(args);
+            return new String[] {
+                Integer.toString(code),
+                outBytes.toString(StandardCharsets.UTF_8),
+                errBytes.toString(StandardCharsets.UTF_8)
+            };
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
     }
-  }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"", "demo", "run", "generate", "replay", "show", "show customer", "show profile", "show profiles", "show dead-letters", "config", "config check", "churn", "churn fit", "campaign", "campaign create", "campaign list", "campaign pause", "campaign resume", "campaign end", "campaign stats", "bench"})
-  void shouldPrintHelpForEveryCommand(String command) {
-    String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "",
+                "demo",
+                "run",
+                "generate",
+                "replay",
+                "show",
+                "show customer",
+                "show profile",
+                "show profiles",
+                "show dead-letters",
+                "config",
+                "config check",
+                "churn",
+                "churn fit",
+                "campaign",
+                "campaign create",
+                "campaign list",
+                "campaign pause",
+                "campaign resume",
+                "campaign end",
+                "campaign stats",
+                "bench"
+            })
+    void shouldPrintHelpForEveryCommand(String command) {
+        String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
 
-    String[] result = execute(args);
+        String[] result = execute(args);
 
-    assertThat(result[0]).isEqualTo("0");
-    assertThat(result[1]).contains("Usage: personalize" + (command.isEmpty() ? "" : " " + command));
-  }
-
-  @Test
-  void shouldRefuseToRunWithABadConfigurationNamingKeyValueAndExpectation(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("engine.properties");
-    Files.writeString(file, "kafka.bootstrap-servers=localhost:9092\nredis.port=sixty\nredis.password=hunter2\nredis.batch.max-delay=soon\n");
-
-    String[] result = execute("run", "--config", file.toString());
-
-    assertThat(result[0]).isEqualTo("2");
-    assertThat(result[2])
-        .contains("redis.port", "'sixty'", "between 1 and 65535")
-        .contains("redis.batch.max-delay", "'soon'", "duration")
-        .doesNotContain("hunter2");
-    assertThat(result[1]).doesNotContain("Flink dashboard");
-  }
-
-  @Test
-  void shouldReportAMissingRequiredKey(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("engine.properties");
-    Files.writeString(file, "redis.port=6379\n");
-
-    String[] result = execute("config", "check", file.toString());
-
-    assertThat(result[0]).isEqualTo("2");
-    assertThat(result[2]).contains("kafka.bootstrap-servers", "required", "P13N_KAFKA_BOOTSTRAP_SERVERS");
-  }
-
-  @Test
-  void shouldAcceptTheShippedExampleConfiguration(@TempDir Path dir) throws Exception {
-    String[] example = execute("config", "example");
-    Path file = dir.resolve("engine.properties");
-    Files.writeString(file, example[1]);
-
-    String[] result = execute("config", "check", file.toString());
-
-    assertThat(result[0]).as(result[2]).isEqualTo("0");
-    assertThat(result[1]).contains("OK");
-  }
-
-  @Test
-  void shouldKeepTheReadmeConfigurationReferenceInSync() throws Exception {
-    // Surefire runs in the module directory; the README is at the repository root.
-    String readme = Files.readString(Path.of("..", "README.md"));
-
-    assertThat(readme).contains(io.p13n.config.ConfigDocs.markdownTable().strip());
-    for (io.p13n.config.ConfigOption<?> option : io.p13n.config.EngineOptions.ALL) {
-      assertThat(readme).contains("`" + option.key() + "`");
+        assertThat(result[0]).isEqualTo("0");
+        assertThat(result[1])
+                .contains("Usage: personalize" + (command.isEmpty() ? "" : " " + command));
     }
-  }
+
+    @Test
+    void shouldRefuseToRunWithABadConfigurationNamingKeyValueAndExpectation(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("engine.properties");
+        Files.writeString(
+                file,
+                "kafka.bootstrap-servers=localhost:9092\nredis.port=sixty\nredis.password=hunter2\nredis.batch.max-delay=soon\n");
+
+        String[] result = execute("run", "--config", file.toString());
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2])
+                .contains("redis.port", "'sixty'", "between 1 and 65535")
+                .contains("redis.batch.max-delay", "'soon'", "duration")
+                .doesNotContain("hunter2");
+        assertThat(result[1]).doesNotContain("Flink dashboard");
+    }
+
+    @Test
+    void shouldReportAMissingRequiredKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("engine.properties");
+        Files.writeString(file, "redis.port=6379\n");
+
+        String[] result = execute("config", "check", file.toString());
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2])
+                .contains("kafka.bootstrap-servers", "required", "P13N_KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void shouldAcceptTheShippedExampleConfiguration(@TempDir Path dir) throws Exception {
+        String[] example = execute("config", "example");
+        Path file = dir.resolve("engine.properties");
+        Files.writeString(file, example[1]);
+
+        String[] result = execute("config", "check", file.toString());
+
+        assertThat(result[0]).as(result[2]).isEqualTo("0");
+        assertThat(result[1]).contains("OK");
+    }
+
+    @Test
+    void shouldKeepTheReadmeConfigurationReferenceInSync() throws Exception {
+        // Surefire runs in the module directory; the README is at the repository root.
+        String readme = Files.readString(Path.of("..", "README.md"));
+
+        assertThat(readme).contains(io.p13n.config.ConfigDocs.markdownTable().strip());
+        for (io.p13n.config.ConfigOption<?> option : io.p13n.config.EngineOptions.ALL) {
+            assertThat(readme).contains("`" + option.key() + "`");
+        }
+    }
 }

@@ -14,34 +14,34 @@ import java.util.List;
  * </pre>
  */
 public final class ConfigException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final List<String> problems;
+    private final List<String> problems;
 
-  /**
-   * @param problems one line each, at least one
-   */
-  public ConfigException(List<String> problems) {
-    super(message(problems));
-    this.problems = List.copyOf(problems);
-  }
-
-  /** The problems found, one line each, in the order they were found. */
-  public List<String> problems() {
-    return problems;
-  }
-
-  private static String message(List<String> problems) {
-    if (problems.isEmpty()) {
-      throw new IllegalArgumentException("a ConfigException needs at least one problem");
+    /**
+     * @param problems one line each, at least one
+     */
+    public ConfigException(List<String> problems) {
+        super(message(problems));
+        this.problems = List.copyOf(problems);
     }
-    StringBuilder message =
-        new StringBuilder("Invalid configuration (")
-            .append(problems.size())
-            .append(problems.size() == 1 ? " problem):" : " problems):");
-    for (String problem : problems) {
-      message.append('\n').append("  ").append(problem);
+
+    /** The problems found, one line each, in the order they were found. */
+    public List<String> problems() {
+        return problems;
     }
-    return message.toString();
-  }
+
+    private static String message(List<String> problems) {
+        if (problems.isEmpty()) {
+            throw new IllegalArgumentException("a ConfigException needs at least one problem");
+        }
+        StringBuilder message =
+                new StringBuilder("Invalid configuration (")
+                        .append(problems.size())
+                        .append(problems.size() == 1 ? " problem):" : " problems):");
+        for (String problem : problems) {
+            message.append('\n').append("  ").append(problem);
+        }
+        return message.toString();
+    }
 }

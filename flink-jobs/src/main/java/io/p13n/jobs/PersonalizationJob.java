@@ -6,43 +6,19 @@ import io.p13n.config.RedisMode;
 import io.p13n.config.Secret;
 import io.p13n.jobs.functions.CustomerEvents;
 import io.p13n.jobs.functions.CustomerProfileFunction;
-import io.p13n.jobs.functions.OutputTags;
-import io.p13n.jobs.functions.RouteDeadLettersFunction;
-import io.p13n.jobs.profile.ProfileRedisMapper;
-import io.p13n.jobs.redis.RedisEndpoint;
-import io.p13n.jobs.redis.RedisKeys;
-import io.p13n.jobs.redis.RedisSink;
-import io.p13n.model.ChurnSignal;
-import io.p13n.model.CustomerEvent;
-import io.p13n.model.CustomerProfile;
-import io.p13n.model.DeadLetter;
-import io.p13n.model.SegmentChange;
-import io.p13n.model.SourceRecord;
-import io.p13n.serde.DeadLetterSerializer;
-import io.p13n.serde.KeyedAvroSerializer;
-import io.p13n.serde.SourceRecordDeserializer;
-import io.p13n.serde.SourceRecordDeserializer.EventKind;
 import io.p13n.jobs.functions.ItemTransitionsFunction;
 import io.p13n.jobs.functions.ItemViewsFunction;
+import io.p13n.jobs.functions.OutputTags;
 import io.p13n.jobs.functions.OverallTrendingFunction;
 import io.p13n.jobs.functions.RankRecommendationsFunction;
 import io.p13n.jobs.functions.RecommendationRequestsFunction;
+import io.p13n.jobs.functions.RouteDeadLettersFunction;
 import io.p13n.jobs.functions.SimilarItemsFunction;
 import io.p13n.jobs.functions.TrendingItemsFunction;
-import io.p13n.jobs.recommend.RecommendationRedisMappers;
-import io.p13n.jobs.recommend.RecommendationSettings;
-import io.p13n.jobs.recommend.RedisServingLists;
-import io.p13n.jobs.recommend.Trending;
-import io.p13n.jobs.redis.RedisMapper;
-import io.p13n.model.CustomerRecommendations;
-import io.p13n.model.ItemTransitionBatch;
-import io.p13n.model.ItemView;
-import io.p13n.model.RecommendationRequest;
-import io.p13n.model.TrendingItems;
+import io.p13n.jobs.kafka.CheckpointCommittedKafkaSink;
 import io.p13n.jobs.offers.ActiveOffersFunction;
 import io.p13n.jobs.offers.ActiveOffersRedisMapper;
 import io.p13n.jobs.offers.CampaignBudgetFunction;
-import io.p13n.serde.CampaignDeserializer;
 import io.p13n.jobs.offers.CampaignStatsFunction;
 import io.p13n.jobs.offers.CampaignStatsRedisMapper;
 import io.p13n.jobs.offers.OfferInputs;
@@ -50,26 +26,48 @@ import io.p13n.jobs.offers.OfferOutputTags;
 import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.offers.OfferStateDescriptors;
 import io.p13n.jobs.offers.OfferTriggerFunction;
+import io.p13n.jobs.profile.ProfileRedisMapper;
+import io.p13n.jobs.recommend.RecommendationRedisMappers;
+import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.recommend.RedisServingLists;
+import io.p13n.jobs.recommend.Trending;
 import io.p13n.jobs.redis.CheckpointCommittedRedisSink;
-import io.p13n.jobs.kafka.CheckpointCommittedKafkaSink;
+import io.p13n.jobs.redis.RedisEndpoint;
+import io.p13n.jobs.redis.RedisKeys;
+import io.p13n.jobs.redis.RedisMapper;
+import io.p13n.jobs.redis.RedisSink;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.Campaign;
 import io.p13n.model.CampaignStatsDelta;
+import io.p13n.model.ChurnSignal;
+import io.p13n.model.CustomerEvent;
+import io.p13n.model.CustomerProfile;
+import io.p13n.model.CustomerRecommendations;
+import io.p13n.model.DeadLetter;
+import io.p13n.model.ItemTransitionBatch;
+import io.p13n.model.ItemView;
 import io.p13n.model.OfferDecision;
 import io.p13n.model.OfferInput;
 import io.p13n.model.OfferLedgerInput;
 import io.p13n.model.OfferOutcome;
 import io.p13n.model.OrderEvent;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import io.p13n.model.RecommendationRequest;
+import io.p13n.model.SegmentChange;
+import io.p13n.model.SourceRecord;
+import io.p13n.model.TrendingItems;
+import io.p13n.serde.CampaignDeserializer;
+import io.p13n.serde.DeadLetterSerializer;
+import io.p13n.serde.KeyedAvroSerializer;
+import io.p13n.serde.SourceRecordDeserializer;
+import io.p13n.serde.SourceRecordDeserializer.EventKind;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -83,6 +81,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -107,486 +107,579 @@ import org.slf4j.LoggerFactory;
  * #defineWorkflow} assembles the graph, and tests call it with their own sources and sinks.
  */
 public final class PersonalizationJob {
-  private static final Logger LOG = LoggerFactory.getLogger(PersonalizationJob.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PersonalizationJob.class);
 
-  /** Concurrent Redis reads per ranking subtask; a round trip is ~1 ms, so 4 serve ~4k rankings/s. */
-  private static final int RANKING_THREADS = 4;
+    /**
+     * Concurrent Redis reads per ranking subtask; a round trip is ~1 ms, so 4 serve ~4k rankings/s.
+     */
+    private static final int RANKING_THREADS = 4;
 
-  /** Rankings in flight per subtask: enough to keep the threads busy, small enough for checkpoints. */
-  private static final int RANKING_CAPACITY = 100;
+    /**
+     * Rankings in flight per subtask: enough to keep the threads busy, small enough for
+     * checkpoints.
+     */
+    private static final int RANKING_CAPACITY = 100;
 
-  /** A ranking slower than this is dropped (the list is refreshed on the next change), not retried. */
-  private static final Duration RANKING_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * A ranking slower than this is dropped (the list is refreshed on the next change), not
+     * retried.
+     */
+    private static final Duration RANKING_TIMEOUT = Duration.ofSeconds(5);
 
-  /** Name of the first keyed operator (tools such as the bench count arrivals at its vertex). */
-  public static final String CUSTOMER_STAGE_NAME = "Drop duplicates, update customer profile";
+    /** Name of the first keyed operator (tools such as the bench count arrivals at its vertex). */
+    public static final String CUSTOMER_STAGE_NAME = "Drop duplicates, update customer profile";
 
-  private PersonalizationJob() {}
+    private PersonalizationJob() {}
 
-  /** {@code --config FILE}; environment variables P13N_* override the file. */
-  public static void main(String[] args) throws Exception {
-    ParameterTool params = ParameterTool.fromArgs(args);
-    if (!params.has("config")) {
-      throw new IllegalArgumentException("usage: PersonalizationJob --config FILE (see README, Configuration)");
+    /** {@code --config FILE}; environment variables P13N_* override the file. */
+    public static void main(String[] args) throws Exception {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        if (!params.has("config")) {
+            throw new IllegalArgumentException(
+                    "usage: PersonalizationJob --config FILE (see README, Configuration)");
+        }
+        EngineConfig config =
+                EngineConfig.load(Path.of(params.getRequired("config")), System.getenv());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        run(env, config);
     }
-    EngineConfig config = EngineConfig.load(Path.of(params.getRequired("config")), System.getenv());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
-    run(env, config);
-  }
 
-  /** Builds the real ends from the configuration, defines the workflow and runs it (blocking). */
-  public static void run(StreamExecutionEnvironment env, EngineConfig config) throws Exception {
-    defineWorkflow(env, config);
-    env.execute(config.get(EngineOptions.JOB_NAME));
-  }
-
-  /** Defines the workflow with the real Kafka and Redis ends; the caller executes it. */
-  public static void defineWorkflow(StreamExecutionEnvironment env, EngineConfig config) {
-    LOG.info("Defining the job with configuration:\n{}", config.describe());
-    RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
-    RecommendationSettings recommend = RecommendationSettings.from(config);
-    defineWorkflow(
-        env,
-        kafkaSource(config, EventKind.CLICKS),
-        kafkaSource(config, EventKind.ORDERS),
-        campaignSource(config),
-        WorkflowSettings.from(config),
-        new WorkflowSinks(
-            profileSink(config),
-            deadLetterSink(config),
-            kafkaSink(config, EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES, SegmentChange::getCustomerId),
-            kafkaSink(config, EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS, ChurnSignal::getCustomerId),
-            redisSink(config, RecommendationRedisMappers.similarItems(keys, recommend.similarTtlMillis())),
-            redisSink(config, RecommendationRedisMappers.trending(keys, recommend.trendingTtlMillis())),
-            redisSink(config, RecommendationRedisMappers.recommendations(keys, recommend.recommendationsTtlMillis())),
-            new RedisServingLists(redisEndpoint(config), keys),
-            new CheckpointCommittedRedisSink<>(redisEndpoint(config), new ActiveOffersRedisMapper(keys)),
-            offerTriggerSink(config),
-            redisSink(config, new CampaignStatsRedisMapper(keys, config.get(EngineOptions.OFFERS_STATS_TTL)))));
-  }
-
-  /**
-   * Flink settings that follow from the engine configuration: state backend, checkpointing, and no
-   * silent Kryo fallback (a type Flink cannot serialize natively fails at job build, not at runtime).
-   */
-  public static Configuration flinkConfiguration(EngineConfig config) {
-    Configuration conf = new Configuration();
-    conf.set(StateBackendOptions.STATE_BACKEND, config.get(EngineOptions.STATE_BACKEND).name().toLowerCase());
-    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.get(EngineOptions.STATE_INCREMENTAL_CHECKPOINTS));
-    // RocksDB for this workload, chosen by measurement (README, Benchmark): timers on the heap, the
-    // recent LSM levels uncompressed, and enough managed memory for the block cache when the
-    // cluster is the local one (a real cluster's TaskManagers bring their own).
-    conf.setString("state.backend.rocksdb.timer-service.factory", config.get(EngineOptions.STATE_ROCKSDB_TIMERS_ON_HEAP) ? "HEAP" : "ROCKSDB");
-    conf.setString("state.backend.rocksdb.compression.per.level", compressionPerLevel(config.get(EngineOptions.STATE_ROCKSDB_UNCOMPRESSED_LEVELS)));
-    conf.setString("taskmanager.memory.managed.size", config.get(EngineOptions.STATE_LOCAL_MANAGED_MEMORY_MB) + "m");
-    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(EngineOptions.CHECKPOINT_DIR));
-    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(EngineOptions.CHECKPOINT_INTERVAL));
-    // Keep the last checkpoint when the job is cancelled, so it can be resumed like a savepoint.
-    conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(PipelineOptions.OBJECT_REUSE, true);
-    conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, config.get(EngineOptions.JOB_PARALLELISM));
-    // Explicit, not derived from the parallelism: key groups are baked into every savepoint.
-    conf.set(PipelineOptions.MAX_PARALLELISM, config.get(EngineOptions.JOB_MAX_PARALLELISM));
-    return conf;
-  }
-
-  /** RocksDB's per-level compression: the first {@code uncompressed} levels none, the rest Snappy. */
-  static String compressionPerLevel(int uncompressed) {
-    List<String> levels = new java.util.ArrayList<>();
-    for (int i = 0; i < uncompressed; i++) {
-      levels.add("NO_COMPRESSION");
+    /** Builds the real ends from the configuration, defines the workflow and runs it (blocking). */
+    public static void run(StreamExecutionEnvironment env, EngineConfig config) throws Exception {
+        defineWorkflow(env, config);
+        env.execute(config.get(EngineOptions.JOB_NAME));
     }
-    levels.add("SNAPPY_COMPRESSION"); // the last entry applies to every deeper level
-    return String.join(";", levels);
-  }
 
-  /**
-   * Assembles the job graph. Both sources must emit every record (events and dead letters alike) as
-   * {@link SourceRecord}s; the workflow assigns event time and watermarks.
-   */
-  public static void defineWorkflow(
-      StreamExecutionEnvironment env,
-      Source<SourceRecord, ?, ?> clickSource,
-      Source<SourceRecord, ?, ?> orderSource,
-      Source<Campaign, ?, ?> campaignSource,
-      WorkflowSettings settings,
-      WorkflowSinks sinks) {
-    // Generic (Kryo) serialization off: every type on the wire and in state is Avro or a Flink type.
-    // Object reuse on: chained operators hand records over without a deep copy (a quarter of the
-    // task thread's time without it, measured). Safe here because no function keeps or mutates a
-    // record after emitting it, except the profile, whose latest version is what the Redis sink
-    // keeps per key anyway. Set here as well as in flinkConfiguration() so tests run the same way.
-    Configuration pipeline = new Configuration();
-    pipeline.set(PipelineOptions.GENERIC_TYPES, false);
-    pipeline.set(PipelineOptions.OBJECT_REUSE, true);
-    env.configure(pipeline);
+    /** Defines the workflow with the real Kafka and Redis ends; the caller executes it. */
+    public static void defineWorkflow(StreamExecutionEnvironment env, EngineConfig config) {
+        LOG.info("Defining the job with configuration:\n{}", config.describe());
+        RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
+        RecommendationSettings recommend = RecommendationSettings.from(config);
+        defineWorkflow(
+                env,
+                kafkaSource(config, EventKind.CLICKS),
+                kafkaSource(config, EventKind.ORDERS),
+                campaignSource(config),
+                WorkflowSettings.from(config),
+                new WorkflowSinks(
+                        profileSink(config),
+                        deadLetterSink(config),
+                        kafkaSink(
+                                config,
+                                EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES,
+                                SegmentChange::getCustomerId),
+                        kafkaSink(
+                                config,
+                                EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS,
+                                ChurnSignal::getCustomerId),
+                        redisSink(
+                                config,
+                                RecommendationRedisMappers.similarItems(
+                                        keys, recommend.similarTtlMillis())),
+                        redisSink(
+                                config,
+                                RecommendationRedisMappers.trending(
+                                        keys, recommend.trendingTtlMillis())),
+                        redisSink(
+                                config,
+                                RecommendationRedisMappers.recommendations(
+                                        keys, recommend.recommendationsTtlMillis())),
+                        new RedisServingLists(redisEndpoint(config), keys),
+                        new CheckpointCommittedRedisSink<>(
+                                redisEndpoint(config), new ActiveOffersRedisMapper(keys)),
+                        offerTriggerSink(config),
+                        redisSink(
+                                config,
+                                new CampaignStatsRedisMapper(
+                                        keys, config.get(EngineOptions.OFFERS_STATS_TTL)))));
+    }
 
-    // sources: watermarks per Kafka partition; an idle partition stops holding the watermark back
-    WatermarkStrategy<SourceRecord> watermarks =
-        WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
-            .withTimestampAssigner((record, kafkaTimestamp) -> CustomerEvents.timestampOf(record))
-            .withIdleness(settings.idleTimeout());
-    DataStream<SourceRecord> clicks =
-        env.fromSource(clickSource, watermarks, "Clicks from Kafka").uid(Uids.CLICKS_SOURCE);
-    DataStream<SourceRecord> orders =
-        env.fromSource(orderSource, watermarks, "Orders from Kafka").uid(Uids.ORDERS_SOURCE);
+    /**
+     * Flink settings that follow from the engine configuration: state backend, checkpointing, and
+     * no silent Kryo fallback (a type Flink cannot serialize natively fails at job build, not at
+     * runtime).
+     */
+    public static Configuration flinkConfiguration(EngineConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(
+                StateBackendOptions.STATE_BACKEND,
+                config.get(EngineOptions.STATE_BACKEND).name().toLowerCase());
+        conf.set(
+                CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
+                config.get(EngineOptions.STATE_INCREMENTAL_CHECKPOINTS));
+        // RocksDB for this workload, chosen by measurement (README, Benchmark): timers on the heap,
+        // the
+        // recent LSM levels uncompressed, and enough managed memory for the block cache when the
+        // cluster is the local one (a real cluster's TaskManagers bring their own).
+        conf.setString(
+                "state.backend.rocksdb.timer-service.factory",
+                config.get(EngineOptions.STATE_ROCKSDB_TIMERS_ON_HEAP) ? "HEAP" : "ROCKSDB");
+        conf.setString(
+                "state.backend.rocksdb.compression.per.level",
+                compressionPerLevel(config.get(EngineOptions.STATE_ROCKSDB_UNCOMPRESSED_LEVELS)));
+        conf.setString(
+                "taskmanager.memory.managed.size",
+                config.get(EngineOptions.STATE_LOCAL_MANAGED_MEMORY_MB) + "m");
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                config.get(EngineOptions.CHECKPOINT_DIR));
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                config.get(EngineOptions.CHECKPOINT_INTERVAL));
+        // Keep the last checkpoint when the job is cancelled, so it can be resumed like a
+        // savepoint.
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        conf.set(
+                org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM,
+                config.get(EngineOptions.JOB_PARALLELISM));
+        // Explicit, not derived from the parallelism: key groups are baked into every savepoint.
+        conf.set(PipelineOptions.MAX_PARALLELISM, config.get(EngineOptions.JOB_MAX_PARALLELISM));
+        return conf;
+    }
 
-    // dead letters leave here; everything after this sees only valid events
-    SingleOutputStreamOperator<CustomerEvent> events =
-        clicks
-            .union(orders)
-            .process(new RouteDeadLettersFunction())
-            .uid(Uids.ROUTE_DEAD_LETTERS)
-            .name("Route dead letters, count events");
-    events
-        .getSideOutput(OutputTags.DEAD_LETTERS)
-        .sinkTo(sinks.deadLetters())
-        .uid(Uids.DEAD_LETTER_SINK)
-        .name("Dead letters to Kafka");
+    /**
+     * RocksDB's per-level compression: the first {@code uncompressed} levels none, the rest Snappy.
+     */
+    static String compressionPerLevel(int uncompressed) {
+        List<String> levels = new java.util.ArrayList<>();
+        for (int i = 0; i < uncompressed; i++) {
+            levels.add("NO_COMPRESSION");
+        }
+        levels.add("SNAPPY_COMPRESSION"); // the last entry applies to every deeper level
+        return String.join(";", levels);
+    }
 
-    // per-customer state: duplicates dropped and the profile updated in one stage (one state
-    // record per customer); the events that were not duplicates flow on from it
-    SingleOutputStreamOperator<CustomerProfile> profiles =
-        events
-            .keyBy(CustomerEvents::customerId, Types.STRING)
-            .process(new CustomerProfileFunction(settings.customerTtl(), settings.dedupWindowSize(), settings.dedupTtl(), settings.profile()))
-            .uid(Uids.CUSTOMER_PROFILE)
-            .name(CUSTOMER_STAGE_NAME);
-    DataStream<CustomerEvent> uniqueEvents = profiles.getSideOutput(OutputTags.UNIQUE_EVENTS);
+    /**
+     * Assembles the job graph. Both sources must emit every record (events and dead letters alike)
+     * as {@link SourceRecord}s; the workflow assigns event time and watermarks.
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<SourceRecord, ?, ?> clickSource,
+            Source<SourceRecord, ?, ?> orderSource,
+            Source<Campaign, ?, ?> campaignSource,
+            WorkflowSettings settings,
+            WorkflowSinks sinks) {
+        // Generic (Kryo) serialization off: every type on the wire and in state is Avro or a Flink
+        // type.
+        // Object reuse on: chained operators hand records over without a deep copy (a quarter of
+        // the
+        // task thread's time without it, measured). Safe here because no function keeps or mutates
+        // a
+        // record after emitting it, except the profile, whose latest version is what the Redis sink
+        // keeps per key anyway. Set here as well as in flinkConfiguration() so tests run the same
+        // way.
+        Configuration pipeline = new Configuration();
+        pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        pipeline.set(PipelineOptions.OBJECT_REUSE, true);
+        env.configure(pipeline);
 
-    // sinks
-    profiles.sinkTo(sinks.profiles()).uid(Uids.PROFILE_SINK).name("Profiles to Redis");
-    profiles
-        .getSideOutput(OutputTags.SEGMENT_CHANGES)
-        .sinkTo(sinks.segmentChanges())
-        .uid(Uids.SEGMENT_CHANGE_SINK)
-        .name("Segment changes to Kafka");
-    profiles
-        .getSideOutput(OutputTags.CHURN_SIGNALS)
-        .sinkTo(sinks.churnSignals())
-        .uid(Uids.CHURN_SIGNAL_SINK)
-        .name("Churn signals to Kafka");
+        // sources: watermarks per Kafka partition; an idle partition stops holding the watermark
+        // back
+        WatermarkStrategy<SourceRecord> watermarks =
+                WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
+                        .withTimestampAssigner(
+                                (record, kafkaTimestamp) -> CustomerEvents.timestampOf(record))
+                        .withIdleness(settings.idleTimeout());
+        DataStream<SourceRecord> clicks =
+                env.fromSource(clickSource, watermarks, "Clicks from Kafka")
+                        .uid(Uids.CLICKS_SOURCE);
+        DataStream<SourceRecord> orders =
+                env.fromSource(orderSource, watermarks, "Orders from Kafka")
+                        .uid(Uids.ORDERS_SOURCE);
 
-    defineRecommendations(uniqueEvents, profiles, settings.recommend(), sinks);
+        // dead letters leave here; everything after this sees only valid events
+        SingleOutputStreamOperator<CustomerEvent> events =
+                clicks.union(orders)
+                        .process(new RouteDeadLettersFunction())
+                        .uid(Uids.ROUTE_DEAD_LETTERS)
+                        .name("Route dead letters, count events");
+        events.getSideOutput(OutputTags.DEAD_LETTERS)
+                .sinkTo(sinks.deadLetters())
+                .uid(Uids.DEAD_LETTER_SINK)
+                .name("Dead letters to Kafka");
 
-    // campaigns: every subtask of the offer stage holds all of them (broadcast state). They never
-    // hold event time back: the stream's watermark is "end of time", so the offer stage's clock is
-    // the events' clock alone (an idle campaigns topic is the normal case).
-    DataStream<Campaign> campaigns =
-        env.fromSource(
-                campaignSource,
-                WatermarkStrategy.<Campaign>forGenerator(context -> new EndOfTimeWatermarks<>())
-                    .withTimestampAssigner((campaign, kafkaTimestamp) -> campaign.getUpdatedAt()),
-                "Campaigns from Kafka")
-            .uid(Uids.CAMPAIGNS_SOURCE)
-            .setParallelism(1);
-    defineOffers(uniqueEvents, profiles, campaigns, settings.offers(), sinks);
-  }
+        // per-customer state: duplicates dropped and the profile updated in one stage (one state
+        // record per customer); the events that were not duplicates flow on from it
+        SingleOutputStreamOperator<CustomerProfile> profiles =
+                events.keyBy(CustomerEvents::customerId, Types.STRING)
+                        .process(
+                                new CustomerProfileFunction(
+                                        settings.customerTtl(),
+                                        settings.dedupWindowSize(),
+                                        settings.dedupTtl(),
+                                        settings.profile()))
+                        .uid(Uids.CUSTOMER_PROFILE)
+                        .name(CUSTOMER_STAGE_NAME);
+        DataStream<CustomerEvent> uniqueEvents = profiles.getSideOutput(OutputTags.UNIQUE_EVENTS);
 
-  /**
-   * The offer stages: triggers per customer against the campaigns, budgets per campaign, the
-   * issued-offer ledger per customer (de-duplication, redemption and conversion attribution), and
-   * the per-campaign statistics.
-   *
-   * <pre>
-   *  profiles + orders ─▶ triggers (customer, campaigns broadcast) ─▶ budgets (campaign) ─┬─▶ Kafka offer-triggers (exactly once)
-   *                                                                                        └─▶ ledger (customer) + orders ─▶ Redis offers (on checkpoint)
-   *                                                                                                  └─▶ stats (campaign) ─▶ Redis campaign stats
-   * </pre>
-   */
-  private static void defineOffers(
-      DataStream<CustomerEvent> uniqueEvents,
-      SingleOutputStreamOperator<CustomerProfile> profiles,
-      DataStream<Campaign> campaigns,
-      OfferSettings settings,
-      WorkflowSinks sinks) {
-    DataStream<OrderEvent> orders =
-        uniqueEvents
-            .filter(event -> event.getPayload() instanceof OrderEvent)
-            .uid(Uids.OFFER_INPUTS + "-orders")
-            .name("Orders")
-            .map(event -> (OrderEvent) event.getPayload())
-            .returns(new AvroTypeInfo<>(OrderEvent.class))
-            .uid(Uids.OFFER_INPUTS + "-order-payloads")
-            .name("Order payloads");
-    DataStream<OfferInput> inputs =
-        profiles
-            .getSideOutput(OutputTags.OFFER_PROFILES)
-            .map(OfferInputs::of)
-            .returns(new AvroTypeInfo<>(OfferInput.class))
-            .uid(Uids.OFFER_INPUTS + "-profiles")
-            .name("Profiles for offers")
-            .union(
-                orders
-                    .map(OfferInputs::of)
-                    .returns(new AvroTypeInfo<>(OfferInput.class))
-                    .uid(Uids.OFFER_INPUTS)
-                    .name("Orders for offers"));
+        // sinks
+        profiles.sinkTo(sinks.profiles()).uid(Uids.PROFILE_SINK).name("Profiles to Redis");
+        profiles.getSideOutput(OutputTags.SEGMENT_CHANGES)
+                .sinkTo(sinks.segmentChanges())
+                .uid(Uids.SEGMENT_CHANGE_SINK)
+                .name("Segment changes to Kafka");
+        profiles.getSideOutput(OutputTags.CHURN_SIGNALS)
+                .sinkTo(sinks.churnSignals())
+                .uid(Uids.CHURN_SIGNAL_SINK)
+                .name("Churn signals to Kafka");
 
-    // Both inputs are still partitioned by customer: no shuffle before the trigger stage.
-    SingleOutputStreamOperator<OfferDecision> decisions =
-        DataStreamUtils.reinterpretAsKeyedStream(inputs, OfferInputs::customerId, Types.STRING)
-            .connect(campaigns.broadcast(OfferStateDescriptors.CAMPAIGNS))
-            .process(new OfferTriggerFunction(settings))
-            .uid(Uids.OFFER_TRIGGERS)
-            .name("Offer triggers");
-    SingleOutputStreamOperator<OfferDecision> withinBudget =
-        decisions
-            .keyBy(OfferDecision::getCampaignId, Types.STRING)
-            .process(new CampaignBudgetFunction(settings))
-            .uid(Uids.CAMPAIGN_BUDGETS)
-            .name("Campaign budgets");
-    withinBudget
-        .filter(decision -> decision.getOutcome() == OfferOutcome.SENT)
-        .uid(Uids.OFFER_TRIGGER_SINK + "-sent")
-        .name("Sent offers")
-        .sinkTo(sinks.offerTriggers())
-        .uid(Uids.OFFER_TRIGGER_SINK)
-        .name("Offer triggers to Kafka");
+        defineRecommendations(uniqueEvents, profiles, settings.recommend(), sinks);
 
-    SingleOutputStreamOperator<ActiveOffers> activeOffers =
+        // campaigns: every subtask of the offer stage holds all of them (broadcast state). They
+        // never
+        // hold event time back: the stream's watermark is "end of time", so the offer stage's clock
+        // is
+        // the events' clock alone (an idle campaigns topic is the normal case).
+        DataStream<Campaign> campaigns =
+                env.fromSource(
+                                campaignSource,
+                                WatermarkStrategy.<Campaign>forGenerator(
+                                                context -> new EndOfTimeWatermarks<>())
+                                        .withTimestampAssigner(
+                                                (campaign, kafkaTimestamp) ->
+                                                        campaign.getUpdatedAt()),
+                                "Campaigns from Kafka")
+                        .uid(Uids.CAMPAIGNS_SOURCE)
+                        .setParallelism(1);
+        defineOffers(uniqueEvents, profiles, campaigns, settings.offers(), sinks);
+    }
+
+    /**
+     * The offer stages: triggers per customer against the campaigns, budgets per campaign, the
+     * issued-offer ledger per customer (de-duplication, redemption and conversion attribution), and
+     * the per-campaign statistics.
+     *
+     * <pre>
+     *  profiles + orders ─▶ triggers (customer, campaigns broadcast) ─▶ budgets (campaign) ─┬─▶ Kafka offer-triggers (exactly once)
+     *                                                                                        └─▶ ledger (customer) + orders ─▶ Redis offers (on checkpoint)
+     *                                                                                                  └─▶ stats (campaign) ─▶ Redis campaign stats
+     * </pre>
+     */
+    private static void defineOffers(
+            DataStream<CustomerEvent> uniqueEvents,
+            SingleOutputStreamOperator<CustomerProfile> profiles,
+            DataStream<Campaign> campaigns,
+            OfferSettings settings,
+            WorkflowSinks sinks) {
+        DataStream<OrderEvent> orders =
+                uniqueEvents
+                        .filter(event -> event.getPayload() instanceof OrderEvent)
+                        .uid(Uids.OFFER_INPUTS + "-orders")
+                        .name("Orders")
+                        .map(event -> (OrderEvent) event.getPayload())
+                        .returns(new AvroTypeInfo<>(OrderEvent.class))
+                        .uid(Uids.OFFER_INPUTS + "-order-payloads")
+                        .name("Order payloads");
+        DataStream<OfferInput> inputs =
+                profiles.getSideOutput(OutputTags.OFFER_PROFILES)
+                        .map(OfferInputs::of)
+                        .returns(new AvroTypeInfo<>(OfferInput.class))
+                        .uid(Uids.OFFER_INPUTS + "-profiles")
+                        .name("Profiles for offers")
+                        .union(
+                                orders.map(OfferInputs::of)
+                                        .returns(new AvroTypeInfo<>(OfferInput.class))
+                                        .uid(Uids.OFFER_INPUTS)
+                                        .name("Orders for offers"));
+
+        // Both inputs are still partitioned by customer: no shuffle before the trigger stage.
+        SingleOutputStreamOperator<OfferDecision> decisions =
+                DataStreamUtils.reinterpretAsKeyedStream(
+                                inputs, OfferInputs::customerId, Types.STRING)
+                        .connect(campaigns.broadcast(OfferStateDescriptors.CAMPAIGNS))
+                        .process(new OfferTriggerFunction(settings))
+                        .uid(Uids.OFFER_TRIGGERS)
+                        .name("Offer triggers");
+        SingleOutputStreamOperator<OfferDecision> withinBudget =
+                decisions
+                        .keyBy(OfferDecision::getCampaignId, Types.STRING)
+                        .process(new CampaignBudgetFunction(settings))
+                        .uid(Uids.CAMPAIGN_BUDGETS)
+                        .name("Campaign budgets");
         withinBudget
-            .map(OfferInputs::ledger)
-            .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
-            .uid(Uids.ACTIVE_OFFERS + "-decisions")
-            .name("Decisions for the ledger")
-            .union(
-                orders
-                    .map(OfferInputs::ledger)
-                    .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
-                    .uid(Uids.ACTIVE_OFFERS + "-orders")
-                    .name("Orders for the ledger"))
-            .keyBy(OfferInputs::customerId, Types.STRING)
-            .process(new ActiveOffersFunction(settings))
-            .uid(Uids.ACTIVE_OFFERS)
-            .name("Active offers, attribution");
-    activeOffers.sinkTo(sinks.activeOffers()).uid(Uids.ACTIVE_OFFERS_SINK).name("Active offers to Redis");
-    activeOffers
-        .getSideOutput(OfferOutputTags.STATS_DELTAS)
-        .keyBy(CampaignStatsDelta::getCampaignId, Types.STRING)
-        .process(new CampaignStatsFunction(settings))
-        .uid(Uids.CAMPAIGN_STATS)
-        .name("Campaign stats")
-        .sinkTo(sinks.campaignStats())
-        .uid(Uids.CAMPAIGN_STATS_SINK)
-        .name("Campaign stats to Redis");
-  }
+                .filter(decision -> decision.getOutcome() == OfferOutcome.SENT)
+                .uid(Uids.OFFER_TRIGGER_SINK + "-sent")
+                .name("Sent offers")
+                .sinkTo(sinks.offerTriggers())
+                .uid(Uids.OFFER_TRIGGER_SINK)
+                .name("Offer triggers to Kafka");
 
-  /** Watermarks for a stream that must never hold event time back: always the end of time. */
-  static final class EndOfTimeWatermarks<T> implements WatermarkGenerator<T> {
-    @Override
-    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
-
-    @Override
-    public void onPeriodicEmit(WatermarkOutput output) {
-      output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+        SingleOutputStreamOperator<ActiveOffers> activeOffers =
+                withinBudget
+                        .map(OfferInputs::ledger)
+                        .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
+                        .uid(Uids.ACTIVE_OFFERS + "-decisions")
+                        .name("Decisions for the ledger")
+                        .union(
+                                orders.map(OfferInputs::ledger)
+                                        .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
+                                        .uid(Uids.ACTIVE_OFFERS + "-orders")
+                                        .name("Orders for the ledger"))
+                        .keyBy(OfferInputs::customerId, Types.STRING)
+                        .process(new ActiveOffersFunction(settings))
+                        .uid(Uids.ACTIVE_OFFERS)
+                        .name("Active offers, attribution");
+        activeOffers
+                .sinkTo(sinks.activeOffers())
+                .uid(Uids.ACTIVE_OFFERS_SINK)
+                .name("Active offers to Redis");
+        activeOffers
+                .getSideOutput(OfferOutputTags.STATS_DELTAS)
+                .keyBy(CampaignStatsDelta::getCampaignId, Types.STRING)
+                .process(new CampaignStatsFunction(settings))
+                .uid(Uids.CAMPAIGN_STATS)
+                .name("Campaign stats")
+                .sinkTo(sinks.campaignStats())
+                .uid(Uids.CAMPAIGN_STATS_SINK)
+                .name("Campaign stats to Redis");
     }
-  }
 
-  /**
-   * The recommendation stages: an item-to-item model learned from session trails (keyed by item),
-   * trending per category and overall, and per-customer lists ranked from them.
-   *
-   * <pre>
-   *  events ─▶ session trail (customer) ─▶ popularity (viewed item) ─▶ neighbours (previous item) ─▶ Redis similar
-   *                                              └─▶ trending (category) ─▶ trending (overall) ─────▶ Redis trending
-   *  profiles ─▶ coalesce (customer) ─▶ rank (async: reads similar + trending from Redis) ─────────▶ Redis recommendations
-   * </pre>
-   */
-  private static void defineRecommendations(
-      DataStream<CustomerEvent> uniqueEvents,
-      DataStream<CustomerProfile> profiles,
-      RecommendationSettings settings,
-      WorkflowSinks sinks) {
-    // item model: still partitioned by customer after de-duplication, so no shuffle before the trail
-    SingleOutputStreamOperator<ItemView> itemViews =
-        DataStreamUtils.reinterpretAsKeyedStream(uniqueEvents, CustomerEvents::customerId, Types.STRING)
-            .process(new ItemViewsFunction(settings))
-            .uid(Uids.ITEM_VIEWS)
-            .name("Session trails to item views");
-    SingleOutputStreamOperator<ItemTransitionBatch> transitions =
-        itemViews
-            .keyBy(ItemView::getItemId, Types.STRING)
-            .process(new ItemTransitionsFunction(settings))
-            .uid(Uids.ITEM_TRANSITIONS)
-            .name("Item popularity, transitions");
-    transitions
-        .keyBy(ItemTransitionBatch::getFromItemId, Types.STRING)
-        .process(new SimilarItemsFunction(settings))
-        .uid(Uids.SIMILAR_ITEMS)
-        .name("Similar items per product")
-        .sinkTo(sinks.similarItems())
-        .uid(Uids.SIMILAR_ITEMS_SINK)
-        .name("Similar items to Redis");
+    /** Watermarks for a stream that must never hold event time back: always the end of time. */
+    static final class EndOfTimeWatermarks<T> implements WatermarkGenerator<T> {
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
 
-    // trending: per category, then the overall list merged from the category tops
-    SingleOutputStreamOperator<TrendingItems> categoryTrending =
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(
+                    new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+        }
+    }
+
+    /**
+     * The recommendation stages: an item-to-item model learned from session trails (keyed by item),
+     * trending per category and overall, and per-customer lists ranked from them.
+     *
+     * <pre>
+     *  events ─▶ session trail (customer) ─▶ popularity (viewed item) ─▶ neighbours (previous item) ─▶ Redis similar
+     *                                              └─▶ trending (category) ─▶ trending (overall) ─────▶ Redis trending
+     *  profiles ─▶ coalesce (customer) ─▶ rank (async: reads similar + trending from Redis) ─────────▶ Redis recommendations
+     * </pre>
+     */
+    private static void defineRecommendations(
+            DataStream<CustomerEvent> uniqueEvents,
+            DataStream<CustomerProfile> profiles,
+            RecommendationSettings settings,
+            WorkflowSinks sinks) {
+        // item model: still partitioned by customer after de-duplication, so no shuffle before the
+        // trail
+        SingleOutputStreamOperator<ItemView> itemViews =
+                DataStreamUtils.reinterpretAsKeyedStream(
+                                uniqueEvents, CustomerEvents::customerId, Types.STRING)
+                        .process(new ItemViewsFunction(settings))
+                        .uid(Uids.ITEM_VIEWS)
+                        .name("Session trails to item views");
+        SingleOutputStreamOperator<ItemTransitionBatch> transitions =
+                itemViews
+                        .keyBy(ItemView::getItemId, Types.STRING)
+                        .process(new ItemTransitionsFunction(settings))
+                        .uid(Uids.ITEM_TRANSITIONS)
+                        .name("Item popularity, transitions");
         transitions
-            .getSideOutput(OutputTags.POPULARITY_UPDATES)
-            .keyBy(update -> Trending.categoryKey(update.getCategoryId()), Types.STRING)
-            .process(new TrendingItemsFunction(settings))
-            .uid(Uids.CATEGORY_TRENDING)
-            .name("Trending per category");
-    SingleOutputStreamOperator<TrendingItems> overallTrending =
+                .keyBy(ItemTransitionBatch::getFromItemId, Types.STRING)
+                .process(new SimilarItemsFunction(settings))
+                .uid(Uids.SIMILAR_ITEMS)
+                .name("Similar items per product")
+                .sinkTo(sinks.similarItems())
+                .uid(Uids.SIMILAR_ITEMS_SINK)
+                .name("Similar items to Redis");
+
+        // trending: per category, then the overall list merged from the category tops
+        SingleOutputStreamOperator<TrendingItems> categoryTrending =
+                transitions
+                        .getSideOutput(OutputTags.POPULARITY_UPDATES)
+                        .keyBy(update -> Trending.categoryKey(update.getCategoryId()), Types.STRING)
+                        .process(new TrendingItemsFunction(settings))
+                        .uid(Uids.CATEGORY_TRENDING)
+                        .name("Trending per category");
+        SingleOutputStreamOperator<TrendingItems> overallTrending =
+                categoryTrending
+                        .keyBy(top -> Trending.OVERALL, Types.STRING)
+                        .process(new OverallTrendingFunction(settings))
+                        .uid(Uids.OVERALL_TRENDING)
+                        .name("Trending overall");
         categoryTrending
-            .keyBy(top -> Trending.OVERALL, Types.STRING)
-            .process(new OverallTrendingFunction(settings))
-            .uid(Uids.OVERALL_TRENDING)
-            .name("Trending overall");
-    categoryTrending
-        .union(overallTrending)
-        .sinkTo(sinks.trending())
-        .uid(Uids.TRENDING_SINK)
-        .name("Trending to Redis");
+                .union(overallTrending)
+                .sinkTo(sinks.trending())
+                .uid(Uids.TRENDING_SINK)
+                .name("Trending to Redis");
 
-    // per-customer lists: coalesced requests, ranked asynchronously from the serving lists
-    SingleOutputStreamOperator<RecommendationRequest> requests =
-        DataStreamUtils.reinterpretAsKeyedStream(profiles, CustomerProfile::getCustomerId, Types.STRING)
-            .process(new RecommendationRequestsFunction(settings))
-            .uid(Uids.RECOMMENDATION_REQUESTS)
-            .name("Coalesce recommendation requests");
-    // Ordered, so two rankings of one customer can never land in Redis in the wrong order.
-    AsyncDataStream.orderedWait(
-            requests,
-            new RankRecommendationsFunction(sinks.servingLists(), settings, RANKING_THREADS),
-            RANKING_TIMEOUT.toMillis(),
-            TimeUnit.MILLISECONDS,
-            RANKING_CAPACITY)
-        .returns(new AvroTypeInfo<>(CustomerRecommendations.class))
-        .uid(Uids.RANK_RECOMMENDATIONS)
-        .name("Rank recommendations")
-        // Its own task: waiting on Redis must never stall the customer chain (profiles, offers).
-        .disableChaining()
-        .sinkTo(sinks.recommendations())
-        .uid(Uids.RECOMMENDATIONS_SINK)
-        .name("Recommendations to Redis");
-  }
-
-  public static KafkaSource<SourceRecord> kafkaSource(EngineConfig config, EventKind kind) {
-    String topic =
-        config.get(kind == EventKind.CLICKS ? EngineOptions.KAFKA_TOPIC_CLICKS : EngineOptions.KAFKA_TOPIC_ORDERS);
-    OffsetsInitializer startingOffsets =
-        switch (config.get(EngineOptions.KAFKA_STARTING_OFFSETS)) {
-          case EARLIEST -> OffsetsInitializer.earliest();
-          case LATEST -> OffsetsInitializer.latest();
-          case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        };
-    return KafkaSource.<SourceRecord>builder()
-        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
-        .setTopics(topic)
-        .setGroupId(config.get(EngineOptions.KAFKA_GROUP_ID))
-        .setStartingOffsets(startingOffsets)
-        .setDeserializer(
-            new SourceRecordDeserializer(kind, config.get(EngineOptions.VALIDATION_MAX_FUTURE_SKEW).toMillis()))
-        .setProperties(kafkaProperties(config))
-        // Offsets are committed on checkpoints (for lag monitoring); recovery uses Flink's own state.
-        .setProperty("commit.offsets.on.checkpoint", "true")
-        .setProperty("client.id.prefix", config.get(EngineOptions.JOB_NAME) + "-" + topic)
-        .build();
-  }
-
-  /**
-   * Campaigns, always from the beginning of the (compacted) topic whatever {@code
-   * kafka.starting-offsets} says: a job that skipped a campaign would never run it. After a restore
-   * the checkpointed offsets apply, and the broadcast state already holds what came before.
-   */
-  public static KafkaSource<Campaign> campaignSource(EngineConfig config) {
-    String topic = config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS);
-    return KafkaSource.<Campaign>builder()
-        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
-        .setTopics(topic)
-        .setGroupId(config.get(EngineOptions.KAFKA_GROUP_ID) + "-campaigns")
-        .setStartingOffsets(OffsetsInitializer.earliest())
-        .setDeserializer(new CampaignDeserializer())
-        .setProperties(kafkaProperties(config))
-        .setProperty("client.id.prefix", config.get(EngineOptions.JOB_NAME) + "-" + topic)
-        .build();
-  }
-
-  /**
-   * Offer triggers for marketing systems, exactly once: held in the checkpoint and produced, each
-   * checkpoint's batch in one Kafka transaction, once the checkpoint is complete; a consumer
-   * reading committed records sees each offer once, even across restarts ({@link
-   * CheckpointCommittedKafkaSink} says why Flink's own exactly-once KafkaSink is not used: it lost
-   * a pre-committed transaction's coupons on recovery against Kafka 4 brokers).
-   */
-  public static Sink<OfferDecision> offerTriggerSink(EngineConfig config) {
-    Properties properties = kafkaProperties(config);
-    properties.setProperty("bootstrap.servers", config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
-    String topic = config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS);
-    return new CheckpointCommittedKafkaSink<>(
-        properties,
-        new KeyedAvroSerializer<OfferDecision>(topic, OfferDecision::getCustomerId),
-        topic,
-        // Unique per job on a cluster: two jobs with one prefix would fence each other's batches.
-        config.get(EngineOptions.JOB_NAME) + "-" + config.get(EngineOptions.KAFKA_GROUP_ID) + "-offers");
-  }
-
-  public static Sink<DeadLetter> deadLetterSink(EngineConfig config) {
-    return KafkaSink.<DeadLetter>builder()
-        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
-        .setKafkaProducerConfig(kafkaProperties(config))
-        .setRecordSerializer(new DeadLetterSerializer(config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS)))
-        // Flushed on every checkpoint: a dead letter may be written twice after a restart, never lost.
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .build();
-  }
-
-  /**
-   * An output topic: Avro single-object values keyed by customer. At-least-once (flushed on every
-   * checkpoint): after a restart an event may repeat, with the same deterministic id, so consumers
-   * can drop it; exactly-once transactions would delay every event until the next checkpoint.
-   */
-  static <T extends org.apache.avro.specific.SpecificRecordBase> Sink<T> kafkaSink(
-      EngineConfig config, io.p13n.config.ConfigOption<String> topic, org.apache.flink.util.function.SerializableFunction<T, String> key) {
-    return KafkaSink.<T>builder()
-        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
-        .setKafkaProducerConfig(kafkaProperties(config))
-        .setRecordSerializer(new KeyedAvroSerializer<T>(config.get(topic), key))
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .build();
-  }
-
-  /** A batching Redis sink with the configured batch size and delay. */
-  public static <T> Sink<T> redisSink(EngineConfig config, RedisMapper<T> mapper) {
-    return new RedisSink<>(
-        redisEndpoint(config),
-        mapper,
-        config.get(EngineOptions.REDIS_BATCH_MAX_SIZE),
-        config.get(EngineOptions.REDIS_BATCH_MAX_DELAY));
-  }
-
-  public static Sink<CustomerProfile> profileSink(EngineConfig config) {
-    return new RedisSink<>(
-        redisEndpoint(config),
-        new ProfileRedisMapper(
-            new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX)),
-            config.get(EngineOptions.REDIS_PROFILE_TTL),
-            config.get(EngineOptions.AFFINITY_HALF_LIFE)),
-        config.get(EngineOptions.REDIS_BATCH_MAX_SIZE),
-        config.get(EngineOptions.REDIS_BATCH_MAX_DELAY));
-  }
-
-  public static RedisEndpoint redisEndpoint(EngineConfig config) {
-    RedisEndpoint endpoint =
-        config.get(EngineOptions.REDIS_MODE) == RedisMode.CLUSTER
-            ? RedisEndpoint.cluster(config.get(EngineOptions.REDIS_CLUSTER_NODES))
-            : RedisEndpoint.standalone(config.get(EngineOptions.REDIS_HOST), config.get(EngineOptions.REDIS_PORT));
-    return endpoint
-        .withCredentials(
-            config.get(EngineOptions.REDIS_USER).orElse(null),
-            config.get(EngineOptions.REDIS_PASSWORD).map(Secret::reveal).orElse(null))
-        .withTls(config.get(EngineOptions.REDIS_TLS))
-        .withTimeoutMillis((int) config.get(EngineOptions.REDIS_TIMEOUT).toMillis());
-  }
-
-  private static Properties kafkaProperties(EngineConfig config) {
-    Properties properties = new Properties();
-    for (Map.Entry<String, String> entry : config.kafkaClientProperties().entrySet()) {
-      properties.setProperty(entry.getKey(), entry.getValue());
+        // per-customer lists: coalesced requests, ranked asynchronously from the serving lists
+        SingleOutputStreamOperator<RecommendationRequest> requests =
+                DataStreamUtils.reinterpretAsKeyedStream(
+                                profiles, CustomerProfile::getCustomerId, Types.STRING)
+                        .process(new RecommendationRequestsFunction(settings))
+                        .uid(Uids.RECOMMENDATION_REQUESTS)
+                        .name("Coalesce recommendation requests");
+        // Ordered, so two rankings of one customer can never land in Redis in the wrong order.
+        AsyncDataStream.orderedWait(
+                        requests,
+                        new RankRecommendationsFunction(
+                                sinks.servingLists(), settings, RANKING_THREADS),
+                        RANKING_TIMEOUT.toMillis(),
+                        TimeUnit.MILLISECONDS,
+                        RANKING_CAPACITY)
+                .returns(new AvroTypeInfo<>(CustomerRecommendations.class))
+                .uid(Uids.RANK_RECOMMENDATIONS)
+                .name("Rank recommendations")
+                // Its own task: waiting on Redis must never stall the customer chain (profiles,
+                // offers).
+                .disableChaining()
+                .sinkTo(sinks.recommendations())
+                .uid(Uids.RECOMMENDATIONS_SINK)
+                .name("Recommendations to Redis");
     }
-    return properties;
-  }
+
+    public static KafkaSource<SourceRecord> kafkaSource(EngineConfig config, EventKind kind) {
+        String topic =
+                config.get(
+                        kind == EventKind.CLICKS
+                                ? EngineOptions.KAFKA_TOPIC_CLICKS
+                                : EngineOptions.KAFKA_TOPIC_ORDERS);
+        OffsetsInitializer startingOffsets =
+                switch (config.get(EngineOptions.KAFKA_STARTING_OFFSETS)) {
+                    case EARLIEST -> OffsetsInitializer.earliest();
+                    case LATEST -> OffsetsInitializer.latest();
+                    case COMMITTED ->
+                            OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                };
+        return KafkaSource.<SourceRecord>builder()
+                .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(topic)
+                .setGroupId(config.get(EngineOptions.KAFKA_GROUP_ID))
+                .setStartingOffsets(startingOffsets)
+                .setDeserializer(
+                        new SourceRecordDeserializer(
+                                kind,
+                                config.get(EngineOptions.VALIDATION_MAX_FUTURE_SKEW).toMillis()))
+                .setProperties(kafkaProperties(config))
+                // Offsets are committed on checkpoints (for lag monitoring); recovery uses Flink's
+                // own state.
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("client.id.prefix", config.get(EngineOptions.JOB_NAME) + "-" + topic)
+                .build();
+    }
+
+    /**
+     * Campaigns, always from the beginning of the (compacted) topic whatever {@code
+     * kafka.starting-offsets} says: a job that skipped a campaign would never run it. After a
+     * restore the checkpointed offsets apply, and the broadcast state already holds what came
+     * before.
+     */
+    public static KafkaSource<Campaign> campaignSource(EngineConfig config) {
+        String topic = config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS);
+        return KafkaSource.<Campaign>builder()
+                .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(topic)
+                .setGroupId(config.get(EngineOptions.KAFKA_GROUP_ID) + "-campaigns")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new CampaignDeserializer())
+                .setProperties(kafkaProperties(config))
+                .setProperty("client.id.prefix", config.get(EngineOptions.JOB_NAME) + "-" + topic)
+                .build();
+    }
+
+    /**
+     * Offer triggers for marketing systems, exactly once: held in the checkpoint and produced, each
+     * checkpoint's batch in one Kafka transaction, once the checkpoint is complete; a consumer
+     * reading committed records sees each offer once, even across restarts ({@link
+     * CheckpointCommittedKafkaSink} says why Flink's own exactly-once KafkaSink is not used: it
+     * lost a pre-committed transaction's coupons on recovery against Kafka 4 brokers).
+     */
+    public static Sink<OfferDecision> offerTriggerSink(EngineConfig config) {
+        Properties properties = kafkaProperties(config);
+        properties.setProperty(
+                "bootstrap.servers", config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
+        String topic = config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS);
+        return new CheckpointCommittedKafkaSink<>(
+                properties,
+                new KeyedAvroSerializer<OfferDecision>(topic, OfferDecision::getCustomerId),
+                topic,
+                // Unique per job on a cluster: two jobs with one prefix would fence each other's
+                // batches.
+                config.get(EngineOptions.JOB_NAME)
+                        + "-"
+                        + config.get(EngineOptions.KAFKA_GROUP_ID)
+                        + "-offers");
+    }
+
+    public static Sink<DeadLetter> deadLetterSink(EngineConfig config) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(kafkaProperties(config))
+                .setRecordSerializer(
+                        new DeadLetterSerializer(
+                                config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS)))
+                // Flushed on every checkpoint: a dead letter may be written twice after a restart,
+                // never lost.
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /**
+     * An output topic: Avro single-object values keyed by customer. At-least-once (flushed on every
+     * checkpoint): after a restart an event may repeat, with the same deterministic id, so
+     * consumers can drop it; exactly-once transactions would delay every event until the next
+     * checkpoint.
+     */
+    static <T extends org.apache.avro.specific.SpecificRecordBase> Sink<T> kafkaSink(
+            EngineConfig config,
+            io.p13n.config.ConfigOption<String> topic,
+            org.apache.flink.util.function.SerializableFunction<T, String> key) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(kafkaProperties(config))
+                .setRecordSerializer(new KeyedAvroSerializer<T>(config.get(topic), key))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** A batching Redis sink with the configured batch size and delay. */
+    public static <T> Sink<T> redisSink(EngineConfig config, RedisMapper<T> mapper) {
+        return new RedisSink<>(
+                redisEndpoint(config),
+                mapper,
+                config.get(EngineOptions.REDIS_BATCH_MAX_SIZE),
+                config.get(EngineOptions.REDIS_BATCH_MAX_DELAY));
+    }
+
+    public static Sink<CustomerProfile> profileSink(EngineConfig config) {
+        return new RedisSink<>(
+                redisEndpoint(config),
+                new ProfileRedisMapper(
+                        new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX)),
+                        config.get(EngineOptions.REDIS_PROFILE_TTL),
+                        config.get(EngineOptions.AFFINITY_HALF_LIFE)),
+                config.get(EngineOptions.REDIS_BATCH_MAX_SIZE),
+                config.get(EngineOptions.REDIS_BATCH_MAX_DELAY));
+    }
+
+    public static RedisEndpoint redisEndpoint(EngineConfig config) {
+        RedisEndpoint endpoint =
+                config.get(EngineOptions.REDIS_MODE) == RedisMode.CLUSTER
+                        ? RedisEndpoint.cluster(config.get(EngineOptions.REDIS_CLUSTER_NODES))
+                        : RedisEndpoint.standalone(
+                                config.get(EngineOptions.REDIS_HOST),
+                                config.get(EngineOptions.REDIS_PORT));
+        return endpoint.withCredentials(
+                        config.get(EngineOptions.REDIS_USER).orElse(null),
+                        config.get(EngineOptions.REDIS_PASSWORD).map(Secret::reveal).orElse(null))
+                .withTls(config.get(EngineOptions.REDIS_TLS))
+                .withTimeoutMillis((int) config.get(EngineOptions.REDIS_TIMEOUT).toMillis());
+    }
+
+    private static Properties kafkaProperties(EngineConfig config) {
+        Properties properties = new Properties();
+        for (Map.Entry<String, String> entry : config.kafkaClientProperties().entrySet()) {
+            properties.setProperty(entry.getKey(), entry.getValue());
+        }
+        return properties;
+    }
 }

@@ -6,33 +6,33 @@ package io.p13n.jobs;
  * --allowNonRestoredState).
  */
 public final class Uids {
-  private Uids() {}
+    private Uids() {}
 
-  public static final String CLICKS_SOURCE = "clicks-kafka-source";
-  public static final String ORDERS_SOURCE = "orders-kafka-source";
-  public static final String ROUTE_DEAD_LETTERS = "route-dead-letters";
-  public static final String CUSTOMER_PROFILE = "customer-profile";
-  public static final String PROFILE_SINK = "redis-profile-sink";
-  public static final String DEAD_LETTER_SINK = "kafka-dead-letter-sink";
-  public static final String SEGMENT_CHANGE_SINK = "kafka-segment-change-sink";
-  public static final String CHURN_SIGNAL_SINK = "kafka-churn-signal-sink";
-  public static final String ITEM_VIEWS = "item-views";
-  public static final String ITEM_TRANSITIONS = "item-transitions";
-  public static final String SIMILAR_ITEMS = "similar-items";
-  public static final String CATEGORY_TRENDING = "category-trending";
-  public static final String OVERALL_TRENDING = "overall-trending";
-  public static final String RECOMMENDATION_REQUESTS = "recommendation-requests";
-  public static final String RANK_RECOMMENDATIONS = "rank-recommendations";
-  public static final String SIMILAR_ITEMS_SINK = "redis-similar-items-sink";
-  public static final String TRENDING_SINK = "redis-trending-sink";
-  public static final String RECOMMENDATIONS_SINK = "redis-recommendations-sink";
-  public static final String CAMPAIGNS_SOURCE = "campaigns-kafka-source";
-  public static final String OFFER_INPUTS = "offer-inputs";
-  public static final String OFFER_TRIGGERS = "offer-triggers";
-  public static final String CAMPAIGN_BUDGETS = "campaign-budgets";
-  public static final String ACTIVE_OFFERS = "active-offers";
-  public static final String CAMPAIGN_STATS = "campaign-stats";
-  public static final String OFFER_TRIGGER_SINK = "kafka-offer-trigger-wal-sink";
-  public static final String ACTIVE_OFFERS_SINK = "redis-active-offers-sink";
-  public static final String CAMPAIGN_STATS_SINK = "redis-campaign-stats-sink";
+    public static final String CLICKS_SOURCE = "clicks-kafka-source";
+    public static final String ORDERS_SOURCE = "orders-kafka-source";
+    public static final String ROUTE_DEAD_LETTERS = "route-dead-letters";
+    public static final String CUSTOMER_PROFILE = "customer-profile";
+    public static final String PROFILE_SINK = "redis-profile-sink";
+    public static final String DEAD_LETTER_SINK = "kafka-dead-letter-sink";
+    public static final String SEGMENT_CHANGE_SINK = "kafka-segment-change-sink";
+    public static final String CHURN_SIGNAL_SINK = "kafka-churn-signal-sink";
+    public static final String ITEM_VIEWS = "item-views";
+    public static final String ITEM_TRANSITIONS = "item-transitions";
+    public static final String SIMILAR_ITEMS = "similar-items";
+    public static final String CATEGORY_TRENDING = "category-trending";
+    public static final String OVERALL_TRENDING = "overall-trending";
+    public static final String RECOMMENDATION_REQUESTS = "recommendation-requests";
+    public static final String RANK_RECOMMENDATIONS = "rank-recommendations";
+    public static final String SIMILAR_ITEMS_SINK = "redis-similar-items-sink";
+    public static final String TRENDING_SINK = "redis-trending-sink";
+    public static final String RECOMMENDATIONS_SINK = "redis-recommendations-sink";
+    public static final String CAMPAIGNS_SOURCE = "campaigns-kafka-source";
+    public static final String OFFER_INPUTS = "offer-inputs";
+    public static final String OFFER_TRIGGERS = "offer-triggers";
+    public static final String CAMPAIGN_BUDGETS = "campaign-budgets";
+    public static final String ACTIVE_OFFERS = "active-offers";
+    public static final String CAMPAIGN_STATS = "campaign-stats";
+    public static final String OFFER_TRIGGER_SINK = "kafka-offer-trigger-wal-sink";
+    public static final String ACTIVE_OFFERS_SINK = "redis-active-offers-sink";
+    public static final String CAMPAIGN_STATS_SINK = "redis-campaign-stats-sink";
 }

@@ -9,24 +9,24 @@ import java.time.Duration;
 
 /** The plain values the workflow's operators need, read once from the configuration. */
 public record WorkflowSettings(
-    Duration outOfOrderness,
-    Duration idleTimeout,
-    int dedupWindowSize,
-    Duration dedupTtl,
-    Duration customerTtl,
-    ProfileSettings profile,
-    RecommendationSettings recommend,
-    OfferSettings offers) {
+        Duration outOfOrderness,
+        Duration idleTimeout,
+        int dedupWindowSize,
+        Duration dedupTtl,
+        Duration customerTtl,
+        ProfileSettings profile,
+        RecommendationSettings recommend,
+        OfferSettings offers) {
 
-  public static WorkflowSettings from(EngineConfig config) {
-    return new WorkflowSettings(
-        config.get(EngineOptions.WATERMARK_OUT_OF_ORDERNESS),
-        config.get(EngineOptions.WATERMARK_IDLE_TIMEOUT),
-        config.get(EngineOptions.DEDUP_WINDOW_SIZE),
-        config.get(EngineOptions.DEDUP_TTL),
-        config.get(EngineOptions.STATE_CUSTOMER_TTL),
-        ProfileSettings.from(config),
-        RecommendationSettings.from(config),
-        OfferSettings.from(config));
-  }
+    public static WorkflowSettings from(EngineConfig config) {
+        return new WorkflowSettings(
+                config.get(EngineOptions.WATERMARK_OUT_OF_ORDERNESS),
+                config.get(EngineOptions.WATERMARK_IDLE_TIMEOUT),
+                config.get(EngineOptions.DEDUP_WINDOW_SIZE),
+                config.get(EngineOptions.DEDUP_TTL),
+                config.get(EngineOptions.STATE_CUSTOMER_TTL),
+                ProfileSettings.from(config),
+                RecommendationSettings.from(config),
+                OfferSettings.from(config));
+    }
 }

@@ -18,18 +18,18 @@ import org.apache.flink.api.connector.sink2.Sink;
  * tests. {@code servingLists} is where the ranking stage reads the similar-items and trending lists
  * back, so it must see what {@code similarItems} and {@code trending} wrote. {@code activeOffers}
  * and {@code offerTriggers} must only publish what a completed checkpoint covers (a checkpoint-
- * committed Redis sink, an exactly-once Kafka sink), or a restart could show a customer a coupon the
- * restarted job does not issue again.
+ * committed Redis sink, an exactly-once Kafka sink), or a restart could show a customer a coupon
+ * the restarted job does not issue again.
  */
 public record WorkflowSinks(
-    Sink<CustomerProfile> profiles,
-    Sink<DeadLetter> deadLetters,
-    Sink<SegmentChange> segmentChanges,
-    Sink<ChurnSignal> churnSignals,
-    Sink<SimilarItems> similarItems,
-    Sink<TrendingItems> trending,
-    Sink<CustomerRecommendations> recommendations,
-    ServingLists servingLists,
-    Sink<ActiveOffers> activeOffers,
-    Sink<OfferDecision> offerTriggers,
-    Sink<CampaignStats> campaignStats) {}
+        Sink<CustomerProfile> profiles,
+        Sink<DeadLetter> deadLetters,
+        Sink<SegmentChange> segmentChanges,
+        Sink<ChurnSignal> churnSignals,
+        Sink<SimilarItems> similarItems,
+        Sink<TrendingItems> trending,
+        Sink<CustomerRecommendations> recommendations,
+        ServingLists servingLists,
+        Sink<ActiveOffers> activeOffers,
+        Sink<OfferDecision> offerTriggers,
+        Sink<CampaignStats> campaignStats) {}

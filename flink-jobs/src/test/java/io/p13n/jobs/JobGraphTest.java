@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.p13n.jobs.testing.CampaignSources;
 import io.p13n.jobs.testing.CollectedOutputs;
 import io.p13n.jobs.testing.SourceRecords;
-import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -14,36 +13,48 @@ import org.junit.jupiter.api.Test;
 /** Savepoint safety: checked on the graph the job builds, not on a list kept by hand. */
 class JobGraphTest {
 
-  private static StreamExecutionEnvironment envWithWorkflow() {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    PersonalizationJob.defineWorkflow(
-        env,
-        SourceRecords.nothing(),
-        SourceRecords.nothing(),
-        CampaignSources.none(),
-        CollectedOutputs.defaultSettings(),
-        new CollectedOutputs().sinks());
-    return env;
-  }
-
-  @Test
-  void shouldGiveEveryOperatorAStableUidAndAReadableName() {
-    StreamGraph graph = envWithWorkflow().getStreamGraph();
-
-    for (StreamNode node : graph.getStreamNodes()) {
-      // Sink V2 expands into writer/committer nodes that inherit the sink's uid with a suffix.
-      assertThat(node.getTransformationUID()).as("uid of " + node.getOperatorName()).isNotBlank();
-      assertThat(node.getOperatorName()).as("name of node " + node.getId()).doesNotStartWith("Process").doesNotStartWith("Map");
+    private static StreamExecutionEnvironment envWithWorkflow() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PersonalizationJob.defineWorkflow(
+                env,
+                SourceRecords.nothing(),
+                SourceRecords.nothing(),
+                CampaignSources.none(),
+                CollectedOutputs.defaultSettings(),
+                new CollectedOutputs().sinks());
+        return env;
     }
-    assertThat(graph.getStreamNodes()).extracting(StreamNode::getTransformationUID)
-        .contains(Uids.CUSTOMER_PROFILE, Uids.CLICKS_SOURCE, Uids.ORDERS_SOURCE, Uids.SEGMENT_CHANGE_SINK, Uids.CHURN_SIGNAL_SINK)
-        .doesNotHaveDuplicates();
-  }
 
-  @Test
-  void shouldForbidTheGenericKryoFallback() {
-    StreamExecutionEnvironment env = envWithWorkflow();
+    @Test
+    void shouldGiveEveryOperatorAStableUidAndAReadableName() {
+        StreamGraph graph = envWithWorkflow().getStreamGraph();
 
-    assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
-  }
+        for (StreamNode node : graph.getStreamNodes()) {
+            // Sink V2 expands into writer/committer nodes that inherit the sink's uid with a
+            // suffix.
+            assertThat(node.getTransformationUID())
+                    .as("uid of " + node.getOperatorName())
+                    .isNotBlank();
+            assertThat(node.getOperatorName())
+                    .as("name of node " + node.getId())
+                    .doesNotStartWith("Process")
+                    .doesNotStartWith("Map");
+        }
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getTransformationUID)
+                .contains(
+                        Uids.CUSTOMER_PROFILE,
+                        Uids.CLICKS_SOURCE,
+                        Uids.ORDERS_SOURCE,
+                        Uids.SEGMENT_CHANGE_SINK,
+                        Uids.CHURN_SIGNAL_SINK)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldForbidTheGenericKryoFallback() {
+        StreamExecutionEnvironment env = envWithWorkflow();
+
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+    }
 }

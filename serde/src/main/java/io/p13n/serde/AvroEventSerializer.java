@@ -15,20 +15,25 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroEventSerializer<T extends SpecificRecordBase> implements Serializer<T> {
 
-  @Override
-  public byte[] serialize(String topic, T record) {
-    return record == null ? null : encode(record);
-  }
-
-  /** The single-object encoding of one record. */
-  public static byte[] encode(SpecificRecordBase record) {
-    try {
-      ByteBuffer buffer = SingleObjectCodecs.encoderFor(record).encode(record);
-      return buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.remaining() == buffer.array().length
-          ? buffer.array()
-          : Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode " + record.getSchema().getFullName(), e);
+    @Override
+    public byte[] serialize(String topic, T record) {
+        return record == null ? null : encode(record);
     }
-  }
+
+    /** The single-object encoding of one record. */
+    public static byte[] encode(SpecificRecordBase record) {
+        try {
+            ByteBuffer buffer = SingleObjectCodecs.encoderFor(record).encode(record);
+            return buffer.hasArray()
+                            && buffer.arrayOffset() == 0
+                            && buffer.remaining() == buffer.array().length
+                    ? buffer.array()
+                    : Arrays.copyOfRange(
+                            buffer.array(),
+                            buffer.arrayOffset() + buffer.position(),
+                            buffer.arrayOffset() + buffer.limit());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + record.getSchema().getFullName(), e);
+        }
+    }
 }

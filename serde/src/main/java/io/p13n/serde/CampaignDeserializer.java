@@ -16,39 +16,43 @@ import org.slf4j.LoggerFactory;
  * skipped with a warning: a bad campaign record must not stop offers for every other campaign.
  */
 public final class CampaignDeserializer implements KafkaRecordDeserializationSchema<Campaign> {
-  private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(CampaignDeserializer.class);
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignDeserializer.class);
 
-  // Built on first use, not serialized with the job graph: a decoder holds thread-local buffers.
-  private transient BinaryMessageDecoder<Campaign> decoder;
+    // Built on first use, not serialized with the job graph: a decoder holds thread-local buffers.
+    private transient BinaryMessageDecoder<Campaign> decoder;
 
-  @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Campaign> out) {
-    Campaign campaign = decode(record.value());
-    if (campaign != null) {
-      out.collect(campaign);
-    } else if (record.value() != null) {
-      LOG.warn("Skipping a record on {} partition {} offset {}: not a Campaign", record.topic(), record.partition(), record.offset());
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Campaign> out) {
+        Campaign campaign = decode(record.value());
+        if (campaign != null) {
+            out.collect(campaign);
+        } else if (record.value() != null) {
+            LOG.warn(
+                    "Skipping a record on {} partition {} offset {}: not a Campaign",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
+        }
     }
-  }
 
-  /** The campaign, or null for a tombstone or a value that is not one. */
-  public Campaign decode(byte[] value) {
-    if (value == null) {
-      return null;
+    /** The campaign, or null for a tombstone or a value that is not one. */
+    public Campaign decode(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        if (decoder == null) {
+            decoder = Campaign.createDecoder(null);
+        }
+        try {
+            return decoder.decode(value);
+        } catch (Exception e) { // IOException, AvroRuntimeException, or worse for arbitrary bytes
+            return null;
+        }
     }
-    if (decoder == null) {
-      decoder = Campaign.createDecoder(null);
-    }
-    try {
-      return decoder.decode(value);
-    } catch (Exception e) { // IOException, AvroRuntimeException, or worse for arbitrary bytes
-      return null;
-    }
-  }
 
-  @Override
-  public TypeInformation<Campaign> getProducedType() {
-    return new AvroTypeInfo<>(Campaign.class);
-  }
+    @Override
+    public TypeInformation<Campaign> getProducedType() {
+        return new AvroTypeInfo<>(Campaign.class);
+    }
 }

@@ -8,102 +8,110 @@ import java.io.Serializable;
 import java.time.Instant;
 
 /**
- * Rejects events that decode but cannot be trusted: they would corrupt a profile (negative money), be
- * keyed to nobody (missing customer id), or drag the watermark into the future. Returns the reason,
- * or {@code null} when the event is valid (no allocation on the hot path).
+ * Rejects events that decode but cannot be trusted: they would corrupt a profile (negative money),
+ * be keyed to nobody (missing customer id), or drag the watermark into the future. Returns the
+ * reason, or {@code null} when the event is valid (no allocation on the hot path).
  */
 public final class EventValidator implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final long maxFutureSkewMillis;
+    private final long maxFutureSkewMillis;
 
-  /**
-   * @param maxFutureSkewMillis how far past the wall clock an event time may be (client clocks drift;
-   *     anything beyond is a bug, and would move the watermark past every live event)
-   */
-  public EventValidator(long maxFutureSkewMillis) {
-    if (maxFutureSkewMillis < 0) {
-      throw new IllegalArgumentException("maxFutureSkewMillis must be >= 0, was " + maxFutureSkewMillis);
+    /**
+     * @param maxFutureSkewMillis how far past the wall clock an event time may be (client clocks
+     *     drift; anything beyond is a bug, and would move the watermark past every live event)
+     */
+    public EventValidator(long maxFutureSkewMillis) {
+        if (maxFutureSkewMillis < 0) {
+            throw new IllegalArgumentException(
+                    "maxFutureSkewMillis must be >= 0, was " + maxFutureSkewMillis);
+        }
+        this.maxFutureSkewMillis = maxFutureSkewMillis;
     }
-    this.maxFutureSkewMillis = maxFutureSkewMillis;
-  }
 
-  public String problemWith(ClickEvent click, long nowMillis) {
-    if (isBlank(click.getEventId())) {
-      return "missing eventId";
+    public String problemWith(ClickEvent click, long nowMillis) {
+        if (isBlank(click.getEventId())) {
+            return "missing eventId";
+        }
+        if (isBlank(click.getCustomerId())) {
+            return "missing customerId";
+        }
+        String time = problemWithTime(click.getEventTime(), nowMillis);
+        if (time != null) {
+            return time;
+        }
+        Double price = click.getPrice();
+        if (price != null && !(price >= 0 && Double.isFinite(price))) {
+            return "price must be a non-negative number, was " + price;
+        }
+        Integer quantity = click.getQuantity();
+        if (quantity != null && quantity <= 0) {
+            return "quantity must be positive, was " + quantity;
+        }
+        if (needsProduct(click.getType()) && isBlank(click.getProductId())) {
+            return click.getType() + " without productId";
+        }
+        return null;
     }
-    if (isBlank(click.getCustomerId())) {
-      return "missing customerId";
-    }
-    String time = problemWithTime(click.getEventTime(), nowMillis);
-    if (time != null) {
-      return time;
-    }
-    Double price = click.getPrice();
-    if (price != null && !(price >= 0 && Double.isFinite(price))) {
-      return "price must be a non-negative number, was " + price;
-    }
-    Integer quantity = click.getQuantity();
-    if (quantity != null && quantity <= 0) {
-      return "quantity must be positive, was " + quantity;
-    }
-    if (needsProduct(click.getType()) && isBlank(click.getProductId())) {
-      return click.getType() + " without productId";
-    }
-    return null;
-  }
 
-  public String problemWith(OrderEvent order, long nowMillis) {
-    if (isBlank(order.getOrderId())) {
-      return "missing orderId";
+    public String problemWith(OrderEvent order, long nowMillis) {
+        if (isBlank(order.getOrderId())) {
+            return "missing orderId";
+        }
+        if (isBlank(order.getCustomerId())) {
+            return "missing customerId";
+        }
+        String time = problemWithTime(order.getEventTime(), nowMillis);
+        if (time != null) {
+            return time;
+        }
+        if (!(order.getTotal() >= 0 && Double.isFinite(order.getTotal()))) {
+            return "total must be a non-negative number, was " + order.getTotal();
+        }
+        for (int i = 0; i < order.getLines().size(); i++) {
+            OrderLine line = order.getLines().get(i);
+            if (isBlank(line.getProductId())) {
+                return "line " + i + " without productId";
+            }
+            if (line.getQuantity() <= 0) {
+                return "line " + i + " quantity must be positive, was " + line.getQuantity();
+            }
+            if (!(line.getUnitPrice() >= 0 && Double.isFinite(line.getUnitPrice()))) {
+                return "line "
+                        + i
+                        + " unitPrice must be a non-negative number, was "
+                        + line.getUnitPrice();
+            }
+        }
+        return null;
     }
-    if (isBlank(order.getCustomerId())) {
-      return "missing customerId";
-    }
-    String time = problemWithTime(order.getEventTime(), nowMillis);
-    if (time != null) {
-      return time;
-    }
-    if (!(order.getTotal() >= 0 && Double.isFinite(order.getTotal()))) {
-      return "total must be a non-negative number, was " + order.getTotal();
-    }
-    for (int i = 0; i < order.getLines().size(); i++) {
-      OrderLine line = order.getLines().get(i);
-      if (isBlank(line.getProductId())) {
-        return "line " + i + " without productId";
-      }
-      if (line.getQuantity() <= 0) {
-        return "line " + i + " quantity must be positive, was " + line.getQuantity();
-      }
-      if (!(line.getUnitPrice() >= 0 && Double.isFinite(line.getUnitPrice()))) {
-        return "line " + i + " unitPrice must be a non-negative number, was " + line.getUnitPrice();
-      }
-    }
-    return null;
-  }
 
-  private String problemWithTime(Instant eventTime, long nowMillis) {
-    if (eventTime == null) {
-      return "missing eventTime";
+    private String problemWithTime(Instant eventTime, long nowMillis) {
+        if (eventTime == null) {
+            return "missing eventTime";
+        }
+        long millis = eventTime.toEpochMilli();
+        if (millis <= 0) {
+            return "eventTime " + eventTime + " is not after 1970-01-01";
+        }
+        if (millis > nowMillis + maxFutureSkewMillis) {
+            return "eventTime "
+                    + eventTime
+                    + " is more than "
+                    + maxFutureSkewMillis
+                    + " ms in the future";
+        }
+        return null;
     }
-    long millis = eventTime.toEpochMilli();
-    if (millis <= 0) {
-      return "eventTime " + eventTime + " is not after 1970-01-01";
-    }
-    if (millis > nowMillis + maxFutureSkewMillis) {
-      return "eventTime " + eventTime + " is more than " + maxFutureSkewMillis + " ms in the future";
-    }
-    return null;
-  }
 
-  private static boolean needsProduct(ClickType type) {
-    return type == ClickType.PRODUCT_VIEW
-        || type == ClickType.ADD_TO_CART
-        || type == ClickType.REMOVE_FROM_CART
-        || type == ClickType.WISHLIST;
-  }
+    private static boolean needsProduct(ClickType type) {
+        return type == ClickType.PRODUCT_VIEW
+                || type == ClickType.ADD_TO_CART
+                || type == ClickType.REMOVE_FROM_CART
+                || type == ClickType.WISHLIST;
+    }
 
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
-  }
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
 }

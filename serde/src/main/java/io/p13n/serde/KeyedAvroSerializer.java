@@ -24,28 +24,38 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * coupons at random for that reason once its fixed test dates were more than a week old.
  */
 public final class KeyedAvroSerializer<T extends SpecificRecordBase>
-    implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
-  private static final long serialVersionUID = 1L;
+        implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
+    private static final long serialVersionUID = 1L;
 
-  private final String topic;
-  private final SerializableFunction<T, String> key;
+    private final String topic;
+    private final SerializableFunction<T, String> key;
 
-  public KeyedAvroSerializer(String topic, SerializableFunction<T, String> key) {
-    if (topic == null || topic.isBlank()) {
-      throw new IllegalArgumentException("topic must be set");
+    public KeyedAvroSerializer(String topic, SerializableFunction<T, String> key) {
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("topic must be set");
+        }
+        this.topic = topic;
+        this.key = key;
     }
-    this.topic = topic;
-    this.key = key;
-  }
 
-  /** The topic written, for lineage and for the exactly-once sink's POOLING transaction naming. */
-  @Override
-  public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
-    return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
-  }
+    /**
+     * The topic written, for lineage and for the exactly-once sink's POOLING transaction naming.
+     */
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(
+                new DefaultKafkaDatasetFacet(
+                        DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
+    }
 
-  @Override
-  public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long eventTimestamp) {
-    return new ProducerRecord<>(topic, null, null, key.apply(record).getBytes(StandardCharsets.UTF_8), AvroEventSerializer.encode(record));
-  }
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+            T record, KafkaSinkContext context, Long eventTimestamp) {
+        return new ProducerRecord<>(
+                topic,
+                null,
+                null,
+                key.apply(record).getBytes(StandardCharsets.UTF_8),
+                AvroEventSerializer.encode(record));
+    }
 }

@@ -24,111 +24,131 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * validated event, or a {@link DeadLetter} with the original bytes, coordinates and the reason. It
  * never throws, so a poison record cannot fail (and endlessly restart) the job.
  *
- * <p>Values are Avro single-object encoded. The header's fingerprint selects the writer schema among
- * the current one and those in {@link SchemaHistory}; Avro then resolves it to the current reader
- * schema, so events written by older producers still decode.
+ * <p>Values are Avro single-object encoded. The header's fingerprint selects the writer schema
+ * among the current one and those in {@link SchemaHistory}; Avro then resolves it to the current
+ * reader schema, so events written by older producers still decode.
  */
-public final class SourceRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
-  private static final long serialVersionUID = 1L;
+public final class SourceRecordDeserializer
+        implements KafkaRecordDeserializationSchema<SourceRecord> {
+    private static final long serialVersionUID = 1L;
 
-  /** Which topic this instance reads, and so which event type its values hold. */
-  public enum EventKind {
-    CLICKS,
-    ORDERS
-  }
-
-  private final EventKind kind;
-  private final EventValidator validator;
-
-  // Built in open(), not serialized with the job graph: decoders hold thread-local buffers and a
-  // schema cache, and would otherwise be Java-serialized into every task deployment.
-  private transient BinaryMessageDecoder<ClickEvent> clickDecoder;
-  private transient BinaryMessageDecoder<OrderEvent> orderDecoder;
-
-  public SourceRecordDeserializer(EventKind kind, long maxFutureSkewMillis) {
-    if (kind == null) {
-      throw new IllegalArgumentException("kind must not be null");
+    /** Which topic this instance reads, and so which event type its values hold. */
+    public enum EventKind {
+        CLICKS,
+        ORDERS
     }
-    this.kind = kind;
-    this.validator = new EventValidator(maxFutureSkewMillis);
-  }
 
-  @Override
-  public void open(DeserializationSchema.InitializationContext context) {
-    ensureDecoders();
-  }
+    private final EventKind kind;
+    private final EventValidator validator;
 
-  private void ensureDecoders() {
-    if (clickDecoder != null || orderDecoder != null) {
-      return;
+    // Built in open(), not serialized with the job graph: decoders hold thread-local buffers and a
+    // schema cache, and would otherwise be Java-serialized into every task deployment.
+    private transient BinaryMessageDecoder<ClickEvent> clickDecoder;
+    private transient BinaryMessageDecoder<OrderEvent> orderDecoder;
+
+    public SourceRecordDeserializer(EventKind kind, long maxFutureSkewMillis) {
+        if (kind == null) {
+            throw new IllegalArgumentException("kind must not be null");
+        }
+        this.kind = kind;
+        this.validator = new EventValidator(maxFutureSkewMillis);
     }
-    if (kind == EventKind.CLICKS) {
-      clickDecoder = ClickEvent.createDecoder(historyOf(ClickEvent.getClassSchema()));
-      SchemaHistory.writerSchemasOf(ClickEvent.getClassSchema().getFullName()).forEach(clickDecoder::addSchema);
-    } else {
-      orderDecoder = OrderEvent.createDecoder(historyOf(OrderEvent.getClassSchema()));
-      SchemaHistory.writerSchemasOf(OrderEvent.getClassSchema().getFullName()).forEach(orderDecoder::addSchema);
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        ensureDecoders();
     }
-  }
 
-  private static SchemaStore historyOf(Schema current) {
-    SchemaStore.Cache cache = new SchemaStore.Cache();
-    cache.addSchema(current);
-    return cache;
-  }
-
-  @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
-    out.collect(toSourceRecord(record, System.currentTimeMillis()));
-  }
-
-  /** The outcome for one record, judged against {@code nowMillis} (visible for tests). */
-  public SourceRecord toSourceRecord(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
-    ensureDecoders();
-    byte[] value = record.value();
-    if (value == null || value.length == 0) {
-      return deadLetter(record, DeadLetterKind.UNDECODABLE, "empty value (tombstone or null)");
+    private void ensureDecoders() {
+        if (clickDecoder != null || orderDecoder != null) {
+            return;
+        }
+        if (kind == EventKind.CLICKS) {
+            clickDecoder = ClickEvent.createDecoder(historyOf(ClickEvent.getClassSchema()));
+            SchemaHistory.writerSchemasOf(ClickEvent.getClassSchema().getFullName())
+                    .forEach(clickDecoder::addSchema);
+        } else {
+            orderDecoder = OrderEvent.createDecoder(historyOf(OrderEvent.getClassSchema()));
+            SchemaHistory.writerSchemasOf(OrderEvent.getClassSchema().getFullName())
+                    .forEach(orderDecoder::addSchema);
+        }
     }
-    Object event;
-    try {
-      event = kind == EventKind.CLICKS ? clickDecoder.decode(value) : orderDecoder.decode(value);
-    } catch (MissingSchemaException e) {
-      return deadLetter(record, DeadLetterKind.UNKNOWN_SCHEMA, "unknown schema fingerprint: " + e.getMessage());
-    } catch (BadHeaderException e) {
-      return deadLetter(record, DeadLetterKind.UNDECODABLE, "not Avro single-object encoded: " + e.getMessage());
-    } catch (java.io.IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-      return deadLetter(record, DeadLetterKind.UNDECODABLE, "cannot decode " + kind + " value: " + e);
-    } catch (RuntimeException e) {
-      // Avro reports some corrupt bodies with unchecked JDK exceptions; none of them may stop the job.
-      return deadLetter(record, DeadLetterKind.UNDECODABLE, "cannot decode " + kind + " value: " + e);
-    }
-    String problem =
-        event instanceof ClickEvent
-            ? validator.problemWith((ClickEvent) event, nowMillis)
-            : validator.problemWith((OrderEvent) event, nowMillis);
-    if (problem != null) {
-      return deadLetter(record, DeadLetterKind.INVALID, problem);
-    }
-    return new SourceRecord(event);
-  }
 
-  private static SourceRecord deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterKind kind, String reason) {
-    DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setTopic(record.topic())
-            .setPartition(record.partition())
-            .setOffset(record.offset())
-            .setRecordTimestamp(record.timestamp())
-            .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-            .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .setKind(kind)
-            .setReason(reason)
-            .build();
-    return new SourceRecord(letter);
-  }
+    private static SchemaStore historyOf(Schema current) {
+        SchemaStore.Cache cache = new SchemaStore.Cache();
+        cache.addSchema(current);
+        return cache;
+    }
 
-  @Override
-  public TypeInformation<SourceRecord> getProducedType() {
-    return new AvroTypeInfo<>(SourceRecord.class);
-  }
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
+        out.collect(toSourceRecord(record, System.currentTimeMillis()));
+    }
+
+    /** The outcome for one record, judged against {@code nowMillis} (visible for tests). */
+    public SourceRecord toSourceRecord(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
+        ensureDecoders();
+        byte[] value = record.value();
+        if (value == null || value.length == 0) {
+            return deadLetter(
+                    record, DeadLetterKind.UNDECODABLE, "empty value (tombstone or null)");
+        }
+        Object event;
+        try {
+            event =
+                    kind == EventKind.CLICKS
+                            ? clickDecoder.decode(value)
+                            : orderDecoder.decode(value);
+        } catch (MissingSchemaException e) {
+            return deadLetter(
+                    record,
+                    DeadLetterKind.UNKNOWN_SCHEMA,
+                    "unknown schema fingerprint: " + e.getMessage());
+        } catch (BadHeaderException e) {
+            return deadLetter(
+                    record,
+                    DeadLetterKind.UNDECODABLE,
+                    "not Avro single-object encoded: " + e.getMessage());
+        } catch (java.io.IOException
+                | AvroRuntimeException
+                | IndexOutOfBoundsException
+                | NegativeArraySizeException e) {
+            return deadLetter(
+                    record, DeadLetterKind.UNDECODABLE, "cannot decode " + kind + " value: " + e);
+        } catch (RuntimeException e) {
+            // Avro reports some corrupt bodies with unchecked JDK exceptions; none of them may stop
+            // the job.
+            return deadLetter(
+                    record, DeadLetterKind.UNDECODABLE, "cannot decode " + kind + " value: " + e);
+        }
+        String problem =
+                event instanceof ClickEvent
+                        ? validator.problemWith((ClickEvent) event, nowMillis)
+                        : validator.problemWith((OrderEvent) event, nowMillis);
+        if (problem != null) {
+            return deadLetter(record, DeadLetterKind.INVALID, problem);
+        }
+        return new SourceRecord(event);
+    }
+
+    private static SourceRecord deadLetter(
+            ConsumerRecord<byte[], byte[]> record, DeadLetterKind kind, String reason) {
+        DeadLetter letter =
+                DeadLetter.newBuilder()
+                        .setTopic(record.topic())
+                        .setPartition(record.partition())
+                        .setOffset(record.offset())
+                        .setRecordTimestamp(record.timestamp())
+                        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                        .setKind(kind)
+                        .setReason(reason)
+                        .build();
+        return new SourceRecord(letter);
+    }
+
+    @Override
+    public TypeInformation<SourceRecord> getProducedType() {
+        return new AvroTypeInfo<>(SourceRecord.class);
+    }
 }

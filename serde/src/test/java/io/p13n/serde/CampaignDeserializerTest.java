@@ -18,32 +18,43 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class CampaignDeserializerTest {
-  private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
-    return new ConsumerRecord<>("campaigns", 0, 0L, "x".getBytes(StandardCharsets.UTF_8), value);
-  }
+    private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
+        return new ConsumerRecord<>(
+                "campaigns", 0, 0L, "x".getBytes(StandardCharsets.UTF_8), value);
+    }
 
-  @Test
-  void shouldDecodeCampaignsAndSkipEverythingElse() {
-    Campaign campaign = Campaign.newBuilder().setId("x").setVersion(3).setStatus(CampaignStatus.PAUSED).setTrigger(TriggerType.WIN_BACK)
-        .setAudience(Audience.newBuilder().build()).setReward(new Reward(RewardType.PERCENT, 10.0, 0.0, 14, null))
-        .setBudget(new Budget(100L, null)).build();
-    List<Campaign> out = new ArrayList<>();
-    Collector<Campaign> collector = new Collector<>() {
-      @Override
-      public void collect(Campaign record) {
-        out.add(record);
-      }
+    @Test
+    void shouldDecodeCampaignsAndSkipEverythingElse() {
+        Campaign campaign =
+                Campaign.newBuilder()
+                        .setId("x")
+                        .setVersion(3)
+                        .setStatus(CampaignStatus.PAUSED)
+                        .setTrigger(TriggerType.WIN_BACK)
+                        .setAudience(Audience.newBuilder().build())
+                        .setReward(new Reward(RewardType.PERCENT, 10.0, 0.0, 14, null))
+                        .setBudget(new Budget(100L, null))
+                        .build();
+        List<Campaign> out = new ArrayList<>();
+        Collector<Campaign> collector =
+                new Collector<>() {
+                    @Override
+                    public void collect(Campaign record) {
+                        out.add(record);
+                    }
 
-      @Override
-      public void close() {}
-    };
-    CampaignDeserializer deserializer = new CampaignDeserializer();
+                    @Override
+                    public void close() {}
+                };
+        CampaignDeserializer deserializer = new CampaignDeserializer();
 
-    deserializer.deserialize(record(AvroEventSerializer.encode(campaign)), collector);
-    deserializer.deserialize(record(null), collector);
-    deserializer.deserialize(record("garbage".getBytes(StandardCharsets.UTF_8)), collector);
-    deserializer.deserialize(record(AvroEventSerializer.encode(TestEvents.placed("c1", TestEvents.T0, 5))), collector);
+        deserializer.deserialize(record(AvroEventSerializer.encode(campaign)), collector);
+        deserializer.deserialize(record(null), collector);
+        deserializer.deserialize(record("garbage".getBytes(StandardCharsets.UTF_8)), collector);
+        deserializer.deserialize(
+                record(AvroEventSerializer.encode(TestEvents.placed("c1", TestEvents.T0, 5))),
+                collector);
 
-    assertThat(out).containsExactly(campaign);
-  }
+        assertThat(out).containsExactly(campaign);
+    }
 }

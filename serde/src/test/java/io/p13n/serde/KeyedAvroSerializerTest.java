@@ -2,8 +2,8 @@ package io.p13n.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.p13n.model.SegmentChange;
 import io.p13n.model.Segment;
+import io.p13n.model.SegmentChange;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -12,18 +12,28 @@ import org.junit.jupiter.api.Test;
 
 class KeyedAvroSerializerTest {
 
-  @Test
-  void shouldKeyByCustomerAndLeaveTheTimestampToTheProducerNotTheEventTime() throws Exception {
-    SegmentChange change = new SegmentChange("c1:1:NEW>ACTIVE", "c1", Segment.NEW, Segment.ACTIVE, Instant.ofEpochMilli(1_000), List.of());
-    long monthOld = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+    @Test
+    void shouldKeyByCustomerAndLeaveTheTimestampToTheProducerNotTheEventTime() throws Exception {
+        SegmentChange change =
+                new SegmentChange(
+                        "c1:1:NEW>ACTIVE",
+                        "c1",
+                        Segment.NEW,
+                        Segment.ACTIVE,
+                        Instant.ofEpochMilli(1_000),
+                        List.of());
+        long monthOld = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
-    ProducerRecord<byte[], byte[]> record =
-        new KeyedAvroSerializer<SegmentChange>("segment-changes", SegmentChange::getCustomerId).serialize(change, null, monthOld);
+        ProducerRecord<byte[], byte[]> record =
+                new KeyedAvroSerializer<SegmentChange>(
+                                "segment-changes", SegmentChange::getCustomerId)
+                        .serialize(change, null, monthOld);
 
-    assertThat(record.topic()).isEqualTo("segment-changes");
-    assertThat(record.key()).isEqualTo("c1".getBytes(StandardCharsets.UTF_8));
-    assertThat(SegmentChange.getDecoder().decode(record.value())).isEqualTo(change);
-    // An event-time timestamp would put the record at the mercy of the topic's retention at once.
-    assertThat(record.timestamp()).isNull();
-  }
+        assertThat(record.topic()).isEqualTo("segment-changes");
+        assertThat(record.key()).isEqualTo("c1".getBytes(StandardCharsets.UTF_8));
+        assertThat(SegmentChange.getDecoder().decode(record.value())).isEqualTo(change);
+        // An event-time timestamp would put the record at the mercy of the topic's retention at
+        // once.
+        assertThat(record.timestamp()).isNull();
+    }
 }

@@ -25,161 +25,189 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class SourceRecordDeserializerTest {
-  private static final long NOW = T0.toEpochMilli();
-  private static final long FIVE_MINUTES = 300_000;
+    private static final long NOW = T0.toEpochMilli();
+    private static final long FIVE_MINUTES = 300_000;
 
-  private final SourceRecordDeserializer clicks = new SourceRecordDeserializer(EventKind.CLICKS, FIVE_MINUTES);
-  private final SourceRecordDeserializer orders = new SourceRecordDeserializer(EventKind.ORDERS, FIVE_MINUTES);
+    private final SourceRecordDeserializer clicks =
+            new SourceRecordDeserializer(EventKind.CLICKS, FIVE_MINUTES);
+    private final SourceRecordDeserializer orders =
+            new SourceRecordDeserializer(EventKind.ORDERS, FIVE_MINUTES);
 
-  private static ConsumerRecord<byte[], byte[]> record(byte[] value, long offset) {
-    return new ConsumerRecord<>("clicks", 1, offset, "c1".getBytes(StandardCharsets.UTF_8), value);
-  }
-
-  private static DeadLetter deadLetterOf(SourceRecord result) {
-    assertThat(result.getPayload()).isInstanceOf(DeadLetter.class);
-    return (DeadLetter) result.getPayload();
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] out = new byte[buffer.remaining()];
-    buffer.duplicate().get(out);
-    return out;
-  }
-
-  @Test
-  void shouldDecodeAValidClick() {
-    ClickEvent click = TestEvents.productView("c1", T0);
-
-    SourceRecord result = clicks.toSourceRecord(record(AvroEventSerializer.encode(click), 7), NOW);
-
-    assertThat(result.getPayload()).isEqualTo(click);
-  }
-
-  @Test
-  void shouldDecodeAValidOrder() {
-    OrderEvent order = TestEvents.placed("c1", T0, 42.5);
-
-    SourceRecord result = orders.toSourceRecord(record(AvroEventSerializer.encode(order), 7), NOW);
-
-    assertThat(result.getPayload()).isEqualTo(order);
-  }
-
-  @Test
-  void shouldRouteGarbageToDeadLetterWithBytesAndCoordinates() {
-    byte[] garbage = "this is not avro".getBytes(StandardCharsets.UTF_8);
-
-    DeadLetter letter = deadLetterOf(clicks.toSourceRecord(record(garbage, 42), NOW));
-
-    assertThat(letter.getKind()).isEqualTo(DeadLetterKind.UNDECODABLE);
-    assertThat(letter.getTopic()).isEqualTo("clicks");
-    assertThat(letter.getPartition()).isEqualTo(1);
-    assertThat(letter.getOffset()).isEqualTo(42);
-    assertThat(bytes(letter.getValue())).isEqualTo(garbage);
-    assertThat(bytes(letter.getKey())).isEqualTo("c1".getBytes(StandardCharsets.UTF_8));
-    assertThat(letter.getReason()).contains("single-object");
-  }
-
-  @Test
-  void shouldRouteATruncatedBodyToDeadLetter() {
-    byte[] valid = AvroEventSerializer.encode(TestEvents.productView("c1", T0));
-    byte[] truncated = java.util.Arrays.copyOf(valid, 14);
-
-    DeadLetter letter = deadLetterOf(clicks.toSourceRecord(record(truncated, 3), NOW));
-
-    assertThat(letter.getKind()).isEqualTo(DeadLetterKind.UNDECODABLE);
-  }
-
-  @Test
-  void shouldRouteAnUnknownFingerprintToDeadLetter() {
-    byte[] valid = AvroEventSerializer.encode(TestEvents.productView("c1", T0));
-    // Bytes 2..9 are the writer schema's fingerprint; flip them all.
-    for (int i = 2; i < 10; i++) {
-      valid[i] = (byte) ~valid[i];
+    private static ConsumerRecord<byte[], byte[]> record(byte[] value, long offset) {
+        return new ConsumerRecord<>(
+                "clicks", 1, offset, "c1".getBytes(StandardCharsets.UTF_8), value);
     }
 
-    DeadLetter letter = deadLetterOf(clicks.toSourceRecord(record(valid, 5), NOW));
-
-    assertThat(letter.getKind()).isEqualTo(DeadLetterKind.UNKNOWN_SCHEMA);
-    assertThat(letter.getOffset()).isEqualTo(5);
-  }
-
-  @Test
-  void shouldRouteAnEmptyValueToDeadLetter() {
-    assertThat(deadLetterOf(clicks.toSourceRecord(record(null, 1), NOW)).getKind()).isEqualTo(DeadLetterKind.UNDECODABLE);
-    assertThat(deadLetterOf(clicks.toSourceRecord(record(new byte[0], 1), NOW)).getKind()).isEqualTo(DeadLetterKind.UNDECODABLE);
-  }
-
-  @Test
-  void shouldRejectAClickWithoutCustomer() {
-    ClickEvent click = TestEvents.click("c1", ClickType.PRODUCT_VIEW, T0).setCustomerId(" ").build();
-
-    DeadLetter letter = deadLetterOf(clicks.toSourceRecord(record(AvroEventSerializer.encode(click), 1), NOW));
-
-    assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
-    assertThat(letter.getReason()).isEqualTo("missing customerId");
-  }
-
-  @Test
-  void shouldRejectANegativePrice() {
-    ClickEvent click = TestEvents.click("c1", ClickType.ADD_TO_CART, T0).setPrice(-1.0).build();
-
-    DeadLetter letter = deadLetterOf(clicks.toSourceRecord(record(AvroEventSerializer.encode(click), 1), NOW));
-
-    assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
-    assertThat(letter.getReason()).contains("price");
-  }
-
-  @Test
-  void shouldRejectAnOrderLineWithNegativeUnitPrice() {
-    OrderEvent order =
-        TestEvents.order("c1", io.p13n.model.OrderStatus.PLACED, T0, 10)
-            .setLines(List.of(OrderLine.newBuilder().setProductId("p").setQuantity(1).setUnitPrice(-3).build()))
-            .build();
-
-    DeadLetter letter = deadLetterOf(orders.toSourceRecord(record(AvroEventSerializer.encode(order), 1), NOW));
-
-    assertThat(letter.getReason()).contains("unitPrice");
-  }
-
-  @Test
-  void shouldRejectATimestampFarInTheFutureButAcceptSmallClockSkew() {
-    ClickEvent farFuture = TestEvents.click("c1", ClickType.PAGE_VIEW, T0.plusSeconds(3600)).build();
-    ClickEvent slightlyAhead = TestEvents.click("c1", ClickType.PAGE_VIEW, T0.plusSeconds(60)).build();
-
-    DeadLetter letter = deadLetterOf(clicks.toSourceRecord(record(AvroEventSerializer.encode(farFuture), 1), NOW));
-    SourceRecord ok = clicks.toSourceRecord(record(AvroEventSerializer.encode(slightlyAhead), 2), NOW);
-
-    assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
-    assertThat(letter.getReason()).contains("in the future");
-    assertThat(ok.getPayload()).isEqualTo(slightlyAhead);
-  }
-
-  @Test
-  void shouldDecodeAnEventWrittenWithAnOlderSchemaListedInTheHistory() throws Exception {
-    Schema v0;
-    try (InputStream in = getClass().getResourceAsStream("/io/p13n/model/history/ClickEvent-v0.avsc")) {
-      v0 = new Schema.Parser().parse(in);
+    private static DeadLetter deadLetterOf(SourceRecord result) {
+        assertThat(result.getPayload()).isInstanceOf(DeadLetter.class);
+        return (DeadLetter) result.getPayload();
     }
-    GenericRecord old = new GenericData.Record(v0);
-    old.put("eventId", "e-old");
-    old.put("customerId", "c9");
-    old.put("sessionId", "s1");
-    old.put("type", new GenericData.EnumSymbol(v0.getField("type").schema(), "ADD_TO_CART"));
-    old.put("productId", "p1");
-    old.put("categoryId", null);
-    old.put("price", 5.0);
-    old.put("eventTime", T0.toEpochMilli());
-    byte[] encoded = bytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v0).encode(old));
 
-    SourceRecord result = clicks.toSourceRecord(record(encoded, 1), NOW);
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
 
-    assertThat(result.getPayload()).isInstanceOf(ClickEvent.class);
-    ClickEvent click = (ClickEvent) result.getPayload();
-    assertThat(click.getCustomerId()).isEqualTo("c9");
-    assertThat(click.getType()).isEqualTo(ClickType.ADD_TO_CART);
-    assertThat(click.getEventTime()).isEqualTo(T0);
-    // Fields the old writer did not have take their defaults.
-    assertThat(click.getChannel()).isEqualTo(Channel.UNKNOWN);
-    assertThat(click.getQuantity()).isNull();
-  }
+    @Test
+    void shouldDecodeAValidClick() {
+        ClickEvent click = TestEvents.productView("c1", T0);
+
+        SourceRecord result =
+                clicks.toSourceRecord(record(AvroEventSerializer.encode(click), 7), NOW);
+
+        assertThat(result.getPayload()).isEqualTo(click);
+    }
+
+    @Test
+    void shouldDecodeAValidOrder() {
+        OrderEvent order = TestEvents.placed("c1", T0, 42.5);
+
+        SourceRecord result =
+                orders.toSourceRecord(record(AvroEventSerializer.encode(order), 7), NOW);
+
+        assertThat(result.getPayload()).isEqualTo(order);
+    }
+
+    @Test
+    void shouldRouteGarbageToDeadLetterWithBytesAndCoordinates() {
+        byte[] garbage = "this is not avro".getBytes(StandardCharsets.UTF_8);
+
+        DeadLetter letter = deadLetterOf(clicks.toSourceRecord(record(garbage, 42), NOW));
+
+        assertThat(letter.getKind()).isEqualTo(DeadLetterKind.UNDECODABLE);
+        assertThat(letter.getTopic()).isEqualTo("clicks");
+        assertThat(letter.getPartition()).isEqualTo(1);
+        assertThat(letter.getOffset()).isEqualTo(42);
+        assertThat(bytes(letter.getValue())).isEqualTo(garbage);
+        assertThat(bytes(letter.getKey())).isEqualTo("c1".getBytes(StandardCharsets.UTF_8));
+        assertThat(letter.getReason()).contains("single-object");
+    }
+
+    @Test
+    void shouldRouteATruncatedBodyToDeadLetter() {
+        byte[] valid = AvroEventSerializer.encode(TestEvents.productView("c1", T0));
+        byte[] truncated = java.util.Arrays.copyOf(valid, 14);
+
+        DeadLetter letter = deadLetterOf(clicks.toSourceRecord(record(truncated, 3), NOW));
+
+        assertThat(letter.getKind()).isEqualTo(DeadLetterKind.UNDECODABLE);
+    }
+
+    @Test
+    void shouldRouteAnUnknownFingerprintToDeadLetter() {
+        byte[] valid = AvroEventSerializer.encode(TestEvents.productView("c1", T0));
+        // Bytes 2..9 are the writer schema's fingerprint; flip them all.
+        for (int i = 2; i < 10; i++) {
+            valid[i] = (byte) ~valid[i];
+        }
+
+        DeadLetter letter = deadLetterOf(clicks.toSourceRecord(record(valid, 5), NOW));
+
+        assertThat(letter.getKind()).isEqualTo(DeadLetterKind.UNKNOWN_SCHEMA);
+        assertThat(letter.getOffset()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldRouteAnEmptyValueToDeadLetter() {
+        assertThat(deadLetterOf(clicks.toSourceRecord(record(null, 1), NOW)).getKind())
+                .isEqualTo(DeadLetterKind.UNDECODABLE);
+        assertThat(deadLetterOf(clicks.toSourceRecord(record(new byte[0], 1), NOW)).getKind())
+                .isEqualTo(DeadLetterKind.UNDECODABLE);
+    }
+
+    @Test
+    void shouldRejectAClickWithoutCustomer() {
+        ClickEvent click =
+                TestEvents.click("c1", ClickType.PRODUCT_VIEW, T0).setCustomerId(" ").build();
+
+        DeadLetter letter =
+                deadLetterOf(
+                        clicks.toSourceRecord(record(AvroEventSerializer.encode(click), 1), NOW));
+
+        assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
+        assertThat(letter.getReason()).isEqualTo("missing customerId");
+    }
+
+    @Test
+    void shouldRejectANegativePrice() {
+        ClickEvent click = TestEvents.click("c1", ClickType.ADD_TO_CART, T0).setPrice(-1.0).build();
+
+        DeadLetter letter =
+                deadLetterOf(
+                        clicks.toSourceRecord(record(AvroEventSerializer.encode(click), 1), NOW));
+
+        assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
+        assertThat(letter.getReason()).contains("price");
+    }
+
+    @Test
+    void shouldRejectAnOrderLineWithNegativeUnitPrice() {
+        OrderEvent order =
+                TestEvents.order("c1", io.p13n.model.OrderStatus.PLACED, T0, 10)
+                        .setLines(
+                                List.of(
+                                        OrderLine.newBuilder()
+                                                .setProductId("p")
+                                                .setQuantity(1)
+                                                .setUnitPrice(-3)
+                                                .build()))
+                        .build();
+
+        DeadLetter letter =
+                deadLetterOf(
+                        orders.toSourceRecord(record(AvroEventSerializer.encode(order), 1), NOW));
+
+        assertThat(letter.getReason()).contains("unitPrice");
+    }
+
+    @Test
+    void shouldRejectATimestampFarInTheFutureButAcceptSmallClockSkew() {
+        ClickEvent farFuture =
+                TestEvents.click("c1", ClickType.PAGE_VIEW, T0.plusSeconds(3600)).build();
+        ClickEvent slightlyAhead =
+                TestEvents.click("c1", ClickType.PAGE_VIEW, T0.plusSeconds(60)).build();
+
+        DeadLetter letter =
+                deadLetterOf(
+                        clicks.toSourceRecord(
+                                record(AvroEventSerializer.encode(farFuture), 1), NOW));
+        SourceRecord ok =
+                clicks.toSourceRecord(record(AvroEventSerializer.encode(slightlyAhead), 2), NOW);
+
+        assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
+        assertThat(letter.getReason()).contains("in the future");
+        assertThat(ok.getPayload()).isEqualTo(slightlyAhead);
+    }
+
+    @Test
+    void shouldDecodeAnEventWrittenWithAnOlderSchemaListedInTheHistory() throws Exception {
+        Schema v0;
+        try (InputStream in =
+                getClass().getResourceAsStream("/io/p13n/model/history/ClickEvent-v0.avsc")) {
+            v0 = new Schema.Parser().parse(in);
+        }
+        GenericRecord old = new GenericData.Record(v0);
+        old.put("eventId", "e-old");
+        old.put("customerId", "c9");
+        old.put("sessionId", "s1");
+        old.put("type", new GenericData.EnumSymbol(v0.getField("type").schema(), "ADD_TO_CART"));
+        old.put("productId", "p1");
+        old.put("categoryId", null);
+        old.put("price", 5.0);
+        old.put("eventTime", T0.toEpochMilli());
+        byte[] encoded =
+                bytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v0).encode(old));
+
+        SourceRecord result = clicks.toSourceRecord(record(encoded, 1), NOW);
+
+        assertThat(result.getPayload()).isInstanceOf(ClickEvent.class);
+        ClickEvent click = (ClickEvent) result.getPayload();
+        assertThat(click.getCustomerId()).isEqualTo("c9");
+        assertThat(click.getType()).isEqualTo(ClickType.ADD_TO_CART);
+        assertThat(click.getEventTime()).isEqualTo(T0);
+        // Fields the old writer did not have take their defaults.
+        assertThat(click.getChannel()).isEqualTo(Channel.UNKNOWN);
+        assertThat(click.getQuantity()).isNull();
+    }
 }

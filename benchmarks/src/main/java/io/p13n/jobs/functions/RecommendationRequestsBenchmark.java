@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The digest the ranking-request coalescer computes for every profile update
- * ({@code RecommendationRequestsFunction.fingerprint}: recent items, cart, purchases, categories),
- * on {@link ProfileUpdateBenchmark#warmProfile}'s profile. In package {@code io.p13n.jobs.functions}
+ * The digest the ranking-request coalescer computes for every profile update ({@code
+ * RecommendationRequestsFunction.fingerprint}: recent items, cart, purchases, categories), on
+ * {@link ProfileUpdateBenchmark#warmProfile}'s profile. In package {@code io.p13n.jobs.functions}
  * to reach the package-private method.
  */
 @State(Scope.Thread)
@@ -28,16 +28,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RecommendationRequestsBenchmark {
-  private CustomerProfile profile;
+    private CustomerProfile profile;
 
-  @Setup
-  public void setUp() {
-    ProfileSettings settings = ProfileSettings.defaults();
-    profile = ProfileUpdateBenchmark.warmProfile(settings, new LifecycleRules(settings));
-  }
+    @Setup
+    public void setUp() {
+        ProfileSettings settings = ProfileSettings.defaults();
+        profile = ProfileUpdateBenchmark.warmProfile(settings, new LifecycleRules(settings));
+    }
 
-  @Benchmark
-  public long fingerprint() {
-    return RecommendationRequestsFunction.fingerprint(profile);
-  }
+    @Benchmark
+    public long fingerprint() {
+        return RecommendationRequestsFunction.fingerprint(profile);
+    }
 }

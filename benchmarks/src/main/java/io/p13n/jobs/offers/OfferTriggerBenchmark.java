@@ -20,14 +20,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The offer trigger's per-profile work ({@code OfferTriggerFunction.observe}), which runs on every
- * profile update the offer stage receives, without Flink state or the broadcast campaigns: comparing
- * the profile with the facts last seen and copying the new ones into the customer's offer state.
+ * profile update the offer stage receives, without Flink state or the broadcast campaigns:
+ * comparing the profile with the facts last seen and copying the new ones into the customer's offer
+ * state.
  *
- * <p>In package {@code io.p13n.jobs.offers} to reach the package-private {@code observe}. The profile
- * is {@link ProfileUpdateBenchmark#warmProfile}'s; the state has seen it once (the baseline), so
- * {@link #observeNoMoment} is the common case: nothing changed that a campaign reacts to.
- * {@link #observeCartAbandonedMoment} flips the cart-abandoned signal on every call, so every second
- * call finds a moment (and formats its reason).
+ * <p>In package {@code io.p13n.jobs.offers} to reach the package-private {@code observe}. The
+ * profile is {@link ProfileUpdateBenchmark#warmProfile}'s; the state has seen it once (the
+ * baseline), so {@link #observeNoMoment} is the common case: nothing changed that a campaign reacts
+ * to. {@link #observeCartAbandonedMoment} flips the cart-abandoned signal on every call, so every
+ * second call finds a moment (and formats its reason).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,27 +37,29 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class OfferTriggerBenchmark {
-  private OfferSettings settings;
-  private CustomerProfile profile;
-  private OfferCustomerState state;
+    private OfferSettings settings;
+    private CustomerProfile profile;
+    private OfferCustomerState state;
 
-  @Setup
-  public void setUp() {
-    ProfileSettings profileSettings = ProfileSettings.defaults();
-    profile = ProfileUpdateBenchmark.warmProfile(profileSettings, new LifecycleRules(profileSettings));
-    settings = OfferSettings.defaults();
-    state = OfferCustomerState.newBuilder().setCustomerId(profile.getCustomerId()).build();
-    OfferTriggerFunction.observe(state, profile, settings); // the baseline
-  }
+    @Setup
+    public void setUp() {
+        ProfileSettings profileSettings = ProfileSettings.defaults();
+        profile =
+                ProfileUpdateBenchmark.warmProfile(
+                        profileSettings, new LifecycleRules(profileSettings));
+        settings = OfferSettings.defaults();
+        state = OfferCustomerState.newBuilder().setCustomerId(profile.getCustomerId()).build();
+        OfferTriggerFunction.observe(state, profile, settings); // the baseline
+    }
 
-  @Benchmark
-  public List<OfferTriggerFunction.Moment> observeNoMoment() {
-    return OfferTriggerFunction.observe(state, profile, settings);
-  }
+    @Benchmark
+    public List<OfferTriggerFunction.Moment> observeNoMoment() {
+        return OfferTriggerFunction.observe(state, profile, settings);
+    }
 
-  @Benchmark
-  public List<OfferTriggerFunction.Moment> observeCartAbandonedMoment() {
-    profile.setCartAbandonedSignalled(!profile.getCartAbandonedSignalled());
-    return OfferTriggerFunction.observe(state, profile, settings);
-  }
+    @Benchmark
+    public List<OfferTriggerFunction.Moment> observeCartAbandonedMoment() {
+        profile.setCartAbandonedSignalled(!profile.getCartAbandonedSignalled());
+        return OfferTriggerFunction.observe(state, profile, settings);
+    }
 }

@@ -25,30 +25,33 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RecentEventHashesBenchmark {
-  private static final int WINDOW = 32;
-  private static final long TTL = 86_400_000L;
+    private static final int WINDOW = 32;
+    private static final long TTL = 86_400_000L;
 
-  private ByteBuffer window;
-  private long duplicate;
-  private long next;
+    private ByteBuffer window;
+    private long duplicate;
+    private long next;
 
-  @Setup
-  public void setUp() {
-    ByteBuffer w = null;
-    for (int i = 0; i < WINDOW; i++) {
-      w = RecentEventHashes.record(w, RecentEventHashes.hash("c:event-" + i), WINDOW, 1_000, TTL);
+    @Setup
+    public void setUp() {
+        ByteBuffer w = null;
+        for (int i = 0; i < WINDOW; i++) {
+            w =
+                    RecentEventHashes.record(
+                            w, RecentEventHashes.hash("c:event-" + i), WINDOW, 1_000, TTL);
+        }
+        window = w;
+        duplicate = RecentEventHashes.hash("c:event-" + (WINDOW - 1));
     }
-    window = w;
-    duplicate = RecentEventHashes.hash("c:event-" + (WINDOW - 1));
-  }
 
-  @Benchmark
-  public ByteBuffer newEvent() {
-    return RecentEventHashes.record(window, RecentEventHashes.hash("c:fresh-" + (next++ & 1023)), WINDOW, 2_000, TTL);
-  }
+    @Benchmark
+    public ByteBuffer newEvent() {
+        return RecentEventHashes.record(
+                window, RecentEventHashes.hash("c:fresh-" + (next++ & 1023)), WINDOW, 2_000, TTL);
+    }
 
-  @Benchmark
-  public ByteBuffer duplicateEvent() {
-    return RecentEventHashes.record(window, duplicate, WINDOW, 2_000, TTL);
-  }
+    @Benchmark
+    public ByteBuffer duplicateEvent() {
+        return RecentEventHashes.record(window, duplicate, WINDOW, 2_000, TTL);
+    }
 }

@@ -41,298 +41,501 @@ import picocli.CommandLine.Option;
  * results.json} and PNG charts to the output directory.
  */
 @Command(
-    name = "bench",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Benchmark the engine on the embedded stack (in-JVM Kafka, Redis, local Flink): pre-fill Kafka with a seeded synthetic",
-      "workload, drain it with 1. a pass-through job (Kafka -> Avro decode -> key by customer -> discard), 2. the engine on RocksDB",
-      "(checkpoints on), 3. the engine on the HashMap backend; then 4. run the engine at a fixed share of its measured maximum and",
-      "measure event-to-Redis latency. Prints a table, writes results.json and charts (PNG) to --output-dir.",
-      "Flink's logs go to .personalize/personalize.log. A measurement, not a test: nothing is asserted."
-    })
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmark the engine on the embedded stack (in-JVM Kafka, Redis, local Flink): pre-fill Kafka with a seeded synthetic",
+            "workload, drain it with 1. a pass-through job (Kafka -> Avro decode -> key by customer -> discard), 2. the engine on RocksDB",
+            "(checkpoints on), 3. the engine on the HashMap backend; then 4. run the engine at a fixed share of its measured maximum and",
+            "measure event-to-Redis latency. Prints a table, writes results.json and charts (PNG) to --output-dir.",
+            "Flink's logs go to .personalize/personalize.log. A measurement, not a test: nothing is asserted."
+        })
 public final class BenchCommand implements Callable<Integer> {
-  /** Options the bench sets itself for each phase; --engine-option may not change them. */
-  static final Set<String> OWNED_KEYS = Set.of(
-      EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), EngineOptions.KAFKA_GROUP_ID.key(), EngineOptions.KAFKA_STARTING_OFFSETS.key(),
-      EngineOptions.REDIS_HOST.key(), EngineOptions.REDIS_PORT.key(), EngineOptions.REDIS_MODE.key(), EngineOptions.STATE_BACKEND.key(),
-      EngineOptions.CHECKPOINT_DIR.key(), EngineOptions.CHECKPOINT_INTERVAL.key(), EngineOptions.JOB_PARALLELISM.key());
+    /** Options the bench sets itself for each phase; --engine-option may not change them. */
+    static final Set<String> OWNED_KEYS =
+            Set.of(
+                    EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(),
+                    EngineOptions.KAFKA_GROUP_ID.key(),
+                    EngineOptions.KAFKA_STARTING_OFFSETS.key(),
+                    EngineOptions.REDIS_HOST.key(),
+                    EngineOptions.REDIS_PORT.key(),
+                    EngineOptions.REDIS_MODE.key(),
+                    EngineOptions.STATE_BACKEND.key(),
+                    EngineOptions.CHECKPOINT_DIR.key(),
+                    EngineOptions.CHECKPOINT_INTERVAL.key(),
+                    EngineOptions.JOB_PARALLELISM.key());
 
-  @Option(names = "--events", defaultValue = "2000000", description = "Events to pre-fill and drain per phase (default: ${DEFAULT-VALUE}).")
-  long events;
+    @Option(
+            names = "--events",
+            defaultValue = "2000000",
+            description = "Events to pre-fill and drain per phase (default: ${DEFAULT-VALUE}).")
+    long events;
 
-  @Option(names = "--customers", defaultValue = "200000", description = "Simulated customers (default: ${DEFAULT-VALUE}).")
-  int customers;
+    @Option(
+            names = "--customers",
+            defaultValue = "200000",
+            description = "Simulated customers (default: ${DEFAULT-VALUE}).")
+    int customers;
 
-  @Option(names = "--products", defaultValue = "50000", description = "Catalogue size (default: ${DEFAULT-VALUE}).")
-  int products;
+    @Option(
+            names = "--products",
+            defaultValue = "50000",
+            description = "Catalogue size (default: ${DEFAULT-VALUE}).")
+    int products;
 
-  @Option(names = "--categories", defaultValue = "100", description = "Product categories (default: ${DEFAULT-VALUE}).")
-  int categories;
+    @Option(
+            names = "--categories",
+            defaultValue = "100",
+            description = "Product categories (default: ${DEFAULT-VALUE}).")
+    int categories;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Workload seed: the same seed and sizes give the same events (default: ${DEFAULT-VALUE}).")
-  long seed;
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description =
+                    "Workload seed: the same seed and sizes give the same events (default: ${DEFAULT-VALUE}).")
+    long seed;
 
-  @Option(names = "--span", defaultValue = "7d", converter = DurationConverter.class,
-      description = "Event times of the backlog are spread over this much time, ending now, so days roll over and timers fire (default: ${DEFAULT-VALUE}).")
-  Duration span;
+    @Option(
+            names = "--span",
+            defaultValue = "7d",
+            converter = DurationConverter.class,
+            description =
+                    "Event times of the backlog are spread over this much time, ending now, so days roll over and timers fire (default: ${DEFAULT-VALUE}).")
+    Duration span;
 
-  @Option(names = "--phases", defaultValue = "pass-through,rocksdb,hashmap,latency",
-      description = "Phases to run, comma-separated, always in this order: pass-through, rocksdb, hashmap, latency (or all) (default: ${DEFAULT-VALUE}).")
-  String phases;
+    @Option(
+            names = "--phases",
+            defaultValue = "pass-through,rocksdb,hashmap,latency",
+            description =
+                    "Phases to run, comma-separated, always in this order: pass-through, rocksdb, hashmap, latency (or all) (default: ${DEFAULT-VALUE}).")
+    String phases;
 
-  @Option(names = "--output-dir", defaultValue = ".personalize/bench", description = "Where results.json and the charts go (default: ${DEFAULT-VALUE}).")
-  Path outputDir;
+    @Option(
+            names = "--output-dir",
+            defaultValue = ".personalize/bench",
+            description = "Where results.json and the charts go (default: ${DEFAULT-VALUE}).")
+    Path outputDir;
 
-  @Option(names = "--latency-seconds", defaultValue = "60", description = "Length of the measured part of the latency phase (default: ${DEFAULT-VALUE}).")
-  int latencySeconds;
+    @Option(
+            names = "--latency-seconds",
+            defaultValue = "60",
+            description =
+                    "Length of the measured part of the latency phase (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
 
-  @Option(names = "--latency-warmup", defaultValue = "15s", converter = DurationConverter.class,
-      description = "Traffic at the latency phase's rate before measuring starts (default: ${DEFAULT-VALUE}).")
-  Duration latencyWarmup;
+    @Option(
+            names = "--latency-warmup",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            description =
+                    "Traffic at the latency phase's rate before measuring starts (default: ${DEFAULT-VALUE}).")
+    Duration latencyWarmup;
 
-  @Option(names = "--latency-load", defaultValue = "0.7",
-      description = "Latency phase input rate as a share of the RocksDB phase's measured events/s (default: ${DEFAULT-VALUE}).")
-  double latencyLoad;
+    @Option(
+            names = "--latency-load",
+            defaultValue = "0.7",
+            description =
+                    "Latency phase input rate as a share of the RocksDB phase's measured events/s (default: ${DEFAULT-VALUE}).")
+    double latencyLoad;
 
-  @Option(names = "--latency-rate", description = "Latency phase input rate in events/s; overrides --latency-load (needed without the rocksdb phase).")
-  Double latencyRate;
+    @Option(
+            names = "--latency-rate",
+            description =
+                    "Latency phase input rate in events/s; overrides --latency-load (needed without the rocksdb phase).")
+    Double latencyRate;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
 
-  @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the clicks and orders topics (default: ${DEFAULT-VALUE}).")
-  int partitions;
+    @Option(
+            names = "--partitions",
+            defaultValue = "2",
+            description = "Partitions of the clicks and orders topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
 
-  @Option(names = "--checkpoint-interval", defaultValue = "30s", converter = DurationConverter.class,
-      description = "Checkpoint interval of every job; kept at 30s so runs compare with earlier ones; the engine's own default is 10s (default: ${DEFAULT-VALUE}).")
-  Duration checkpointInterval;
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "Checkpoint interval of every job; kept at 30s so runs compare with earlier ones; the engine's own default is 10s (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
 
-  @Option(names = {"-o", "--engine-option"}, paramLabel = "KEY=VALUE",
-      description = "An engine option for every phase, e.g. -o redis.batch.max-delay=50ms (repeatable; see `personalize config docs`).")
-  Map<String, String> engineOptions = new LinkedHashMap<>();
+    @Option(
+            names = {"-o", "--engine-option"},
+            paramLabel = "KEY=VALUE",
+            description =
+                    "An engine option for every phase, e.g. -o redis.batch.max-delay=50ms (repeatable; see `personalize config docs`).")
+    Map<String, String> engineOptions = new LinkedHashMap<>();
 
-  @Option(names = {"-F", "--flink-option"}, paramLabel = "KEY=VALUE",
-      description = "A Flink setting for every job, for experiments, e.g. -F execution.buffer-timeout.interval=10ms (repeatable).")
-  Map<String, String> flinkOptions = new LinkedHashMap<>();
+    @Option(
+            names = {"-F", "--flink-option"},
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A Flink setting for every job, for experiments, e.g. -F execution.buffer-timeout.interval=10ms (repeatable).")
+    Map<String, String> flinkOptions = new LinkedHashMap<>();
 
-  @Option(names = "--phase-timeout", defaultValue = "30m", converter = DurationConverter.class,
-      description = "Give up on a phase that has not drained the backlog after this long (default: ${DEFAULT-VALUE}).")
-  Duration phaseTimeout;
+    @Option(
+            names = "--phase-timeout",
+            defaultValue = "30m",
+            converter = DurationConverter.class,
+            description =
+                    "Give up on a phase that has not drained the backlog after this long (default: ${DEFAULT-VALUE}).")
+    Duration phaseTimeout;
 
-  @Option(names = "--keep-work", description = "Keep the checkpoints and savepoint under OUTPUT-DIR/work (default: deleted).")
-  boolean keepWork;
+    @Option(
+            names = "--keep-work",
+            description =
+                    "Keep the checkpoints and savepoint under OUTPUT-DIR/work (default: deleted).")
+    boolean keepWork;
 
-  private final PrintStream out = System.out;
+    private final PrintStream out = System.out;
 
-  /**
-   * Runs the bench on its own, as {@code java -cp ... io.p13n.cli.bench.BenchCommand [options]}; normally
-   * it runs as {@code ./personalize bench}.
-   */
-  public static void main(String[] args) {
-    System.exit(new picocli.CommandLine(new BenchCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
-  }
-
-  @Override
-  public Integer call() throws Exception {
-    List<Phase> selected = Phase.parseList(phases);
-    validate(selected);
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
+    /**
+     * Runs the bench on its own, as {@code java -cp ... io.p13n.cli.bench.BenchCommand [options]};
+     * normally it runs as {@code ./personalize bench}.
+     */
+    public static void main(String[] args) {
+        System.exit(
+                new picocli.CommandLine(new BenchCommand())
+                        .setCaseInsensitiveEnumValuesAllowed(true)
+                        .execute(args));
     }
-    Path output = outputDir.toAbsolutePath();
-    Path work = output.resolve("work");
-    FileUtils.deleteDirectory(work.toFile());
-    Files.createDirectories(work);
-    String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    Workload workload = new Workload(events, customers, products, categories, seed, span);
 
-    out.println("Starting the embedded stack (Kafka, Redis)...");
-    // Closed last (declared first): the stack below is closed before the signal hook lets go.
-    try (StopOnSignal stop = new StopOnSignal(out, Duration.ofSeconds(60));
-        EmbeddedKafka kafka = EmbeddedKafka.start();
-        EmbeddedRedis redis = EmbeddedRedis.start();
-        RedisProbe probe = new RedisProbe(redis.host(), redis.port())) {
-      Map<String, String> base = baseSettings(kafka, redis);
-      EngineConfig baseConfig = EngineConfig.fromMap(base, Map.of());
-      kafka.createTopics(partitions, baseConfig.get(EngineOptions.KAFKA_TOPIC_CLICKS), baseConfig.get(EngineOptions.KAFKA_TOPIC_ORDERS));
-      kafka.createTopics(1, baseConfig.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS), baseConfig.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
-          baseConfig.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS), baseConfig.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
-          baseConfig.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
-
-      BenchResult.WorkloadResult workloadResult = prefill(workload, kafka, baseConfig);
-
-      List<PhaseResult> results = new ArrayList<>();
-      String savepoint = null;
-      for (Phase phase : selected) {
-        stop.check();
-        if (phase == Phase.LATENCY) {
-          continue;
+    @Override
+    public Integer call() throws Exception {
+        List<Phase> selected = Phase.parseList(phases);
+        validate(selected);
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
         }
-        EngineConfig config = phaseConfig(base, phase, work, false);
-        int restPort = freePort();
-        out.printf("%s: %s on a local Flink cluster, dashboard http://localhost:%d%n", phase.label(),
-            phase == Phase.PASS_THROUGH ? "pass-through job" : "the engine (" + phase.label() + ")", restPort);
-        ThroughputRun run = new ThroughputRun(phase, config, workloadResult.events(), workloadResult.customersWithEvents(), probe, restPort,
-            phaseTimeout, new ProgressLine(out)).withFlinkOptions(flinkOptions);
-        if (phase == Phase.ROCKSDB && selected.contains(Phase.LATENCY)) {
-          run.endWithSavepoint(work.resolve("savepoints"));
-        }
-        try {
-          results.add(run.run());
-          savepoint = phase == Phase.ROCKSDB ? run.savepointPath() : savepoint;
-        } catch (Exception e) {
-          if (stop.signalled()) {
-            throw e;
-          }
-          out.println();
-          out.println(phase.label() + " failed: " + e);
-          results.add(PhaseResult.failed(phase, phase == Phase.PASS_THROUGH ? null : phase.label(), String.valueOf(e)));
-        }
-      }
-      results = withRatios(results);
-
-      LatencyResult latency = null;
-      stop.check();
-      if (selected.contains(Phase.LATENCY)) {
-        latency = latency(results, base, work, savepoint, workload, probe, redis);
-      }
-
-      BenchResult result = new BenchResult(BenchResult.FORMAT_VERSION, startedAt, environment(probe, redis),
-          new BenchResult.Settings(parallelism, partitions, ReportTable.human(checkpointInterval), Map.copyOf(engineOptions),
-              Map.copyOf(flinkOptions)), workloadResult, results,
-          latency, Targets.check(results, latency));
-      Files.createDirectories(output);
-      Path json = output.resolve("results.json");
-      writeJson(result, json);
-      List<Path> charts = BenchCharts.write(result, output);
-      out.println();
-      out.print(ReportTable.render(result));
-      out.println();
-      out.println("Results: " + json);
-      charts.forEach(chart -> out.println("Chart:   " + chart));
-      boolean failed = results.stream().anyMatch(r -> !r.ok()) || (latency != null && !"ok".equals(latency.status()));
-      return failed ? 1 : 0;
-    } finally {
-      if (!keepWork) {
+        Path output = outputDir.toAbsolutePath();
+        Path work = output.resolve("work");
         FileUtils.deleteDirectory(work.toFile());
-      }
-    }
-  }
+        Files.createDirectories(work);
+        String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        Workload workload = new Workload(events, customers, products, categories, seed, span);
 
-  private void validate(List<Phase> selected) {
-    if (parallelism < 1 || partitions < 1) {
-      throw new IllegalArgumentException("--parallelism and --partitions must be >= 1");
-    }
-    if (latencySeconds < 1) {
-      throw new IllegalArgumentException("--latency-seconds must be >= 1");
-    }
-    if (!(latencyLoad > 0 && latencyLoad <= 1)) {
-      throw new IllegalArgumentException("--latency-load must be in (0, 1], was " + latencyLoad);
-    }
-    if (latencyRate != null && !(latencyRate > 0)) {
-      throw new IllegalArgumentException("--latency-rate must be positive, was " + latencyRate);
-    }
-    if (selected.contains(Phase.LATENCY) && !selected.contains(Phase.ROCKSDB) && latencyRate == null) {
-      throw new IllegalArgumentException("the latency phase runs at a share of the rocksdb phase's rate: add rocksdb to --phases or give --latency-rate");
-    }
-    for (String key : engineOptions.keySet()) {
-      if (OWNED_KEYS.contains(key)) {
-        throw new IllegalArgumentException("--engine-option " + key + " is set by the bench itself; use its own option if it has one");
-      }
-    }
-  }
+        out.println("Starting the embedded stack (Kafka, Redis)...");
+        // Closed last (declared first): the stack below is closed before the signal hook lets go.
+        try (StopOnSignal stop = new StopOnSignal(out, Duration.ofSeconds(60));
+                EmbeddedKafka kafka = EmbeddedKafka.start();
+                EmbeddedRedis redis = EmbeddedRedis.start();
+                RedisProbe probe = new RedisProbe(redis.host(), redis.port())) {
+            Map<String, String> base = baseSettings(kafka, redis);
+            EngineConfig baseConfig = EngineConfig.fromMap(base, Map.of());
+            kafka.createTopics(
+                    partitions,
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_CLICKS),
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_ORDERS));
+            kafka.createTopics(
+                    1,
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS),
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS),
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
 
-  private Map<String, String> baseSettings(EmbeddedKafka kafka, EmbeddedRedis redis) {
-    Map<String, String> settings = new HashMap<>(engineOptions);
-    settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-    settings.put(EngineOptions.REDIS_HOST.key(), redis.host());
-    settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(redis.port()));
-    settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), checkpointInterval.toMillis() + "ms");
-    settings.put(EngineOptions.JOB_PARALLELISM.key(), Integer.toString(parallelism));
-    return settings;
-  }
+            BenchResult.WorkloadResult workloadResult = prefill(workload, kafka, baseConfig);
 
-  /** The configuration of one phase: its own consumer group, state backend and checkpoint directory. */
-  static EngineConfig phaseConfig(Map<String, String> base, Phase phase, Path work, boolean startAtLatest) {
-    Map<String, String> settings = new HashMap<>(base);
-    settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "p13n-bench-" + phase.label());
-    settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), startAtLatest ? "latest" : "earliest");
-    settings.put(EngineOptions.STATE_BACKEND.key(), phase == Phase.HASHMAP ? "hashmap" : "rocksdb");
-    settings.put(EngineOptions.CHECKPOINT_DIR.key(), work.resolve("checkpoints").resolve(phase.label()).toUri().toString());
-    return EngineConfig.fromMap(settings, Map.of());
-  }
+            List<PhaseResult> results = new ArrayList<>();
+            String savepoint = null;
+            for (Phase phase : selected) {
+                stop.check();
+                if (phase == Phase.LATENCY) {
+                    continue;
+                }
+                EngineConfig config = phaseConfig(base, phase, work, false);
+                int restPort = freePort();
+                out.printf(
+                        "%s: %s on a local Flink cluster, dashboard http://localhost:%d%n",
+                        phase.label(),
+                        phase == Phase.PASS_THROUGH
+                                ? "pass-through job"
+                                : "the engine (" + phase.label() + ")",
+                        restPort);
+                ThroughputRun run =
+                        new ThroughputRun(
+                                        phase,
+                                        config,
+                                        workloadResult.events(),
+                                        workloadResult.customersWithEvents(),
+                                        probe,
+                                        restPort,
+                                        phaseTimeout,
+                                        new ProgressLine(out))
+                                .withFlinkOptions(flinkOptions);
+                if (phase == Phase.ROCKSDB && selected.contains(Phase.LATENCY)) {
+                    run.endWithSavepoint(work.resolve("savepoints"));
+                }
+                try {
+                    results.add(run.run());
+                    savepoint = phase == Phase.ROCKSDB ? run.savepointPath() : savepoint;
+                } catch (Exception e) {
+                    if (stop.signalled()) {
+                        throw e;
+                    }
+                    out.println();
+                    out.println(phase.label() + " failed: " + e);
+                    results.add(
+                            PhaseResult.failed(
+                                    phase,
+                                    phase == Phase.PASS_THROUGH ? null : phase.label(),
+                                    String.valueOf(e)));
+                }
+            }
+            results = withRatios(results);
 
-  private BenchResult.WorkloadResult prefill(Workload workload, EmbeddedKafka kafka, EngineConfig config) {
-    ProgressLine line = new ProgressLine(out);
-    EventTopics topics = new EventTopics(config.get(EngineOptions.KAFKA_TOPIC_CLICKS), config.get(EngineOptions.KAFKA_TOPIC_ORDERS));
-    long end = System.currentTimeMillis();
-    Workload.Written written;
-    try (Producer<String, byte[]> producer = Workload.bulkProducer(kafka.bootstrapServers())) {
-      written = workload.prefill(producer, topics, end,
-          sent -> line.update(String.format("pre-fill     %,d / %,d events (%.0f%%)", sent, workload.events(), 100.0 * sent / workload.events())));
+            LatencyResult latency = null;
+            stop.check();
+            if (selected.contains(Phase.LATENCY)) {
+                latency = latency(results, base, work, savepoint, workload, probe, redis);
+            }
+
+            BenchResult result =
+                    new BenchResult(
+                            BenchResult.FORMAT_VERSION,
+                            startedAt,
+                            environment(probe, redis),
+                            new BenchResult.Settings(
+                                    parallelism,
+                                    partitions,
+                                    ReportTable.human(checkpointInterval),
+                                    Map.copyOf(engineOptions),
+                                    Map.copyOf(flinkOptions)),
+                            workloadResult,
+                            results,
+                            latency,
+                            Targets.check(results, latency));
+            Files.createDirectories(output);
+            Path json = output.resolve("results.json");
+            writeJson(result, json);
+            List<Path> charts = BenchCharts.write(result, output);
+            out.println();
+            out.print(ReportTable.render(result));
+            out.println();
+            out.println("Results: " + json);
+            charts.forEach(chart -> out.println("Chart:   " + chart));
+            boolean failed =
+                    results.stream().anyMatch(r -> !r.ok())
+                            || (latency != null && !"ok".equals(latency.status()));
+            return failed ? 1 : 0;
+        } finally {
+            if (!keepWork) {
+                FileUtils.deleteDirectory(work.toFile());
+            }
+        }
     }
-    line.done(String.format("pre-fill     %,d events (%,d clicks, %,d orders, %,d customers) in %.1f s, %,.0f ev/s, %.1f MiB of values",
-        written.events(), written.clicks(), written.orders(), written.distinctCustomers(), written.seconds(), written.eventsPerSecond(),
-        written.valueBytes() / 1048576.0));
-    return new BenchResult.WorkloadResult(written.events(), written.clicks(), written.orders(), workload.customers(),
-        written.distinctCustomers(), workload.products(), workload.categories(), workload.seed(), ReportTable.human(workload.span()),
-        Instant.ofEpochMilli(written.firstEventTime()).toString(), Instant.ofEpochMilli(written.lastEventTime()).toString(),
-        written.valueBytes(), written.seconds(), written.eventsPerSecond());
-  }
 
-  /** Ratios to the pass-through rate, once it is known. */
-  static List<PhaseResult> withRatios(List<PhaseResult> results) {
-    PhaseResult passThrough = Targets.find(results, Phase.PASS_THROUGH);
-    List<PhaseResult> out = new ArrayList<>(results.size());
-    for (PhaseResult r : results) {
-      out.add(r.ok() && passThrough != null ? r.withRatio(Rates.orNull(Rates.ratio(r.eventsPerSecond(), passThrough.eventsPerSecond()))) : r);
+    private void validate(List<Phase> selected) {
+        if (parallelism < 1 || partitions < 1) {
+            throw new IllegalArgumentException("--parallelism and --partitions must be >= 1");
+        }
+        if (latencySeconds < 1) {
+            throw new IllegalArgumentException("--latency-seconds must be >= 1");
+        }
+        if (!(latencyLoad > 0 && latencyLoad <= 1)) {
+            throw new IllegalArgumentException(
+                    "--latency-load must be in (0, 1], was " + latencyLoad);
+        }
+        if (latencyRate != null && !(latencyRate > 0)) {
+            throw new IllegalArgumentException(
+                    "--latency-rate must be positive, was " + latencyRate);
+        }
+        if (selected.contains(Phase.LATENCY)
+                && !selected.contains(Phase.ROCKSDB)
+                && latencyRate == null) {
+            throw new IllegalArgumentException(
+                    "the latency phase runs at a share of the rocksdb phase's rate: add rocksdb to --phases or give --latency-rate");
+        }
+        for (String key : engineOptions.keySet()) {
+            if (OWNED_KEYS.contains(key)) {
+                throw new IllegalArgumentException(
+                        "--engine-option "
+                                + key
+                                + " is set by the bench itself; use its own option if it has one");
+            }
+        }
     }
-    return out;
-  }
 
-  private LatencyResult latency(List<PhaseResult> results, Map<String, String> base, Path work, String savepoint, Workload workload,
-      RedisProbe probe, EmbeddedRedis redis) {
-    PhaseResult rocksdb = Targets.find(results, Phase.ROCKSDB);
-    double rate;
-    String basis;
-    Double load = null;
-    if (latencyRate != null) {
-      rate = latencyRate;
-      basis = "--latency-rate";
-    } else if (rocksdb != null) {
-      rate = latencyLoad * rocksdb.eventsPerSecond();
-      load = latencyLoad;
-      basis = String.format(Locale.ROOT, "%.2f x rocksdb %,.0f ev/s", latencyLoad, rocksdb.eventsPerSecond());
-    } else {
-      return LatencyResult.failed("no rate: the rocksdb phase failed and no --latency-rate was given");
+    private Map<String, String> baseSettings(EmbeddedKafka kafka, EmbeddedRedis redis) {
+        Map<String, String> settings = new HashMap<>(engineOptions);
+        settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(EngineOptions.REDIS_HOST.key(), redis.host());
+        settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(redis.port()));
+        settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), checkpointInterval.toMillis() + "ms");
+        settings.put(EngineOptions.JOB_PARALLELISM.key(), Integer.toString(parallelism));
+        return settings;
     }
-    EngineConfig config = phaseConfig(base, Phase.LATENCY, work, savepoint == null);
-    try {
-      int restPort = freePort();
-      out.printf("latency: the engine (rocksdb%s) at %,.0f ev/s, dashboard http://localhost:%d%n",
-          savepoint == null ? ", empty state" : ", state restored from the rocksdb phase's savepoint", rate, restPort);
-      return new LatencyRun(config, savepoint, workload, rate, load == null ? Double.NaN : load, basis, latencyWarmup,
-          Duration.ofSeconds(latencySeconds), probe, redis.host(), redis.port(), restPort, new ProgressLine(out)).withFlinkOptions(flinkOptions).run();
-    } catch (Exception e) {
-      out.println();
-      out.println("latency failed: " + e);
-      return LatencyResult.failed(String.valueOf(e));
+
+    /**
+     * The configuration of one phase: its own consumer group, state backend and checkpoint
+     * directory.
+     */
+    static EngineConfig phaseConfig(
+            Map<String, String> base, Phase phase, Path work, boolean startAtLatest) {
+        Map<String, String> settings = new HashMap<>(base);
+        settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "p13n-bench-" + phase.label());
+        settings.put(
+                EngineOptions.KAFKA_STARTING_OFFSETS.key(), startAtLatest ? "latest" : "earliest");
+        settings.put(
+                EngineOptions.STATE_BACKEND.key(), phase == Phase.HASHMAP ? "hashmap" : "rocksdb");
+        settings.put(
+                EngineOptions.CHECKPOINT_DIR.key(),
+                work.resolve("checkpoints").resolve(phase.label()).toUri().toString());
+        return EngineConfig.fromMap(settings, Map.of());
     }
-  }
 
-  private static BenchResult.Environment environment(RedisProbe probe, EmbeddedRedis redis) {
-    return new BenchResult.Environment(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), probe.version() + " (" + redis.executable() + ")",
-        EnvironmentInformation.getVersion());
-  }
-
-  static void writeJson(BenchResult result, Path file) throws IOException {
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    private BenchResult.WorkloadResult prefill(
+            Workload workload, EmbeddedKafka kafka, EngineConfig config) {
+        ProgressLine line = new ProgressLine(out);
+        EventTopics topics =
+                new EventTopics(
+                        config.get(EngineOptions.KAFKA_TOPIC_CLICKS),
+                        config.get(EngineOptions.KAFKA_TOPIC_ORDERS));
+        long end = System.currentTimeMillis();
+        Workload.Written written;
+        try (Producer<String, byte[]> producer = Workload.bulkProducer(kafka.bootstrapServers())) {
+            written =
+                    workload.prefill(
+                            producer,
+                            topics,
+                            end,
+                            sent ->
+                                    line.update(
+                                            String.format(
+                                                    "pre-fill     %,d / %,d events (%.0f%%)",
+                                                    sent,
+                                                    workload.events(),
+                                                    100.0 * sent / workload.events())));
+        }
+        line.done(
+                String.format(
+                        "pre-fill     %,d events (%,d clicks, %,d orders, %,d customers) in %.1f s, %,.0f ev/s, %.1f MiB of values",
+                        written.events(),
+                        written.clicks(),
+                        written.orders(),
+                        written.distinctCustomers(),
+                        written.seconds(),
+                        written.eventsPerSecond(),
+                        written.valueBytes() / 1048576.0));
+        return new BenchResult.WorkloadResult(
+                written.events(),
+                written.clicks(),
+                written.orders(),
+                workload.customers(),
+                written.distinctCustomers(),
+                workload.products(),
+                workload.categories(),
+                workload.seed(),
+                ReportTable.human(workload.span()),
+                Instant.ofEpochMilli(written.firstEventTime()).toString(),
+                Instant.ofEpochMilli(written.lastEventTime()).toString(),
+                written.valueBytes(),
+                written.seconds(),
+                written.eventsPerSecond());
     }
-  }
+
+    /** Ratios to the pass-through rate, once it is known. */
+    static List<PhaseResult> withRatios(List<PhaseResult> results) {
+        PhaseResult passThrough = Targets.find(results, Phase.PASS_THROUGH);
+        List<PhaseResult> out = new ArrayList<>(results.size());
+        for (PhaseResult r : results) {
+            out.add(
+                    r.ok() && passThrough != null
+                            ? r.withRatio(
+                                    Rates.orNull(
+                                            Rates.ratio(
+                                                    r.eventsPerSecond(),
+                                                    passThrough.eventsPerSecond())))
+                            : r);
+        }
+        return out;
+    }
+
+    private LatencyResult latency(
+            List<PhaseResult> results,
+            Map<String, String> base,
+            Path work,
+            String savepoint,
+            Workload workload,
+            RedisProbe probe,
+            EmbeddedRedis redis) {
+        PhaseResult rocksdb = Targets.find(results, Phase.ROCKSDB);
+        double rate;
+        String basis;
+        Double load = null;
+        if (latencyRate != null) {
+            rate = latencyRate;
+            basis = "--latency-rate";
+        } else if (rocksdb != null) {
+            rate = latencyLoad * rocksdb.eventsPerSecond();
+            load = latencyLoad;
+            basis =
+                    String.format(
+                            Locale.ROOT,
+                            "%.2f x rocksdb %,.0f ev/s",
+                            latencyLoad,
+                            rocksdb.eventsPerSecond());
+        } else {
+            return LatencyResult.failed(
+                    "no rate: the rocksdb phase failed and no --latency-rate was given");
+        }
+        EngineConfig config = phaseConfig(base, Phase.LATENCY, work, savepoint == null);
+        try {
+            int restPort = freePort();
+            out.printf(
+                    "latency: the engine (rocksdb%s) at %,.0f ev/s, dashboard http://localhost:%d%n",
+                    savepoint == null
+                            ? ", empty state"
+                            : ", state restored from the rocksdb phase's savepoint",
+                    rate,
+                    restPort);
+            return new LatencyRun(
+                            config,
+                            savepoint,
+                            workload,
+                            rate,
+                            load == null ? Double.NaN : load,
+                            basis,
+                            latencyWarmup,
+                            Duration.ofSeconds(latencySeconds),
+                            probe,
+                            redis.host(),
+                            redis.port(),
+                            restPort,
+                            new ProgressLine(out))
+                    .withFlinkOptions(flinkOptions)
+                    .run();
+        } catch (Exception e) {
+            out.println();
+            out.println("latency failed: " + e);
+            return LatencyResult.failed(String.valueOf(e));
+        }
+    }
+
+    private static BenchResult.Environment environment(RedisProbe probe, EmbeddedRedis redis) {
+        return new BenchResult.Environment(
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                probe.version() + " (" + redis.executable() + ")",
+                EnvironmentInformation.getVersion());
+    }
+
+    static void writeJson(BenchResult result, Path file) throws IOException {
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(file.toFile(), result);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
 }

@@ -25,74 +25,89 @@ import org.apache.flink.util.Collector;
 
 /** The jobs the bench runs, each on its own local Flink cluster with a REST endpoint. */
 final class BenchJobs {
-  /** Name of the pass-through job's keyed vertex: its sink, which counts arrivals ({@link CountingDiscardSink}). */
-  static final String DISCARD = "Discard events";
-  /** Name of the engine's first keyed operator: its vertex is where the bench counts arrivals. */
-  static final String ENGINE_KEYED = PersonalizationJob.CUSTOMER_STAGE_NAME;
-  /** Both jobs' Kafka sources are named "... from Kafka". */
-  static final String SOURCES = "from Kafka";
+    /**
+     * Name of the pass-through job's keyed vertex: its sink, which counts arrivals ({@link
+     * CountingDiscardSink}).
+     */
+    static final String DISCARD = "Discard events";
 
-  private BenchJobs() {}
+    /** Name of the engine's first keyed operator: its vertex is where the bench counts arrivals. */
+    static final String ENGINE_KEYED = PersonalizationJob.CUSTOMER_STAGE_NAME;
 
-  /**
-   * The engine's own Flink settings ({@link PersonalizationJob#flinkConfiguration}: state backend,
-   * checkpointing, parallelism), plus the local cluster's REST port, fresh record counts, a long
-   * enough checkpoint history, and optionally a savepoint to start from.
-   */
-  static Configuration flinkConfiguration(EngineConfig config, int restPort, String savepoint, java.util.Map<String, String> flinkOptions) {
-    Configuration conf = PersonalizationJob.flinkConfiguration(config);
-    // Experiments (e.g. execution.buffer-timeout.interval, pipeline.object-reuse) go in first, so
-    // that the bench's own settings below cannot be overridden by accident.
-    flinkOptions.forEach(conf::setString);
-    conf.set(RestOptions.PORT, restPort);
-    conf.set(RestOptions.BIND_ADDRESS, "localhost");
-    conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(250));
-    conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 1000);
-    if (savepoint != null) {
-      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+    /** Both jobs' Kafka sources are named "... from Kafka". */
+    static final String SOURCES = "from Kafka";
+
+    private BenchJobs() {}
+
+    /**
+     * The engine's own Flink settings ({@link PersonalizationJob#flinkConfiguration}: state
+     * backend, checkpointing, parallelism), plus the local cluster's REST port, fresh record
+     * counts, a long enough checkpoint history, and optionally a savepoint to start from.
+     */
+    static Configuration flinkConfiguration(
+            EngineConfig config,
+            int restPort,
+            String savepoint,
+            java.util.Map<String, String> flinkOptions) {
+        Configuration conf = PersonalizationJob.flinkConfiguration(config);
+        // Experiments (e.g. execution.buffer-timeout.interval, pipeline.object-reuse) go in first,
+        // so
+        // that the bench's own settings below cannot be overridden by accident.
+        flinkOptions.forEach(conf::setString);
+        conf.set(RestOptions.PORT, restPort);
+        conf.set(RestOptions.BIND_ADDRESS, "localhost");
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(250));
+        conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 1000);
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        return conf;
     }
-    return conf;
-  }
 
-  /** The real job: {@link PersonalizationJob#defineWorkflow} with its Kafka and Redis ends. */
-  static void defineEngine(StreamExecutionEnvironment env, EngineConfig config) {
-    PersonalizationJob.defineWorkflow(env, config);
-  }
-
-  /**
-   * The floor under the engine: the same Kafka sources and Avro decoding, each event keyed by
-   * customer (a network shuffle, like the engine's), then discarded. No state, no Redis.
-   */
-  static void definePassThrough(StreamExecutionEnvironment env, EngineConfig config) {
-    DataStream<SourceRecord> clicks =
-        env.fromSource(PersonalizationJob.kafkaSource(config, EventKind.CLICKS), WatermarkStrategy.noWatermarks(), "Clicks from Kafka");
-    DataStream<SourceRecord> orders =
-        env.fromSource(PersonalizationJob.kafkaSource(config, EventKind.ORDERS), WatermarkStrategy.noWatermarks(), "Orders from Kafka");
-    clicks
-        .union(orders)
-        .flatMap(new ToCustomerEvent())
-        .returns(new AvroTypeInfo<>(CustomerEvent.class))
-        .name("To customer events")
-        .keyBy(CustomerEvents::customerId, Types.STRING)
-        .sinkTo(new CountingDiscardSink<>())
-        .name(DISCARD);
-  }
-
-  /** Job name shown on the dashboard. */
-  static String jobName(EngineConfig config, Phase phase) {
-    return config.get(EngineOptions.JOB_NAME) + " (bench " + phase.label() + ")";
-  }
-
-  /** Decoded events on, dead letters (none in the bench's workload) dropped. */
-  static final class ToCustomerEvent implements FlatMapFunction<SourceRecord, CustomerEvent> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public void flatMap(SourceRecord record, Collector<CustomerEvent> out) {
-      Object payload = record.getPayload();
-      if (payload instanceof ClickEvent || payload instanceof OrderEvent) {
-        out.collect(new CustomerEvent(payload));
-      }
+    /** The real job: {@link PersonalizationJob#defineWorkflow} with its Kafka and Redis ends. */
+    static void defineEngine(StreamExecutionEnvironment env, EngineConfig config) {
+        PersonalizationJob.defineWorkflow(env, config);
     }
-  }
+
+    /**
+     * The floor under the engine: the same Kafka sources and Avro decoding, each event keyed by
+     * customer (a network shuffle, like the engine's), then discarded. No state, no Redis.
+     */
+    static void definePassThrough(StreamExecutionEnvironment env, EngineConfig config) {
+        DataStream<SourceRecord> clicks =
+                env.fromSource(
+                        PersonalizationJob.kafkaSource(config, EventKind.CLICKS),
+                        WatermarkStrategy.noWatermarks(),
+                        "Clicks from Kafka");
+        DataStream<SourceRecord> orders =
+                env.fromSource(
+                        PersonalizationJob.kafkaSource(config, EventKind.ORDERS),
+                        WatermarkStrategy.noWatermarks(),
+                        "Orders from Kafka");
+        clicks.union(orders)
+                .flatMap(new ToCustomerEvent())
+                .returns(new AvroTypeInfo<>(CustomerEvent.class))
+                .name("To customer events")
+                .keyBy(CustomerEvents::customerId, Types.STRING)
+                .sinkTo(new CountingDiscardSink<>())
+                .name(DISCARD);
+    }
+
+    /** Job name shown on the dashboard. */
+    static String jobName(EngineConfig config, Phase phase) {
+        return config.get(EngineOptions.JOB_NAME) + " (bench " + phase.label() + ")";
+    }
+
+    /** Decoded events on, dead letters (none in the bench's workload) dropped. */
+    static final class ToCustomerEvent implements FlatMapFunction<SourceRecord, CustomerEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(SourceRecord record, Collector<CustomerEvent> out) {
+            Object payload = record.getPayload();
+            if (payload instanceof ClickEvent || payload instanceof OrderEvent) {
+                out.collect(new CustomerEvent(payload));
+            }
+        }
+    }
 }

@@ -11,24 +11,24 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * metric fetcher: the pass-through drains in seconds, where a quarter of a second matters.
  */
 final class CountingDiscardSink<T> implements Sink<T> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** Records that reached the sink, all subtasks together; reset before each run. */
-  static final LongAdder RECORDS = new LongAdder();
+    /** Records that reached the sink, all subtasks together; reset before each run. */
+    static final LongAdder RECORDS = new LongAdder();
 
-  @Override
-  public SinkWriter<T> createWriter(WriterInitContext context) {
-    return new SinkWriter<>() {
-      @Override
-      public void write(T element, Context context) {
-        RECORDS.increment();
-      }
+    @Override
+    public SinkWriter<T> createWriter(WriterInitContext context) {
+        return new SinkWriter<>() {
+            @Override
+            public void write(T element, Context context) {
+                RECORDS.increment();
+            }
 
-      @Override
-      public void flush(boolean endOfInput) {}
+            @Override
+            public void flush(boolean endOfInput) {}
 
-      @Override
-      public void close() {}
-    };
-  }
+            @Override
+            public void close() {}
+        };
+    }
 }

@@ -11,33 +11,33 @@ import java.time.ZoneOffset;
  * one producer thread sets and reads it.
  */
 final class ManualClock extends Clock {
-  private long millis;
+    private long millis;
 
-  ManualClock(long millis) {
-    this.millis = millis;
-  }
+    ManualClock(long millis) {
+        this.millis = millis;
+    }
 
-  void set(long millis) {
-    this.millis = millis;
-  }
+    void set(long millis) {
+        this.millis = millis;
+    }
 
-  @Override
-  public long millis() {
-    return millis;
-  }
+    @Override
+    public long millis() {
+        return millis;
+    }
 
-  @Override
-  public Instant instant() {
-    return Instant.ofEpochMilli(millis);
-  }
+    @Override
+    public Instant instant() {
+        return Instant.ofEpochMilli(millis);
+    }
 
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
 
-  @Override
-  public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("the bench clock is UTC only");
-  }
+    @Override
+    public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException("the bench clock is UTC only");
+    }
 }

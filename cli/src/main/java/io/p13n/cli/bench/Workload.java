@@ -23,100 +23,134 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The synthetic backlog the throughput phases drain: {@code events} events of the storefront
  * simulator ({@code seed}, {@code customers}, {@code products}, {@code categories}), with event
  * times spread evenly over {@code span} and ending at {@code endMillis}, so profiles see days pass,
- * activity windows roll and cart-abandonment timers fire, as in production. The same seed and
- * sizes give the same events in the same order; only the absolute times move with {@code
- * endMillis}.
+ * activity windows roll and cart-abandonment timers fire, as in production. The same seed and sizes
+ * give the same events in the same order; only the absolute times move with {@code endMillis}.
  */
-record Workload(long events, int customers, int products, int categories, long seed, Duration span) {
+record Workload(
+        long events, int customers, int products, int categories, long seed, Duration span) {
 
-  Workload {
-    if (events < 1) {
-      throw new IllegalArgumentException("events must be >= 1, was " + events);
-    }
-    if (customers < 1 || products < 1 || categories < 1) {
-      throw new IllegalArgumentException("customers, products and categories must be >= 1");
-    }
-    if (span.isNegative()) {
-      throw new IllegalArgumentException("span must not be negative, was " + span);
-    }
-  }
-
-  /** Run id of the backlog's event ids: fixed per seed, so a rerun gives identical records. */
-  String runId() {
-    return "bench" + seed;
-  }
-
-  /** Event time of the {@code i}-th event (0-based) of a backlog ending at {@code endMillis}. */
-  long eventTime(long i, long endMillis) {
-    if (events == 1) {
-      return endMillis;
-    }
-    long spanMillis = span.toMillis();
-    return endMillis - spanMillis + (long) Math.floor((double) spanMillis * i / (events - 1));
-  }
-
-  /** What the pre-fill wrote. */
-  record Written(long events, long clicks, long orders, long distinctCustomers, long valueBytes, long firstEventTime, long lastEventTime, double seconds) {
-    double eventsPerSecond() {
-      return seconds > 0 ? events / seconds : 0;
-    }
-  }
-
-  /** A producer for bulk loading: leader-only acks, big lz4 batches. */
-  static Producer<String, byte[]> bulkProducer(String bootstrapServers) {
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.CLIENT_ID_CONFIG, "p13n-bench-prefill",
-        ProducerConfig.ACKS_CONFIG, "1",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-        ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-  }
-
-  /**
-   * Produces the backlog and waits until the broker has acknowledged all of it.
-   *
-   * @param progress called now and then with the number of events sent so far
-   */
-  Written prefill(Producer<String, byte[]> producer, EventTopics topics, long endMillis, LongConsumer progress) {
-    ManualClock clock = new ManualClock(eventTime(0, endMillis));
-    StorefrontSimulator simulator = new StorefrontSimulator(seed, customers, products, categories, clock, runId());
-    Set<String> seen = new HashSet<>();
-    AtomicReference<Exception> failure = new AtomicReference<>();
-    AtomicLong failed = new AtomicLong();
-    long clicks = 0;
-    long orders = 0;
-    long bytes = 0;
-    long started = System.nanoTime();
-    for (long i = 0; i < events; i++) {
-      clock.set(eventTime(i, endMillis));
-      SpecificRecordBase event = simulator.next();
-      ProducerRecord<String, byte[]> record = topics.recordFor(event);
-      seen.add(EventFields.customerId(event));
-      if (event instanceof OrderEvent) {
-        orders++;
-      } else {
-        clicks++;
-      }
-      bytes += record.value().length;
-      producer.send(record, (metadata, e) -> {
-        if (e != null && failed.incrementAndGet() == 1) {
-          failure.set(e);
+    Workload {
+        if (events < 1) {
+            throw new IllegalArgumentException("events must be >= 1, was " + events);
         }
-      });
-      if ((i & 0xFFFF) == 0) {
-        progress.accept(i);
-      }
+        if (customers < 1 || products < 1 || categories < 1) {
+            throw new IllegalArgumentException("customers, products and categories must be >= 1");
+        }
+        if (span.isNegative()) {
+            throw new IllegalArgumentException("span must not be negative, was " + span);
+        }
     }
-    producer.flush();
-    progress.accept(events);
-    if (failed.get() > 0) {
-      throw new IllegalStateException(failed.get() + " of " + events + " events could not be written to Kafka", failure.get());
+
+    /** Run id of the backlog's event ids: fixed per seed, so a rerun gives identical records. */
+    String runId() {
+        return "bench" + seed;
     }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    return new Written(events, clicks, orders, seen.size(), bytes, eventTime(0, endMillis), eventTime(events - 1, endMillis), seconds);
-  }
+
+    /** Event time of the {@code i}-th event (0-based) of a backlog ending at {@code endMillis}. */
+    long eventTime(long i, long endMillis) {
+        if (events == 1) {
+            return endMillis;
+        }
+        long spanMillis = span.toMillis();
+        return endMillis - spanMillis + (long) Math.floor((double) spanMillis * i / (events - 1));
+    }
+
+    /** What the pre-fill wrote. */
+    record Written(
+            long events,
+            long clicks,
+            long orders,
+            long distinctCustomers,
+            long valueBytes,
+            long firstEventTime,
+            long lastEventTime,
+            double seconds) {
+        double eventsPerSecond() {
+            return seconds > 0 ? events / seconds : 0;
+        }
+    }
+
+    /** A producer for bulk loading: leader-only acks, big lz4 batches. */
+    static Producer<String, byte[]> bulkProducer(String bootstrapServers) {
+        Map<String, Object> config =
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        "p13n-bench-prefill",
+                        ProducerConfig.ACKS_CONFIG,
+                        "1",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        false,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        512 * 1024,
+                        ProducerConfig.BUFFER_MEMORY_CONFIG,
+                        128L * 1024 * 1024,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "lz4");
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Produces the backlog and waits until the broker has acknowledged all of it.
+     *
+     * @param progress called now and then with the number of events sent so far
+     */
+    Written prefill(
+            Producer<String, byte[]> producer,
+            EventTopics topics,
+            long endMillis,
+            LongConsumer progress) {
+        ManualClock clock = new ManualClock(eventTime(0, endMillis));
+        StorefrontSimulator simulator =
+                new StorefrontSimulator(seed, customers, products, categories, clock, runId());
+        Set<String> seen = new HashSet<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicLong failed = new AtomicLong();
+        long clicks = 0;
+        long orders = 0;
+        long bytes = 0;
+        long started = System.nanoTime();
+        for (long i = 0; i < events; i++) {
+            clock.set(eventTime(i, endMillis));
+            SpecificRecordBase event = simulator.next();
+            ProducerRecord<String, byte[]> record = topics.recordFor(event);
+            seen.add(EventFields.customerId(event));
+            if (event instanceof OrderEvent) {
+                orders++;
+            } else {
+                clicks++;
+            }
+            bytes += record.value().length;
+            producer.send(
+                    record,
+                    (metadata, e) -> {
+                        if (e != null && failed.incrementAndGet() == 1) {
+                            failure.set(e);
+                        }
+                    });
+            if ((i & 0xFFFF) == 0) {
+                progress.accept(i);
+            }
+        }
+        producer.flush();
+        progress.accept(events);
+        if (failed.get() > 0) {
+            throw new IllegalStateException(
+                    failed.get() + " of " + events + " events could not be written to Kafka",
+                    failure.get());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new Written(
+                events,
+                clicks,
+                orders,
+                seen.size(),
+                bytes,
+                eventTime(0, endMillis),
+                eventTime(events - 1, endMillis),
+                seconds);
+    }
 }

@@ -36,404 +36,605 @@ import redis.clients.jedis.RedisClient;
  * engine broadcasts to its offer stage), change their status, and read their results from Redis.
  */
 @Command(
-    name = "campaign",
-    mixinStandardHelpOptions = true,
-    description = "Create, list, pause, resume and end marketing campaigns; show their results.",
-    subcommands = {
-      CampaignCommand.Create.class,
-      CampaignCommand.ListCampaigns.class,
-      CampaignCommand.Pause.class,
-      CampaignCommand.Resume.class,
-      CampaignCommand.End.class,
-      CampaignCommand.Stats.class
-    })
+        name = "campaign",
+        mixinStandardHelpOptions = true,
+        description =
+                "Create, list, pause, resume and end marketing campaigns; show their results.",
+        subcommands = {
+            CampaignCommand.Create.class,
+            CampaignCommand.ListCampaigns.class,
+            CampaignCommand.Pause.class,
+            CampaignCommand.Resume.class,
+            CampaignCommand.End.class,
+            CampaignCommand.Stats.class
+        })
 public final class CampaignCommand implements Runnable {
-  /** Kafka or Redis unreachable, a topic that cannot be read: one line, exit code 1, no stack trace. */
-  static int failed(Exception e) {
-    System.err.println("personalize campaign: " + e.getMessage());
-    return 1;
-  }
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
-  // ---- create ---------------------------------------------------------------------------------
-
-  /** The discount: one of percent or amount off, or a message only. */
-  static final class Discount {
-    @Option(names = "--percent-off", description = "Percent off (0 < N <= 100).")
-    Double percentOff;
-
-    @Option(names = "--amount-off", description = "Amount off, in the major currency unit.")
-    Double amountOff;
-  }
-
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Validate a campaign and publish its version 1.")
-  public static final class Create implements Callable<Integer> {
-    @Mixin CampaignTopicOptions kafka;
-
-    @Option(names = "--id", required = true, description = "Campaign id: letters, digits, '.', '_', '-'.")
-    String id;
-
-    @Option(names = "--name", description = "Display name (default: the id).")
-    String name;
-
-    @Option(names = "--trigger", required = true, description = "Moment: ${COMPLETION-CANDIDATES}.")
-    TriggerType trigger;
-
-    @Option(names = "--segment", description = "Audience segment (repeatable; none: every segment).")
-    List<Segment> segments = new ArrayList<>();
-
-    @Option(names = "--tier", description = "Audience loyalty tier (repeatable; none: every tier).")
-    List<LoyaltyTier> tiers = new ArrayList<>();
-
-    @Option(names = "--churn-risk", paramLabel = "MIN..MAX", description = "Churn risk range, e.g. 0.5..1 or ..0.3.")
-    String churnRisk;
-
-    @Option(names = "--category", paramLabel = "ID[:MIN_SCORE]", description = "Customer's top categories must include this one, with at least this affinity score.")
-    String category;
-
-    @Option(names = "--cart-value", paramLabel = "MIN..MAX", description = "Open cart value range, e.g. 50.. or 20..100.")
-    String cartValue;
-
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
-    Discount discount;
-
-    @Option(names = "--message", description = "Text shown with the offer; alone, the offer is a message without discount.")
-    String message;
-
-    @Option(names = "--min-spend", defaultValue = "0", description = "Minimum order total for the coupon (default: none).")
-    double minSpend;
-
-    @Option(names = "--validity", defaultValue = "14d", converter = DurationConverter.class, description = "Coupon validity in whole days (default: ${DEFAULT-VALUE}).")
-    Duration validity;
-
-    @Option(names = "--budget-total", description = "At most this many offers sent, in total.")
-    Long budgetTotal;
-
-    @Option(names = "--budget-daily", description = "At most this many offers sent per UTC day.")
-    Long budgetDaily;
-
-    @Option(names = "--cooldown", converter = DurationConverter.class, description = "Days before a customer may get this campaign again (default: offers.default-cooldown).")
-    Duration cooldown;
-
-    @Option(names = "--starts", description = "First day (UTC) or instant the campaign issues offers (default: immediately).")
-    String starts;
-
-    @Option(names = "--ends", description = "Last day (UTC, inclusive) or instant (exclusive) (default: open-ended).")
-    String ends;
-
-    @Option(names = "--variant", paramLabel = "NAME:WEIGHT[:percent=N|amount=N]", description = "A/B arm (repeatable), e.g. A:50 --variant B:50:percent=15.")
-    List<String> variants = new ArrayList<>();
-
-    @Option(names = "--priority", defaultValue = "0", description = "Higher wins when several campaigns match a moment (default: ${DEFAULT-VALUE}).")
-    int priority;
-
-    @Option(names = "--created-by", description = "Who asks (default: the OS user).")
-    String createdBy;
-
-    /** The campaign the options describe (version 1, ACTIVE); throws on an unparseable value. */
-    Campaign toCampaign(long now) {
-      Audience.Builder audience = Audience.newBuilder().setSegments(segments).setTiers(tiers);
-      if (churnRisk != null) {
-        CampaignSpecs.Range r = CampaignSpecs.range("--churn-risk", churnRisk);
-        audience.setMinChurnRisk(r.min()).setMaxChurnRisk(r.max());
-      }
-      if (cartValue != null) {
-        CampaignSpecs.Range r = CampaignSpecs.range("--cart-value", cartValue);
-        audience.setMinCartValue(r.min()).setMaxCartValue(r.max());
-      }
-      if (category != null) {
-        CampaignSpecs.CategoryCondition c = CampaignSpecs.category(category);
-        audience.setCategoryId(c.categoryId()).setMinCategoryScore(c.minScore());
-      }
-      Reward.Builder reward = Reward.newBuilder().setMinSpend(minSpend).setValidityDays(CampaignSpecs.days("--validity", validity)).setMessage(message);
-      if (discount != null && discount.percentOff != null) {
-        reward.setType(RewardType.PERCENT).setValue(discount.percentOff);
-      } else if (discount != null && discount.amountOff != null) {
-        reward.setType(RewardType.AMOUNT).setValue(discount.amountOff);
-      } else if (message != null) {
-        reward.setType(RewardType.MESSAGE).setValue(0);
-      } else {
-        throw new IllegalArgumentException("an offer needs --percent-off, --amount-off or --message");
-      }
-      Reward campaignReward = reward.build();
-      List<Variant> arms = new ArrayList<>();
-      for (String v : variants) {
-        arms.add(CampaignSpecs.variant(v, campaignReward));
-      }
-      return Campaign.newBuilder()
-          .setId(id)
-          .setName(name == null ? id : name)
-          .setVersion(1)
-          .setStatus(CampaignStatus.ACTIVE)
-          .setPriority(priority)
-          .setTrigger(trigger)
-          .setStartsAt(starts == null ? null : CampaignSpecs.time("--starts", starts, false))
-          .setEndsAt(ends == null ? null : CampaignSpecs.time("--ends", ends, true))
-          .setAudience(audience.build())
-          .setReward(campaignReward)
-          .setBudget(new Budget(budgetTotal, budgetDaily))
-          .setCooldownDays(cooldown == null ? null : CampaignSpecs.days("--cooldown", cooldown))
-          .setVariants(arms)
-          .setCreatedBy(createdBy != null ? createdBy : System.getProperty("user.name"))
-          .setUpdatedAt(now)
-          .build();
-    }
-
-    @Override
-    public Integer call() {
-      long now = System.currentTimeMillis();
-      Campaign campaign;
-      try {
-        campaign = toCampaign(now);
-      } catch (IllegalArgumentException e) {
-        System.err.println("Refusing campaign '" + id + "': " + e.getMessage());
+    /**
+     * Kafka or Redis unreachable, a topic that cannot be read: one line, exit code 1, no stack
+     * trace.
+     */
+    static int failed(Exception e) {
+        System.err.println("personalize campaign: " + e.getMessage());
         return 1;
-      }
-      List<String> problems = Campaigns.validate(campaign, now);
-      if (!problems.isEmpty()) {
-        System.err.println("Refusing campaign '" + id + "':");
-        problems.forEach(p -> System.err.println("  - " + p));
-        return 1;
-      }
-      CampaignTopic topic = kafka.campaignTopic();
-      try {
-        return publishNew(topic, campaign);
-      } catch (IOException | RuntimeException e) {
-        return failed(e);
-      }
     }
 
-    private int publishNew(CampaignTopic topic, Campaign campaign) throws IOException {
-      Optional<Campaign> existing = topic.latest(id);
-      if (existing.isPresent()) {
-        System.err.println("Campaign '" + id + "' already exists (version " + existing.get().getVersion() + ", "
-            + existing.get().getStatus() + "); choose another id.");
-        return 1;
-      }
-      topic.publish(campaign);
-      System.out.println("Created campaign '" + id + "' (version 1, ACTIVE) on " + topic.name() + ": " + describe(campaign));
-      return 0;
-    }
-  }
-
-  static String describe(Campaign c) {
-    Reward r = c.getReward();
-    String offer = switch (r.getType()) {
-      case PERCENT -> fmt(r.getValue()) + "% off";
-      case AMOUNT -> fmt(r.getValue()) + " off";
-      default -> "message";
-    };
-    if (r.getMinSpend() > 0) {
-      offer += " over " + fmt(r.getMinSpend());
-    }
-    return c.getTrigger() + ", " + offer + ", valid " + r.getValidityDays() + "d"
-        + (c.getVariants().isEmpty() ? "" : ", variants " + c.getVariants().stream().map(v -> v.getName() + ":" + v.getWeight()).collect(Collectors.joining(",")));
-  }
-
-  private static String fmt(double value) {
-    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
-  }
-
-  // ---- list -----------------------------------------------------------------------------------
-
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "The latest version of every campaign on the topic.")
-  public static final class ListCampaigns implements Callable<Integer> {
-    @Mixin CampaignTopicOptions kafka;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-      Map<String, Campaign> campaigns;
-      try {
-        campaigns = kafka.campaignTopic().latest();
-      } catch (IOException | RuntimeException e) {
-        return failed(e);
-      }
-      if (campaigns.isEmpty()) {
-        System.out.println("No campaigns on " + kafka.topic + ".");
-        return 0;
-      }
-      String format = "%-20s %-8s %3s %-20s %5s %-12s %-12s %s%n";
-      System.out.printf(format, "ID", "STATUS", "V", "TRIGGER", "PRIO", "STARTS", "ENDS", "OFFER");
-      for (Campaign c : campaigns.values()) {
-        System.out.printf(format, c.getId(), c.getStatus(), c.getVersion(), c.getTrigger(), c.getPriority(),
-            day(c.getStartsAt()), day(c.getEndsAt()), describe(c));
-      }
-      return 0;
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 
-    private static String day(Long millis) {
-      return millis == null ? "-" : Instant.ofEpochMilli(millis).toString().substring(0, 10);
-    }
-  }
+    // ---- create ---------------------------------------------------------------------------------
 
-  // ---- status changes -------------------------------------------------------------------------
+    /** The discount: one of percent or amount off, or a message only. */
+    static final class Discount {
+        @Option(names = "--percent-off", description = "Percent off (0 < N <= 100).")
+        Double percentOff;
 
-  abstract static class StatusChange implements Callable<Integer> {
-    @Mixin CampaignTopicOptions kafka;
-
-    @Parameters(paramLabel = "CAMPAIGN_ID")
-    String id;
-
-    abstract CampaignStatus target();
-
-    @Override
-    public Integer call() {
-      try {
-        return change(kafka.campaignTopic());
-      } catch (IOException | RuntimeException e) {
-        return failed(e);
-      }
+        @Option(names = "--amount-off", description = "Amount off, in the major currency unit.")
+        Double amountOff;
     }
 
-    private int change(CampaignTopic topic) throws IOException {
-      Optional<Campaign> latest = topic.latest(id);
-      if (latest.isEmpty()) {
-        System.err.println("No campaign '" + id + "' on " + topic.name() + ".");
-        return 1;
-      }
-      Campaign current = latest.get();
-      if (current.getStatus() == CampaignStatus.ENDED) {
-        System.err.println("Campaign '" + id + "' has ended (version " + current.getVersion() + "); an ended campaign cannot change. Create a new one.");
-        return 1;
-      }
-      if (current.getStatus() == target()) {
-        System.out.println("Campaign '" + id + "' is already " + target() + " (version " + current.getVersion() + ").");
-        return 0;
-      }
-      Campaign next = Campaign.newBuilder(current).setVersion(current.getVersion() + 1).setStatus(target())
-          .setUpdatedAt(System.currentTimeMillis()).build();
-      topic.publish(next);
-      System.out.println("Campaign '" + id + "' is now " + target() + " (version " + next.getVersion() + ").");
-      return 0;
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = "Validate a campaign and publish its version 1.")
+    public static final class Create implements Callable<Integer> {
+        @Mixin CampaignTopicOptions kafka;
+
+        @Option(
+                names = "--id",
+                required = true,
+                description = "Campaign id: letters, digits, '.', '_', '-'.")
+        String id;
+
+        @Option(names = "--name", description = "Display name (default: the id).")
+        String name;
+
+        @Option(
+                names = "--trigger",
+                required = true,
+                description = "Moment: ${COMPLETION-CANDIDATES}.")
+        TriggerType trigger;
+
+        @Option(
+                names = "--segment",
+                description = "Audience segment (repeatable; none: every segment).")
+        List<Segment> segments = new ArrayList<>();
+
+        @Option(
+                names = "--tier",
+                description = "Audience loyalty tier (repeatable; none: every tier).")
+        List<LoyaltyTier> tiers = new ArrayList<>();
+
+        @Option(
+                names = "--churn-risk",
+                paramLabel = "MIN..MAX",
+                description = "Churn risk range, e.g. 0.5..1 or ..0.3.")
+        String churnRisk;
+
+        @Option(
+                names = "--category",
+                paramLabel = "ID[:MIN_SCORE]",
+                description =
+                        "Customer's top categories must include this one, with at least this affinity score.")
+        String category;
+
+        @Option(
+                names = "--cart-value",
+                paramLabel = "MIN..MAX",
+                description = "Open cart value range, e.g. 50.. or 20..100.")
+        String cartValue;
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        Discount discount;
+
+        @Option(
+                names = "--message",
+                description =
+                        "Text shown with the offer; alone, the offer is a message without discount.")
+        String message;
+
+        @Option(
+                names = "--min-spend",
+                defaultValue = "0",
+                description = "Minimum order total for the coupon (default: none).")
+        double minSpend;
+
+        @Option(
+                names = "--validity",
+                defaultValue = "14d",
+                converter = DurationConverter.class,
+                description = "Coupon validity in whole days (default: ${DEFAULT-VALUE}).")
+        Duration validity;
+
+        @Option(names = "--budget-total", description = "At most this many offers sent, in total.")
+        Long budgetTotal;
+
+        @Option(
+                names = "--budget-daily",
+                description = "At most this many offers sent per UTC day.")
+        Long budgetDaily;
+
+        @Option(
+                names = "--cooldown",
+                converter = DurationConverter.class,
+                description =
+                        "Days before a customer may get this campaign again (default: offers.default-cooldown).")
+        Duration cooldown;
+
+        @Option(
+                names = "--starts",
+                description =
+                        "First day (UTC) or instant the campaign issues offers (default: immediately).")
+        String starts;
+
+        @Option(
+                names = "--ends",
+                description =
+                        "Last day (UTC, inclusive) or instant (exclusive) (default: open-ended).")
+        String ends;
+
+        @Option(
+                names = "--variant",
+                paramLabel = "NAME:WEIGHT[:percent=N|amount=N]",
+                description = "A/B arm (repeatable), e.g. A:50 --variant B:50:percent=15.")
+        List<String> variants = new ArrayList<>();
+
+        @Option(
+                names = "--priority",
+                defaultValue = "0",
+                description =
+                        "Higher wins when several campaigns match a moment (default: ${DEFAULT-VALUE}).")
+        int priority;
+
+        @Option(names = "--created-by", description = "Who asks (default: the OS user).")
+        String createdBy;
+
+        /**
+         * The campaign the options describe (version 1, ACTIVE); throws on an unparseable value.
+         */
+        Campaign toCampaign(long now) {
+            Audience.Builder audience = Audience.newBuilder().setSegments(segments).setTiers(tiers);
+            if (churnRisk != null) {
+                CampaignSpecs.Range r = CampaignSpecs.range("--churn-risk", churnRisk);
+                audience.setMinChurnRisk(r.min()).setMaxChurnRisk(r.max());
+            }
+            if (cartValue != null) {
+                CampaignSpecs.Range r = CampaignSpecs.range("--cart-value", cartValue);
+                audience.setMinCartValue(r.min()).setMaxCartValue(r.max());
+            }
+            if (category != null) {
+                CampaignSpecs.CategoryCondition c = CampaignSpecs.category(category);
+                audience.setCategoryId(c.categoryId()).setMinCategoryScore(c.minScore());
+            }
+            Reward.Builder reward =
+                    Reward.newBuilder()
+                            .setMinSpend(minSpend)
+                            .setValidityDays(CampaignSpecs.days("--validity", validity))
+                            .setMessage(message);
+            if (discount != null && discount.percentOff != null) {
+                reward.setType(RewardType.PERCENT).setValue(discount.percentOff);
+            } else if (discount != null && discount.amountOff != null) {
+                reward.setType(RewardType.AMOUNT).setValue(discount.amountOff);
+            } else if (message != null) {
+                reward.setType(RewardType.MESSAGE).setValue(0);
+            } else {
+                throw new IllegalArgumentException(
+                        "an offer needs --percent-off, --amount-off or --message");
+            }
+            Reward campaignReward = reward.build();
+            List<Variant> arms = new ArrayList<>();
+            for (String v : variants) {
+                arms.add(CampaignSpecs.variant(v, campaignReward));
+            }
+            return Campaign.newBuilder()
+                    .setId(id)
+                    .setName(name == null ? id : name)
+                    .setVersion(1)
+                    .setStatus(CampaignStatus.ACTIVE)
+                    .setPriority(priority)
+                    .setTrigger(trigger)
+                    .setStartsAt(
+                            starts == null ? null : CampaignSpecs.time("--starts", starts, false))
+                    .setEndsAt(ends == null ? null : CampaignSpecs.time("--ends", ends, true))
+                    .setAudience(audience.build())
+                    .setReward(campaignReward)
+                    .setBudget(new Budget(budgetTotal, budgetDaily))
+                    .setCooldownDays(
+                            cooldown == null ? null : CampaignSpecs.days("--cooldown", cooldown))
+                    .setVariants(arms)
+                    .setCreatedBy(createdBy != null ? createdBy : System.getProperty("user.name"))
+                    .setUpdatedAt(now)
+                    .build();
+        }
+
+        @Override
+        public Integer call() {
+            long now = System.currentTimeMillis();
+            Campaign campaign;
+            try {
+                campaign = toCampaign(now);
+            } catch (IllegalArgumentException e) {
+                System.err.println("Refusing campaign '" + id + "': " + e.getMessage());
+                return 1;
+            }
+            List<String> problems = Campaigns.validate(campaign, now);
+            if (!problems.isEmpty()) {
+                System.err.println("Refusing campaign '" + id + "':");
+                problems.forEach(p -> System.err.println("  - " + p));
+                return 1;
+            }
+            CampaignTopic topic = kafka.campaignTopic();
+            try {
+                return publishNew(topic, campaign);
+            } catch (IOException | RuntimeException e) {
+                return failed(e);
+            }
+        }
+
+        private int publishNew(CampaignTopic topic, Campaign campaign) throws IOException {
+            Optional<Campaign> existing = topic.latest(id);
+            if (existing.isPresent()) {
+                System.err.println(
+                        "Campaign '"
+                                + id
+                                + "' already exists (version "
+                                + existing.get().getVersion()
+                                + ", "
+                                + existing.get().getStatus()
+                                + "); choose another id.");
+                return 1;
+            }
+            topic.publish(campaign);
+            System.out.println(
+                    "Created campaign '"
+                            + id
+                            + "' (version 1, ACTIVE) on "
+                            + topic.name()
+                            + ": "
+                            + describe(campaign));
+            return 0;
+        }
     }
-  }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true, description = "Stop issuing offers (resumable).")
-  public static final class Pause extends StatusChange {
-    @Override
-    CampaignStatus target() {
-      return CampaignStatus.PAUSED;
+    static String describe(Campaign c) {
+        Reward r = c.getReward();
+        String offer =
+                switch (r.getType()) {
+                    case PERCENT -> fmt(r.getValue()) + "% off";
+                    case AMOUNT -> fmt(r.getValue()) + " off";
+                    default -> "message";
+                };
+        if (r.getMinSpend() > 0) {
+            offer += " over " + fmt(r.getMinSpend());
+        }
+        return c.getTrigger()
+                + ", "
+                + offer
+                + ", valid "
+                + r.getValidityDays()
+                + "d"
+                + (c.getVariants().isEmpty()
+                        ? ""
+                        : ", variants "
+                                + c.getVariants().stream()
+                                        .map(v -> v.getName() + ":" + v.getWeight())
+                                        .collect(Collectors.joining(",")));
     }
-  }
 
-  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Issue offers again after a pause.")
-  public static final class Resume extends StatusChange {
-    @Override
-    CampaignStatus target() {
-      return CampaignStatus.ACTIVE;
+    private static String fmt(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
-  }
 
-  @Command(name = "end", mixinStandardHelpOptions = true, description = "End the campaign for good (the engine forgets it).")
-  public static final class End extends StatusChange {
-    @Override
-    CampaignStatus target() {
-      return CampaignStatus.ENDED;
+    // ---- list -----------------------------------------------------------------------------------
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "The latest version of every campaign on the topic.")
+    public static final class ListCampaigns implements Callable<Integer> {
+        @Mixin CampaignTopicOptions kafka;
+
+        @Override
+        public Integer call() {
+            Map<String, Campaign> campaigns;
+            try {
+                campaigns = kafka.campaignTopic().latest();
+            } catch (IOException | RuntimeException e) {
+                return failed(e);
+            }
+            if (campaigns.isEmpty()) {
+                System.out.println("No campaigns on " + kafka.topic + ".");
+                return 0;
+            }
+            String format = "%-20s %-8s %3s %-20s %5s %-12s %-12s %s%n";
+            System.out.printf(
+                    format, "ID", "STATUS", "V", "TRIGGER", "PRIO", "STARTS", "ENDS", "OFFER");
+            for (Campaign c : campaigns.values()) {
+                System.out.printf(
+                        format,
+                        c.getId(),
+                        c.getStatus(),
+                        c.getVersion(),
+                        c.getTrigger(),
+                        c.getPriority(),
+                        day(c.getStartsAt()),
+                        day(c.getEndsAt()),
+                        describe(c));
+            }
+            return 0;
+        }
+
+        private static String day(Long millis) {
+            return millis == null ? "-" : Instant.ofEpochMilli(millis).toString().substring(0, 10);
+        }
     }
-  }
 
-  // ---- stats ----------------------------------------------------------------------------------
+    // ---- status changes -------------------------------------------------------------------------
 
-  @Command(name = "stats", mixinStandardHelpOptions = true, description = "A campaign's results per arm, from Redis: sent, held out, redeemed, converted, revenue, rates and lift.")
-  public static final class Stats implements Callable<Integer> {
-    @Option(names = "--redis-host", defaultValue = "localhost", description = "Redis host (default: ${DEFAULT-VALUE}).")
-    String host;
+    abstract static class StatusChange implements Callable<Integer> {
+        @Mixin CampaignTopicOptions kafka;
 
-    @Option(names = "--redis-port", defaultValue = "6379", description = "Redis port (default: ${DEFAULT-VALUE}).")
-    int port;
+        @Parameters(paramLabel = "CAMPAIGN_ID")
+        String id;
 
-    @Option(names = "--key-prefix", defaultValue = "p13n", description = "redis.key-prefix of the engine (default: ${DEFAULT-VALUE}).")
-    String prefix;
+        abstract CampaignStatus target();
 
-    @Parameters(paramLabel = "CAMPAIGN_ID")
-    String id;
+        @Override
+        public Integer call() {
+            try {
+                return change(kafka.campaignTopic());
+            } catch (IOException | RuntimeException e) {
+                return failed(e);
+            }
+        }
 
-    @Override
-    public Integer call() {
-      String key = new RedisKeys(prefix).campaignStats(id);
-      Map<String, String> hash;
-      try (RedisClient client = RedisClient.create(host, port)) {
-        hash = client.hgetAll(key);
-      } catch (RuntimeException e) {
-        return failed(new IllegalStateException("cannot read " + key + " from Redis at " + host + ":" + port + ": " + e.getMessage(), e));
-      }
-      if (hash.isEmpty()) {
-        System.err.println("No stats for campaign '" + id + "' (key " + key + "): no offer issued yet, or expired.");
-        return 1;
-      }
-      System.out.print(report(id, hash));
-      return 0;
+        private int change(CampaignTopic topic) throws IOException {
+            Optional<Campaign> latest = topic.latest(id);
+            if (latest.isEmpty()) {
+                System.err.println("No campaign '" + id + "' on " + topic.name() + ".");
+                return 1;
+            }
+            Campaign current = latest.get();
+            if (current.getStatus() == CampaignStatus.ENDED) {
+                System.err.println(
+                        "Campaign '"
+                                + id
+                                + "' has ended (version "
+                                + current.getVersion()
+                                + "); an ended campaign cannot change. Create a new one.");
+                return 1;
+            }
+            if (current.getStatus() == target()) {
+                System.out.println(
+                        "Campaign '"
+                                + id
+                                + "' is already "
+                                + target()
+                                + " (version "
+                                + current.getVersion()
+                                + ").");
+                return 0;
+            }
+            Campaign next =
+                    Campaign.newBuilder(current)
+                            .setVersion(current.getVersion() + 1)
+                            .setStatus(target())
+                            .setUpdatedAt(System.currentTimeMillis())
+                            .build();
+            topic.publish(next);
+            System.out.println(
+                    "Campaign '"
+                            + id
+                            + "' is now "
+                            + target()
+                            + " (version "
+                            + next.getVersion()
+                            + ").");
+            return 0;
+        }
     }
-  }
 
-  /** Arm totals parsed from the stats hash, and the report printed from them. */
-  record Arm(String name, long sent, long heldOut, long redeemed, long converted, double revenue) {}
-
-  static List<Arm> arms(Map<String, String> hash) {
-    Map<String, Map<String, String>> byArm = new TreeMap<>();
-    hash.forEach((field, value) -> {
-      int dot = field.lastIndexOf('.');
-      if (dot > 0) {
-        byArm.computeIfAbsent(field.substring(0, dot), a -> new TreeMap<>()).put(field.substring(dot + 1), value);
-      }
-    });
-    List<Arm> arms = new ArrayList<>();
-    byArm.forEach((name, f) -> arms.add(new Arm(name, num(f, "sent"), num(f, "heldOut"), num(f, "redeemed"), num(f, "converted"),
-        Double.parseDouble(f.getOrDefault("revenue", "0")))));
-    return arms;
-  }
-
-  private static long num(Map<String, String> f, String name) {
-    return Long.parseLong(f.getOrDefault(name, "0"));
-  }
-
-  static String report(String id, Map<String, String> hash) {
-    List<Arm> arms = arms(hash);
-    StringBuilder out = new StringBuilder();
-    out.append("Campaign ").append(id).append("   (updated ").append(hash.getOrDefault("updatedAt", "?")).append(")\n");
-    String format = "%-12s %8s %9s %9s %10s %12s %11s %11s%n";
-    out.append(String.format(format, "ARM", "SENT", "HELD OUT", "REDEEMED", "CONVERTED", "REVENUE", "REDEMPTION", "CONVERSION"));
-    long treatedSent = 0;
-    long treatedConverted = 0;
-    long controlHeld = 0;
-    long controlConverted = 0;
-    for (Arm a : arms) {
-      boolean control = a.name().equals(VariantAssignment.CONTROL_ARM);
-      long exposed = control ? a.heldOut() : a.sent();
-      out.append(String.format(format, a.name(), a.sent(), a.heldOut(), a.redeemed(), a.converted(), String.format("%.2f", a.revenue()),
-          control ? "-" : rate(a.redeemed(), a.sent()), rate(a.converted(), exposed)));
-      if (control) {
-        controlHeld += a.heldOut();
-        controlConverted += a.converted();
-      } else {
-        treatedSent += a.sent();
-        treatedConverted += a.converted();
-      }
+    @Command(
+            name = "pause",
+            mixinStandardHelpOptions = true,
+            description = "Stop issuing offers (resumable).")
+    public static final class Pause extends StatusChange {
+        @Override
+        CampaignStatus target() {
+            return CampaignStatus.PAUSED;
+        }
     }
-    out.append(String.format("treated conversion %s (%d/%d), control %s (%d/%d), lift %s%n",
-        rate(treatedConverted, treatedSent), treatedConverted, treatedSent,
-        rate(controlConverted, controlHeld), controlConverted, controlHeld,
-        lift(treatedConverted, treatedSent, controlConverted, controlHeld)));
-    return out.toString();
-  }
 
-  static String rate(long part, long whole) {
-    return whole == 0 ? "n/a" : String.format("%.1f%%", 100.0 * part / whole);
-  }
-
-  /** Relative lift of the treated conversion rate over the control's. */
-  static String lift(long treatedConverted, long treatedSent, long controlConverted, long controlHeld) {
-    if (treatedSent == 0 || controlHeld == 0 || controlConverted == 0) {
-      return "n/a";
+    @Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
+            description = "Issue offers again after a pause.")
+    public static final class Resume extends StatusChange {
+        @Override
+        CampaignStatus target() {
+            return CampaignStatus.ACTIVE;
+        }
     }
-    double treated = (double) treatedConverted / treatedSent;
-    double control = (double) controlConverted / controlHeld;
-    return String.format("%+.1f%%", 100 * (treated / control - 1));
-  }
+
+    @Command(
+            name = "end",
+            mixinStandardHelpOptions = true,
+            description = "End the campaign for good (the engine forgets it).")
+    public static final class End extends StatusChange {
+        @Override
+        CampaignStatus target() {
+            return CampaignStatus.ENDED;
+        }
+    }
+
+    // ---- stats ----------------------------------------------------------------------------------
+
+    @Command(
+            name = "stats",
+            mixinStandardHelpOptions = true,
+            description =
+                    "A campaign's results per arm, from Redis: sent, held out, redeemed, converted, revenue, rates and lift.")
+    public static final class Stats implements Callable<Integer> {
+        @Option(
+                names = "--redis-host",
+                defaultValue = "localhost",
+                description = "Redis host (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(
+                names = "--redis-port",
+                defaultValue = "6379",
+                description = "Redis port (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(
+                names = "--key-prefix",
+                defaultValue = "p13n",
+                description = "redis.key-prefix of the engine (default: ${DEFAULT-VALUE}).")
+        String prefix;
+
+        @Parameters(paramLabel = "CAMPAIGN_ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            String key = new RedisKeys(prefix).campaignStats(id);
+            Map<String, String> hash;
+            try (RedisClient client = RedisClient.create(host, port)) {
+                hash = client.hgetAll(key);
+            } catch (RuntimeException e) {
+                return failed(
+                        new IllegalStateException(
+                                "cannot read "
+                                        + key
+                                        + " from Redis at "
+                                        + host
+                                        + ":"
+                                        + port
+                                        + ": "
+                                        + e.getMessage(),
+                                e));
+            }
+            if (hash.isEmpty()) {
+                System.err.println(
+                        "No stats for campaign '"
+                                + id
+                                + "' (key "
+                                + key
+                                + "): no offer issued yet, or expired.");
+                return 1;
+            }
+            System.out.print(report(id, hash));
+            return 0;
+        }
+    }
+
+    /** Arm totals parsed from the stats hash, and the report printed from them. */
+    record Arm(
+            String name, long sent, long heldOut, long redeemed, long converted, double revenue) {}
+
+    static List<Arm> arms(Map<String, String> hash) {
+        Map<String, Map<String, String>> byArm = new TreeMap<>();
+        hash.forEach(
+                (field, value) -> {
+                    int dot = field.lastIndexOf('.');
+                    if (dot > 0) {
+                        byArm.computeIfAbsent(field.substring(0, dot), a -> new TreeMap<>())
+                                .put(field.substring(dot + 1), value);
+                    }
+                });
+        List<Arm> arms = new ArrayList<>();
+        byArm.forEach(
+                (name, f) ->
+                        arms.add(
+                                new Arm(
+                                        name,
+                                        num(f, "sent"),
+                                        num(f, "heldOut"),
+                                        num(f, "redeemed"),
+                                        num(f, "converted"),
+                                        Double.parseDouble(f.getOrDefault("revenue", "0")))));
+        return arms;
+    }
+
+    private static long num(Map<String, String> f, String name) {
+        return Long.parseLong(f.getOrDefault(name, "0"));
+    }
+
+    static String report(String id, Map<String, String> hash) {
+        List<Arm> arms = arms(hash);
+        StringBuilder out = new StringBuilder();
+        out.append("Campaign ")
+                .append(id)
+                .append("   (updated ")
+                .append(hash.getOrDefault("updatedAt", "?"))
+                .append(")\n");
+        String format = "%-12s %8s %9s %9s %10s %12s %11s %11s%n";
+        out.append(
+                String.format(
+                        format,
+                        "ARM",
+                        "SENT",
+                        "HELD OUT",
+                        "REDEEMED",
+                        "CONVERTED",
+                        "REVENUE",
+                        "REDEMPTION",
+                        "CONVERSION"));
+        long treatedSent = 0;
+        long treatedConverted = 0;
+        long controlHeld = 0;
+        long controlConverted = 0;
+        for (Arm a : arms) {
+            boolean control = a.name().equals(VariantAssignment.CONTROL_ARM);
+            long exposed = control ? a.heldOut() : a.sent();
+            out.append(
+                    String.format(
+                            format,
+                            a.name(),
+                            a.sent(),
+                            a.heldOut(),
+                            a.redeemed(),
+                            a.converted(),
+                            String.format("%.2f", a.revenue()),
+                            control ? "-" : rate(a.redeemed(), a.sent()),
+                            rate(a.converted(), exposed)));
+            if (control) {
+                controlHeld += a.heldOut();
+                controlConverted += a.converted();
+            } else {
+                treatedSent += a.sent();
+                treatedConverted += a.converted();
+            }
+        }
+        out.append(
+                String.format(
+                        "treated conversion %s (%d/%d), control %s (%d/%d), lift %s%n",
+                        rate(treatedConverted, treatedSent),
+                        treatedConverted,
+                        treatedSent,
+                        rate(controlConverted, controlHeld),
+                        controlConverted,
+                        controlHeld,
+                        lift(treatedConverted, treatedSent, controlConverted, controlHeld)));
+        return out.toString();
+    }
+
+    static String rate(long part, long whole) {
+        return whole == 0 ? "n/a" : String.format("%.1f%%", 100.0 * part / whole);
+    }
+
+    /** Relative lift of the treated conversion rate over the control's. */
+    static String lift(
+            long treatedConverted, long treatedSent, long controlConverted, long controlHeld) {
+        if (treatedSent == 0 || controlHeld == 0 || controlConverted == 0) {
+            return "n/a";
+        }
+        double treated = (double) treatedConverted / treatedSent;
+        double control = (double) controlConverted / controlHeld;
+        return String.format("%+.1f%%", 100 * (treated / control - 1));
+    }
 }

@@ -30,122 +30,145 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The campaigns topic: Campaign records in Avro single-object encoding, keyed by campaign id, the
- * latest version of each id winning. Created compacted (one partition: campaigns are few and
- * their order per id must hold) when missing.
+ * latest version of each id winning. Created compacted (one partition: campaigns are few and their
+ * order per id must hold) when missing.
  */
 final class CampaignTopic {
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private final String bootstrapServers;
-  private final String topic;
+    private final String bootstrapServers;
+    private final String topic;
 
-  CampaignTopic(String bootstrapServers, String topic) {
-    this.bootstrapServers = bootstrapServers;
-    this.topic = topic;
-  }
-
-  String name() {
-    return topic;
-  }
-
-  /** Publishes one campaign version and waits for the broker's acknowledgement. */
-  void publish(Campaign campaign) throws IOException {
-    ensureExists();
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "p13n-campaign-cli");
-    try (KafkaProducer<String, Campaign> producer = new KafkaProducer<>(props, new StringSerializer(), new AvroEventSerializer<>())) {
-      producer.send(new ProducerRecord<>(topic, campaign.getId(), campaign)).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while publishing to " + topic, e);
-    } catch (ExecutionException e) {
-      throw new IOException("cannot publish to " + topic + " on " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+    CampaignTopic(String bootstrapServers, String topic) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
     }
-  }
 
-  /** The latest version of every campaign on the topic, by id (empty when the topic does not exist). */
-  Map<String, Campaign> latest() throws IOException {
-    Map<String, Campaign> latest = new TreeMap<>();
-    for (Campaign c : readAll()) {
-      Campaign held = latest.get(c.getId());
-      if (held == null || c.getVersion() >= held.getVersion()) {
-        latest.put(c.getId(), c);
-      }
+    String name() {
+        return topic;
     }
-    return latest;
-  }
 
-  Optional<Campaign> latest(String id) throws IOException {
-    return Optional.ofNullable(latest().get(id));
-  }
-
-  private List<Campaign> readAll() throws IOException {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "p13n-campaign-cli-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    List<Campaign> campaigns = new ArrayList<>();
-    try {
-      readInto(props, campaigns);
-    } catch (org.apache.kafka.common.KafkaException e) {
-      throw new IOException("cannot read " + topic + " on " + bootstrapServers + ": " + e.getMessage(), e);
-    }
-    return campaigns;
-  }
-
-  private void readInto(Properties props, List<Campaign> campaigns) throws IOException {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      Map<String, List<PartitionInfo>> topics = consumer.listTopics(TIMEOUT);
-      if (!topics.containsKey(topic)) {
-        return;
-      }
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo info : topics.get(topic)) {
-        partitions.add(new TopicPartition(topic, info.partition()));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException("timed out reading " + topic + " on " + bootstrapServers);
+    /** Publishes one campaign version and waits for the broker's acknowledgement. */
+    void publish(Campaign campaign) throws IOException {
+        ensureExists();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "p13n-campaign-cli");
+        try (KafkaProducer<String, Campaign> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new AvroEventSerializer<>())) {
+            producer.send(new ProducerRecord<>(topic, campaign.getId(), campaign)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while publishing to " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IOException(
+                    "cannot publish to "
+                            + topic
+                            + " on "
+                            + bootstrapServers
+                            + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() == null) {
-            continue; // a tombstone
-          }
-          try {
-            campaigns.add(Campaign.getDecoder().decode(record.value()));
-          } catch (Exception e) {
-            // not a campaign (another schema, garbage): skipped, as the engine skips it
-          }
-        }
-      }
     }
-  }
 
-  private void ensureExists() throws IOException {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
-      if (admin.listTopics().names().get().contains(topic)) {
-        return;
-      }
-      NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact"));
-      admin.createTopics(List.of(compacted)).all().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IOException("cannot create topic " + topic + " on " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
-      }
+    /**
+     * The latest version of every campaign on the topic, by id (empty when the topic does not
+     * exist).
+     */
+    Map<String, Campaign> latest() throws IOException {
+        Map<String, Campaign> latest = new TreeMap<>();
+        for (Campaign c : readAll()) {
+            Campaign held = latest.get(c.getId());
+            if (held == null || c.getVersion() >= held.getVersion()) {
+                latest.put(c.getId(), c);
+            }
+        }
+        return latest;
     }
-  }
+
+    Optional<Campaign> latest(String id) throws IOException {
+        return Optional.ofNullable(latest().get(id));
+    }
+
+    private List<Campaign> readAll() throws IOException {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "p13n-campaign-cli-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        List<Campaign> campaigns = new ArrayList<>();
+        try {
+            readInto(props, campaigns);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IOException(
+                    "cannot read " + topic + " on " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+        return campaigns;
+    }
+
+    private void readInto(Properties props, List<Campaign> campaigns) throws IOException {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            Map<String, List<PartitionInfo>> topics = consumer.listTopics(TIMEOUT);
+            if (!topics.containsKey(topic)) {
+                return;
+            }
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : topics.get(topic)) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("timed out reading " + topic + " on " + bootstrapServers);
+                }
+                for (ConsumerRecord<String, byte[]> record :
+                        consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        continue; // a tombstone
+                    }
+                    try {
+                        campaigns.add(Campaign.getDecoder().decode(record.value()));
+                    } catch (Exception e) {
+                        // not a campaign (another schema, garbage): skipped, as the engine skips it
+                    }
+                }
+            }
+        }
+    }
+
+    private void ensureExists() throws IOException {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            if (admin.listTopics().names().get().contains(topic)) {
+                return;
+            }
+            NewTopic compacted =
+                    new NewTopic(topic, Optional.of(1), Optional.empty())
+                            .configs(Map.of("cleanup.policy", "compact"));
+            admin.createTopics(List.of(compacted)).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IOException(
+                        "cannot create topic "
+                                + topic
+                                + " on "
+                                + bootstrapServers
+                                + ": "
+                                + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        }
+    }
 }

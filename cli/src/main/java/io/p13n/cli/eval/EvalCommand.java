@@ -6,15 +6,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code eval}: offline evaluations of the engine's models against public data sets. */
 @Command(
-    name = "eval",
-    mixinStandardHelpOptions = true,
-    description = "Offline evaluation of the engine's models on public data sets.",
-    subcommands = {RecommendationsEvalCommand.class})
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = "Offline evaluation of the engine's models on public data sets.",
+        subcommands = {RecommendationsEvalCommand.class})
 public final class EvalCommand implements Runnable {
-  @Spec CommandSpec spec;
+    @Spec CommandSpec spec;
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
 }

@@ -14,4 +14,5 @@ import org.apache.avro.specific.SpecificRecordBase;
  * @param skippedLines malformed lines, each reported when read; blank lines and the header are not
  *     counted
  */
-public record Dataset(Path file, DatasetFormat format, List<SpecificRecordBase> events, long skippedLines) {}
+public record Dataset(
+        Path file, DatasetFormat format, List<SpecificRecordBase> events, long skippedLines) {}

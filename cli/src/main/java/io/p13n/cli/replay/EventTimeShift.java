@@ -12,16 +12,24 @@ import org.apache.avro.specific.SpecificRecordBase;
  * since last seen" are measured from event time.
  */
 final class EventTimeShift {
-  private EventTimeShift() {}
+    private EventTimeShift() {}
 
-  /** @param events sorted by event time; the last one lands on {@code lastEventTime} */
-  static List<SpecificRecordBase> soLastEventIsAt(List<SpecificRecordBase> events, Instant lastEventTime) {
-    if (events.isEmpty()) {
-      return events;
+    /**
+     * @param events sorted by event time; the last one lands on {@code lastEventTime}
+     */
+    static List<SpecificRecordBase> soLastEventIsAt(
+            List<SpecificRecordBase> events, Instant lastEventTime) {
+        if (events.isEmpty()) {
+            return events;
+        }
+        Duration shift =
+                Duration.between(
+                        EventFields.eventTime(events.get(events.size() - 1)), lastEventTime);
+        return events.stream()
+                .map(
+                        event ->
+                                EventFields.withEventTime(
+                                        event, EventFields.eventTime(event).plus(shift)))
+                .toList();
     }
-    Duration shift = Duration.between(EventFields.eventTime(events.get(events.size() - 1)), lastEventTime);
-    return events.stream()
-        .map(event -> EventFields.withEventTime(event, EventFields.eventTime(event).plus(shift)))
-        .toList();
-  }
 }

@@ -10,13 +10,18 @@ package io.p13n.cli.traffic;
  */
 public record BadRecord(Kind kind, String key, byte[] value) {
 
-  /** The three ways a record can be unusable, matching the engine's dead-letter kinds. */
-  public enum Kind {
-    /** Random bytes that are not Avro single-object encoding at all. */
-    GARBAGE,
-    /** A valid single-object header ({@code C3 01}) whose schema fingerprint no reader knows. */
-    UNKNOWN_SCHEMA,
-    /** A well-formed {@code ClickEvent} that fails validation: empty customer id or negative price. */
-    INVALID_EVENT
-  }
+    /** The three ways a record can be unusable, matching the engine's dead-letter kinds. */
+    public enum Kind {
+        /** Random bytes that are not Avro single-object encoding at all. */
+        GARBAGE,
+        /**
+         * A valid single-object header ({@code C3 01}) whose schema fingerprint no reader knows.
+         */
+        UNKNOWN_SCHEMA,
+        /**
+         * A well-formed {@code ClickEvent} that fails validation: empty customer id or negative
+         * price.
+         */
+        INVALID_EVENT
+    }
 }

@@ -13,41 +13,41 @@ import java.time.temporal.ChronoUnit;
  * and the time source's current instant as event time.
  */
 final class EventStamper {
-  private final String runId;
-  private final Clock clock;
-  private long events;
-  private long sessions;
-  private long orders;
+    private final String runId;
+    private final Clock clock;
+    private long events;
+    private long sessions;
+    private long orders;
 
-  EventStamper(String runId, Clock clock) {
-    this.runId = runId;
-    this.clock = clock;
-  }
+    EventStamper(String runId, Clock clock) {
+        this.runId = runId;
+        this.clock = clock;
+    }
 
-  /**
-   * Now, cut to milliseconds: the event time travels as Avro {@code timestamp-millis}, so a finer
-   * instant would not survive a round trip through Kafka.
-   */
-  Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-  }
+    /**
+     * Now, cut to milliseconds: the event time travels as Avro {@code timestamp-millis}, so a finer
+     * instant would not survive a round trip through Kafka.
+     */
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
 
-  String nextSessionId() {
-    return runId + "-s" + Long.toString(sessions++, 36);
-  }
+    String nextSessionId() {
+        return runId + "-s" + Long.toString(sessions++, 36);
+    }
 
-  String nextOrderId() {
-    return runId + "-o" + Long.toString(orders++, 36);
-  }
+    String nextOrderId() {
+        return runId + "-o" + Long.toString(orders++, 36);
+    }
 
-  /** A click builder with id, customer, session, type, channel and event time already set. */
-  ClickEvent.Builder click(String customerId, String sessionId, ClickType type, Channel channel) {
-    return ClickEvent.newBuilder()
-        .setEventId(runId + "-e" + Long.toString(events++, 36))
-        .setCustomerId(customerId)
-        .setSessionId(sessionId)
-        .setType(type)
-        .setChannel(channel)
-        .setEventTime(now());
-  }
+    /** A click builder with id, customer, session, type, channel and event time already set. */
+    ClickEvent.Builder click(String customerId, String sessionId, ClickType type, Channel channel) {
+        return ClickEvent.newBuilder()
+                .setEventId(runId + "-e" + Long.toString(events++, 36))
+                .setCustomerId(customerId)
+                .setSessionId(sessionId)
+                .setType(type)
+                .setChannel(channel)
+                .setEventTime(now());
+    }
 }

@@ -20,13 +20,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public record EventTopics(String clicks, String orders) {
 
-  public ProducerRecord<String, byte[]> recordFor(SpecificRecordBase event) {
-    String topic = event instanceof OrderEvent ? orders : clicks;
-    return new ProducerRecord<>(topic, EventFields.customerId(event), AvroEventSerializer.encode(event));
-  }
+    public ProducerRecord<String, byte[]> recordFor(SpecificRecordBase event) {
+        String topic = event instanceof OrderEvent ? orders : clicks;
+        return new ProducerRecord<>(
+                topic, EventFields.customerId(event), AvroEventSerializer.encode(event));
+    }
 
-  /** Bad records of the dead-letter demo all go to the clicks topic, where the engine reads them. */
-  public ProducerRecord<String, byte[]> recordFor(BadRecord bad) {
-    return new ProducerRecord<>(clicks, bad.key(), bad.value());
-  }
+    /**
+     * Bad records of the dead-letter demo all go to the clicks topic, where the engine reads them.
+     */
+    public ProducerRecord<String, byte[]> recordFor(BadRecord bad) {
+        return new ProducerRecord<>(clicks, bad.key(), bad.value());
+    }
 }

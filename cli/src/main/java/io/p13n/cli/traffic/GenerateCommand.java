@@ -8,8 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -19,120 +19,182 @@ import picocli.CommandLine.Spec;
  * until Ctrl-C, a duration or an event count, printing progress every few seconds.
  */
 @Command(
-    name = "generate",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Send synthetic storefront traffic (clicks and orders of simulated customers) to Kafka.",
-      "Runs until Ctrl-C, --duration or --max-events; prints progress every 5 seconds."
-    })
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Send synthetic storefront traffic (clicks and orders of simulated customers) to Kafka.",
+            "Runs until Ctrl-C, --duration or --max-events; prints progress every 5 seconds."
+        })
 public final class GenerateCommand implements Callable<Integer> {
-  private static final long PROGRESS_SECONDS = 5;
+    private static final long PROGRESS_SECONDS = 5;
 
-  @Spec CommandSpec spec;
+    @Spec CommandSpec spec;
 
-  @Mixin EventTopicOptions kafka;
+    @Mixin EventTopicOptions kafka;
 
-  @Option(names = "--rate", defaultValue = "500", description = "Target events per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
-  double rate;
+    @Option(
+            names = "--rate",
+            defaultValue = "500",
+            description =
+                    "Target events per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate;
 
-  @Option(names = "--customers", defaultValue = "10000", description = "Number of simulated customers (default: ${DEFAULT-VALUE}).")
-  int customers;
+    @Option(
+            names = "--customers",
+            defaultValue = "10000",
+            description = "Number of simulated customers (default: ${DEFAULT-VALUE}).")
+    int customers;
 
-  @Option(names = "--products", defaultValue = "5000", description = "Number of products in the catalogue (default: ${DEFAULT-VALUE}).")
-  int products;
+    @Option(
+            names = "--products",
+            defaultValue = "5000",
+            description = "Number of products in the catalogue (default: ${DEFAULT-VALUE}).")
+    int products;
 
-  @Option(names = "--categories", defaultValue = "50", description = "Number of product categories (default: ${DEFAULT-VALUE}).")
-  int categories;
+    @Option(
+            names = "--categories",
+            defaultValue = "50",
+            description = "Number of product categories (default: ${DEFAULT-VALUE}).")
+    int categories;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed: the same seed gives the same catalogue, customers and traffic (default: ${DEFAULT-VALUE}).")
-  long seed;
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description =
+                    "Random seed: the same seed gives the same catalogue, customers and traffic (default: ${DEFAULT-VALUE}).")
+    long seed;
 
-  @Option(names = "--duration", converter = DurationConverter.class, description = "How long to run, e.g. 60s, 10m, 2h (default: until Ctrl-C).")
-  Duration duration;
+    @Option(
+            names = "--duration",
+            converter = DurationConverter.class,
+            description = "How long to run, e.g. 60s, 10m, 2h (default: until Ctrl-C).")
+    Duration duration;
 
-  @Option(names = "--max-events", description = "Stop after this many records (default: no limit).")
-  Long maxEvents;
+    @Option(
+            names = "--max-events",
+            description = "Stop after this many records (default: no limit).")
+    Long maxEvents;
 
-  @Option(names = "--bad-record-rate", defaultValue = "0", description = "Share of records, 0 to 1, that are deliberately bad, for the dead-letter demo (default: ${DEFAULT-VALUE}).")
-  double badRecordRate;
+    @Option(
+            names = "--bad-record-rate",
+            defaultValue = "0",
+            description =
+                    "Share of records, 0 to 1, that are deliberately bad, for the dead-letter demo (default: ${DEFAULT-VALUE}).")
+    double badRecordRate;
 
-  @Option(names = "--run-id", description = "Prefix of event, session and order ids (default: derived from the seed and the start time, so that repeated runs do not look like duplicates to the engine).")
-  String runId;
-
-  @Override
-  public Integer call() throws InterruptedException {
-    validate();
-    PrintWriter out = spec.commandLine().getOut();
-    String ids = runId != null ? runId : "g" + seed + "-" + Long.toString(System.currentTimeMillis(), 36);
-    StorefrontSimulator simulator = new StorefrontSimulator(seed, customers, products, categories, Clock.systemUTC(), ids);
-    TrafficProducer traffic = new TrafficProducer(
-        simulator,
-        EventProducers.create(kafka.bootstrapServers, "p13n-generate-" + ids),
-        kafka.topics(),
-        rate,
-        badRecordRate);
-    out.printf("Sending storefront traffic to %s (clicks -> %s, orders -> %s) at %s, run id %s. Ctrl-C stops.%n",
-        kafka.bootstrapServers, kafka.clicksTopic, kafka.ordersTopic, rate == 0 ? "full speed" : rate + " events/s", ids);
-    out.flush();
-
-    long started = System.nanoTime();
-    ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "generate-progress");
-      thread.setDaemon(true);
-      return thread;
-    });
-    progress.scheduleAtFixedRate(new ProgressLine(traffic, out), PROGRESS_SECONDS, PROGRESS_SECONDS, TimeUnit.SECONDS);
-    try (StopOnShutdown guard = new StopOnShutdown("generate", traffic::stop); traffic) {
-      traffic.run(duration, maxEvents == null ? 0 : maxEvents);
-    } finally {
-      progress.shutdownNow();
-      progress.awaitTermination(1, TimeUnit.SECONDS);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    out.printf("Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d bad), %,d failed.%n",
-        traffic.recordsSent(), seconds, traffic.clicksSent(), traffic.ordersSent(), traffic.badRecordsSent(),
-        traffic.failures());
-    out.flush();
-    return traffic.failures() == 0 ? 0 : 1;
-  }
-
-  private void validate() {
-    if (customers < 1 || products < 1 || categories < 1) {
-      throw new ParameterException(spec.commandLine(), "--customers, --products and --categories must be at least 1");
-    }
-    if (rate < 0) {
-      throw new ParameterException(spec.commandLine(), "--rate must be 0 (as fast as possible) or positive");
-    }
-    if (badRecordRate < 0 || badRecordRate > 1) {
-      throw new ParameterException(spec.commandLine(), "--bad-record-rate must be within 0..1");
-    }
-    if (maxEvents != null && maxEvents < 1) {
-      throw new ParameterException(spec.commandLine(), "--max-events must be at least 1");
-    }
-  }
-
-  /** Prints records sent so far and the rate since the previous line. */
-  private static final class ProgressLine implements Runnable {
-    private final TrafficProducer traffic;
-    private final PrintWriter out;
-    private long lastCount;
-    private long lastNanos = System.nanoTime();
-
-    ProgressLine(TrafficProducer traffic, PrintWriter out) {
-      this.traffic = traffic;
-      this.out = out;
-    }
+    @Option(
+            names = "--run-id",
+            description =
+                    "Prefix of event, session and order ids (default: derived from the seed and the start time, so that repeated runs do not look like duplicates to the engine).")
+    String runId;
 
     @Override
-    public void run() {
-      long count = traffic.recordsSent();
-      long now = System.nanoTime();
-      double perSecond = (count - lastCount) / ((now - lastNanos) / 1e9);
-      lastCount = count;
-      lastNanos = now;
-      out.printf("%,d records sent (%,d clicks, %,d orders, %,d bad, %,d failed), %,.0f/s%n",
-          count, traffic.clicksSent(), traffic.ordersSent(), traffic.badRecordsSent(), traffic.failures(), perSecond);
-      out.flush();
+    public Integer call() throws InterruptedException {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        String ids =
+                runId != null
+                        ? runId
+                        : "g" + seed + "-" + Long.toString(System.currentTimeMillis(), 36);
+        StorefrontSimulator simulator =
+                new StorefrontSimulator(
+                        seed, customers, products, categories, Clock.systemUTC(), ids);
+        TrafficProducer traffic =
+                new TrafficProducer(
+                        simulator,
+                        EventProducers.create(kafka.bootstrapServers, "p13n-generate-" + ids),
+                        kafka.topics(),
+                        rate,
+                        badRecordRate);
+        out.printf(
+                "Sending storefront traffic to %s (clicks -> %s, orders -> %s) at %s, run id %s. Ctrl-C stops.%n",
+                kafka.bootstrapServers,
+                kafka.clicksTopic,
+                kafka.ordersTopic,
+                rate == 0 ? "full speed" : rate + " events/s",
+                ids);
+        out.flush();
+
+        long started = System.nanoTime();
+        ScheduledExecutorService progress =
+                Executors.newSingleThreadScheduledExecutor(
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "generate-progress");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        progress.scheduleAtFixedRate(
+                new ProgressLine(traffic, out),
+                PROGRESS_SECONDS,
+                PROGRESS_SECONDS,
+                TimeUnit.SECONDS);
+        try (StopOnShutdown guard = new StopOnShutdown("generate", traffic::stop);
+                traffic) {
+            traffic.run(duration, maxEvents == null ? 0 : maxEvents);
+        } finally {
+            progress.shutdownNow();
+            progress.awaitTermination(1, TimeUnit.SECONDS);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.printf(
+                "Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d bad), %,d failed.%n",
+                traffic.recordsSent(),
+                seconds,
+                traffic.clicksSent(),
+                traffic.ordersSent(),
+                traffic.badRecordsSent(),
+                traffic.failures());
+        out.flush();
+        return traffic.failures() == 0 ? 0 : 1;
     }
-  }
+
+    private void validate() {
+        if (customers < 1 || products < 1 || categories < 1) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--customers, --products and --categories must be at least 1");
+        }
+        if (rate < 0) {
+            throw new ParameterException(
+                    spec.commandLine(), "--rate must be 0 (as fast as possible) or positive");
+        }
+        if (badRecordRate < 0 || badRecordRate > 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--bad-record-rate must be within 0..1");
+        }
+        if (maxEvents != null && maxEvents < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-events must be at least 1");
+        }
+    }
+
+    /** Prints records sent so far and the rate since the previous line. */
+    private static final class ProgressLine implements Runnable {
+        private final TrafficProducer traffic;
+        private final PrintWriter out;
+        private long lastCount;
+        private long lastNanos = System.nanoTime();
+
+        ProgressLine(TrafficProducer traffic, PrintWriter out) {
+            this.traffic = traffic;
+            this.out = out;
+        }
+
+        @Override
+        public void run() {
+            long count = traffic.recordsSent();
+            long now = System.nanoTime();
+            double perSecond = (count - lastCount) / ((now - lastNanos) / 1e9);
+            lastCount = count;
+            lastNanos = now;
+            out.printf(
+                    "%,d records sent (%,d clicks, %,d orders, %,d bad, %,d failed), %,.0f/s%n",
+                    count,
+                    traffic.clicksSent(),
+                    traffic.ordersSent(),
+                    traffic.badRecordsSent(),
+                    traffic.failures(),
+                    perSecond);
+            out.flush();
+        }
+    }
 }

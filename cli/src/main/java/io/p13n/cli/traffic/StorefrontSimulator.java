@@ -27,138 +27,161 @@ import org.apache.avro.specific.SpecificRecordBase;
  * <p>Not thread-safe: use one instance from one thread (the {@link TrafficProducer} loop).
  */
 public final class StorefrontSimulator {
-  /** Cancellations and refunds per event, about one in twelve orders at the default funnel rates. */
-  private static final double AFTER_SALES_RATE = 0.001;
-  private static final double CANCEL_SHARE = 0.6;
-  /** Orders remembered for later cancellation or refund; older ones can no longer be returned. */
-  private static final int RECENT_ORDERS = 10_000;
-  private static final int MAX_OPEN_SESSIONS = 64;
+    /**
+     * Cancellations and refunds per event, about one in twelve orders at the default funnel rates.
+     */
+    private static final double AFTER_SALES_RATE = 0.001;
 
-  private final Random random;
-  private final ProductCatalog catalog;
-  private final CustomerPopulation customers;
-  private final EventStamper stamper;
-  private final BadRecordFactory badRecords;
-  private final Random badRecordRandom;
-  private final int openSessionTarget;
-  private final List<ShoppingSession> openSessions = new ArrayList<>();
-  private final List<OrderEvent> recentOrders = new ArrayList<>();
+    private static final double CANCEL_SHARE = 0.6;
 
-  /** A simulator whose ids start with {@code sim<seed>}. */
-  public StorefrontSimulator(long seed, int customers, int products, int categories, Clock clock) {
-    this(seed, customers, products, categories, clock, "sim" + seed);
-  }
+    /** Orders remembered for later cancellation or refund; older ones can no longer be returned. */
+    private static final int RECENT_ORDERS = 10_000;
 
-  /**
-   * @param seed drives everything random: catalogue, customers and traffic
-   * @param customers number of customers, at least 1
-   * @param products number of products, at least 1
-   * @param categories number of categories, at least 1
-   * @param clock event time source
-   * @param runId prefix of event, session and order ids
-   */
-  public StorefrontSimulator(long seed, int customers, int products, int categories, Clock clock, String runId) {
-    Random setup = new Random(seed);
-    this.catalog = new ProductCatalog(setup, products, categories);
-    this.customers = new CustomerPopulation(setup, customers);
-    this.random = new Random(setup.nextLong());
-    this.badRecordRandom = new Random(setup.nextLong());
-    this.stamper = new EventStamper(runId, clock);
-    this.badRecords = new BadRecordFactory(
-        new Random(setup.nextLong()), this.customers, catalog, new EventStamper(runId + "-bad", clock));
-    // A quarter of the customers at most, so that a small population is not all "in session".
-    this.openSessionTarget = Math.max(1, Math.min(MAX_OPEN_SESSIONS, customers / 4));
-  }
+    private static final int MAX_OPEN_SESSIONS = 64;
 
-  /** The next event: a {@code ClickEvent} or an {@code OrderEvent}. */
-  public SpecificRecordBase next() {
-    if (!recentOrders.isEmpty() && random.nextDouble() < AFTER_SALES_RATE) {
-      return afterSales();
+    private final Random random;
+    private final ProductCatalog catalog;
+    private final CustomerPopulation customers;
+    private final EventStamper stamper;
+    private final BadRecordFactory badRecords;
+    private final Random badRecordRandom;
+    private final int openSessionTarget;
+    private final List<ShoppingSession> openSessions = new ArrayList<>();
+    private final List<OrderEvent> recentOrders = new ArrayList<>();
+
+    /** A simulator whose ids start with {@code sim<seed>}. */
+    public StorefrontSimulator(
+            long seed, int customers, int products, int categories, Clock clock) {
+        this(seed, customers, products, categories, clock, "sim" + seed);
     }
-    while (true) {
-      ShoppingSession session = sessionToAdvance();
-      SpecificRecordBase event = session.step(random);
-      if (session.ended()) {
-        openSessions.remove(session);
-        customers.sessionEnded(session.customer());
-      }
-      if (event instanceof OrderEvent order) {
-        remember(order);
-      }
-      if (event != null) {
-        return event;
-      }
+
+    /**
+     * @param seed drives everything random: catalogue, customers and traffic
+     * @param customers number of customers, at least 1
+     * @param products number of products, at least 1
+     * @param categories number of categories, at least 1
+     * @param clock event time source
+     * @param runId prefix of event, session and order ids
+     */
+    public StorefrontSimulator(
+            long seed, int customers, int products, int categories, Clock clock, String runId) {
+        Random setup = new Random(seed);
+        this.catalog = new ProductCatalog(setup, products, categories);
+        this.customers = new CustomerPopulation(setup, customers);
+        this.random = new Random(setup.nextLong());
+        this.badRecordRandom = new Random(setup.nextLong());
+        this.stamper = new EventStamper(runId, clock);
+        this.badRecords =
+                new BadRecordFactory(
+                        new Random(setup.nextLong()),
+                        this.customers,
+                        catalog,
+                        new EventStamper(runId + "-bad", clock));
+        // A quarter of the customers at most, so that a small population is not all "in session".
+        this.openSessionTarget = Math.max(1, Math.min(MAX_OPEN_SESSIONS, customers / 4));
     }
-  }
 
-  /**
-   * With probability {@code rate}, a bad record for the dead-letter demo; otherwise empty. Uses its
-   * own random stream, so the good events of a seed are the same whatever the rate.
-   *
-   * @param rate share of calls that yield a bad record, 0 to 1
-   */
-  public Optional<BadRecord> nextBadRecord(double rate) {
-    if (rate < 0 || rate > 1) {
-      throw new IllegalArgumentException("bad record rate must be within 0..1, was " + rate);
+    /** The next event: a {@code ClickEvent} or an {@code OrderEvent}. */
+    public SpecificRecordBase next() {
+        if (!recentOrders.isEmpty() && random.nextDouble() < AFTER_SALES_RATE) {
+            return afterSales();
+        }
+        while (true) {
+            ShoppingSession session = sessionToAdvance();
+            SpecificRecordBase event = session.step(random);
+            if (session.ended()) {
+                openSessions.remove(session);
+                customers.sessionEnded(session.customer());
+            }
+            if (event instanceof OrderEvent order) {
+                remember(order);
+            }
+            if (event != null) {
+                return event;
+            }
+        }
     }
-    return badRecordRandom.nextDouble() < rate ? Optional.of(badRecords.next()) : Optional.empty();
-  }
 
-  /** A bad record of the given kind, e.g. to show each dead-letter path once. */
-  public BadRecord badRecord(BadRecord.Kind kind) {
-    return badRecords.create(kind);
-  }
-
-  /** The product catalogue behind the events: ids, categories and prices. */
-  public ProductCatalog catalog() {
-    return catalog;
-  }
-
-  CustomerPopulation customers() {
-    return customers;
-  }
-
-  /** Tops up the open sessions when a customer is free, else continues a random open one. */
-  private ShoppingSession sessionToAdvance() {
-    while (openSessions.size() < openSessionTarget || openSessions.isEmpty()) {
-      OptionalInt customer = customers.pickForNewSession(random);
-      if (customer.isPresent()) {
-        int c = customer.getAsInt();
-        customers.sessionStarted(c);
-        ShoppingSession session = new ShoppingSession(
-            c, customers.id(c), customers.channelFor(c, random), catalog, stamper, random);
-        openSessions.add(session);
-        return session;
-      }
-      if (!openSessions.isEmpty()) {
-        break;
-      }
-      // No session open and every draw hit a quiet customer: draw again. The most active customer
-      // never goes quiet and is free now, so this ends.
+    /**
+     * With probability {@code rate}, a bad record for the dead-letter demo; otherwise empty. Uses
+     * its own random stream, so the good events of a seed are the same whatever the rate.
+     *
+     * @param rate share of calls that yield a bad record, 0 to 1
+     */
+    public Optional<BadRecord> nextBadRecord(double rate) {
+        if (rate < 0 || rate > 1) {
+            throw new IllegalArgumentException("bad record rate must be within 0..1, was " + rate);
+        }
+        return badRecordRandom.nextDouble() < rate
+                ? Optional.of(badRecords.next())
+                : Optional.empty();
     }
-    return openSessions.get(random.nextInt(openSessions.size()));
-  }
 
-  private void remember(OrderEvent order) {
-    if (recentOrders.size() == RECENT_ORDERS) {
-      removeRecentOrder(random.nextInt(RECENT_ORDERS));
+    /** A bad record of the given kind, e.g. to show each dead-letter path once. */
+    public BadRecord badRecord(BadRecord.Kind kind) {
+        return badRecords.create(kind);
     }
-    recentOrders.add(order);
-  }
 
-  /** Cancels or refunds a remembered order, once: each (order, status) pair happens at most once. */
-  private OrderEvent afterSales() {
-    int index = random.nextInt(recentOrders.size());
-    OrderEvent placed = removeRecentOrder(index);
-    OrderStatus status = random.nextDouble() < CANCEL_SHARE ? OrderStatus.CANCELLED : OrderStatus.REFUNDED;
-    return OrderEvent.newBuilder(placed).setStatus(status).setEventTime(stamper.now()).build();
-  }
+    /** The product catalogue behind the events: ids, categories and prices. */
+    public ProductCatalog catalog() {
+        return catalog;
+    }
 
-  /** Swap-remove: the order of the list does not matter, and this keeps removal O(1). */
-  private OrderEvent removeRecentOrder(int index) {
-    OrderEvent removed = recentOrders.get(index);
-    recentOrders.set(index, recentOrders.get(recentOrders.size() - 1));
-    recentOrders.remove(recentOrders.size() - 1);
-    return removed;
-  }
+    CustomerPopulation customers() {
+        return customers;
+    }
+
+    /** Tops up the open sessions when a customer is free, else continues a random open one. */
+    private ShoppingSession sessionToAdvance() {
+        while (openSessions.size() < openSessionTarget || openSessions.isEmpty()) {
+            OptionalInt customer = customers.pickForNewSession(random);
+            if (customer.isPresent()) {
+                int c = customer.getAsInt();
+                customers.sessionStarted(c);
+                ShoppingSession session =
+                        new ShoppingSession(
+                                c,
+                                customers.id(c),
+                                customers.channelFor(c, random),
+                                catalog,
+                                stamper,
+                                random);
+                openSessions.add(session);
+                return session;
+            }
+            if (!openSessions.isEmpty()) {
+                break;
+            }
+            // No session open and every draw hit a quiet customer: draw again. The most active
+            // customer
+            // never goes quiet and is free now, so this ends.
+        }
+        return openSessions.get(random.nextInt(openSessions.size()));
+    }
+
+    private void remember(OrderEvent order) {
+        if (recentOrders.size() == RECENT_ORDERS) {
+            removeRecentOrder(random.nextInt(RECENT_ORDERS));
+        }
+        recentOrders.add(order);
+    }
+
+    /**
+     * Cancels or refunds a remembered order, once: each (order, status) pair happens at most once.
+     */
+    private OrderEvent afterSales() {
+        int index = random.nextInt(recentOrders.size());
+        OrderEvent placed = removeRecentOrder(index);
+        OrderStatus status =
+                random.nextDouble() < CANCEL_SHARE ? OrderStatus.CANCELLED : OrderStatus.REFUNDED;
+        return OrderEvent.newBuilder(placed).setStatus(status).setEventTime(stamper.now()).build();
+    }
+
+    /** Swap-remove: the order of the list does not matter, and this keeps removal O(1). */
+    private OrderEvent removeRecentOrder(int index) {
+        OrderEvent removed = recentOrders.get(index);
+        recentOrders.set(index, recentOrders.get(recentOrders.size() - 1));
+        recentOrders.remove(recentOrders.size() - 1);
+        return removed;
+    }
 }

@@ -10,25 +10,25 @@ import java.util.Random;
  * O(log n)} per draw and {@code 8n} bytes once.
  */
 final class ZipfDistribution {
-  private final double[] cumulative;
+    private final double[] cumulative;
 
-  ZipfDistribution(int n, double exponent) {
-    if (n < 1) {
-      throw new IllegalArgumentException("n must be at least 1, was " + n);
+    ZipfDistribution(int n, double exponent) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1, was " + n);
+        }
+        cumulative = new double[n];
+        double sum = 0;
+        for (int rank = 0; rank < n; rank++) {
+            sum += 1.0 / Math.pow(rank + 1, exponent);
+            cumulative[rank] = sum;
+        }
     }
-    cumulative = new double[n];
-    double sum = 0;
-    for (int rank = 0; rank < n; rank++) {
-      sum += 1.0 / Math.pow(rank + 1, exponent);
-      cumulative[rank] = sum;
-    }
-  }
 
-  int sample(Random random) {
-    double target = random.nextDouble() * cumulative[cumulative.length - 1];
-    int index = Arrays.binarySearch(cumulative, target);
-    // binarySearch returns -(insertion point) - 1 when the value falls between two entries.
-    int rank = index >= 0 ? index : -index - 1;
-    return Math.min(rank, cumulative.length - 1);
-  }
+    int sample(Random random) {
+        double target = random.nextDouble() * cumulative[cumulative.length - 1];
+        int index = Arrays.binarySearch(cumulative, target);
+        // binarySearch returns -(insertion point) - 1 when the value falls between two entries.
+        int rank = index >= 0 ? index : -index - 1;
+        return Math.min(rank, cumulative.length - 1);
+    }
 }

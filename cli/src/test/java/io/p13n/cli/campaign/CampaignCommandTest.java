@@ -22,144 +22,259 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-/** Parsing and validation of {@code campaign create}, without Kafka: refusals happen before publishing. */
+/**
+ * Parsing and validation of {@code campaign create}, without Kafka: refusals happen before
+ * publishing.
+ */
 class CampaignCommandTest {
-  private static final long NOW = Instant.parse("2026-11-23T12:00:00Z").toEpochMilli();
+    private static final long NOW = Instant.parse("2026-11-23T12:00:00Z").toEpochMilli();
 
-  /** Runs the launcher with System.out/err captured; returns exit code, out, err. */
-  static String[] execute(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-      int code = PersonalizeCli.commandLine().execute(args);
-      return new String[] {Integer.toString(code), outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
+    /** Runs the launcher with System.out/err captured; returns exit code, out, err. */
+    static String[] execute(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            int code = PersonalizeCli.commandLine().execute(args);
+            return new String[] {
+                Integer.toString(code),
+                outBytes.toString(StandardCharsets.UTF_8),
+                errBytes.toString(StandardCharsets.UTF_8)
+            };
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
     }
-  }
 
-  /** A map from alternating keys and values. */
-  static Map<String, String> hash(String... keysAndValues) {
-    Map<String, String> map = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    /** A map from alternating keys and values. */
+    static Map<String, String> hash(String... keysAndValues) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
-    return map;
-  }
 
-  private static Campaign parse(String... args) {
-    CampaignCommand.Create create = new CampaignCommand.Create();
-    List<String> all = new ArrayList<>(List.of("--bootstrap-servers", "localhost:1"));
-    all.addAll(Arrays.asList(args));
-    new CommandLine(create).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(all.toArray(String[]::new));
-    return create.toCampaign(NOW);
-  }
+    private static Campaign parse(String... args) {
+        CampaignCommand.Create create = new CampaignCommand.Create();
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", "localhost:1"));
+        all.addAll(Arrays.asList(args));
+        new CommandLine(create)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .parseArgs(all.toArray(String[]::new));
+        return create.toCampaign(NOW);
+    }
 
-  @Test
-  void shouldTurnEveryOptionIntoTheCampaign() {
-    Campaign c = parse("--id", "xmas", "--name", "Christmas", "--trigger", "CART_ABANDONED", "--segment", "ACTIVE", "--segment", "LOYAL",
-        "--tier", "GOLD", "--churn-risk", "0.5..1", "--category", "C3:0.2", "--cart-value", "50..", "--percent-off", "10",
-        "--message", "Your cart misses you", "--min-spend", "30", "--validity", "14d", "--budget-total", "1000", "--budget-daily", "100",
-        "--cooldown", "30d", "--starts", "2026-12-01", "--ends", "2026-12-24", "--variant", "A:50", "--variant", "B:50:percent=15",
-        "--priority", "10", "--created-by", "ann");
+    @Test
+    void shouldTurnEveryOptionIntoTheCampaign() {
+        Campaign c =
+                parse(
+                        "--id",
+                        "xmas",
+                        "--name",
+                        "Christmas",
+                        "--trigger",
+                        "CART_ABANDONED",
+                        "--segment",
+                        "ACTIVE",
+                        "--segment",
+                        "LOYAL",
+                        "--tier",
+                        "GOLD",
+                        "--churn-risk",
+                        "0.5..1",
+                        "--category",
+                        "C3:0.2",
+                        "--cart-value",
+                        "50..",
+                        "--percent-off",
+                        "10",
+                        "--message",
+                        "Your cart misses you",
+                        "--min-spend",
+                        "30",
+                        "--validity",
+                        "14d",
+                        "--budget-total",
+                        "1000",
+                        "--budget-daily",
+                        "100",
+                        "--cooldown",
+                        "30d",
+                        "--starts",
+                        "2026-12-01",
+                        "--ends",
+                        "2026-12-24",
+                        "--variant",
+                        "A:50",
+                        "--variant",
+                        "B:50:percent=15",
+                        "--priority",
+                        "10",
+                        "--created-by",
+                        "ann");
 
-    assertThat(c.getId()).isEqualTo("xmas");
-    assertThat(c.getName()).isEqualTo("Christmas");
-    assertThat(c.getStatus()).isEqualTo(CampaignStatus.ACTIVE);
-    assertThat(c.getVersion()).isEqualTo(1);
-    assertThat(c.getTrigger()).isEqualTo(TriggerType.CART_ABANDONED);
-    assertThat(c.getAudience().getSegments()).containsExactly(Segment.ACTIVE, Segment.LOYAL);
-    assertThat(c.getAudience().getTiers()).containsExactly(LoyaltyTier.GOLD);
-    assertThat(c.getAudience().getMinChurnRisk()).isEqualTo(0.5);
-    assertThat(c.getAudience().getMaxChurnRisk()).isEqualTo(1.0);
-    assertThat(c.getAudience().getCategoryId()).isEqualTo("C3");
-    assertThat(c.getAudience().getMinCategoryScore()).isEqualTo(0.2);
-    assertThat(c.getAudience().getMinCartValue()).isEqualTo(50.0);
-    assertThat(c.getAudience().getMaxCartValue()).isNull();
-    assertThat(c.getReward().getType()).isEqualTo(RewardType.PERCENT);
-    assertThat(c.getReward().getValue()).isEqualTo(10.0);
-    assertThat(c.getReward().getMessage()).isEqualTo("Your cart misses you");
-    assertThat(c.getReward().getMinSpend()).isEqualTo(30.0);
-    assertThat(c.getReward().getValidityDays()).isEqualTo(14);
-    assertThat(c.getBudget().getTotal()).isEqualTo(1000L);
-    assertThat(c.getBudget().getPerDay()).isEqualTo(100L);
-    assertThat(c.getCooldownDays()).isEqualTo(30);
-    assertThat(c.getStartsAt()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z").toEpochMilli());
-    assertThat(c.getEndsAt()).as("the last day is included").isEqualTo(Instant.parse("2026-12-25T00:00:00Z").toEpochMilli());
-    assertThat(c.getVariants()).extracting(v -> v.getName() + ":" + v.getWeight()).containsExactly("A:50", "B:50");
-    assertThat(c.getVariants().get(0).getReward()).isNull();
-    assertThat(c.getVariants().get(1).getReward().getValue()).isEqualTo(15.0);
-    assertThat(c.getVariants().get(1).getReward().getMinSpend()).as("inherits the campaign's terms").isEqualTo(30.0);
-    assertThat(c.getPriority()).isEqualTo(10);
-    assertThat(c.getCreatedBy()).isEqualTo("ann");
-    assertThat(io.p13n.jobs.offers.Campaigns.validate(c, NOW)).isEmpty();
-  }
+        assertThat(c.getId()).isEqualTo("xmas");
+        assertThat(c.getName()).isEqualTo("Christmas");
+        assertThat(c.getStatus()).isEqualTo(CampaignStatus.ACTIVE);
+        assertThat(c.getVersion()).isEqualTo(1);
+        assertThat(c.getTrigger()).isEqualTo(TriggerType.CART_ABANDONED);
+        assertThat(c.getAudience().getSegments()).containsExactly(Segment.ACTIVE, Segment.LOYAL);
+        assertThat(c.getAudience().getTiers()).containsExactly(LoyaltyTier.GOLD);
+        assertThat(c.getAudience().getMinChurnRisk()).isEqualTo(0.5);
+        assertThat(c.getAudience().getMaxChurnRisk()).isEqualTo(1.0);
+        assertThat(c.getAudience().getCategoryId()).isEqualTo("C3");
+        assertThat(c.getAudience().getMinCategoryScore()).isEqualTo(0.2);
+        assertThat(c.getAudience().getMinCartValue()).isEqualTo(50.0);
+        assertThat(c.getAudience().getMaxCartValue()).isNull();
+        assertThat(c.getReward().getType()).isEqualTo(RewardType.PERCENT);
+        assertThat(c.getReward().getValue()).isEqualTo(10.0);
+        assertThat(c.getReward().getMessage()).isEqualTo("Your cart misses you");
+        assertThat(c.getReward().getMinSpend()).isEqualTo(30.0);
+        assertThat(c.getReward().getValidityDays()).isEqualTo(14);
+        assertThat(c.getBudget().getTotal()).isEqualTo(1000L);
+        assertThat(c.getBudget().getPerDay()).isEqualTo(100L);
+        assertThat(c.getCooldownDays()).isEqualTo(30);
+        assertThat(c.getStartsAt()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z").toEpochMilli());
+        assertThat(c.getEndsAt())
+                .as("the last day is included")
+                .isEqualTo(Instant.parse("2026-12-25T00:00:00Z").toEpochMilli());
+        assertThat(c.getVariants())
+                .extracting(v -> v.getName() + ":" + v.getWeight())
+                .containsExactly("A:50", "B:50");
+        assertThat(c.getVariants().get(0).getReward()).isNull();
+        assertThat(c.getVariants().get(1).getReward().getValue()).isEqualTo(15.0);
+        assertThat(c.getVariants().get(1).getReward().getMinSpend())
+                .as("inherits the campaign's terms")
+                .isEqualTo(30.0);
+        assertThat(c.getPriority()).isEqualTo(10);
+        assertThat(c.getCreatedBy()).isEqualTo("ann");
+        assertThat(io.p13n.jobs.offers.Campaigns.validate(c, NOW)).isEmpty();
+    }
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "empty window          | --trigger CART_ABANDONED --percent-off 10 --starts 2026-12-10 --ends 2026-12-01 | date window is empty",
-      "ends in the past      | --trigger CART_ABANDONED --percent-off 10 --ends 2020-01-01                     | ends in the past",
-      "churn risk min > max  | --trigger AT_RISK --percent-off 10 --churn-risk 0.9..0.2                         | churn risk range is empty",
-      "cart value min > max  | --trigger CART_ABANDONED --percent-off 10 --cart-value 100..50                  | cart value range is empty",
-      "win-back to active    | --trigger WIN_BACK --percent-off 10 --segment ACTIVE                            | WIN_BACK fires only for customers in [CHURNED]",
-      "upgrade to bronze     | --trigger TIER_UPGRADE --percent-off 10 --tier BRONZE                           | never upgrades to [BRONZE]",
-      "zero total budget     | --trigger CART_ABANDONED --percent-off 10 --budget-total 0                      | total budget must be positive",
-      "negative daily budget | --trigger CART_ABANDONED --percent-off 10 --budget-daily -1                     | daily budget must be positive",
-      "percent zero          | --trigger CART_ABANDONED --percent-off 0                                        | percent off must be more than 0",
-      "percent over 100      | --trigger CART_ABANDONED --percent-off 101                                      | at most 100",
-      "amount zero           | --trigger CART_ABANDONED --amount-off 0                                         | amount off must be positive",
-      "min spend below amount| --trigger CART_ABANDONED --amount-off 10 --min-spend 5                          | is below the amount off",
-      "no offer              | --trigger CART_ABANDONED                                                        | needs --percent-off, --amount-off or --message",
-      "partial days          | --trigger CART_ABANDONED --percent-off 10 --validity 36h                        | whole number of days",
-      "bad range             | --trigger CART_ABANDONED --percent-off 10 --cart-value 50                       | expected MIN..MAX",
-      "bad variant           | --trigger CART_ABANDONED --percent-off 10 --variant A                           | expected NAME:WEIGHT",
-      "control variant       | --trigger CART_ABANDONED --percent-off 10 --variant control:50                  | reserved for the control group",
-  })
-  void shouldRefuseWithAClearReason(String name, String options, String reason) {
-    List<String> args = new ArrayList<>(List.of("campaign", "create", "--bootstrap-servers", "localhost:1", "--id", "c1"));
-    args.addAll(Arrays.asList(options.trim().split("\\s+")));
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "empty window          | --trigger CART_ABANDONED --percent-off 10 --starts 2026-12-10 --ends 2026-12-01 | date window is empty",
+                "ends in the past      | --trigger CART_ABANDONED --percent-off 10 --ends 2020-01-01                     | ends in the past",
+                "churn risk min > max  | --trigger AT_RISK --percent-off 10 --churn-risk 0.9..0.2                         | churn risk range is empty",
+                "cart value min > max  | --trigger CART_ABANDONED --percent-off 10 --cart-value 100..50                  | cart value range is empty",
+                "win-back to active    | --trigger WIN_BACK --percent-off 10 --segment ACTIVE                            | WIN_BACK fires only for customers in [CHURNED]",
+                "upgrade to bronze     | --trigger TIER_UPGRADE --percent-off 10 --tier BRONZE                           | never upgrades to [BRONZE]",
+                "zero total budget     | --trigger CART_ABANDONED --percent-off 10 --budget-total 0                      | total budget must be positive",
+                "negative daily budget | --trigger CART_ABANDONED --percent-off 10 --budget-daily -1                     | daily budget must be positive",
+                "percent zero          | --trigger CART_ABANDONED --percent-off 0                                        | percent off must be more than 0",
+                "percent over 100      | --trigger CART_ABANDONED --percent-off 101                                      | at most 100",
+                "amount zero           | --trigger CART_ABANDONED --amount-off 0                                         | amount off must be positive",
+                "min spend below amount| --trigger CART_ABANDONED --amount-off 10 --min-spend 5                          | is below the amount off",
+                "no offer              | --trigger CART_ABANDONED                                                        | needs --percent-off, --amount-off or --message",
+                "partial days          | --trigger CART_ABANDONED --percent-off 10 --validity 36h                        | whole number of days",
+                "bad range             | --trigger CART_ABANDONED --percent-off 10 --cart-value 50                       | expected MIN..MAX",
+                "bad variant           | --trigger CART_ABANDONED --percent-off 10 --variant A                           | expected NAME:WEIGHT",
+                "control variant       | --trigger CART_ABANDONED --percent-off 10 --variant control:50                  | reserved for the control group",
+            })
+    void shouldRefuseWithAClearReason(String name, String options, String reason) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "campaign",
+                                "create",
+                                "--bootstrap-servers",
+                                "localhost:1",
+                                "--id",
+                                "c1"));
+        args.addAll(Arrays.asList(options.trim().split("\\s+")));
 
-    String[] result = execute(args.toArray(String[]::new));
+        String[] result = execute(args.toArray(String[]::new));
 
-    assertThat(result[0]).isEqualTo("1");
-    assertThat(result[2]).contains("Refusing campaign 'c1'").contains(reason);
-  }
+        assertThat(result[0]).isEqualTo("1");
+        assertThat(result[2]).contains("Refusing campaign 'c1'").contains(reason);
+    }
 
-  @Test
-  void shouldRejectPercentAndAmountTogetherAsAUsageError() {
-    String[] result = execute("campaign", "create", "--bootstrap-servers", "localhost:1", "--id", "c1", "--trigger", "WIN_BACK",
-        "--percent-off", "10", "--amount-off", "5");
-    assertThat(result[0]).isEqualTo("2");
-    assertThat(result[2]).contains("mutually exclusive");
-  }
+    @Test
+    void shouldRejectPercentAndAmountTogetherAsAUsageError() {
+        String[] result =
+                execute(
+                        "campaign",
+                        "create",
+                        "--bootstrap-servers",
+                        "localhost:1",
+                        "--id",
+                        "c1",
+                        "--trigger",
+                        "WIN_BACK",
+                        "--percent-off",
+                        "10",
+                        "--amount-off",
+                        "5");
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("mutually exclusive");
+    }
 
-  @Test
-  void shouldSayInOneLineWhenRedisIsUnreachable() {
-    String[] result = execute("campaign", "stats", "--redis-port", "1", "x");
+    @Test
+    void shouldSayInOneLineWhenRedisIsUnreachable() {
+        String[] result = execute("campaign", "stats", "--redis-port", "1", "x");
 
-    assertThat(result[0]).isEqualTo("1");
-    assertThat(result[2]).startsWith("personalize campaign: cannot read p13n:campaign:{x}:stats from Redis at localhost:1").doesNotContain("\tat ");
-  }
+        assertThat(result[0]).isEqualTo("1");
+        assertThat(result[2])
+                .startsWith(
+                        "personalize campaign: cannot read p13n:campaign:{x}:stats from Redis at localhost:1")
+                .doesNotContain("\tat ");
+    }
 
-  @Test
-  void statsReportShouldCompareTreatedAndControl() {
-    Map<String, String> hash = hash(
-        "A.sent", "100", "A.heldOut", "0", "A.redeemed", "20", "A.converted", "30", "A.revenue", "1500.00",
-        "B.sent", "100", "B.heldOut", "0", "B.redeemed", "10", "B.converted", "20", "B.revenue", "900.00",
-        "control.sent", "0", "control.heldOut", "50", "control.redeemed", "0", "control.converted", "10", "control.revenue", "400.00",
-        "updatedAt", "2026-11-23T10:00:00Z");
+    @Test
+    void statsReportShouldCompareTreatedAndControl() {
+        Map<String, String> hash =
+                hash(
+                        "A.sent",
+                        "100",
+                        "A.heldOut",
+                        "0",
+                        "A.redeemed",
+                        "20",
+                        "A.converted",
+                        "30",
+                        "A.revenue",
+                        "1500.00",
+                        "B.sent",
+                        "100",
+                        "B.heldOut",
+                        "0",
+                        "B.redeemed",
+                        "10",
+                        "B.converted",
+                        "20",
+                        "B.revenue",
+                        "900.00",
+                        "control.sent",
+                        "0",
+                        "control.heldOut",
+                        "50",
+                        "control.redeemed",
+                        "0",
+                        "control.converted",
+                        "10",
+                        "control.revenue",
+                        "400.00",
+                        "updatedAt",
+                        "2026-11-23T10:00:00Z");
 
-    String report = CampaignCommand.report("xmas", hash);
+        String report = CampaignCommand.report("xmas", hash);
 
-    assertThat(report).contains("Campaign xmas").contains("2026-11-23T10:00:00Z");
-    assertThat(report.lines().filter(l -> l.startsWith("A ")).findFirst().orElseThrow()).contains("1500.00").contains("20.0%").contains("30.0%");
-    assertThat(report.lines().filter(l -> l.startsWith("control")).findFirst().orElseThrow()).contains("20.0%");
-    // treated 50/200 = 25%, control 10/50 = 20%: lift +25%
-    assertThat(report).contains("treated conversion 25.0% (50/200), control 20.0% (10/50), lift +25.0%");
-  }
+        assertThat(report).contains("Campaign xmas").contains("2026-11-23T10:00:00Z");
+        assertThat(report.lines().filter(l -> l.startsWith("A ")).findFirst().orElseThrow())
+                .contains("1500.00")
+                .contains("20.0%")
+                .contains("30.0%");
+        assertThat(report.lines().filter(l -> l.startsWith("control")).findFirst().orElseThrow())
+                .contains("20.0%");
+        // treated 50/200 = 25%, control 10/50 = 20%: lift +25%
+        assertThat(report)
+                .contains("treated conversion 25.0% (50/200), control 20.0% (10/50), lift +25.0%");
+    }
 }

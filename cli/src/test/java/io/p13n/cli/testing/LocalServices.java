@@ -12,48 +12,48 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * fresh topic names and key prefixes.
  */
 public final class LocalServices implements BeforeAllCallback, AfterAllCallback {
-  private final boolean withKafka;
-  private EmbeddedKafka kafka;
-  private EmbeddedRedis redis;
+    private final boolean withKafka;
+    private EmbeddedKafka kafka;
+    private EmbeddedRedis redis;
 
-  private LocalServices(boolean withKafka) {
-    this.withKafka = withKafka;
-  }
-
-  public static LocalServices kafkaAndRedis() {
-    return new LocalServices(true);
-  }
-
-  public static LocalServices redisOnly() {
-    return new LocalServices(false);
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    redis = EmbeddedRedis.start();
-    if (withKafka) {
-      kafka = EmbeddedKafka.start();
+    private LocalServices(boolean withKafka) {
+        this.withKafka = withKafka;
     }
-  }
 
-  @Override
-  public void afterAll(ExtensionContext context) throws Exception {
-    if (kafka != null) {
-      kafka.close();
+    public static LocalServices kafkaAndRedis() {
+        return new LocalServices(true);
     }
-    if (redis != null) {
-      redis.close();
-    }
-  }
 
-  public EmbeddedKafka kafka() {
-    if (kafka == null) {
-      throw new IllegalStateException("this LocalServices has no Kafka");
+    public static LocalServices redisOnly() {
+        return new LocalServices(false);
     }
-    return kafka;
-  }
 
-  public EmbeddedRedis redis() {
-    return redis;
-  }
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        redis = EmbeddedRedis.start();
+        if (withKafka) {
+            kafka = EmbeddedKafka.start();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    public EmbeddedKafka kafka() {
+        if (kafka == null) {
+            throw new IllegalStateException("this LocalServices has no Kafka");
+        }
+        return kafka;
+    }
+
+    public EmbeddedRedis redis() {
+        return redis;
+    }
 }

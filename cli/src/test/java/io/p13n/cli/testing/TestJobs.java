@@ -3,124 +3,136 @@ package io.p13n.cli.testing;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import java.nio.file.Path;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /** Configuration and waiting for tests that run the real job against {@link LocalServices}. */
 public final class TestJobs {
-  private TestJobs() {}
+    private TestJobs() {}
 
-  /**
-   * An engine configuration isolated by {@code run}: its own topics ({@code clicks-RUN}, {@code
-   * orders-RUN}, {@code dead-letters-RUN}, {@code segment-changes-RUN}, {@code churn-signals-RUN}, {@code offer-triggers-RUN}, {@code campaigns-RUN},
-   * created here), consumer group and Redis key prefix ({@code
-   * itRUN}); RocksDB with a checkpoint every second. {@code overrides} replace any of it.
-   */
-  public static EngineConfig engineConfig(LocalServices services, String run, Path checkpoints, Map<String, String> overrides)
-      throws Exception {
-    Map<String, String> settings = new HashMap<>();
-    settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), services.kafka().bootstrapServers());
-    settings.put(EngineOptions.KAFKA_TOPIC_CLICKS.key(), "clicks-" + run);
-    settings.put(EngineOptions.KAFKA_TOPIC_ORDERS.key(), "orders-" + run);
-    settings.put(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS.key(), "dead-letters-" + run);
-    settings.put(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES.key(), "segment-changes-" + run);
-    settings.put(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS.key(), "churn-signals-" + run);
-    settings.put(EngineOptions.KAFKA_TOPIC_CAMPAIGNS.key(), "campaigns-" + run);
-    settings.put(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS.key(), "offer-triggers-" + run);
-    settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "group-" + run);
-    settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
-    settings.put(EngineOptions.REDIS_HOST.key(), services.redis().host());
-    settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(services.redis().port()));
-    settings.put(EngineOptions.REDIS_KEY_PREFIX.key(), "it" + run);
-    settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
-    settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "1s");
-    settings.put(EngineOptions.STATE_BACKEND.key(), "rocksdb");
-    settings.putAll(overrides);
-    EngineConfig config = EngineConfig.fromMap(settings, Map.of());
-    services
-        .kafka()
-        .createTopics(
-            2,
-            config.get(EngineOptions.KAFKA_TOPIC_CLICKS),
-            config.get(EngineOptions.KAFKA_TOPIC_ORDERS),
-            config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS),
-            config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
-            config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS),
-            config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
-    services.kafka().createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
-    return config;
-  }
-
-  /** The Flink cluster the job tests run on: one TaskManager with two slots (parallelism 2). */
-  public static MiniClusterExtension miniCluster() {
-    return new MiniClusterExtension(
-        new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-  }
-
-  /** Index of each cluster's live TaskManager: the MiniCluster keeps terminated ones in its list. */
-  private static final Map<org.apache.flink.runtime.minicluster.MiniCluster, Integer> LIVE_TASK_MANAGER =
-      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-  /**
-   * Kills the cluster's live TaskManager (its tasks fail, the job restarts from the latest
-   * checkpoint) and starts a fresh one. {@code terminateTaskManager(0)} alone would hit the same,
-   * already dead, TaskManager from the second call on: the cluster appends new ones to its list and
-   * never removes old ones, so such a "kill" silently does nothing.
-   */
-  public static void replaceTaskManager(org.apache.flink.runtime.minicluster.MiniCluster cluster) throws Exception {
-    int live = LIVE_TASK_MANAGER.getOrDefault(cluster, 0);
-    cluster.terminateTaskManager(live).get();
-    cluster.startTaskManager();
-    LIVE_TASK_MANAGER.put(cluster, live + 1);
-  }
-
-  /** Polls {@code condition} until it holds, failing with {@code what} after {@code timeout}. */
-  public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      Thread.sleep(200);
+    /**
+     * An engine configuration isolated by {@code run}: its own topics ({@code clicks-RUN}, {@code
+     * orders-RUN}, {@code dead-letters-RUN}, {@code segment-changes-RUN}, {@code
+     * churn-signals-RUN}, {@code offer-triggers-RUN}, {@code campaigns-RUN}, created here),
+     * consumer group and Redis key prefix ({@code itRUN}); RocksDB with a checkpoint every second.
+     * {@code overrides} replace any of it.
+     */
+    public static EngineConfig engineConfig(
+            LocalServices services, String run, Path checkpoints, Map<String, String> overrides)
+            throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(
+                EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), services.kafka().bootstrapServers());
+        settings.put(EngineOptions.KAFKA_TOPIC_CLICKS.key(), "clicks-" + run);
+        settings.put(EngineOptions.KAFKA_TOPIC_ORDERS.key(), "orders-" + run);
+        settings.put(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS.key(), "dead-letters-" + run);
+        settings.put(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES.key(), "segment-changes-" + run);
+        settings.put(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS.key(), "churn-signals-" + run);
+        settings.put(EngineOptions.KAFKA_TOPIC_CAMPAIGNS.key(), "campaigns-" + run);
+        settings.put(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS.key(), "offer-triggers-" + run);
+        settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "group-" + run);
+        settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
+        settings.put(EngineOptions.REDIS_HOST.key(), services.redis().host());
+        settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(services.redis().port()));
+        settings.put(EngineOptions.REDIS_KEY_PREFIX.key(), "it" + run);
+        settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
+        settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "1s");
+        settings.put(EngineOptions.STATE_BACKEND.key(), "rocksdb");
+        settings.putAll(overrides);
+        EngineConfig config = EngineConfig.fromMap(settings, Map.of());
+        services.kafka()
+                .createTopics(
+                        2,
+                        config.get(EngineOptions.KAFKA_TOPIC_CLICKS),
+                        config.get(EngineOptions.KAFKA_TOPIC_ORDERS),
+                        config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS),
+                        config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
+                        config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS),
+                        config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
+        services.kafka().createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
+        return config;
     }
-  }
 
-  /** Id of the newest completed checkpoint under a job's checkpoint directory, 0 if none yet. */
-  public static long latestCompletedCheckpoint(Path jobCheckpoints) {
-    if (!java.nio.file.Files.isDirectory(jobCheckpoints)) {
-      return 0;
+    /** The Flink cluster the job tests run on: one TaskManager with two slots (parallelism 2). */
+    public static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(
+                new MiniClusterResourceConfiguration.Builder()
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(2)
+                        .build());
     }
-    try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(jobCheckpoints)) {
-      return entries
-          .filter(p -> p.getFileName().toString().startsWith("chk-") && java.nio.file.Files.exists(p.resolve("_metadata")))
-          .mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(4)))
-          .max()
-          .orElse(0);
-    } catch (java.io.IOException | NumberFormatException e) {
-      return 0; // a checkpoint directory being written or deleted as we look
-    }
-  }
 
-  /**
-   * Cancels a job and waits until it has stopped: {@code cancel()} returns once the cancellation is
-   * accepted, while tasks may still write checkpoint files into a temporary directory the test is
-   * about to delete.
-   */
-  public static void cancel(org.apache.flink.core.execution.JobClient job) throws Exception {
-    job.cancel().get();
-    awaitTrue(
-        "the job to stop",
-        Duration.ofSeconds(60),
-        () -> {
-          try {
-            return job.getJobStatus().get().isGloballyTerminalState();
-          } catch (Exception e) {
-            return true; // the cluster no longer knows the job: it is gone
-          }
-        });
-  }
+    /**
+     * Index of each cluster's live TaskManager: the MiniCluster keeps terminated ones in its list.
+     */
+    private static final Map<org.apache.flink.runtime.minicluster.MiniCluster, Integer>
+            LIVE_TASK_MANAGER =
+                    java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Kills the cluster's live TaskManager (its tasks fail, the job restarts from the latest
+     * checkpoint) and starts a fresh one. {@code terminateTaskManager(0)} alone would hit the same,
+     * already dead, TaskManager from the second call on: the cluster appends new ones to its list
+     * and never removes old ones, so such a "kill" silently does nothing.
+     */
+    public static void replaceTaskManager(org.apache.flink.runtime.minicluster.MiniCluster cluster)
+            throws Exception {
+        int live = LIVE_TASK_MANAGER.getOrDefault(cluster, 0);
+        cluster.terminateTaskManager(live).get();
+        cluster.startTaskManager();
+        LIVE_TASK_MANAGER.put(cluster, live + 1);
+    }
+
+    /** Polls {@code condition} until it holds, failing with {@code what} after {@code timeout}. */
+    public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Id of the newest completed checkpoint under a job's checkpoint directory, 0 if none yet. */
+    public static long latestCompletedCheckpoint(Path jobCheckpoints) {
+        if (!java.nio.file.Files.isDirectory(jobCheckpoints)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(jobCheckpoints)) {
+            return entries.filter(
+                            p ->
+                                    p.getFileName().toString().startsWith("chk-")
+                                            && java.nio.file.Files.exists(p.resolve("_metadata")))
+                    .mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(4)))
+                    .max()
+                    .orElse(0);
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0; // a checkpoint directory being written or deleted as we look
+        }
+    }
+
+    /**
+     * Cancels a job and waits until it has stopped: {@code cancel()} returns once the cancellation
+     * is accepted, while tasks may still write checkpoint files into a temporary directory the test
+     * is about to delete.
+     */
+    public static void cancel(org.apache.flink.core.execution.JobClient job) throws Exception {
+        job.cancel().get();
+        awaitTrue(
+                "the job to stop",
+                Duration.ofSeconds(60),
+                () -> {
+                    try {
+                        return job.getJobStatus().get().isGloballyTerminalState();
+                    } catch (Exception e) {
+                        return true; // the cluster no longer knows the job: it is gone
+                    }
+                });
+    }
 }

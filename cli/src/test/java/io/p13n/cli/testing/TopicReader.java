@@ -14,36 +14,46 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a topic back, from the beginning to the end offsets seen at the start (read committed). */
 public final class TopicReader {
-  private TopicReader() {}
+    private TopicReader() {}
 
-  /** Every record of the topic, partition by partition, each partition in offset order. */
-  public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-          .map(info -> new TopicPartition(topic, info.partition()))
-          .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!reachedEnd(consumer, end, Set.copyOf(partitions)) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      records.sort((a, b) -> a.partition() != b.partition()
-          ? Integer.compare(a.partition(), b.partition())
-          : Long.compare(a.offset(), b.offset()));
-      return records;
+    /** Every record of the topic, partition by partition, each partition in offset order. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(
+            String bootstrapServers, String topic) {
+        Map<String, Object> config =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(
+                        config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                            .map(info -> new TopicPartition(topic, info.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!reachedEnd(consumer, end, Set.copyOf(partitions))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            records.sort(
+                    (a, b) ->
+                            a.partition() != b.partition()
+                                    ? Integer.compare(a.partition(), b.partition())
+                                    : Long.compare(a.offset(), b.offset()));
+            return records;
+        }
     }
-  }
 
-  private static boolean reachedEnd(
-      KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end, Set<TopicPartition> partitions) {
-    return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-  }
-
+    private static boolean reachedEnd(
+            KafkaConsumer<String, byte[]> consumer,
+            Map<TopicPartition, Long> end,
+            Set<TopicPartition> partitions) {
+        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+    }
 }

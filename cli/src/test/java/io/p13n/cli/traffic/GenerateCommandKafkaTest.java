@@ -1,9 +1,9 @@
 package io.p13n.cli.traffic;
 
-import io.p13n.cli.local.EmbeddedKafka;
-import io.p13n.cli.testing.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.p13n.cli.local.EmbeddedKafka;
+import io.p13n.cli.testing.TopicReader;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.OrderEvent;
 import java.io.PrintWriter;
@@ -20,67 +20,89 @@ import picocli.CommandLine;
 
 /** {@code generate} end to end against a real in-JVM Kafka broker. */
 class GenerateCommandKafkaTest {
-  private static EmbeddedKafka kafka;
+    private static EmbeddedKafka kafka;
 
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopics(3, "gen-clicks", "gen-orders");
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    kafka.close();
-  }
-
-  @Test
-  void sendsDecodableEventsKeyedByCustomerPlusBadRecords() {
-    StringWriter output = new StringWriter();
-    CommandLine command = new CommandLine(new GenerateCommand());
-    command.setOut(new PrintWriter(output));
-
-    int exitCode = command.execute(
-        "--bootstrap-servers", kafka.bootstrapServers(),
-        "--clicks-topic", "gen-clicks", "--orders-topic", "gen-orders",
-        "--rate", "0", "--max-events", "2000", "--bad-record-rate", "0.05",
-        "--customers", "300", "--products", "200", "--categories", "10", "--seed", "9", "--run-id", "it");
-
-    assertThat(exitCode).as(output.toString()).isZero();
-    List<ConsumerRecord<String, byte[]>> clicks = TopicReader.readAll(kafka.bootstrapServers(), "gen-clicks");
-    List<ConsumerRecord<String, byte[]>> orders = TopicReader.readAll(kafka.bootstrapServers(), "gen-orders");
-    assertThat(clicks.size() + orders.size()).isEqualTo(2_000);
-    assertThat(orders).isNotEmpty();
-
-    Set<String> eventIds = new HashSet<>();
-    int bad = 0;
-    for (ConsumerRecord<String, byte[]> record : clicks) {
-      ClickEvent click;
-      try {
-        click = ClickEvent.getDecoder().decode(record.value());
-      } catch (AvroRuntimeException | java.io.IOException undecodable) {
-        bad++;
-        continue;
-      }
-      if (click.getCustomerId().isEmpty() || (click.getPrice() != null && click.getPrice() < 0)) {
-        bad++;
-        continue;
-      }
-      assertThat(record.key()).isEqualTo(click.getCustomerId());
-      assertThat(click.getEventId()).startsWith("it-e");
-      assertThat(eventIds.add(click.getEventId())).isTrue();
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+        kafka.createTopics(3, "gen-clicks", "gen-orders");
     }
-    for (ConsumerRecord<String, byte[]> record : orders) {
-      assertThat(record.key()).isEqualTo(decodeOrder(record.value()).getCustomerId());
-    }
-    assertThat(bad).isBetween(50, 160);
-    assertThat(output.toString()).contains("Done: 2,000 records sent").contains("0 failed");
-  }
 
-  private static OrderEvent decodeOrder(byte[] value) {
-    try {
-      return OrderEvent.getDecoder().decode(value);
-    } catch (java.io.IOException e) {
-      throw new AssertionError(e);
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
     }
-  }
+
+    @Test
+    void sendsDecodableEventsKeyedByCustomerPlusBadRecords() {
+        StringWriter output = new StringWriter();
+        CommandLine command = new CommandLine(new GenerateCommand());
+        command.setOut(new PrintWriter(output));
+
+        int exitCode =
+                command.execute(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--clicks-topic",
+                        "gen-clicks",
+                        "--orders-topic",
+                        "gen-orders",
+                        "--rate",
+                        "0",
+                        "--max-events",
+                        "2000",
+                        "--bad-record-rate",
+                        "0.05",
+                        "--customers",
+                        "300",
+                        "--products",
+                        "200",
+                        "--categories",
+                        "10",
+                        "--seed",
+                        "9",
+                        "--run-id",
+                        "it");
+
+        assertThat(exitCode).as(output.toString()).isZero();
+        List<ConsumerRecord<String, byte[]>> clicks =
+                TopicReader.readAll(kafka.bootstrapServers(), "gen-clicks");
+        List<ConsumerRecord<String, byte[]>> orders =
+                TopicReader.readAll(kafka.bootstrapServers(), "gen-orders");
+        assertThat(clicks.size() + orders.size()).isEqualTo(2_000);
+        assertThat(orders).isNotEmpty();
+
+        Set<String> eventIds = new HashSet<>();
+        int bad = 0;
+        for (ConsumerRecord<String, byte[]> record : clicks) {
+            ClickEvent click;
+            try {
+                click = ClickEvent.getDecoder().decode(record.value());
+            } catch (AvroRuntimeException | java.io.IOException undecodable) {
+                bad++;
+                continue;
+            }
+            if (click.getCustomerId().isEmpty()
+                    || (click.getPrice() != null && click.getPrice() < 0)) {
+                bad++;
+                continue;
+            }
+            assertThat(record.key()).isEqualTo(click.getCustomerId());
+            assertThat(click.getEventId()).startsWith("it-e");
+            assertThat(eventIds.add(click.getEventId())).isTrue();
+        }
+        for (ConsumerRecord<String, byte[]> record : orders) {
+            assertThat(record.key()).isEqualTo(decodeOrder(record.value()).getCustomerId());
+        }
+        assertThat(bad).isBetween(50, 160);
+        assertThat(output.toString()).contains("Done: 2,000 records sent").contains("0 failed");
+    }
+
+    private static OrderEvent decodeOrder(byte[] value) {
+        try {
+            return OrderEvent.getDecoder().decode(value);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
 }

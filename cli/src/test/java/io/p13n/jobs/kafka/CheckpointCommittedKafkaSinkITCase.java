@@ -25,144 +25,162 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * not block read-committed consumers), and a zombie committer is fenced instead of writing.
  */
 class CheckpointCommittedKafkaSinkITCase {
-  @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
+    @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
 
-  private String topic;
-  private String prefix;
+    private String topic;
+    private String prefix;
 
-  @BeforeEach
-  void createTopic() throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    topic = "offers-" + run;
-    prefix = "job-" + run;
-    SERVICES.kafka().createTopics(2, topic);
-  }
-
-  @Test
-  void shouldProduceABatchHandedOverAgainAfterARestartOnlyOnce() throws Exception {
-    try (var first = committer()) {
-      assertThat(commit(first, batch(0, 3, "a", "b"))).containsExactly("committed");
-    }
-    // The restarted job's committer gets the restored batch again, then the next one.
-    try (var second = committer()) {
-      assertThat(commit(second, batch(0, 3, "a", "b"))).containsExactly("already committed");
-      assertThat(commit(second, batch(0, 5, "c"))).containsExactly("committed");
+    @BeforeEach
+    void createTopic() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        topic = "offers-" + run;
+        prefix = "job-" + run;
+        SERVICES.kafka().createTopics(2, topic);
     }
 
-    assertThat(values()).containsExactlyInAnyOrder("a", "b", "c");
-  }
+    @Test
+    void shouldProduceABatchHandedOverAgainAfterARestartOnlyOnce() throws Exception {
+        try (var first = committer()) {
+            assertThat(commit(first, batch(0, 3, "a", "b"))).containsExactly("committed");
+        }
+        // The restarted job's committer gets the restored batch again, then the next one.
+        try (var second = committer()) {
+            assertThat(commit(second, batch(0, 3, "a", "b"))).containsExactly("already committed");
+            assertThat(commit(second, batch(0, 5, "c"))).containsExactly("committed");
+        }
 
-  @Test
-  void shouldKeepBatchesOfDifferentSubtasksApart() throws Exception {
-    try (var committer = committer()) {
-      assertThat(commit(committer, batch(0, 4, "a"))).containsExactly("committed");
-      // Subtask 1's marker is its own: its batch 2 is below subtask 0's 4 and still new.
-      assertThat(commit(committer, batch(1, 2, "b"))).containsExactly("committed");
+        assertThat(values()).containsExactlyInAnyOrder("a", "b", "c");
     }
 
-    assertThat(values()).containsExactlyInAnyOrder("a", "b");
-  }
+    @Test
+    void shouldKeepBatchesOfDifferentSubtasksApart() throws Exception {
+        try (var committer = committer()) {
+            assertThat(commit(committer, batch(0, 4, "a"))).containsExactly("committed");
+            // Subtask 1's marker is its own: its batch 2 is below subtask 0's 4 and still new.
+            assertThat(commit(committer, batch(1, 2, "b"))).containsExactly("committed");
+        }
 
-  @Test
-  void shouldAbortWhatACrashedCommitterLeftOpen() throws Exception {
-    // A committer that died mid-transaction: records sent, neither committed nor aborted.
-    Properties config = new Properties();
-    config.put("bootstrap.servers", SERVICES.kafka().bootstrapServers());
-    config.put("transactional.id", CheckpointCommittedKafkaSink.transactionalId(prefix, 0));
-    KafkaProducer<byte[], byte[]> crashed = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-    crashed.initTransactions();
-    crashed.beginTransaction();
-    crashed.send(new ProducerRecord<>(topic, "k".getBytes(StandardCharsets.UTF_8), "lost".getBytes(StandardCharsets.UTF_8)));
-    crashed.flush();
-    crashed.close(Duration.ZERO);
-
-    try (var restarted = committer()) {
-      assertThat(commit(restarted, batch(0, 7, "a"))).containsExactly("committed");
+        assertThat(values()).containsExactlyInAnyOrder("a", "b");
     }
 
-    // The reader reaches the end: the open transaction no longer holds the last stable offset back.
-    assertThat(values()).containsExactly("a");
-  }
+    @Test
+    void shouldAbortWhatACrashedCommitterLeftOpen() throws Exception {
+        // A committer that died mid-transaction: records sent, neither committed nor aborted.
+        Properties config = new Properties();
+        config.put("bootstrap.servers", SERVICES.kafka().bootstrapServers());
+        config.put("transactional.id", CheckpointCommittedKafkaSink.transactionalId(prefix, 0));
+        KafkaProducer<byte[], byte[]> crashed =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        crashed.initTransactions();
+        crashed.beginTransaction();
+        crashed.send(
+                new ProducerRecord<>(
+                        topic,
+                        "k".getBytes(StandardCharsets.UTF_8),
+                        "lost".getBytes(StandardCharsets.UTF_8)));
+        crashed.flush();
+        crashed.close(Duration.ZERO);
 
-  @Test
-  void shouldFenceAZombieCommitter() throws Exception {
-    try (var zombie = committer(); var successor = committer()) {
-      assertThat(commit(zombie, batch(0, 1, "a"))).containsExactly("committed");
-      assertThat(commit(successor, batch(0, 2, "b"))).containsExactly("committed");
-      assertThat(commit(zombie, batch(0, 3, "c"))).singleElement().asString().startsWith("failed");
+        try (var restarted = committer()) {
+            assertThat(commit(restarted, batch(0, 7, "a"))).containsExactly("committed");
+        }
+
+        // The reader reaches the end: the open transaction no longer holds the last stable offset
+        // back.
+        assertThat(values()).containsExactly("a");
     }
 
-    assertThat(values()).containsExactlyInAnyOrder("a", "b");
-  }
+    @Test
+    void shouldFenceAZombieCommitter() throws Exception {
+        try (var zombie = committer();
+                var successor = committer()) {
+            assertThat(commit(zombie, batch(0, 1, "a"))).containsExactly("committed");
+            assertThat(commit(successor, batch(0, 2, "b"))).containsExactly("committed");
+            assertThat(commit(zombie, batch(0, 3, "c")))
+                    .singleElement()
+                    .asString()
+                    .startsWith("failed");
+        }
 
-  private CheckpointCommittedKafkaSink.BatchCommitter committer() {
-    Properties config = new Properties();
-    config.put("bootstrap.servers", SERVICES.kafka().bootstrapServers());
-    return new CheckpointCommittedKafkaSink.BatchCommitter(config, topic, prefix, new SimpleCounter(), new SimpleCounter());
-  }
-
-  private KafkaRecordBatch batch(int origin, long sequence, String... values) {
-    List<KafkaRecordBatch.Entry> entries = new ArrayList<>();
-    for (String v : values) {
-      entries.add(new KafkaRecordBatch.Entry(topic, v.getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8), null));
-    }
-    return new KafkaRecordBatch(origin, sequence, entries);
-  }
-
-  private List<String> values() {
-    return TopicReader.readAll(SERVICES.kafka().bootstrapServers(), topic).stream()
-        .map(r -> new String(r.value(), StandardCharsets.UTF_8))
-        .toList();
-  }
-
-  /** Commits one batch and returns how the committer signalled it. */
-  private static List<String> commit(CheckpointCommittedKafkaSink.BatchCommitter committer, KafkaRecordBatch batch) throws Exception {
-    RecordingRequest request = new RecordingRequest(batch);
-    committer.commit(List.of(request));
-    return request.signals.isEmpty() ? List.of("committed") : request.signals;
-  }
-
-  private static final class RecordingRequest implements CommitRequest<KafkaRecordBatch> {
-    private final KafkaRecordBatch batch;
-    private final List<String> signals = new ArrayList<>();
-
-    RecordingRequest(KafkaRecordBatch batch) {
-      this.batch = batch;
+        assertThat(values()).containsExactlyInAnyOrder("a", "b");
     }
 
-    @Override
-    public KafkaRecordBatch getCommittable() {
-      return batch;
+    private CheckpointCommittedKafkaSink.BatchCommitter committer() {
+        Properties config = new Properties();
+        config.put("bootstrap.servers", SERVICES.kafka().bootstrapServers());
+        return new CheckpointCommittedKafkaSink.BatchCommitter(
+                config, topic, prefix, new SimpleCounter(), new SimpleCounter());
     }
 
-    @Override
-    public int getNumberOfRetries() {
-      return 0;
+    private KafkaRecordBatch batch(int origin, long sequence, String... values) {
+        List<KafkaRecordBatch.Entry> entries = new ArrayList<>();
+        for (String v : values) {
+            entries.add(
+                    new KafkaRecordBatch.Entry(
+                            topic,
+                            v.getBytes(StandardCharsets.UTF_8),
+                            v.getBytes(StandardCharsets.UTF_8),
+                            null));
+        }
+        return new KafkaRecordBatch(origin, sequence, entries);
     }
 
-    @Override
-    public void signalFailedWithKnownReason(Throwable t) {
-      signals.add("failed: " + t);
+    private List<String> values() {
+        return TopicReader.readAll(SERVICES.kafka().bootstrapServers(), topic).stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .toList();
     }
 
-    @Override
-    public void signalFailedWithUnknownReason(Throwable t) {
-      signals.add("failed: " + t);
+    /** Commits one batch and returns how the committer signalled it. */
+    private static List<String> commit(
+            CheckpointCommittedKafkaSink.BatchCommitter committer, KafkaRecordBatch batch)
+            throws Exception {
+        RecordingRequest request = new RecordingRequest(batch);
+        committer.commit(List.of(request));
+        return request.signals.isEmpty() ? List.of("committed") : request.signals;
     }
 
-    @Override
-    public void retryLater() {
-      signals.add("retry later");
-    }
+    private static final class RecordingRequest implements CommitRequest<KafkaRecordBatch> {
+        private final KafkaRecordBatch batch;
+        private final List<String> signals = new ArrayList<>();
 
-    @Override
-    public void updateAndRetryLater(KafkaRecordBatch committable) {
-      signals.add("retry later");
-    }
+        RecordingRequest(KafkaRecordBatch batch) {
+            this.batch = batch;
+        }
 
-    @Override
-    public void signalAlreadyCommitted() {
-      signals.add("already committed");
+        @Override
+        public KafkaRecordBatch getCommittable() {
+            return batch;
+        }
+
+        @Override
+        public int getNumberOfRetries() {
+            return 0;
+        }
+
+        @Override
+        public void signalFailedWithKnownReason(Throwable t) {
+            signals.add("failed: " + t);
+        }
+
+        @Override
+        public void signalFailedWithUnknownReason(Throwable t) {
+            signals.add("failed: " + t);
+        }
+
+        @Override
+        public void retryLater() {
+            signals.add("retry later");
+        }
+
+        @Override
+        public void updateAndRetryLater(KafkaRecordBatch committable) {
+            signals.add("retry later");
+        }
+
+        @Override
+        public void signalAlreadyCommitted() {
+            signals.add("already committed");
+        }
     }
-  }
 }

@@ -20,131 +20,147 @@ import redis.clients.jedis.RedisClient;
 
 /** The Redis sink writer against a real Redis server: batching, coalescing, TTLs, errors. */
 class RedisSinkWriterITCase {
-  @RegisterExtension static final LocalServices SERVICES = LocalServices.redisOnly();
+    @RegisterExtension static final LocalServices SERVICES = LocalServices.redisOnly();
 
-  private static final long TTL = 60_000;
+    private static final long TTL = 60_000;
 
-  private final ManualTime time = new ManualTime();
-  private RedisClient redis;
-  private String prefix;
+    private final ManualTime time = new ManualTime();
+    private RedisClient redis;
+    private String prefix;
 
-  /** A processing-time service whose timers fire only when the test says so. */
-  static final class ManualTime implements ProcessingTimeService {
-    long now = 1_000;
-    final List<ProcessingTimeCallback> timers = new ArrayList<>();
+    /** A processing-time service whose timers fire only when the test says so. */
+    static final class ManualTime implements ProcessingTimeService {
+        long now = 1_000;
+        final List<ProcessingTimeCallback> timers = new ArrayList<>();
 
-    @Override
-    public long getCurrentProcessingTime() {
-      return now;
+        @Override
+        public long getCurrentProcessingTime() {
+            return now;
+        }
+
+        @Override
+        public ScheduledFuture<?> registerTimer(long timestamp, ProcessingTimeCallback callback) {
+            timers.add(callback);
+            return null;
+        }
+
+        void fireAll() throws Exception {
+            List<ProcessingTimeCallback> due = new ArrayList<>(timers);
+            timers.clear();
+            for (ProcessingTimeCallback callback : due) {
+                callback.onProcessingTime(now);
+            }
+        }
     }
 
-    @Override
-    public ScheduledFuture<?> registerTimer(long timestamp, ProcessingTimeCallback callback) {
-      timers.add(callback);
-      return null;
+    @BeforeEach
+    void setUp() {
+        redis = RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port());
+        prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    void fireAll() throws Exception {
-      List<ProcessingTimeCallback> due = new ArrayList<>(timers);
-      timers.clear();
-      for (ProcessingTimeCallback callback : due) {
-        callback.onProcessingTime(now);
-      }
+    @AfterEach
+    void tearDown() {
+        redis.close();
     }
-  }
 
-  @BeforeEach
-  void setUp() {
-    redis = RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port());
-    prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  @AfterEach
-  void tearDown() {
-    redis.close();
-  }
-
-  private RedisSinkWriter<RedisHashWrite> writer(int maxBatch) {
-    RedisEndpoint endpoint = RedisEndpoint.standalone(SERVICES.redis().host(), SERVICES.redis().port());
-    return new RedisSinkWriter<>(endpoint.connect(), w -> w, maxBatch, 200, time, UnregisteredMetricsGroup.createSinkWriterMetricGroup());
-  }
-
-  private RedisHashWrite write(String key, Map<String, String> fields) {
-    return new RedisHashWrite(prefix + ":" + key, fields, TTL);
-  }
-
-  @Test
-  void shouldHoldWritesUntilACheckpointFlushesThem() throws Exception {
-    try (var writer = writer(100)) {
-      writer.write(write("a", Map.of("n", "1")), null);
-
-      assertThat(redis.exists(prefix + ":a")).as("buffered, not yet written").isFalse();
-
-      writer.flush(false); // what Flink calls before it forwards a checkpoint barrier
-      assertThat(redis.hgetAll(prefix + ":a")).containsEntry("n", "1");
+    private RedisSinkWriter<RedisHashWrite> writer(int maxBatch) {
+        RedisEndpoint endpoint =
+                RedisEndpoint.standalone(SERVICES.redis().host(), SERVICES.redis().port());
+        return new RedisSinkWriter<>(
+                endpoint.connect(),
+                w -> w,
+                maxBatch,
+                200,
+                time,
+                UnregisteredMetricsGroup.createSinkWriterMetricGroup());
     }
-  }
 
-  @Test
-  void shouldFlushWhenTheBatchIsFull() throws Exception {
-    try (var writer = writer(2)) {
-      writer.write(write("a", Map.of("n", "1")), null);
-      writer.write(write("b", Map.of("n", "2")), null);
-
-      assertThat(redis.exists(prefix + ":a")).isTrue();
-      assertThat(redis.exists(prefix + ":b")).isTrue();
+    private RedisHashWrite write(String key, Map<String, String> fields) {
+        return new RedisHashWrite(prefix + ":" + key, fields, TTL);
     }
-  }
 
-  @Test
-  void shouldFlushWhenTheBatchTimerFires() throws Exception {
-    try (var writer = writer(100)) {
-      writer.write(write("a", Map.of("n", "1")), null);
-      assertThat(time.timers).hasSize(1);
+    @Test
+    void shouldHoldWritesUntilACheckpointFlushesThem() throws Exception {
+        try (var writer = writer(100)) {
+            writer.write(write("a", Map.of("n", "1")), null);
 
-      time.fireAll();
+            assertThat(redis.exists(prefix + ":a")).as("buffered, not yet written").isFalse();
 
-      assertThat(redis.exists(prefix + ":a")).isTrue();
+            writer.flush(false); // what Flink calls before it forwards a checkpoint barrier
+            assertThat(redis.hgetAll(prefix + ":a")).containsEntry("n", "1");
+        }
     }
-  }
 
-  @Test
-  void shouldWriteOnlyTheLatestElementPerKeyAndSetTheTtl() throws Exception {
-    try (var writer = writer(100)) {
-      writer.write(write("a", Map.of("views", "1", "orders", "0")), null);
-      writer.write(write("a", Map.of("views", "2", "orders", "1")), null);
-      writer.flush(false);
+    @Test
+    void shouldFlushWhenTheBatchIsFull() throws Exception {
+        try (var writer = writer(2)) {
+            writer.write(write("a", Map.of("n", "1")), null);
+            writer.write(write("b", Map.of("n", "2")), null);
 
-      assertThat(redis.hgetAll(prefix + ":a")).isEqualTo(Map.of("views", "2", "orders", "1"));
-      long ttl = redis.pttl(prefix + ":a");
-      assertThat(ttl).isBetween(1L, TTL);
+            assertThat(redis.exists(prefix + ":a")).isTrue();
+            assertThat(redis.exists(prefix + ":b")).isTrue();
+        }
     }
-  }
 
-  @Test
-  void shouldFailLoudlyWhenRedisRejectsAWrite() throws Exception {
-    redis.set(prefix + ":taken", "a plain string");
-    try (var writer = writer(100)) {
-      writer.write(write("taken", Map.of("n", "1")), null);
+    @Test
+    void shouldFlushWhenTheBatchTimerFires() throws Exception {
+        try (var writer = writer(100)) {
+            writer.write(write("a", Map.of("n", "1")), null);
+            assertThat(time.timers).hasSize(1);
 
-      assertThatThrownBy(() -> writer.flush(false)).isInstanceOf(IOException.class).hasMessageContaining("WRONGTYPE");
+            time.fireAll();
+
+            assertThat(redis.exists(prefix + ":a")).isTrue();
+        }
     }
-  }
 
-  @Test
-  void shouldFailAfterRetriesWhenRedisIsUnreachable() throws Exception {
-    int closedPort;
-    try (var socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
-    RedisEndpoint nowhere = RedisEndpoint.standalone("127.0.0.1", closedPort).withTimeoutMillis(200);
-    try (var writer =
-        new RedisSinkWriter<RedisHashWrite>(nowhere.connect(), w -> w, 100, 200, time, UnregisteredMetricsGroup.createSinkWriterMetricGroup())) {
-      writer.write(write("a", Map.of("n", "1")), null);
+    @Test
+    void shouldWriteOnlyTheLatestElementPerKeyAndSetTheTtl() throws Exception {
+        try (var writer = writer(100)) {
+            writer.write(write("a", Map.of("views", "1", "orders", "0")), null);
+            writer.write(write("a", Map.of("views", "2", "orders", "1")), null);
+            writer.flush(false);
 
-      assertThatThrownBy(() -> writer.flush(false))
-          .isInstanceOf(IOException.class)
-          .hasMessageContaining("after " + RedisPipeline.MAX_ATTEMPTS + " attempts");
+            assertThat(redis.hgetAll(prefix + ":a")).isEqualTo(Map.of("views", "2", "orders", "1"));
+            long ttl = redis.pttl(prefix + ":a");
+            assertThat(ttl).isBetween(1L, TTL);
+        }
     }
-  }
+
+    @Test
+    void shouldFailLoudlyWhenRedisRejectsAWrite() throws Exception {
+        redis.set(prefix + ":taken", "a plain string");
+        try (var writer = writer(100)) {
+            writer.write(write("taken", Map.of("n", "1")), null);
+
+            assertThatThrownBy(() -> writer.flush(false))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("WRONGTYPE");
+        }
+    }
+
+    @Test
+    void shouldFailAfterRetriesWhenRedisIsUnreachable() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        RedisEndpoint nowhere =
+                RedisEndpoint.standalone("127.0.0.1", closedPort).withTimeoutMillis(200);
+        try (var writer =
+                new RedisSinkWriter<RedisHashWrite>(
+                        nowhere.connect(),
+                        w -> w,
+                        100,
+                        200,
+                        time,
+                        UnregisteredMetricsGroup.createSinkWriterMetricGroup())) {
+            writer.write(write("a", Map.of("n", "1")), null);
+
+            assertThatThrownBy(() -> writer.flush(false))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("after " + RedisPipeline.MAX_ATTEMPTS + " attempts");
+        }
+    }
 }

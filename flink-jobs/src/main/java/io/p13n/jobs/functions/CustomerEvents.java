@@ -8,50 +8,50 @@ import io.p13n.model.SourceRecord;
 
 /** Field access across the two event types a {@link CustomerEvent} may carry. */
 public final class CustomerEvents {
-  private CustomerEvents() {}
+    private CustomerEvents() {}
 
-  public static String customerId(CustomerEvent event) {
-    Object payload = event.getPayload();
-    return payload instanceof ClickEvent
-        ? ((ClickEvent) payload).getCustomerId()
-        : ((OrderEvent) payload).getCustomerId();
-  }
-
-  public static long eventTimeMillis(CustomerEvent event) {
-    Object payload = event.getPayload();
-    return payload instanceof ClickEvent
-        ? ((ClickEvent) payload).getEventTime().toEpochMilli()
-        : ((OrderEvent) payload).getEventTime().toEpochMilli();
-  }
-
-  /**
-   * The identity duplicates share. Clicks carry an event id; an order has one event per life-cycle
-   * step, so (order id, status) identifies it — a re-sent "placed" is a duplicate, its later
-   * "cancelled" is not.
-   */
-  public static String deduplicationKey(CustomerEvent event) {
-    Object payload = event.getPayload();
-    if (payload instanceof ClickEvent) {
-      return "c:" + ((ClickEvent) payload).getEventId();
+    public static String customerId(CustomerEvent event) {
+        Object payload = event.getPayload();
+        return payload instanceof ClickEvent
+                ? ((ClickEvent) payload).getCustomerId()
+                : ((OrderEvent) payload).getCustomerId();
     }
-    OrderEvent order = (OrderEvent) payload;
-    return "o:" + order.getOrderId() + ":" + order.getStatus();
-  }
 
-  /**
-   * Event time for watermarking. Dead letters get {@code Long.MIN_VALUE} so they never move the
-   * watermark: a garbage record stamped "now" in the middle of a historical replay would otherwise
-   * make every later replayed event late.
-   */
-  public static long timestampOf(SourceRecord record) {
-    Object payload = record.getPayload();
-    if (payload instanceof ClickEvent) {
-      return ((ClickEvent) payload).getEventTime().toEpochMilli();
+    public static long eventTimeMillis(CustomerEvent event) {
+        Object payload = event.getPayload();
+        return payload instanceof ClickEvent
+                ? ((ClickEvent) payload).getEventTime().toEpochMilli()
+                : ((OrderEvent) payload).getEventTime().toEpochMilli();
     }
-    if (payload instanceof OrderEvent) {
-      return ((OrderEvent) payload).getEventTime().toEpochMilli();
+
+    /**
+     * The identity duplicates share. Clicks carry an event id; an order has one event per
+     * life-cycle step, so (order id, status) identifies it — a re-sent "placed" is a duplicate, its
+     * later "cancelled" is not.
+     */
+    public static String deduplicationKey(CustomerEvent event) {
+        Object payload = event.getPayload();
+        if (payload instanceof ClickEvent) {
+            return "c:" + ((ClickEvent) payload).getEventId();
+        }
+        OrderEvent order = (OrderEvent) payload;
+        return "o:" + order.getOrderId() + ":" + order.getStatus();
     }
-    assert payload instanceof DeadLetter;
-    return Long.MIN_VALUE;
-  }
+
+    /**
+     * Event time for watermarking. Dead letters get {@code Long.MIN_VALUE} so they never move the
+     * watermark: a garbage record stamped "now" in the middle of a historical replay would
+     * otherwise make every later replayed event late.
+     */
+    public static long timestampOf(SourceRecord record) {
+        Object payload = record.getPayload();
+        if (payload instanceof ClickEvent) {
+            return ((ClickEvent) payload).getEventTime().toEpochMilli();
+        }
+        if (payload instanceof OrderEvent) {
+            return ((OrderEvent) payload).getEventTime().toEpochMilli();
+        }
+        assert payload instanceof DeadLetter;
+        return Long.MIN_VALUE;
+    }
 }

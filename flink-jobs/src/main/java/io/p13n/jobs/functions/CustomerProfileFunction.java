@@ -34,340 +34,422 @@ import org.apache.flink.util.Collector;
 
 /**
  * Drops duplicate events, keeps each customer's profile and emits it, updated, on every event and
- * whenever it changes with time; keyed by customer id. Every event that is not a duplicate also goes
- * to {@link OutputTags#UNIQUE_EVENTS}, for the stages downstream.
+ * whenever it changes with time; keyed by customer id. Every event that is not a duplicate also
+ * goes to {@link OutputTags#UNIQUE_EVENTS}, for the stages downstream.
  *
  * <p><b>Duplicates</b> (producers that retry resend the same event): the last {@code
  * dedupWindowSize} event identities are remembered, as hashes, in the profile itself ({@link
  * RecentEventHashes}), for {@code dedupTtl} after the customer's last event. A separate
- * de-duplication operator cost a second state read and write per event, about a tenth of all CPU
- * on RocksDB (native profile, issue 13). Segment changes go to {@link OutputTags#SEGMENT_CHANGES}, churn
- * signals (at-risk, churned, reactivated, cart abandoned) to {@link OutputTags#CHURN_SIGNALS}.
+ * de-duplication operator cost a second state read and write per event, about a tenth of all CPU on
+ * RocksDB (native profile, issue 13). Segment changes go to {@link OutputTags#SEGMENT_CHANGES},
+ * churn signals (at-risk, churned, reactivated, cart abandoned) to {@link
+ * OutputTags#CHURN_SIGNALS}.
  *
  * <p>State is one Avro record per customer whose every list is bounded (see {@link
- * ProfileSettings}), expired after {@code customerTtl} without an update. Counts, sums and
- * min/max times are the same in any arrival order, so late events (behind the watermark) are still
- * applied, and counted.
+ * ProfileSettings}), expired after {@code customerTtl} without an update. Counts, sums and min/max
+ * times are the same in any arrival order, so late events (behind the watermark) are still applied,
+ * and counted.
  *
  * <p>Time-driven changes (at-risk, churned, new → active, cart abandonment, a quiet customer's
  * falling P(alive)) come from one event-time timer per customer, set to the next deadline and
  * replaced when an event moves it: no scans over customers, and at most one pending timer each.
  * Churned customers and prospects with an empty cart hold none.
  */
-public class CustomerProfileFunction extends KeyedProcessFunction<String, CustomerEvent, CustomerProfile> {
-  private static final long serialVersionUID = 1L;
+public class CustomerProfileFunction
+        extends KeyedProcessFunction<String, CustomerEvent, CustomerProfile> {
+    private static final long serialVersionUID = 1L;
 
-  /** State name: stable, renaming it drops every profile on restore from a savepoint. */
-  public static final String PROFILE = "customer-profile";
+    /** State name: stable, renaming it drops every profile on restore from a savepoint. */
+    public static final String PROFILE = "customer-profile";
 
-  private static final long DAY = PurchaseRhythm.DAY_MILLIS;
+    private static final long DAY = PurchaseRhythm.DAY_MILLIS;
 
-  private final Duration customerTtl;
-  private final int dedupWindowSize;
-  private final long dedupTtlMillis;
-  private final ProfileSettings settings;
-  private final LifecycleRules rules;
+    private final Duration customerTtl;
+    private final int dedupWindowSize;
+    private final long dedupTtlMillis;
+    private final ProfileSettings settings;
+    private final LifecycleRules rules;
 
-  private transient ValueState<CustomerProfile> profileState;
-  private transient Counter lateEvents;
-  private transient Counter duplicates;
-  private transient Counter timersFired;
+    private transient ValueState<CustomerProfile> profileState;
+    private transient Counter lateEvents;
+    private transient Counter duplicates;
+    private transient Counter timersFired;
 
-  public CustomerProfileFunction(Duration customerTtl, int dedupWindowSize, Duration dedupTtl, ProfileSettings settings) {
-    if (customerTtl == null || customerTtl.isNegative() || customerTtl.isZero()) {
-      throw new IllegalArgumentException("customerTtl must be positive, was " + customerTtl);
-    }
-    if (dedupWindowSize < 1) {
-      throw new IllegalArgumentException("dedupWindowSize must be >= 1, was " + dedupWindowSize);
-    }
-    if (dedupTtl == null || dedupTtl.isNegative() || dedupTtl.isZero()) {
-      throw new IllegalArgumentException("dedupTtl must be positive, was " + dedupTtl);
-    }
-    this.customerTtl = customerTtl;
-    this.dedupWindowSize = dedupWindowSize;
-    this.dedupTtlMillis = dedupTtl.toMillis();
-    this.settings = settings;
-    this.rules = new LifecycleRules(settings);
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    ValueStateDescriptor<CustomerProfile> descriptor =
-        new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(CustomerProfile.class));
-    descriptor.enableTimeToLive(
-        KeyedStates.ttl(customerTtl));
-    profileState = getRuntimeContext().getState(descriptor);
-    lateEvents = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("lateEvents");
-    duplicates = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("duplicateEvents");
-    timersFired = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("profileTimersFired");
-  }
-
-  @Override
-  public void processElement(CustomerEvent event, Context ctx, Collector<CustomerProfile> out) throws Exception {
-    CustomerProfile profile = profileState.value();
-    boolean fresh = profile == null;
-    if (fresh) {
-      profile = CustomerProfile.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
-    }
-    java.nio.ByteBuffer window = RecentEventHashes.record(profile.getRecentEventHashes(),
-        RecentEventHashes.hash(CustomerEvents.deduplicationKey(event)), dedupWindowSize,
-        ctx.timerService().currentProcessingTime(), dedupTtlMillis);
-    if (window == null) {
-      duplicates.inc();
-      return; // seen: no state change, nothing emitted
-    }
-    profile.setRecentEventHashes(window);
-    ctx.output(OutputTags.UNIQUE_EVENTS, event);
-    long eventTime = CustomerEvents.eventTimeMillis(event);
-    long watermark = ctx.timerService().currentWatermark();
-    if (eventTime < watermark) {
-      lateEvents.inc();
-    }
-    long offerFactsBefore = offerFacts(profile);
-    apply(profile, event.getPayload(), eventTime, settings);
-    // "Now" for this customer: their newest event, or the job's event-time clock if ahead.
-    long now = Math.max(profile.getLastEventTime(), watermark);
-    // The churn model's inputs change with orders; clicks reuse the last score (timers refresh it).
-    evaluate(profile, now, event.getPayload() instanceof OrderEvent, ctx.timerService(), ctx);
-    profileState.update(profile);
-    out.collect(profile);
-    if (fresh || offerFacts(profile) != offerFactsBefore) {
-      ctx.output(OutputTags.OFFER_PROFILES, profile);
-    }
-  }
-
-  /**
-   * A digest of what the offer stage detects moments from (segment, tier, points, cart and its
-   * abandonment, churn risk, P(alive), orders). Only profiles whose digest changed go to the offer
-   * stage: most events are views that change none of it, and shipping the whole profile across the
-   * network on every event was the largest single cost of the offer path. Category affinity is left
-   * out on purpose (every view moves it): the offer stage's copy is as of the last change above. A
-   * collision only delays such a copy to the next change.
-   */
-  static long offerFacts(CustomerProfile p) {
-    long h = p.getSegment().ordinal();
-    h = h * 31 + p.getTier().ordinal();
-    h = h * 1_000_003 + p.getPoints();
-    h = h * 31 + (p.getCartAbandonedSignalled() ? 1 : 0);
-    h = h * 31 + p.getCart().size();
-    h = h * 1_000_003 + Double.hashCode(OpenCart.value(p));
-    h = h * 1_000_003 + Double.hashCode(p.getChurnRisk());
-    h = h * 1_000_003 + (p.getPAlive() == null ? 0 : Double.hashCode(p.getPAlive()));
-    h = h * 31 + p.getOrders();
-    return h;
-  }
-
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerProfile> out) throws Exception {
-    CustomerProfile profile = profileState.value();
-    if (profile == null || profile.getNextTimer() != timestamp) {
-      return; // state expired, or a timer this function has since replaced
-    }
-    timersFired.inc();
-    long offerFactsBefore = offerFacts(profile);
-    profile.setNextTimer(0); // this one has fired
-    evaluate(profile, timestamp, true, ctx.timerService(), ctx);
-    profileState.update(profile);
-    out.collect(profile);
-    if (offerFacts(profile) != offerFactsBefore) {
-      ctx.output(OutputTags.OFFER_PROFILES, profile);
-    }
-  }
-
-  /** Re-derives segment, churn score, tier and signals as of {@code now}; re-arms the timer. */
-  private void evaluate(CustomerProfile profile, long now, boolean rescoreModel, TimerService timers, Context ctx) {
-    String customer = profile.getCustomerId();
-    long cartDeadline = Long.MAX_VALUE;
-    if (!profile.getCart().isEmpty() && !profile.getCartAbandonedSignalled()) {
-      long due = OpenCart.lastAddedAt(profile) + settings.cartAbandonAfterMillis();
-      if (now >= due) {
-        profile.setCartAbandonedSignalled(true);
-        ctx.output(OutputTags.CHURN_SIGNALS, cartAbandoned(profile, due));
-      } else {
-        cartDeadline = due;
-      }
-    }
-
-    LifecycleRules.Assessment assessment = rules.assess(profile, now, rescoreModel);
-    Segment before = profile.getSegment();
-    Segment after = assessment.segment();
-    if (after != before) {
-      // A first-seen visitor becoming a prospect is an assignment, not news.
-      if (!(before == Segment.UNKNOWN && after == Segment.PROSPECT)) {
-        ctx.output(
-            OutputTags.SEGMENT_CHANGES,
-            new SegmentChange(customer + ":" + now + ":" + before + ">" + after, customer, before, after, Instant.ofEpochMilli(now), assessment.reasons()));
-        ChurnSignalType signal = signalFor(before, after);
-        if (signal != null) {
-          ctx.output(OutputTags.CHURN_SIGNALS, churnSignal(profile, signal, now, assessment));
+    public CustomerProfileFunction(
+            Duration customerTtl,
+            int dedupWindowSize,
+            Duration dedupTtl,
+            ProfileSettings settings) {
+        if (customerTtl == null || customerTtl.isNegative() || customerTtl.isZero()) {
+            throw new IllegalArgumentException("customerTtl must be positive, was " + customerTtl);
         }
-      }
-      profile.setSegment(after);
-      profile.setSegmentSince(now);
-    }
-    profile.setPAlive(assessment.pAlive());
-    profile.setExpectedPurchases30d(assessment.expectedPurchases30d());
-    profile.setChurnRisk(assessment.churnRisk());
-    profile.setChurnReasons(assessment.reasons());
-    profile.setTier(Loyalty.tier(Loyalty.rollingSpend(profile, now), settings));
-    profile.setScoredAt(now);
-
-    long next = Math.min(assessment.nextDeadline(), cartDeadline);
-    if (next == Long.MAX_VALUE) {
-      next = 0;
-    }
-    if (next != profile.getNextTimer()) {
-      if (profile.getNextTimer() > 0) {
-        timers.deleteEventTimeTimer(profile.getNextTimer());
-      }
-      if (next > 0) {
-        timers.registerEventTimeTimer(next);
-      }
-      profile.setNextTimer(next);
-    }
-  }
-
-  private static ChurnSignalType signalFor(Segment before, Segment after) {
-    if (after == Segment.AT_RISK) {
-      return ChurnSignalType.AT_RISK;
-    }
-    if (after == Segment.CHURNED) {
-      return ChurnSignalType.CHURNED;
-    }
-    if ((before == Segment.AT_RISK || before == Segment.CHURNED) && after != Segment.PROSPECT) {
-      return ChurnSignalType.REACTIVATED;
-    }
-    return null;
-  }
-
-  private static ChurnSignal churnSignal(CustomerProfile p, ChurnSignalType type, long at, LifecycleRules.Assessment a) {
-    return ChurnSignal.newBuilder()
-        .setSignalId(p.getCustomerId() + ":" + type + ":" + at)
-        .setCustomerId(p.getCustomerId())
-        .setType(type)
-        .setEventTime(Instant.ofEpochMilli(at))
-        .setChurnRisk(a.churnRisk())
-        .setPAlive(a.pAlive())
-        .setSegment(a.segment())
-        .setReasons(a.reasons())
-        .build();
-  }
-
-  private static ChurnSignal cartAbandoned(CustomerProfile p, long at) {
-    List<String> items = new ArrayList<>(p.getCart().size());
-    p.getCart().forEach(item -> items.add(item.getProductId()));
-    double value = OpenCart.value(p);
-    return ChurnSignal.newBuilder()
-        .setSignalId(p.getCustomerId() + ":" + ChurnSignalType.CART_ABANDONED + ":" + at)
-        .setCustomerId(p.getCustomerId())
-        .setType(ChurnSignalType.CART_ABANDONED)
-        .setEventTime(Instant.ofEpochMilli(at))
-        .setChurnRisk(p.getChurnRisk())
-        .setPAlive(p.getPAlive())
-        .setSegment(p.getSegment())
-        .setCartValue(value)
-        .setCartItems(items)
-        .setReasons(List.of(LifecycleRules.cartAbandonedReason(p)))
-        .build();
-  }
-
-  /** Folds one event into the profile (visible for tests). */
-  static void apply(CustomerProfile profile, Object payload, long eventTime, ProfileSettings settings) {
-    profile.setFirstSeen(profile.getFirstSeen() == 0 ? eventTime : Math.min(profile.getFirstSeen(), eventTime));
-    profile.setLastSeen(Math.max(profile.getLastSeen(), eventTime));
-    profile.setLastEventTime(Math.max(profile.getLastEventTime(), eventTime));
-    if (payload instanceof ClickEvent) {
-      applyClick(profile, (ClickEvent) payload, eventTime, settings);
-    } else {
-      applyOrder(profile, (OrderEvent) payload, eventTime, settings);
-    }
-  }
-
-  private static void applyClick(CustomerProfile profile, ClickEvent click, long eventTime, ProfileSettings s) {
-    long day = Math.floorDiv(eventTime, DAY);
-    String session = click.getSessionId();
-    if (!session.isEmpty() && !session.equals(profile.getLastSessionId())) {
-      // Sessions interleave rarely (two tabs share one id), so a change of id is a new session.
-      profile.setSessions(profile.getSessions() + 1);
-      profile.setLastSessionId(session);
-      ActivityWindows.increment(profile, Metric.SESSIONS, day);
-    }
-    switch (click.getType()) {
-      case PAGE_VIEW -> profile.setPageViews(profile.getPageViews() + 1);
-      case PRODUCT_VIEW -> {
-        profile.setProductViews(profile.getProductViews() + 1);
-        ActivityWindows.increment(profile, Metric.PRODUCT_VIEWS, day);
-        profile.setRecentlyViewed(RecentItems.pushFront(profile.getRecentlyViewed(), click.getProductId(), s.recentlyViewedMax()));
-        CategoryAffinity.add(profile, click.getCategoryId(), s.affinityWeightView(), eventTime, s.affinityHalfLifeMillis(), s.affinityTopN());
-      }
-      case SEARCH -> {
-        profile.setSearches(profile.getSearches() + 1);
-        ActivityWindows.increment(profile, Metric.SEARCHES, day);
-      }
-      case ADD_TO_CART -> {
-        profile.setCartAdds(profile.getCartAdds() + 1);
-        ActivityWindows.increment(profile, Metric.CART_ADDS, day);
-        int quantity = click.getQuantity() == null ? 1 : click.getQuantity();
-        double price = click.getPrice() == null ? 0 : click.getPrice();
-        // Clicks and orders come from different topics: an add read after the (later) order that
-        // bought the product is already settled, not an open cart line.
-        boolean boughtSince = eventTime <= profile.getLastOrderTime() && profile.getPurchasedProducts().contains(click.getProductId());
-        if (!boughtSince) {
-          OpenCart.add(profile, click.getProductId(), click.getCategoryId(), quantity, price, eventTime, s.cartMaxItems());
+        if (dedupWindowSize < 1) {
+            throw new IllegalArgumentException(
+                    "dedupWindowSize must be >= 1, was " + dedupWindowSize);
         }
-        CategoryAffinity.add(profile, click.getCategoryId(), s.affinityWeightCart(), eventTime, s.affinityHalfLifeMillis(), s.affinityTopN());
-      }
-      case REMOVE_FROM_CART -> {
-        profile.setCartRemoves(profile.getCartRemoves() + 1);
-        OpenCart.remove(profile, click.getProductId(), click.getQuantity());
-      }
-      case WISHLIST -> {
-        profile.setWishlistAdds(profile.getWishlistAdds() + 1);
-        CategoryAffinity.add(profile, click.getCategoryId(), s.affinityWeightCart(), eventTime, s.affinityHalfLifeMillis(), s.affinityTopN());
-      }
-      default -> {
-        // UNKNOWN: a type added by a newer producer; it still counts as activity (seen times above).
-      }
+        if (dedupTtl == null || dedupTtl.isNegative() || dedupTtl.isZero()) {
+            throw new IllegalArgumentException("dedupTtl must be positive, was " + dedupTtl);
+        }
+        this.customerTtl = customerTtl;
+        this.dedupWindowSize = dedupWindowSize;
+        this.dedupTtlMillis = dedupTtl.toMillis();
+        this.settings = settings;
+        this.rules = new LifecycleRules(settings);
     }
-  }
 
-  // Spend is a plain sum, not clamped at zero, so it is the same in any arrival order; a refund of an
-  // order placed before the engine's history began can make it negative, which is the truth.
-  private static void applyOrder(CustomerProfile profile, OrderEvent order, long eventTime, ProfileSettings s) {
-    switch (order.getStatus()) {
-      case PLACED -> {
-        profile.setOrders(profile.getOrders() + 1);
-        profile.setTotalSpend(profile.getTotalSpend() + order.getTotal());
-        profile.setFirstOrderTime(
-            profile.getFirstOrderTime() == 0 ? eventTime : Math.min(profile.getFirstOrderTime(), eventTime));
-        profile.setLastOrderTime(Math.max(profile.getLastOrderTime(), eventTime));
-        PurchaseRhythm rhythm = LifecycleRules.rhythmOf(profile);
-        if (rhythm.onPurchase(eventTime)) {
-          profile.setFirstPurchaseDay(rhythm.getFirstDay());
-          profile.setLastPurchaseDay(rhythm.getLastDay());
-          profile.setPurchaseDays(rhythm.getPurchaseDays());
-          profile.setRecentPurchaseDays(rhythm.getRecentDays());
-        }
-        Loyalty.apply(profile, order.getTotal(), +1, eventTime, s.pointsPerUnit());
-        for (OrderLine line : order.getLines()) {
-          profile.setPurchasedProducts(RecentItems.pushFront(profile.getPurchasedProducts(), line.getProductId(), s.purchasedMax()));
-          CategoryAffinity.add(profile, line.getCategoryId(), s.affinityWeightPurchase(), eventTime, s.affinityHalfLifeMillis(), s.affinityTopN());
-        }
-        OpenCart.removeBought(profile, order.getLines());
-      }
-      case CANCELLED -> {
-        profile.setCancellations(profile.getCancellations() + 1);
-        profile.setTotalSpend(profile.getTotalSpend() - order.getTotal());
-        Loyalty.apply(profile, order.getTotal(), -1, eventTime, s.pointsPerUnit());
-      }
-      case REFUNDED -> {
-        profile.setRefunds(profile.getRefunds() + 1);
-        profile.setTotalSpend(profile.getTotalSpend() - order.getTotal());
-        Loyalty.apply(profile, order.getTotal(), -1, eventTime, s.pointsPerUnit());
-      }
-      default -> {
-        // UNKNOWN status from a newer producer: activity only.
-      }
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<CustomerProfile> descriptor =
+                new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(CustomerProfile.class));
+        descriptor.enableTimeToLive(KeyedStates.ttl(customerTtl));
+        profileState = getRuntimeContext().getState(descriptor);
+        lateEvents = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("lateEvents");
+        duplicates =
+                getRuntimeContext().getMetricGroup().addGroup("p13n").counter("duplicateEvents");
+        timersFired =
+                getRuntimeContext().getMetricGroup().addGroup("p13n").counter("profileTimersFired");
     }
-  }
+
+    @Override
+    public void processElement(CustomerEvent event, Context ctx, Collector<CustomerProfile> out)
+            throws Exception {
+        CustomerProfile profile = profileState.value();
+        boolean fresh = profile == null;
+        if (fresh) {
+            profile = CustomerProfile.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
+        }
+        java.nio.ByteBuffer window =
+                RecentEventHashes.record(
+                        profile.getRecentEventHashes(),
+                        RecentEventHashes.hash(CustomerEvents.deduplicationKey(event)),
+                        dedupWindowSize,
+                        ctx.timerService().currentProcessingTime(),
+                        dedupTtlMillis);
+        if (window == null) {
+            duplicates.inc();
+            return; // seen: no state change, nothing emitted
+        }
+        profile.setRecentEventHashes(window);
+        ctx.output(OutputTags.UNIQUE_EVENTS, event);
+        long eventTime = CustomerEvents.eventTimeMillis(event);
+        long watermark = ctx.timerService().currentWatermark();
+        if (eventTime < watermark) {
+            lateEvents.inc();
+        }
+        long offerFactsBefore = offerFacts(profile);
+        apply(profile, event.getPayload(), eventTime, settings);
+        // "Now" for this customer: their newest event, or the job's event-time clock if ahead.
+        long now = Math.max(profile.getLastEventTime(), watermark);
+        // The churn model's inputs change with orders; clicks reuse the last score (timers refresh
+        // it).
+        evaluate(profile, now, event.getPayload() instanceof OrderEvent, ctx.timerService(), ctx);
+        profileState.update(profile);
+        out.collect(profile);
+        if (fresh || offerFacts(profile) != offerFactsBefore) {
+            ctx.output(OutputTags.OFFER_PROFILES, profile);
+        }
+    }
+
+    /**
+     * A digest of what the offer stage detects moments from (segment, tier, points, cart and its
+     * abandonment, churn risk, P(alive), orders). Only profiles whose digest changed go to the
+     * offer stage: most events are views that change none of it, and shipping the whole profile
+     * across the network on every event was the largest single cost of the offer path. Category
+     * affinity is left out on purpose (every view moves it): the offer stage's copy is as of the
+     * last change above. A collision only delays such a copy to the next change.
+     */
+    static long offerFacts(CustomerProfile p) {
+        long h = p.getSegment().ordinal();
+        h = h * 31 + p.getTier().ordinal();
+        h = h * 1_000_003 + p.getPoints();
+        h = h * 31 + (p.getCartAbandonedSignalled() ? 1 : 0);
+        h = h * 31 + p.getCart().size();
+        h = h * 1_000_003 + Double.hashCode(OpenCart.value(p));
+        h = h * 1_000_003 + Double.hashCode(p.getChurnRisk());
+        h = h * 1_000_003 + (p.getPAlive() == null ? 0 : Double.hashCode(p.getPAlive()));
+        h = h * 31 + p.getOrders();
+        return h;
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerProfile> out)
+            throws Exception {
+        CustomerProfile profile = profileState.value();
+        if (profile == null || profile.getNextTimer() != timestamp) {
+            return; // state expired, or a timer this function has since replaced
+        }
+        timersFired.inc();
+        long offerFactsBefore = offerFacts(profile);
+        profile.setNextTimer(0); // this one has fired
+        evaluate(profile, timestamp, true, ctx.timerService(), ctx);
+        profileState.update(profile);
+        out.collect(profile);
+        if (offerFacts(profile) != offerFactsBefore) {
+            ctx.output(OutputTags.OFFER_PROFILES, profile);
+        }
+    }
+
+    /** Re-derives segment, churn score, tier and signals as of {@code now}; re-arms the timer. */
+    private void evaluate(
+            CustomerProfile profile,
+            long now,
+            boolean rescoreModel,
+            TimerService timers,
+            Context ctx) {
+        String customer = profile.getCustomerId();
+        long cartDeadline = Long.MAX_VALUE;
+        if (!profile.getCart().isEmpty() && !profile.getCartAbandonedSignalled()) {
+            long due = OpenCart.lastAddedAt(profile) + settings.cartAbandonAfterMillis();
+            if (now >= due) {
+                profile.setCartAbandonedSignalled(true);
+                ctx.output(OutputTags.CHURN_SIGNALS, cartAbandoned(profile, due));
+            } else {
+                cartDeadline = due;
+            }
+        }
+
+        LifecycleRules.Assessment assessment = rules.assess(profile, now, rescoreModel);
+        Segment before = profile.getSegment();
+        Segment after = assessment.segment();
+        if (after != before) {
+            // A first-seen visitor becoming a prospect is an assignment, not news.
+            if (!(before == Segment.UNKNOWN && after == Segment.PROSPECT)) {
+                ctx.output(
+                        OutputTags.SEGMENT_CHANGES,
+                        new SegmentChange(
+                                customer + ":" + now + ":" + before + ">" + after,
+                                customer,
+                                before,
+                                after,
+                                Instant.ofEpochMilli(now),
+                                assessment.reasons()));
+                ChurnSignalType signal = signalFor(before, after);
+                if (signal != null) {
+                    ctx.output(
+                            OutputTags.CHURN_SIGNALS,
+                            churnSignal(profile, signal, now, assessment));
+                }
+            }
+            profile.setSegment(after);
+            profile.setSegmentSince(now);
+        }
+        profile.setPAlive(assessment.pAlive());
+        profile.setExpectedPurchases30d(assessment.expectedPurchases30d());
+        profile.setChurnRisk(assessment.churnRisk());
+        profile.setChurnReasons(assessment.reasons());
+        profile.setTier(Loyalty.tier(Loyalty.rollingSpend(profile, now), settings));
+        profile.setScoredAt(now);
+
+        long next = Math.min(assessment.nextDeadline(), cartDeadline);
+        if (next == Long.MAX_VALUE) {
+            next = 0;
+        }
+        if (next != profile.getNextTimer()) {
+            if (profile.getNextTimer() > 0) {
+                timers.deleteEventTimeTimer(profile.getNextTimer());
+            }
+            if (next > 0) {
+                timers.registerEventTimeTimer(next);
+            }
+            profile.setNextTimer(next);
+        }
+    }
+
+    private static ChurnSignalType signalFor(Segment before, Segment after) {
+        if (after == Segment.AT_RISK) {
+            return ChurnSignalType.AT_RISK;
+        }
+        if (after == Segment.CHURNED) {
+            return ChurnSignalType.CHURNED;
+        }
+        if ((before == Segment.AT_RISK || before == Segment.CHURNED) && after != Segment.PROSPECT) {
+            return ChurnSignalType.REACTIVATED;
+        }
+        return null;
+    }
+
+    private static ChurnSignal churnSignal(
+            CustomerProfile p, ChurnSignalType type, long at, LifecycleRules.Assessment a) {
+        return ChurnSignal.newBuilder()
+                .setSignalId(p.getCustomerId() + ":" + type + ":" + at)
+                .setCustomerId(p.getCustomerId())
+                .setType(type)
+                .setEventTime(Instant.ofEpochMilli(at))
+                .setChurnRisk(a.churnRisk())
+                .setPAlive(a.pAlive())
+                .setSegment(a.segment())
+                .setReasons(a.reasons())
+                .build();
+    }
+
+    private static ChurnSignal cartAbandoned(CustomerProfile p, long at) {
+        List<String> items = new ArrayList<>(p.getCart().size());
+        p.getCart().forEach(item -> items.add(item.getProductId()));
+        double value = OpenCart.value(p);
+        return ChurnSignal.newBuilder()
+                .setSignalId(p.getCustomerId() + ":" + ChurnSignalType.CART_ABANDONED + ":" + at)
+                .setCustomerId(p.getCustomerId())
+                .setType(ChurnSignalType.CART_ABANDONED)
+                .setEventTime(Instant.ofEpochMilli(at))
+                .setChurnRisk(p.getChurnRisk())
+                .setPAlive(p.getPAlive())
+                .setSegment(p.getSegment())
+                .setCartValue(value)
+                .setCartItems(items)
+                .setReasons(List.of(LifecycleRules.cartAbandonedReason(p)))
+                .build();
+    }
+
+    /** Folds one event into the profile (visible for tests). */
+    static void apply(
+            CustomerProfile profile, Object payload, long eventTime, ProfileSettings settings) {
+        profile.setFirstSeen(
+                profile.getFirstSeen() == 0
+                        ? eventTime
+                        : Math.min(profile.getFirstSeen(), eventTime));
+        profile.setLastSeen(Math.max(profile.getLastSeen(), eventTime));
+        profile.setLastEventTime(Math.max(profile.getLastEventTime(), eventTime));
+        if (payload instanceof ClickEvent) {
+            applyClick(profile, (ClickEvent) payload, eventTime, settings);
+        } else {
+            applyOrder(profile, (OrderEvent) payload, eventTime, settings);
+        }
+    }
+
+    private static void applyClick(
+            CustomerProfile profile, ClickEvent click, long eventTime, ProfileSettings s) {
+        long day = Math.floorDiv(eventTime, DAY);
+        String session = click.getSessionId();
+        if (!session.isEmpty() && !session.equals(profile.getLastSessionId())) {
+            // Sessions interleave rarely (two tabs share one id), so a change of id is a new
+            // session.
+            profile.setSessions(profile.getSessions() + 1);
+            profile.setLastSessionId(session);
+            ActivityWindows.increment(profile, Metric.SESSIONS, day);
+        }
+        switch (click.getType()) {
+            case PAGE_VIEW -> profile.setPageViews(profile.getPageViews() + 1);
+            case PRODUCT_VIEW -> {
+                profile.setProductViews(profile.getProductViews() + 1);
+                ActivityWindows.increment(profile, Metric.PRODUCT_VIEWS, day);
+                profile.setRecentlyViewed(
+                        RecentItems.pushFront(
+                                profile.getRecentlyViewed(),
+                                click.getProductId(),
+                                s.recentlyViewedMax()));
+                CategoryAffinity.add(
+                        profile,
+                        click.getCategoryId(),
+                        s.affinityWeightView(),
+                        eventTime,
+                        s.affinityHalfLifeMillis(),
+                        s.affinityTopN());
+            }
+            case SEARCH -> {
+                profile.setSearches(profile.getSearches() + 1);
+                ActivityWindows.increment(profile, Metric.SEARCHES, day);
+            }
+            case ADD_TO_CART -> {
+                profile.setCartAdds(profile.getCartAdds() + 1);
+                ActivityWindows.increment(profile, Metric.CART_ADDS, day);
+                int quantity = click.getQuantity() == null ? 1 : click.getQuantity();
+                double price = click.getPrice() == null ? 0 : click.getPrice();
+                // Clicks and orders come from different topics: an add read after the (later) order
+                // that
+                // bought the product is already settled, not an open cart line.
+                boolean boughtSince =
+                        eventTime <= profile.getLastOrderTime()
+                                && profile.getPurchasedProducts().contains(click.getProductId());
+                if (!boughtSince) {
+                    OpenCart.add(
+                            profile,
+                            click.getProductId(),
+                            click.getCategoryId(),
+                            quantity,
+                            price,
+                            eventTime,
+                            s.cartMaxItems());
+                }
+                CategoryAffinity.add(
+                        profile,
+                        click.getCategoryId(),
+                        s.affinityWeightCart(),
+                        eventTime,
+                        s.affinityHalfLifeMillis(),
+                        s.affinityTopN());
+            }
+            case REMOVE_FROM_CART -> {
+                profile.setCartRemoves(profile.getCartRemoves() + 1);
+                OpenCart.remove(profile, click.getProductId(), click.getQuantity());
+            }
+            case WISHLIST -> {
+                profile.setWishlistAdds(profile.getWishlistAdds() + 1);
+                CategoryAffinity.add(
+                        profile,
+                        click.getCategoryId(),
+                        s.affinityWeightCart(),
+                        eventTime,
+                        s.affinityHalfLifeMillis(),
+                        s.affinityTopN());
+            }
+            default -> {
+                // UNKNOWN: a type added by a newer producer; it still counts as activity (seen
+                // times above).
+            }
+        }
+    }
+
+    // Spend is a plain sum, not clamped at zero, so it is the same in any arrival order; a refund
+    // of an
+    // order placed before the engine's history began can make it negative, which is the truth.
+    private static void applyOrder(
+            CustomerProfile profile, OrderEvent order, long eventTime, ProfileSettings s) {
+        switch (order.getStatus()) {
+            case PLACED -> {
+                profile.setOrders(profile.getOrders() + 1);
+                profile.setTotalSpend(profile.getTotalSpend() + order.getTotal());
+                profile.setFirstOrderTime(
+                        profile.getFirstOrderTime() == 0
+                                ? eventTime
+                                : Math.min(profile.getFirstOrderTime(), eventTime));
+                profile.setLastOrderTime(Math.max(profile.getLastOrderTime(), eventTime));
+                PurchaseRhythm rhythm = LifecycleRules.rhythmOf(profile);
+                if (rhythm.onPurchase(eventTime)) {
+                    profile.setFirstPurchaseDay(rhythm.getFirstDay());
+                    profile.setLastPurchaseDay(rhythm.getLastDay());
+                    profile.setPurchaseDays(rhythm.getPurchaseDays());
+                    profile.setRecentPurchaseDays(rhythm.getRecentDays());
+                }
+                Loyalty.apply(profile, order.getTotal(), +1, eventTime, s.pointsPerUnit());
+                for (OrderLine line : order.getLines()) {
+                    profile.setPurchasedProducts(
+                            RecentItems.pushFront(
+                                    profile.getPurchasedProducts(),
+                                    line.getProductId(),
+                                    s.purchasedMax()));
+                    CategoryAffinity.add(
+                            profile,
+                            line.getCategoryId(),
+                            s.affinityWeightPurchase(),
+                            eventTime,
+                            s.affinityHalfLifeMillis(),
+                            s.affinityTopN());
+                }
+                OpenCart.removeBought(profile, order.getLines());
+            }
+            case CANCELLED -> {
+                profile.setCancellations(profile.getCancellations() + 1);
+                profile.setTotalSpend(profile.getTotalSpend() - order.getTotal());
+                Loyalty.apply(profile, order.getTotal(), -1, eventTime, s.pointsPerUnit());
+            }
+            case REFUNDED -> {
+                profile.setRefunds(profile.getRefunds() + 1);
+                profile.setTotalSpend(profile.getTotalSpend() - order.getTotal());
+                Loyalty.apply(profile, order.getTotal(), -1, eventTime, s.pointsPerUnit());
+            }
+            default -> {
+                // UNKNOWN status from a newer producer: activity only.
+            }
+        }
+    }
 }

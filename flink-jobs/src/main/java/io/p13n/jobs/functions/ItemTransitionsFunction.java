@@ -5,11 +5,11 @@ import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.model.ItemPopularityState;
 import io.p13n.model.ItemTransition;
 import io.p13n.model.ItemTransitionBatch;
+import io.p13n.model.ItemView;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.p13n.model.ItemView;
-import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -19,72 +19,89 @@ import org.apache.flink.util.Collector;
 /**
  * Keeps each item's decayed popularity and turns every view of it into one {@link ItemTransition}
  * per predecessor (and one back, see {@code recommend.backward-weight}), batched by the item they
- * start from, stamped with this item's popularity, so the next stage (keyed by the
- * predecessor) can normalise by the target's popularity without reading another key; keyed by the
- * viewed item. Popularity changes go to {@link OutputTags#POPULARITY_UPDATES} for trending, at most
- * once per {@code recommend.coalesce-interval} per item.
+ * start from, stamped with this item's popularity, so the next stage (keyed by the predecessor) can
+ * normalise by the target's popularity without reading another key; keyed by the viewed item.
+ * Popularity changes go to {@link OutputTags#POPULARITY_UPDATES} for trending, at most once per
+ * {@code recommend.coalesce-interval} per item.
  *
  * <p>State: a few numbers per item, expired {@link #ITEM_TTL} after the item's last view.
  */
-public class ItemTransitionsFunction extends KeyedProcessFunction<String, ItemView, ItemTransitionBatch> {
-  private static final long serialVersionUID = 1L;
+public class ItemTransitionsFunction
+        extends KeyedProcessFunction<String, ItemView, ItemTransitionBatch> {
+    private static final long serialVersionUID = 1L;
 
-  /** State names: stable, renaming one drops that state on restore from a savepoint. */
-  public static final String POPULARITY = "item-popularity";
+    /** State names: stable, renaming one drops that state on restore from a savepoint. */
+    public static final String POPULARITY = "item-popularity";
 
-  public static final String NEXT_PUBLICATION = "item-popularity-next-publication";
+    public static final String NEXT_PUBLICATION = "item-popularity-next-publication";
 
-  /**
-   * An item unseen for 30 days has a popularity of 2^-(30 d / half-life) of its peak, far below
-   * anything trending: keeping it would only cost memory for discontinued products.
-   */
-  static final Duration ITEM_TTL = Duration.ofDays(30);
+    /**
+     * An item unseen for 30 days has a popularity of 2^-(30 d / half-life) of its peak, far below
+     * anything trending: keeping it would only cost memory for discontinued products.
+     */
+    static final Duration ITEM_TTL = Duration.ofDays(30);
 
-  private final RecommendationSettings settings;
-  private transient ValueState<ItemPopularityState> popularity;
-  private transient PublishThrottle throttle;
+    private final RecommendationSettings settings;
+    private transient ValueState<ItemPopularityState> popularity;
+    private transient PublishThrottle throttle;
 
-  public ItemTransitionsFunction(RecommendationSettings settings) {
-    this.settings = settings;
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    popularity = KeyedStates.value(getRuntimeContext(), POPULARITY, new AvroTypeInfo<>(ItemPopularityState.class), ITEM_TTL);
-    throttle = PublishThrottle.open(getRuntimeContext(), NEXT_PUBLICATION, ITEM_TTL, settings.coalesceIntervalMillis());
-  }
-
-  @Override
-  public void processElement(ItemView view, Context ctx, Collector<ItemTransitionBatch> out) throws Exception {
-    ItemPopularityState state = popularity.value();
-    if (state == null) {
-      state = ItemPopularity.empty(ctx.getCurrentKey());
+    public ItemTransitionsFunction(RecommendationSettings settings) {
+        this.settings = settings;
     }
-    // One batch per item the transitions start from: a view's backward links all start from the
-    // viewed item, so its neighbour state is read and written once for all of them.
-    Map<String, ItemTransitionBatch> batches = new LinkedHashMap<>();
-    for (ItemTransition transition : ItemPopularity.apply(state, view, settings)) {
-      batches
-          .computeIfAbsent(
-              transition.getFromItemId(), from -> new ItemTransitionBatch(from, new ArrayList<>(), view.getEventTime()))
-          .getTransitions()
-          .add(transition);
-    }
-    for (ItemTransitionBatch batch : batches.values()) {
-      out.collect(batch);
-    }
-    popularity.update(state);
-    if (throttle.publishNow(view.getEventTime(), ctx.timerService())) {
-      ctx.output(OutputTags.POPULARITY_UPDATES, ItemPopularity.update(state, view.getEventTime()));
-    }
-  }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemTransitionBatch> out) throws Exception {
-    long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
-    ItemPopularityState state = at < 0 ? null : popularity.value();
-    if (state != null) {
-      ctx.output(OutputTags.POPULARITY_UPDATES, ItemPopularity.update(state, at));
+    @Override
+    public void open(OpenContext openContext) {
+        popularity =
+                KeyedStates.value(
+                        getRuntimeContext(),
+                        POPULARITY,
+                        new AvroTypeInfo<>(ItemPopularityState.class),
+                        ITEM_TTL);
+        throttle =
+                PublishThrottle.open(
+                        getRuntimeContext(),
+                        NEXT_PUBLICATION,
+                        ITEM_TTL,
+                        settings.coalesceIntervalMillis());
     }
-  }
+
+    @Override
+    public void processElement(ItemView view, Context ctx, Collector<ItemTransitionBatch> out)
+            throws Exception {
+        ItemPopularityState state = popularity.value();
+        if (state == null) {
+            state = ItemPopularity.empty(ctx.getCurrentKey());
+        }
+        // One batch per item the transitions start from: a view's backward links all start from the
+        // viewed item, so its neighbour state is read and written once for all of them.
+        Map<String, ItemTransitionBatch> batches = new LinkedHashMap<>();
+        for (ItemTransition transition : ItemPopularity.apply(state, view, settings)) {
+            batches.computeIfAbsent(
+                            transition.getFromItemId(),
+                            from ->
+                                    new ItemTransitionBatch(
+                                            from, new ArrayList<>(), view.getEventTime()))
+                    .getTransitions()
+                    .add(transition);
+        }
+        for (ItemTransitionBatch batch : batches.values()) {
+            out.collect(batch);
+        }
+        popularity.update(state);
+        if (throttle.publishNow(view.getEventTime(), ctx.timerService())) {
+            ctx.output(
+                    OutputTags.POPULARITY_UPDATES,
+                    ItemPopularity.update(state, view.getEventTime()));
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemTransitionBatch> out)
+            throws Exception {
+        long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
+        ItemPopularityState state = at < 0 ? null : popularity.value();
+        if (state != null) {
+            ctx.output(OutputTags.POPULARITY_UPDATES, ItemPopularity.update(state, at));
+        }
+    }
 }

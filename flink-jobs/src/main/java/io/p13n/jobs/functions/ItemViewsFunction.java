@@ -24,47 +24,53 @@ import org.apache.flink.util.Collector;
  * already split by {@code recommend.session-timeout}).
  */
 public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEvent, ItemView> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** State name: stable, renaming it drops the trails on restore from a savepoint. */
-  public static final String SESSION_TRAIL = "session-trail";
+    /** State name: stable, renaming it drops the trails on restore from a savepoint. */
+    public static final String SESSION_TRAIL = "session-trail";
 
-  static final Duration TRAIL_TTL = Duration.ofDays(1);
+    static final Duration TRAIL_TTL = Duration.ofDays(1);
 
-  private final RecommendationSettings settings;
-  private transient ValueState<SessionTrailState> trail;
+    private final RecommendationSettings settings;
+    private transient ValueState<SessionTrailState> trail;
 
-  public ItemViewsFunction(RecommendationSettings settings) {
-    this.settings = settings;
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    trail = KeyedStates.value(getRuntimeContext(), SESSION_TRAIL, new AvroTypeInfo<>(SessionTrailState.class), TRAIL_TTL);
-  }
-
-  @Override
-  public void processElement(CustomerEvent event, Context ctx, Collector<ItemView> out) throws Exception {
-    Object payload = event.getPayload();
-    boolean click = payload instanceof ClickEvent;
-    if (click && ((ClickEvent) payload).getProductId() == null) {
-      return; // page views and searches say nothing about items: no state access at all
+    public ItemViewsFunction(RecommendationSettings settings) {
+        this.settings = settings;
     }
-    SessionTrailState state = trail.value();
-    if (state == null) {
-      state = SessionTrail.empty();
+
+    @Override
+    public void open(OpenContext openContext) {
+        trail =
+                KeyedStates.value(
+                        getRuntimeContext(),
+                        SESSION_TRAIL,
+                        new AvroTypeInfo<>(SessionTrailState.class),
+                        TRAIL_TTL);
     }
-    if (click) {
-      ItemView view = SessionTrail.onClick(state, (ClickEvent) payload, settings);
-      if (view == null) {
-        return;
-      }
-      out.collect(view);
-    } else {
-      for (ItemView view : SessionTrail.onOrder(state, (OrderEvent) payload, settings)) {
-        out.collect(view);
-      }
+
+    @Override
+    public void processElement(CustomerEvent event, Context ctx, Collector<ItemView> out)
+            throws Exception {
+        Object payload = event.getPayload();
+        boolean click = payload instanceof ClickEvent;
+        if (click && ((ClickEvent) payload).getProductId() == null) {
+            return; // page views and searches say nothing about items: no state access at all
+        }
+        SessionTrailState state = trail.value();
+        if (state == null) {
+            state = SessionTrail.empty();
+        }
+        if (click) {
+            ItemView view = SessionTrail.onClick(state, (ClickEvent) payload, settings);
+            if (view == null) {
+                return;
+            }
+            out.collect(view);
+        } else {
+            for (ItemView view : SessionTrail.onOrder(state, (OrderEvent) payload, settings)) {
+                out.collect(view);
+            }
+        }
+        trail.update(state);
     }
-    trail.update(state);
-  }
 }

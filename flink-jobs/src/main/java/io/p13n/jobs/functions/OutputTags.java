@@ -11,26 +11,27 @@ import org.apache.flink.util.OutputTag;
 
 /** Side outputs shared between the functions that emit them and the workflow that routes them. */
 public final class OutputTags {
-  private OutputTags() {}
+    private OutputTags() {}
 
-  public static final OutputTag<DeadLetter> DEAD_LETTERS =
-      new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
-  public static final OutputTag<SegmentChange> SEGMENT_CHANGES =
-      new OutputTag<>("segment-changes", new AvroTypeInfo<>(SegmentChange.class));
+    public static final OutputTag<SegmentChange> SEGMENT_CHANGES =
+            new OutputTag<>("segment-changes", new AvroTypeInfo<>(SegmentChange.class));
 
-  public static final OutputTag<ChurnSignal> CHURN_SIGNALS =
-      new OutputTag<>("churn-signals", new AvroTypeInfo<>(ChurnSignal.class));
+    public static final OutputTag<ChurnSignal> CHURN_SIGNALS =
+            new OutputTag<>("churn-signals", new AvroTypeInfo<>(ChurnSignal.class));
 
-  /** An item's popularity, for trending: at most one per item per coalesce interval. */
-  public static final OutputTag<ItemPopularityUpdate> POPULARITY_UPDATES =
-      new OutputTag<>("item-popularity-updates", new AvroTypeInfo<>(ItemPopularityUpdate.class));
+    /** An item's popularity, for trending: at most one per item per coalesce interval. */
+    public static final OutputTag<ItemPopularityUpdate> POPULARITY_UPDATES =
+            new OutputTag<>(
+                    "item-popularity-updates", new AvroTypeInfo<>(ItemPopularityUpdate.class));
 
-  /** Every event that is not a duplicate, from the profile stage (which drops duplicates). */
-  public static final OutputTag<CustomerEvent> UNIQUE_EVENTS =
-      new OutputTag<>("unique-events", new AvroTypeInfo<>(CustomerEvent.class));
+    /** Every event that is not a duplicate, from the profile stage (which drops duplicates). */
+    public static final OutputTag<CustomerEvent> UNIQUE_EVENTS =
+            new OutputTag<>("unique-events", new AvroTypeInfo<>(CustomerEvent.class));
 
-  /** Profiles whose offer-relevant facts changed (see CustomerProfileFunction#offerFacts). */
-  public static final OutputTag<CustomerProfile> OFFER_PROFILES =
-      new OutputTag<>("offer-profiles", new AvroTypeInfo<>(CustomerProfile.class));
+    /** Profiles whose offer-relevant facts changed (see CustomerProfileFunction#offerFacts). */
+    public static final OutputTag<CustomerProfile> OFFER_PROFILES =
+            new OutputTag<>("offer-profiles", new AvroTypeInfo<>(CustomerProfile.class));
 }

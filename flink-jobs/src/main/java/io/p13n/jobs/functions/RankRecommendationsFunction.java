@@ -24,7 +24,8 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 /**
  * Ranks a customer's recommendations: reads the similar-items lists of their recent items and the
  * trending lists of their categories from Redis (one pipelined round trip, {@link
- * RedisServingLists}), and hands them to the {@link Ranker}. Asynchronous, so the task thread never waits on Redis.
+ * RedisServingLists}), and hands them to the {@link Ranker}. Asynchronous, so the task thread never
+ * waits on Redis.
  *
  * <p>Why read Redis instead of holding the neighbour lists in Flink: the lists are keyed by item
  * and the customer is keyed by customer, and Flink 2 has no way to look up another key's state
@@ -34,111 +35,119 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * product, so 300 MB per subtask at 100k products and 3 GB at 1M, times the parallelism. Redis
  * holds the lists anyway, because the storefront reads them: one shared copy of ~2.7 KB of JSON per
  * product (30 entries of ~90 bytes: 270 MB at 100k, 2.7 GB at 1M, whatever the parallelism), and
- * ranking sees exactly the
- * lists the storefront shows. The learning state itself (candidates per item, see {@link
- * io.p13n.jobs.recommend.ItemNeighbours}) is keyed by item in RocksDB in every design. The cost is
- * one Redis round trip per ranking, which the coalescing upstream bounds to about one per customer
- * per {@code recommend.coalesce-interval}.
+ * ranking sees exactly the lists the storefront shows. The learning state itself (candidates per
+ * item, see {@link io.p13n.jobs.recommend.ItemNeighbours}) is keyed by item in RocksDB in every
+ * design. The cost is one Redis round trip per ranking, which the coalescing upstream bounds to
+ * about one per customer per {@code recommend.coalesce-interval}.
  */
-public class RankRecommendationsFunction extends RichAsyncFunction<RecommendationRequest, CustomerRecommendations> {
-  private static final long serialVersionUID = 1L;
+public class RankRecommendationsFunction
+        extends RichAsyncFunction<RecommendationRequest, CustomerRecommendations> {
+    private static final long serialVersionUID = 1L;
 
-  private final ServingLists servingLists;
-  private final RecommendationSettings settings;
-  private final int threads;
+    private final ServingLists servingLists;
+    private final RecommendationSettings settings;
+    private final int threads;
 
-  private transient ServingLists.Reader reader;
-  private transient ExecutorService executor;
-  private transient Counter timeouts;
-  private transient Counter coldStarts;
+    private transient ServingLists.Reader reader;
+    private transient ExecutorService executor;
+    private transient Counter timeouts;
+    private transient Counter coldStarts;
 
-  /**
-   * @param threads Redis calls in flight per subtask; each round trip is ~1 ms, so a handful keeps
-   *     up with thousands of rankings per second
-   */
-  public RankRecommendationsFunction(ServingLists servingLists, RecommendationSettings settings, int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+    /**
+     * @param threads Redis calls in flight per subtask; each round trip is ~1 ms, so a handful
+     *     keeps up with thousands of rankings per second
+     */
+    public RankRecommendationsFunction(
+            ServingLists servingLists, RecommendationSettings settings, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+        this.servingLists = servingLists;
+        this.settings = settings;
+        this.threads = threads;
     }
-    this.servingLists = servingLists;
-    this.settings = settings;
-    this.threads = threads;
-  }
 
-  @Override
-  public void open(OpenContext openContext) {
-    reader = servingLists.open();
-    executor =
-        Executors.newFixedThreadPool(
-            threads,
-            runnable -> {
-              Thread thread = new Thread(runnable, "rank-recommendations-redis");
-              thread.setDaemon(true);
-              return thread;
-            });
-    timeouts = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("rankingTimeouts");
-    coldStarts = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("coldStartRankings");
-  }
+    @Override
+    public void open(OpenContext openContext) {
+        reader = servingLists.open();
+        executor =
+                Executors.newFixedThreadPool(
+                        threads,
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "rank-recommendations-redis");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        timeouts = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("rankingTimeouts");
+        coldStarts =
+                getRuntimeContext().getMetricGroup().addGroup("p13n").counter("coldStartRankings");
+    }
 
-  @Override
-  public void asyncInvoke(RecommendationRequest request, ResultFuture<CustomerRecommendations> result) {
-    CompletableFuture.supplyAsync(() -> rank(request), executor)
-        .whenComplete(
-            (ranked, error) -> {
-              if (error != null) {
-                // Fails the task; it restarts from the last checkpoint and ranks again.
-                result.completeExceptionally(error);
-              } else {
-                result.complete(List.of(ranked));
-              }
-            });
-  }
+    @Override
+    public void asyncInvoke(
+            RecommendationRequest request, ResultFuture<CustomerRecommendations> result) {
+        CompletableFuture.supplyAsync(() -> rank(request), executor)
+                .whenComplete(
+                        (ranked, error) -> {
+                            if (error != null) {
+                                // Fails the task; it restarts from the last checkpoint and ranks
+                                // again.
+                                result.completeExceptionally(error);
+                            } else {
+                                result.complete(List.of(ranked));
+                            }
+                        });
+    }
 
-  /** A slow Redis must not fail the job: this customer's list is simply not refreshed this time. */
-  @Override
-  public void timeout(RecommendationRequest request, ResultFuture<CustomerRecommendations> result) {
-    timeouts.inc();
-    result.complete(List.of());
-  }
+    /**
+     * A slow Redis must not fail the job: this customer's list is simply not refreshed this time.
+     */
+    @Override
+    public void timeout(
+            RecommendationRequest request, ResultFuture<CustomerRecommendations> result) {
+        timeouts.inc();
+        result.complete(List.of());
+    }
 
-  /**
-   * Ranks from the neighbour lists first and reads trending lists only when they leave the list
-   * short (cold start, or few neighbours): most rankings then cost no trending reads at all.
-   */
-  CustomerRecommendations rank(RecommendationRequest request) {
-    Set<String> items = new LinkedHashSet<>();
-    for (String item : request.getRecentItems()) {
-      if (items.size() >= settings.recentItems()) {
-        break;
-      }
-      items.add(item);
+    /**
+     * Ranks from the neighbour lists first and reads trending lists only when they leave the list
+     * short (cold start, or few neighbours): most rankings then cost no trending reads at all.
+     */
+    CustomerRecommendations rank(RecommendationRequest request) {
+        Set<String> items = new LinkedHashSet<>();
+        for (String item : request.getRecentItems()) {
+            if (items.size() >= settings.recentItems()) {
+                break;
+            }
+            items.add(item);
+        }
+        ServingLists.Lists neighbours = reader.read(items, List.of());
+        CustomerRecommendations ranked =
+                Ranker.rank(request, neighbours.similar(), Map.of(), settings);
+        if (ranked.getItems().size() >= settings.size()) {
+            return ranked;
+        }
+        Set<String> categories = new LinkedHashSet<>();
+        for (CategoryScore c : request.getCategories()) {
+            categories.add(Trending.categoryKey(c.getCategoryId()));
+        }
+        categories.add(Trending.OVERALL);
+        ServingLists.Lists trending = reader.read(List.of(), categories);
+        ranked = Ranker.rank(request, neighbours.similar(), trending.trending(), settings);
+        if ("trending".equals(ranked.getStrategy())) {
+            coldStarts.inc();
+        }
+        return ranked;
     }
-    ServingLists.Lists neighbours = reader.read(items, List.of());
-    CustomerRecommendations ranked = Ranker.rank(request, neighbours.similar(), Map.of(), settings);
-    if (ranked.getItems().size() >= settings.size()) {
-      return ranked;
-    }
-    Set<String> categories = new LinkedHashSet<>();
-    for (CategoryScore c : request.getCategories()) {
-      categories.add(Trending.categoryKey(c.getCategoryId()));
-    }
-    categories.add(Trending.OVERALL);
-    ServingLists.Lists trending = reader.read(List.of(), categories);
-    ranked = Ranker.rank(request, neighbours.similar(), trending.trending(), settings);
-    if ("trending".equals(ranked.getStrategy())) {
-      coldStarts.inc();
-    }
-    return ranked;
-  }
 
-  @Override
-  public void close() throws Exception {
-    if (executor != null) {
-      executor.shutdownNow();
-      executor.awaitTermination(5, TimeUnit.SECONDS);
+    @Override
+    public void close() throws Exception {
+        if (executor != null) {
+            executor.shutdownNow();
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (reader != null) {
+            reader.close();
+        }
     }
-    if (reader != null) {
-      reader.close();
-    }
-  }
 }

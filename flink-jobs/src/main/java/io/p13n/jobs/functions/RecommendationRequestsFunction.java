@@ -28,111 +28,128 @@ import org.apache.flink.util.Collector;
  * with the latest profile. So a customer's list is rewritten at most about once per interval, and
  * the last state of a burst is never lost.
  *
- * <p>State per customer: a fingerprint, the throttle's four longs and the pending request while
- * one waits (a few hundred bytes); all expire a day after the last write — a customer back after a
- * day starts a new burst anyway.
+ * <p>State per customer: a fingerprint, the throttle's four longs and the pending request while one
+ * waits (a few hundred bytes); all expire a day after the last write — a customer back after a day
+ * starts a new burst anyway.
  */
 public class RecommendationRequestsFunction
-    extends KeyedProcessFunction<String, CustomerProfile, RecommendationRequest> {
-  private static final long serialVersionUID = 1L;
+        extends KeyedProcessFunction<String, CustomerProfile, RecommendationRequest> {
+    private static final long serialVersionUID = 1L;
 
-  /** State names: stable, renaming one drops that state on restore from a savepoint. */
-  public static final String FINGERPRINT = "recommendation-input-fingerprint";
+    /** State names: stable, renaming one drops that state on restore from a savepoint. */
+    public static final String FINGERPRINT = "recommendation-input-fingerprint";
 
-  public static final String THROTTLE = "recommendation-throttle";
+    public static final String THROTTLE = "recommendation-throttle";
 
-  public static final String PENDING = "recommendation-pending-request";
+    public static final String PENDING = "recommendation-pending-request";
 
-  static final Duration TTL = Duration.ofDays(1);
+    static final Duration TTL = Duration.ofDays(1);
 
-  private final RecommendationSettings settings;
-  private transient ValueState<Long> fingerprint;
-  private transient PublishThrottle throttle;
-  private transient ValueState<RecommendationRequest> pending;
-  private transient Counter requests;
-  private transient Counter coalesced;
+    private final RecommendationSettings settings;
+    private transient ValueState<Long> fingerprint;
+    private transient PublishThrottle throttle;
+    private transient ValueState<RecommendationRequest> pending;
+    private transient Counter requests;
+    private transient Counter coalesced;
 
-  public RecommendationRequestsFunction(RecommendationSettings settings) {
-    this.settings = settings;
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    fingerprint = KeyedStates.value(getRuntimeContext(), FINGERPRINT, Types.LONG, TTL);
-    throttle = PublishThrottle.open(getRuntimeContext(), THROTTLE, TTL, settings.coalesceIntervalMillis());
-    pending = KeyedStates.value(getRuntimeContext(), PENDING, new AvroTypeInfo<>(RecommendationRequest.class), TTL);
-    requests = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("recommendationRequests");
-    coalesced = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("recommendationRequestsCoalesced");
-  }
-
-  @Override
-  public void processElement(CustomerProfile profile, Context ctx, Collector<RecommendationRequest> out)
-      throws Exception {
-    long digest = fingerprint(profile);
-    Long seen = fingerprint.value();
-    if (seen != null && seen == digest) {
-      return; // nothing the ranking looks at changed
+    public RecommendationRequestsFunction(RecommendationSettings settings) {
+        this.settings = settings;
     }
-    fingerprint.update(digest);
-    if (throttle.publishNow(profile.getLastEventTime(), ctx.timerService())) {
-      pending.clear(); // superseded, if one waited
-      requests.inc();
-      out.collect(request(profile));
-    } else {
-      coalesced.inc();
-      pending.update(request(profile));
-    }
-  }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RecommendationRequest> out) throws Exception {
-    if (throttle.onTimer(ctx.timeDomain(), ctx.timerService()) < 0) {
-      return; // published meanwhile by a newer profile
+    @Override
+    public void open(OpenContext openContext) {
+        fingerprint = KeyedStates.value(getRuntimeContext(), FINGERPRINT, Types.LONG, TTL);
+        throttle =
+                PublishThrottle.open(
+                        getRuntimeContext(), THROTTLE, TTL, settings.coalesceIntervalMillis());
+        pending =
+                KeyedStates.value(
+                        getRuntimeContext(),
+                        PENDING,
+                        new AvroTypeInfo<>(RecommendationRequest.class),
+                        TTL);
+        requests =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("p13n")
+                        .counter("recommendationRequests");
+        coalesced =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("p13n")
+                        .counter("recommendationRequestsCoalesced");
     }
-    RecommendationRequest request = pending.value();
-    pending.clear();
-    if (request != null) {
-      requests.inc();
-      out.collect(request);
-    }
-  }
 
-  /**
-   * The request, sharing nothing with the profile: with object reuse and the heap state backend the
-   * profile is the upstream's live state, which the next event mutates.
-   */
-  private static RecommendationRequest request(CustomerProfile profile) {
-    RecommendationRequest request = RecommendationRequests.from(profile);
-    List<CategoryScore> categories = new ArrayList<>(request.getCategories().size());
-    for (CategoryScore c : request.getCategories()) {
-      categories.add(CategoryScore.newBuilder(c).build());
+    @Override
+    public void processElement(
+            CustomerProfile profile, Context ctx, Collector<RecommendationRequest> out)
+            throws Exception {
+        long digest = fingerprint(profile);
+        Long seen = fingerprint.value();
+        if (seen != null && seen == digest) {
+            return; // nothing the ranking looks at changed
+        }
+        fingerprint.update(digest);
+        if (throttle.publishNow(profile.getLastEventTime(), ctx.timerService())) {
+            pending.clear(); // superseded, if one waited
+            requests.inc();
+            out.collect(request(profile));
+        } else {
+            coalesced.inc();
+            pending.update(request(profile));
+        }
     }
-    request.setCategories(categories);
-    return request;
-  }
 
-  /**
-   * A 64-bit digest of what the ranking reads. A collision (two different inputs, same digest) only
-   * skips one re-ranking until the next change; with String hash codes mixed by a 64-bit odd
-   * multiplier that is rare enough not to matter.
-   */
-  static long fingerprint(CustomerProfile p) {
-    long h = 1;
-    for (String item : p.getRecentlyViewed()) {
-      h = h * 0x9E3779B97F4A7C15L + item.hashCode();
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RecommendationRequest> out)
+            throws Exception {
+        if (throttle.onTimer(ctx.timeDomain(), ctx.timerService()) < 0) {
+            return; // published meanwhile by a newer profile
+        }
+        RecommendationRequest request = pending.value();
+        pending.clear();
+        if (request != null) {
+            requests.inc();
+            out.collect(request);
+        }
     }
-    h = h * 0x9E3779B97F4A7C15L + 1;
-    for (CartItem item : p.getCart()) {
-      h = h * 0x9E3779B97F4A7C15L + item.getProductId().hashCode();
+
+    /**
+     * The request, sharing nothing with the profile: with object reuse and the heap state backend
+     * the profile is the upstream's live state, which the next event mutates.
+     */
+    private static RecommendationRequest request(CustomerProfile profile) {
+        RecommendationRequest request = RecommendationRequests.from(profile);
+        List<CategoryScore> categories = new ArrayList<>(request.getCategories().size());
+        for (CategoryScore c : request.getCategories()) {
+            categories.add(CategoryScore.newBuilder(c).build());
+        }
+        request.setCategories(categories);
+        return request;
     }
-    h = h * 0x9E3779B97F4A7C15L + 2;
-    for (String item : p.getPurchasedProducts()) {
-      h = h * 0x9E3779B97F4A7C15L + item.hashCode();
+
+    /**
+     * A 64-bit digest of what the ranking reads. A collision (two different inputs, same digest)
+     * only skips one re-ranking until the next change; with String hash codes mixed by a 64-bit odd
+     * multiplier that is rare enough not to matter.
+     */
+    static long fingerprint(CustomerProfile p) {
+        long h = 1;
+        for (String item : p.getRecentlyViewed()) {
+            h = h * 0x9E3779B97F4A7C15L + item.hashCode();
+        }
+        h = h * 0x9E3779B97F4A7C15L + 1;
+        for (CartItem item : p.getCart()) {
+            h = h * 0x9E3779B97F4A7C15L + item.getProductId().hashCode();
+        }
+        h = h * 0x9E3779B97F4A7C15L + 2;
+        for (String item : p.getPurchasedProducts()) {
+            h = h * 0x9E3779B97F4A7C15L + item.hashCode();
+        }
+        h = h * 0x9E3779B97F4A7C15L + 3;
+        for (CategoryScore c : p.getCategories()) {
+            h = h * 0x9E3779B97F4A7C15L + c.getCategoryId().hashCode();
+        }
+        return h;
     }
-    h = h * 0x9E3779B97F4A7C15L + 3;
-    for (CategoryScore c : p.getCategories()) {
-      h = h * 0x9E3779B97F4A7C15L + c.getCategoryId().hashCode();
-    }
-    return h;
-  }
 }

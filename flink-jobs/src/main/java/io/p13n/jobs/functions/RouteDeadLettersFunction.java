@@ -20,42 +20,43 @@ import org.apache.flink.util.Collector;
  * OutputTags#DEAD_LETTERS}; counts events in by type and dead letters by kind. Stateless.
  */
 public class RouteDeadLettersFunction extends ProcessFunction<SourceRecord, CustomerEvent> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private transient EnumMap<ClickType, Counter> clicksIn;
-  private transient EnumMap<OrderStatus, Counter> ordersIn;
-  private transient EnumMap<DeadLetterKind, Counter> deadLetters;
+    private transient EnumMap<ClickType, Counter> clicksIn;
+    private transient EnumMap<OrderStatus, Counter> ordersIn;
+    private transient EnumMap<DeadLetterKind, Counter> deadLetters;
 
-  @Override
-  public void open(OpenContext openContext) {
-    MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("p13n");
-    clicksIn = new EnumMap<>(ClickType.class);
-    for (ClickType type : ClickType.values()) {
-      clicksIn.put(type, group.addGroup("type", type.name()).counter("eventsIn"));
+    @Override
+    public void open(OpenContext openContext) {
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("p13n");
+        clicksIn = new EnumMap<>(ClickType.class);
+        for (ClickType type : ClickType.values()) {
+            clicksIn.put(type, group.addGroup("type", type.name()).counter("eventsIn"));
+        }
+        ordersIn = new EnumMap<>(OrderStatus.class);
+        for (OrderStatus status : OrderStatus.values()) {
+            ordersIn.put(
+                    status, group.addGroup("type", "ORDER_" + status.name()).counter("eventsIn"));
+        }
+        deadLetters = new EnumMap<>(DeadLetterKind.class);
+        for (DeadLetterKind kind : DeadLetterKind.values()) {
+            deadLetters.put(kind, group.addGroup("kind", kind.name()).counter("deadLetters"));
+        }
     }
-    ordersIn = new EnumMap<>(OrderStatus.class);
-    for (OrderStatus status : OrderStatus.values()) {
-      ordersIn.put(status, group.addGroup("type", "ORDER_" + status.name()).counter("eventsIn"));
-    }
-    deadLetters = new EnumMap<>(DeadLetterKind.class);
-    for (DeadLetterKind kind : DeadLetterKind.values()) {
-      deadLetters.put(kind, group.addGroup("kind", kind.name()).counter("deadLetters"));
-    }
-  }
 
-  @Override
-  public void processElement(SourceRecord record, Context ctx, Collector<CustomerEvent> out) {
-    Object payload = record.getPayload();
-    if (payload instanceof ClickEvent) {
-      clicksIn.get(((ClickEvent) payload).getType()).inc();
-      out.collect(new CustomerEvent(payload));
-    } else if (payload instanceof OrderEvent) {
-      ordersIn.get(((OrderEvent) payload).getStatus()).inc();
-      out.collect(new CustomerEvent(payload));
-    } else {
-      DeadLetter letter = (DeadLetter) payload;
-      deadLetters.get(letter.getKind()).inc();
-      ctx.output(OutputTags.DEAD_LETTERS, letter);
+    @Override
+    public void processElement(SourceRecord record, Context ctx, Collector<CustomerEvent> out) {
+        Object payload = record.getPayload();
+        if (payload instanceof ClickEvent) {
+            clicksIn.get(((ClickEvent) payload).getType()).inc();
+            out.collect(new CustomerEvent(payload));
+        } else if (payload instanceof OrderEvent) {
+            ordersIn.get(((OrderEvent) payload).getStatus()).inc();
+            out.collect(new CustomerEvent(payload));
+        } else {
+            DeadLetter letter = (DeadLetter) payload;
+            deadLetters.get(letter.getKind()).inc();
+            ctx.output(OutputTags.DEAD_LETTERS, letter);
+        }
     }
-  }
 }

@@ -19,55 +19,68 @@ import org.apache.flink.util.Collector;
  * recommend.coalesce-interval} per item; keyed by the item the transitions start from.
  *
  * <p>State: the item's candidate list, at most {@code recommend.max-candidates} entries (see {@link
- * ItemNeighbours} for the size at 100k and 1M products), expired {@link #ITEM_TTL} after the
- * item's last transition.
+ * ItemNeighbours} for the size at 100k and 1M products), expired {@link #ITEM_TTL} after the item's
+ * last transition.
  */
-public class SimilarItemsFunction extends KeyedProcessFunction<String, ItemTransitionBatch, SimilarItems> {
-  private static final long serialVersionUID = 1L;
+public class SimilarItemsFunction
+        extends KeyedProcessFunction<String, ItemTransitionBatch, SimilarItems> {
+    private static final long serialVersionUID = 1L;
 
-  /** State names: stable, renaming one drops that state on restore from a savepoint. */
-  public static final String NEIGHBOURS = "item-neighbours";
+    /** State names: stable, renaming one drops that state on restore from a savepoint. */
+    public static final String NEIGHBOURS = "item-neighbours";
 
-  public static final String NEXT_PUBLICATION = "similar-items-next-publication";
+    public static final String NEXT_PUBLICATION = "similar-items-next-publication";
 
-  /** Same reasoning as the popularity: 30 days unseen is many neighbour half-lives. */
-  static final Duration ITEM_TTL = ItemTransitionsFunction.ITEM_TTL;
+    /** Same reasoning as the popularity: 30 days unseen is many neighbour half-lives. */
+    static final Duration ITEM_TTL = ItemTransitionsFunction.ITEM_TTL;
 
-  private final RecommendationSettings settings;
-  private transient ValueState<ItemNeighboursState> neighbours;
-  private transient PublishThrottle throttle;
+    private final RecommendationSettings settings;
+    private transient ValueState<ItemNeighboursState> neighbours;
+    private transient PublishThrottle throttle;
 
-  public SimilarItemsFunction(RecommendationSettings settings) {
-    this.settings = settings;
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    neighbours = KeyedStates.value(getRuntimeContext(), NEIGHBOURS, new AvroTypeInfo<>(ItemNeighboursState.class), ITEM_TTL);
-    throttle = PublishThrottle.open(getRuntimeContext(), NEXT_PUBLICATION, ITEM_TTL, settings.coalesceIntervalMillis());
-  }
-
-  @Override
-  public void processElement(ItemTransitionBatch batch, Context ctx, Collector<SimilarItems> out) throws Exception {
-    ItemNeighboursState state = neighbours.value();
-    if (state == null) {
-      state = ItemNeighbours.empty(ctx.getCurrentKey());
+    public SimilarItemsFunction(RecommendationSettings settings) {
+        this.settings = settings;
     }
-    for (ItemTransition transition : batch.getTransitions()) {
-      ItemNeighbours.apply(state, transition, settings);
-    }
-    neighbours.update(state);
-    if (throttle.publishNow(batch.getEventTime(), ctx.timerService())) {
-      out.collect(ItemNeighbours.similar(state, batch.getEventTime(), settings));
-    }
-  }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SimilarItems> out) throws Exception {
-    long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
-    ItemNeighboursState state = at < 0 ? null : neighbours.value();
-    if (state != null) {
-      out.collect(ItemNeighbours.similar(state, at, settings));
+    @Override
+    public void open(OpenContext openContext) {
+        neighbours =
+                KeyedStates.value(
+                        getRuntimeContext(),
+                        NEIGHBOURS,
+                        new AvroTypeInfo<>(ItemNeighboursState.class),
+                        ITEM_TTL);
+        throttle =
+                PublishThrottle.open(
+                        getRuntimeContext(),
+                        NEXT_PUBLICATION,
+                        ITEM_TTL,
+                        settings.coalesceIntervalMillis());
     }
-  }
+
+    @Override
+    public void processElement(ItemTransitionBatch batch, Context ctx, Collector<SimilarItems> out)
+            throws Exception {
+        ItemNeighboursState state = neighbours.value();
+        if (state == null) {
+            state = ItemNeighbours.empty(ctx.getCurrentKey());
+        }
+        for (ItemTransition transition : batch.getTransitions()) {
+            ItemNeighbours.apply(state, transition, settings);
+        }
+        neighbours.update(state);
+        if (throttle.publishNow(batch.getEventTime(), ctx.timerService())) {
+            out.collect(ItemNeighbours.similar(state, batch.getEventTime(), settings));
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SimilarItems> out)
+            throws Exception {
+        long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
+        ItemNeighboursState state = at < 0 ? null : neighbours.value();
+        if (state != null) {
+            out.collect(ItemNeighbours.similar(state, at, settings));
+        }
+    }
 }

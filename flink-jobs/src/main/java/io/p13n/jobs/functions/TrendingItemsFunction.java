@@ -20,50 +20,64 @@ import org.apache.flink.util.Collector;
  * <p>State: {@code recommend.trending-candidates} items per category at most, expired {@link
  * #CATEGORY_TTL} after the category's last update.
  */
-public class TrendingItemsFunction extends KeyedProcessFunction<String, ItemPopularityUpdate, TrendingItems> {
-  private static final long serialVersionUID = 1L;
+public class TrendingItemsFunction
+        extends KeyedProcessFunction<String, ItemPopularityUpdate, TrendingItems> {
+    private static final long serialVersionUID = 1L;
 
-  /** State names: stable, renaming one drops that state on restore from a savepoint. */
-  public static final String TRENDING = "category-trending";
+    /** State names: stable, renaming one drops that state on restore from a savepoint. */
+    public static final String TRENDING = "category-trending";
 
-  public static final String NEXT_PUBLICATION = "category-trending-next-publication";
+    public static final String NEXT_PUBLICATION = "category-trending-next-publication";
 
-  /** A category nobody looked at for 30 days trends nowhere. */
-  static final Duration CATEGORY_TTL = Duration.ofDays(30);
+    /** A category nobody looked at for 30 days trends nowhere. */
+    static final Duration CATEGORY_TTL = Duration.ofDays(30);
 
-  private final RecommendationSettings settings;
-  private transient ValueState<TrendingState> trending;
-  private transient PublishThrottle throttle;
+    private final RecommendationSettings settings;
+    private transient ValueState<TrendingState> trending;
+    private transient PublishThrottle throttle;
 
-  public TrendingItemsFunction(RecommendationSettings settings) {
-    this.settings = settings;
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    trending = KeyedStates.value(getRuntimeContext(), TRENDING, new AvroTypeInfo<>(TrendingState.class), CATEGORY_TTL);
-    throttle = PublishThrottle.open(getRuntimeContext(), NEXT_PUBLICATION, CATEGORY_TTL, settings.coalesceIntervalMillis());
-  }
-
-  @Override
-  public void processElement(ItemPopularityUpdate update, Context ctx, Collector<TrendingItems> out) throws Exception {
-    TrendingState state = trending.value();
-    if (state == null) {
-      state = Trending.empty(ctx.getCurrentKey());
+    public TrendingItemsFunction(RecommendationSettings settings) {
+        this.settings = settings;
     }
-    Trending.apply(state, update, settings);
-    trending.update(state);
-    if (throttle.publishNow(update.getEventTime(), ctx.timerService())) {
-      out.collect(Trending.top(state, update.getEventTime(), settings));
-    }
-  }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrendingItems> out) throws Exception {
-    long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
-    TrendingState state = at < 0 ? null : trending.value();
-    if (state != null) {
-      out.collect(Trending.top(state, at, settings));
+    @Override
+    public void open(OpenContext openContext) {
+        trending =
+                KeyedStates.value(
+                        getRuntimeContext(),
+                        TRENDING,
+                        new AvroTypeInfo<>(TrendingState.class),
+                        CATEGORY_TTL);
+        throttle =
+                PublishThrottle.open(
+                        getRuntimeContext(),
+                        NEXT_PUBLICATION,
+                        CATEGORY_TTL,
+                        settings.coalesceIntervalMillis());
     }
-  }
+
+    @Override
+    public void processElement(
+            ItemPopularityUpdate update, Context ctx, Collector<TrendingItems> out)
+            throws Exception {
+        TrendingState state = trending.value();
+        if (state == null) {
+            state = Trending.empty(ctx.getCurrentKey());
+        }
+        Trending.apply(state, update, settings);
+        trending.update(state);
+        if (throttle.publishNow(update.getEventTime(), ctx.timerService())) {
+            out.collect(Trending.top(state, update.getEventTime(), settings));
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrendingItems> out)
+            throws Exception {
+        long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
+        TrendingState state = at < 0 ? null : trending.value();
+        if (state != null) {
+            out.collect(Trending.top(state, at, settings));
+        }
+    }
 }

@@ -14,71 +14,75 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  */
 public record KafkaRecordBatch(int origin, long sequence, List<Entry> records) {
 
-  /** One record as it will be produced: topic, key and value bytes, timestamp (null: the producer's). */
-  public record Entry(String topic, byte[] key, byte[] value, Long timestamp) {}
+    /**
+     * One record as it will be produced: topic, key and value bytes, timestamp (null: the
+     * producer's).
+     */
+    public record Entry(String topic, byte[] key, byte[] value, Long timestamp) {}
 
-  /** Checkpointed with the committer's state: version 1. */
-  public static final class Serializer implements SimpleVersionedSerializer<KafkaRecordBatch> {
-    @Override
-    public int getVersion() {
-      return 1;
-    }
-
-    @Override
-    public byte[] serialize(KafkaRecordBatch batch) throws IOException {
-      DataOutputSerializer out = new DataOutputSerializer(256);
-      out.writeInt(batch.origin());
-      out.writeLong(batch.sequence());
-      out.writeInt(batch.records().size());
-      for (Entry e : batch.records()) {
-        out.writeUTF(e.topic());
-        writeBytes(out, e.key());
-        writeBytes(out, e.value());
-        out.writeBoolean(e.timestamp() != null);
-        if (e.timestamp() != null) {
-          out.writeLong(e.timestamp());
+    /** Checkpointed with the committer's state: version 1. */
+    public static final class Serializer implements SimpleVersionedSerializer<KafkaRecordBatch> {
+        @Override
+        public int getVersion() {
+            return 1;
         }
-      }
-      return out.getCopyOfBuffer();
-    }
 
-    @Override
-    public KafkaRecordBatch deserialize(int version, byte[] bytes) throws IOException {
-      if (version != 1) {
-        throw new IOException("unknown Kafka record batch version " + version + " (this build reads 1)");
-      }
-      DataInputDeserializer in = new DataInputDeserializer(bytes);
-      int origin = in.readInt();
-      long sequence = in.readLong();
-      int n = in.readInt();
-      List<Entry> records = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        String topic = in.readUTF();
-        byte[] key = readBytes(in);
-        byte[] value = readBytes(in);
-        Long timestamp = in.readBoolean() ? in.readLong() : null;
-        records.add(new Entry(topic, key, value, timestamp));
-      }
-      return new KafkaRecordBatch(origin, sequence, records);
-    }
+        @Override
+        public byte[] serialize(KafkaRecordBatch batch) throws IOException {
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            out.writeInt(batch.origin());
+            out.writeLong(batch.sequence());
+            out.writeInt(batch.records().size());
+            for (Entry e : batch.records()) {
+                out.writeUTF(e.topic());
+                writeBytes(out, e.key());
+                writeBytes(out, e.value());
+                out.writeBoolean(e.timestamp() != null);
+                if (e.timestamp() != null) {
+                    out.writeLong(e.timestamp());
+                }
+            }
+            return out.getCopyOfBuffer();
+        }
 
-    private static void writeBytes(DataOutputSerializer out, byte[] bytes) throws IOException {
-      if (bytes == null) {
-        out.writeInt(-1);
-      } else {
-        out.writeInt(bytes.length);
-        out.write(bytes);
-      }
-    }
+        @Override
+        public KafkaRecordBatch deserialize(int version, byte[] bytes) throws IOException {
+            if (version != 1) {
+                throw new IOException(
+                        "unknown Kafka record batch version " + version + " (this build reads 1)");
+            }
+            DataInputDeserializer in = new DataInputDeserializer(bytes);
+            int origin = in.readInt();
+            long sequence = in.readLong();
+            int n = in.readInt();
+            List<Entry> records = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String topic = in.readUTF();
+                byte[] key = readBytes(in);
+                byte[] value = readBytes(in);
+                Long timestamp = in.readBoolean() ? in.readLong() : null;
+                records.add(new Entry(topic, key, value, timestamp));
+            }
+            return new KafkaRecordBatch(origin, sequence, records);
+        }
 
-    private static byte[] readBytes(DataInputDeserializer in) throws IOException {
-      int n = in.readInt();
-      if (n < 0) {
-        return null;
-      }
-      byte[] bytes = new byte[n];
-      in.readFully(bytes);
-      return bytes;
+        private static void writeBytes(DataOutputSerializer out, byte[] bytes) throws IOException {
+            if (bytes == null) {
+                out.writeInt(-1);
+            } else {
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            }
+        }
+
+        private static byte[] readBytes(DataInputDeserializer in) throws IOException {
+            int n = in.readInt();
+            if (n < 0) {
+                return null;
+            }
+            byte[] bytes = new byte[n];
+            in.readFully(bytes);
+            return bytes;
+        }
     }
-  }
 }

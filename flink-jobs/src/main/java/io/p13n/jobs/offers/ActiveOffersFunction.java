@@ -30,220 +30,269 @@ import org.apache.flink.util.Collector;
  * and HELD_OUT) and the customer's orders ({@link OfferLedgerInput}).
  *
  * <p>Keeps every issued offer until {@code expiresAt + offers.attribution-window} (at most {@code
- * offers.max-per-customer}, the oldest dropped first), ignoring a decision whose couponId it already
- * holds: this is the exactly-once issued set. Emits the customer's active offers (SENT, not
+ * offers.max-per-customer}, the oldest dropped first), ignoring a decision whose couponId it
+ * already holds: this is the exactly-once issued set. Emits the customer's active offers (SENT, not
  * redeemed, not expired) as one {@link ActiveOffers} snapshot whenever that set changes — on a new
  * offer, a redemption, and at expiry (an event-time timer).
  *
- * <p>To {@link OfferOutputTags#STATS_DELTAS}: {@code sent}/{@code heldOut} for a new decision (arm =
- * variant, or {@value VariantAssignment#CONTROL_ARM} when held out); for a PLACED order, per offer:
- * {@code redeemed} when the order's coupon code is the offer's (SENT only; the offer stops being
- * active), {@code converted} for the first order within the offer's validity (SENT and HELD_OUT
- * alike, so treated and control conversion compare), {@code revenue} the order total once per offer
- * it redeems or converts. Cancelled and refunded orders are not reversed (documented limitation).
+ * <p>To {@link OfferOutputTags#STATS_DELTAS}: {@code sent}/{@code heldOut} for a new decision (arm
+ * = variant, or {@value VariantAssignment#CONTROL_ARM} when held out); for a PLACED order, per
+ * offer: {@code redeemed} when the order's coupon code is the offer's (SENT only; the offer stops
+ * being active), {@code converted} for the first order within the offer's validity (SENT and
+ * HELD_OUT alike, so treated and control conversion compare), {@code revenue} the order total once
+ * per offer it redeems or converts. Cancelled and refunded orders are not reversed (documented
+ * limitation).
  *
  * <p>State: one record per customer, bounded as above, expiring after {@code offers.state-ttl}; at
  * most one event-time timer (the next expiry or prune), none once the ledger is empty.
  */
-public class ActiveOffersFunction extends KeyedProcessFunction<String, OfferLedgerInput, ActiveOffers> {
-  private static final long serialVersionUID = 1L;
+public class ActiveOffersFunction
+        extends KeyedProcessFunction<String, OfferLedgerInput, ActiveOffers> {
+    private static final long serialVersionUID = 1L;
 
-  private final OfferSettings settings;
+    private final OfferSettings settings;
 
-  private transient ValueState<OfferLedgerState> state;
-  private transient Counter duplicates;
-  private transient Counter redemptions;
+    private transient ValueState<OfferLedgerState> state;
+    private transient Counter duplicates;
+    private transient Counter redemptions;
 
-  public ActiveOffersFunction(OfferSettings settings) {
-    this.settings = settings;
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    ValueStateDescriptor<OfferLedgerState> descriptor =
-        new ValueStateDescriptor<>(OfferStateDescriptors.LEDGER_STATE, new AvroTypeInfo<>(OfferLedgerState.class));
-    descriptor.enableTimeToLive(
-        KeyedStates.ttl(Duration.ofMillis(settings.stateTtlMillis())));
-    state = getRuntimeContext().getState(descriptor);
-    var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
-    duplicates = group.counter("offerDecisionDuplicates");
-    redemptions = group.counter("offerRedemptions");
-  }
-
-  @Override
-  public void processElement(OfferLedgerInput input, Context ctx, Collector<ActiveOffers> out) throws Exception {
-    OfferLedgerState s = state.value();
-    if (s == null) {
-      s = new OfferLedgerState(new ArrayList<>(), 0L);
+    public ActiveOffersFunction(OfferSettings settings) {
+        this.settings = settings;
     }
-    long watermark = ctx.timerService().currentWatermark();
-    Object payload = input.getPayload();
-    long now;
-    List<String> before;
-    if (payload instanceof OfferDecision d) {
-      now = Math.max(watermark, d.getIssuedAt());
-      before = activeIds(s, now);
-      if (!add(s, d, ctx)) {
-        return; // already issued: nothing changes
-      }
-    } else {
-      OrderEvent order = (OrderEvent) payload;
-      now = Math.max(watermark, order.getEventTime().toEpochMilli());
-      before = activeIds(s, now);
-      if (order.getStatus() != OrderStatus.PLACED || s.getOffers().isEmpty()) {
-        return;
-      }
-      attribute(s, order, ctx);
-    }
-    finish(s, now, before, ctx.getCurrentKey(), ctx.timerService(), out);
-  }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActiveOffers> out) throws Exception {
-    OfferLedgerState s = state.value();
-    if (s == null || s.getTimer() != timestamp) {
-      return;
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<OfferLedgerState> descriptor =
+                new ValueStateDescriptor<>(
+                        OfferStateDescriptors.LEDGER_STATE,
+                        new AvroTypeInfo<>(OfferLedgerState.class));
+        descriptor.enableTimeToLive(KeyedStates.ttl(Duration.ofMillis(settings.stateTtlMillis())));
+        state = getRuntimeContext().getState(descriptor);
+        var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
+        duplicates = group.counter("offerDecisionDuplicates");
+        redemptions = group.counter("offerRedemptions");
     }
-    s.setTimer(0);
-    // "before" as of just before this instant: offers expiring now were active until now
-    finish(s, timestamp, activeIds(s, timestamp - 1), ctx.getCurrentKey(), ctx.timerService(), out);
-  }
 
-  /** Adds a new decision (copied); false when its couponId is already held or it is not issued. */
-  private boolean add(OfferLedgerState s, OfferDecision d, Context ctx) {
-    if (d.getOutcome() != OfferOutcome.SENT && d.getOutcome() != OfferOutcome.HELD_OUT) {
-      return false;
+    @Override
+    public void processElement(OfferLedgerInput input, Context ctx, Collector<ActiveOffers> out)
+            throws Exception {
+        OfferLedgerState s = state.value();
+        if (s == null) {
+            s = new OfferLedgerState(new ArrayList<>(), 0L);
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        Object payload = input.getPayload();
+        long now;
+        List<String> before;
+        if (payload instanceof OfferDecision d) {
+            now = Math.max(watermark, d.getIssuedAt());
+            before = activeIds(s, now);
+            if (!add(s, d, ctx)) {
+                return; // already issued: nothing changes
+            }
+        } else {
+            OrderEvent order = (OrderEvent) payload;
+            now = Math.max(watermark, order.getEventTime().toEpochMilli());
+            before = activeIds(s, now);
+            if (order.getStatus() != OrderStatus.PLACED || s.getOffers().isEmpty()) {
+                return;
+            }
+            attribute(s, order, ctx);
+        }
+        finish(s, now, before, ctx.getCurrentKey(), ctx.timerService(), out);
     }
-    for (IssuedOffer o : s.getOffers()) {
-      if (o.getDecision().getDecisionId().equals(d.getDecisionId())) {
-        duplicates.inc();
-        return false;
-      }
-    }
-    List<IssuedOffer> offers = new ArrayList<>(s.getOffers());
-    offers.add(new IssuedOffer(OfferDecision.newBuilder(d).build(), false, false));
-    if (offers.size() > settings.maxOffersPerCustomer()) {
-      // Bound: the offer that expires first goes (it matters least).
-      offers.sort(Comparator.comparingLong((IssuedOffer o) -> o.getDecision().getExpiresAt()));
-      offers.subList(0, offers.size() - settings.maxOffersPerCustomer()).clear();
-    }
-    s.setOffers(offers);
-    boolean held = d.getOutcome() == OfferOutcome.HELD_OUT;
-    ctx.output(OfferOutputTags.STATS_DELTAS, delta(d, held ? 0 : 1, held ? 1 : 0, 0, 0, 0, d.getIssuedAt()));
-    return true;
-  }
 
-  private void attribute(OfferLedgerState s, OrderEvent order, Context ctx) {
-    long at = order.getEventTime().toEpochMilli();
-    String code = order.getCouponCode();
-    for (IssuedOffer o : s.getOffers()) {
-      OfferDecision d = o.getDecision();
-      boolean sentOffer = d.getOutcome() == OfferOutcome.SENT;
-      boolean redeems = sentOffer && !o.getRedeemed() && code != null && code.trim().equalsIgnoreCase(d.getCouponCode());
-      boolean converts = !o.getConverted() && at >= d.getIssuedAt() && at < d.getExpiresAt();
-      if (!redeems && !converts) {
-        continue;
-      }
-      if (redeems) {
-        o.setRedeemed(true);
-        redemptions.inc();
-      }
-      if (converts) {
-        o.setConverted(true);
-      }
-      ctx.output(OfferOutputTags.STATS_DELTAS, delta(d, 0, 0, redeems ? 1 : 0, converts ? 1 : 0, order.getTotal(), at));
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActiveOffers> out)
+            throws Exception {
+        OfferLedgerState s = state.value();
+        if (s == null || s.getTimer() != timestamp) {
+            return;
+        }
+        s.setTimer(0);
+        // "before" as of just before this instant: offers expiring now were active until now
+        finish(
+                s,
+                timestamp,
+                activeIds(s, timestamp - 1),
+                ctx.getCurrentKey(),
+                ctx.timerService(),
+                out);
     }
-  }
 
-  /** Prunes, re-arms the timer, and emits the snapshot if the active set changed. */
-  private void finish(OfferLedgerState s, long now, List<String> before, String customer, TimerService timers, Collector<ActiveOffers> out) throws Exception {
-    List<IssuedOffer> kept = new ArrayList<>(s.getOffers().size());
-    for (IssuedOffer o : s.getOffers()) {
-      if (o.getDecision().getExpiresAt() + settings.attributionWindowMillis() > now) {
-        kept.add(o);
-      }
+    /**
+     * Adds a new decision (copied); false when its couponId is already held or it is not issued.
+     */
+    private boolean add(OfferLedgerState s, OfferDecision d, Context ctx) {
+        if (d.getOutcome() != OfferOutcome.SENT && d.getOutcome() != OfferOutcome.HELD_OUT) {
+            return false;
+        }
+        for (IssuedOffer o : s.getOffers()) {
+            if (o.getDecision().getDecisionId().equals(d.getDecisionId())) {
+                duplicates.inc();
+                return false;
+            }
+        }
+        List<IssuedOffer> offers = new ArrayList<>(s.getOffers());
+        offers.add(new IssuedOffer(OfferDecision.newBuilder(d).build(), false, false));
+        if (offers.size() > settings.maxOffersPerCustomer()) {
+            // Bound: the offer that expires first goes (it matters least).
+            offers.sort(
+                    Comparator.comparingLong((IssuedOffer o) -> o.getDecision().getExpiresAt()));
+            offers.subList(0, offers.size() - settings.maxOffersPerCustomer()).clear();
+        }
+        s.setOffers(offers);
+        boolean held = d.getOutcome() == OfferOutcome.HELD_OUT;
+        ctx.output(
+                OfferOutputTags.STATS_DELTAS,
+                delta(d, held ? 0 : 1, held ? 1 : 0, 0, 0, 0, d.getIssuedAt()));
+        return true;
     }
-    s.setOffers(kept);
-    long next = Long.MAX_VALUE;
-    for (IssuedOffer o : kept) {
-      long expires = o.getDecision().getExpiresAt();
-      if (isActive(o, now)) {
-        next = Math.min(next, expires);
-      }
-      next = Math.min(next, Math.max(expires + settings.attributionWindowMillis(), now + 1));
-    }
-    next = next == Long.MAX_VALUE ? 0 : next;
-    if (next != s.getTimer()) {
-      if (s.getTimer() > 0) {
-        timers.deleteEventTimeTimer(s.getTimer());
-      }
-      if (next > 0) {
-        timers.registerEventTimeTimer(next);
-      }
-      s.setTimer(next);
-    }
-    List<ActiveOffer> active = active(s, now);
-    if (kept.isEmpty()) {
-      state.clear();
-    } else {
-      state.update(s);
-    }
-    if (!before.equals(active.stream().map(ActiveOffer::getCouponId).toList())) {
-      out.collect(new ActiveOffers(customer, active, now));
-    }
-  }
 
-  private static boolean isActive(IssuedOffer o, long now) {
-    return o.getDecision().getOutcome() == OfferOutcome.SENT && !o.getRedeemed() && o.getDecision().getExpiresAt() > now;
-  }
-
-  private static List<String> activeIds(OfferLedgerState s, long now) {
-    List<String> ids = new ArrayList<>();
-    for (IssuedOffer o : sortedByExpiry(s)) {
-      if (isActive(o, now)) {
-        ids.add(o.getDecision().getDecisionId());
-      }
+    private void attribute(OfferLedgerState s, OrderEvent order, Context ctx) {
+        long at = order.getEventTime().toEpochMilli();
+        String code = order.getCouponCode();
+        for (IssuedOffer o : s.getOffers()) {
+            OfferDecision d = o.getDecision();
+            boolean sentOffer = d.getOutcome() == OfferOutcome.SENT;
+            boolean redeems =
+                    sentOffer
+                            && !o.getRedeemed()
+                            && code != null
+                            && code.trim().equalsIgnoreCase(d.getCouponCode());
+            boolean converts = !o.getConverted() && at >= d.getIssuedAt() && at < d.getExpiresAt();
+            if (!redeems && !converts) {
+                continue;
+            }
+            if (redeems) {
+                o.setRedeemed(true);
+                redemptions.inc();
+            }
+            if (converts) {
+                o.setConverted(true);
+            }
+            ctx.output(
+                    OfferOutputTags.STATS_DELTAS,
+                    delta(d, 0, 0, redeems ? 1 : 0, converts ? 1 : 0, order.getTotal(), at));
+        }
     }
-    return ids;
-  }
 
-  private static List<IssuedOffer> sortedByExpiry(OfferLedgerState s) {
-    List<IssuedOffer> sorted = new ArrayList<>(s.getOffers());
-    sorted.sort(Comparator.comparingLong((IssuedOffer o) -> o.getDecision().getExpiresAt())
-        .thenComparing(o -> o.getDecision().getDecisionId()));
-    return sorted;
-  }
-
-  /** The active offers, soonest expiry first. */
-  static List<ActiveOffer> active(OfferLedgerState s, long now) {
-    List<ActiveOffer> active = new ArrayList<>();
-    for (IssuedOffer o : sortedByExpiry(s)) {
-      if (!isActive(o, now)) {
-        continue;
-      }
-      OfferDecision d = o.getDecision();
-      Reward r = d.getReward();
-      active.add(ActiveOffer.newBuilder()
-          .setCouponId(d.getDecisionId())
-          .setCode(d.getCouponCode())
-          .setCampaignId(d.getCampaignId())
-          .setVariant(d.getVariant())
-          .setPercentOff(r.getType() == io.p13n.model.RewardType.PERCENT ? r.getValue() : null)
-          .setAmountOff(r.getType() == io.p13n.model.RewardType.AMOUNT ? r.getValue() : null)
-          .setMinSpend(r.getMinSpend() > 0 ? r.getMinSpend() : null)
-          .setMessage(r.getMessage())
-          .setExpiresAt(d.getExpiresAt())
-          .setReason(d.getReason())
-          .build());
+    /** Prunes, re-arms the timer, and emits the snapshot if the active set changed. */
+    private void finish(
+            OfferLedgerState s,
+            long now,
+            List<String> before,
+            String customer,
+            TimerService timers,
+            Collector<ActiveOffers> out)
+            throws Exception {
+        List<IssuedOffer> kept = new ArrayList<>(s.getOffers().size());
+        for (IssuedOffer o : s.getOffers()) {
+            if (o.getDecision().getExpiresAt() + settings.attributionWindowMillis() > now) {
+                kept.add(o);
+            }
+        }
+        s.setOffers(kept);
+        long next = Long.MAX_VALUE;
+        for (IssuedOffer o : kept) {
+            long expires = o.getDecision().getExpiresAt();
+            if (isActive(o, now)) {
+                next = Math.min(next, expires);
+            }
+            next = Math.min(next, Math.max(expires + settings.attributionWindowMillis(), now + 1));
+        }
+        next = next == Long.MAX_VALUE ? 0 : next;
+        if (next != s.getTimer()) {
+            if (s.getTimer() > 0) {
+                timers.deleteEventTimeTimer(s.getTimer());
+            }
+            if (next > 0) {
+                timers.registerEventTimeTimer(next);
+            }
+            s.setTimer(next);
+        }
+        List<ActiveOffer> active = active(s, now);
+        if (kept.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(s);
+        }
+        if (!before.equals(active.stream().map(ActiveOffer::getCouponId).toList())) {
+            out.collect(new ActiveOffers(customer, active, now));
+        }
     }
-    return active;
-  }
 
-  static String arm(OfferDecision d) {
-    return d.getOutcome() == OfferOutcome.HELD_OUT ? VariantAssignment.CONTROL_ARM : d.getVariant();
-  }
+    private static boolean isActive(IssuedOffer o, long now) {
+        return o.getDecision().getOutcome() == OfferOutcome.SENT
+                && !o.getRedeemed()
+                && o.getDecision().getExpiresAt() > now;
+    }
 
-  private static CampaignStatsDelta delta(OfferDecision d, long sent, long heldOut, long redeemed, long converted, double revenue, long at) {
-    return new CampaignStatsDelta(d.getCampaignId(), arm(d), sent, heldOut, redeemed, converted, revenue, at);
-  }
+    private static List<String> activeIds(OfferLedgerState s, long now) {
+        List<String> ids = new ArrayList<>();
+        for (IssuedOffer o : sortedByExpiry(s)) {
+            if (isActive(o, now)) {
+                ids.add(o.getDecision().getDecisionId());
+            }
+        }
+        return ids;
+    }
+
+    private static List<IssuedOffer> sortedByExpiry(OfferLedgerState s) {
+        List<IssuedOffer> sorted = new ArrayList<>(s.getOffers());
+        sorted.sort(
+                Comparator.comparingLong((IssuedOffer o) -> o.getDecision().getExpiresAt())
+                        .thenComparing(o -> o.getDecision().getDecisionId()));
+        return sorted;
+    }
+
+    /** The active offers, soonest expiry first. */
+    static List<ActiveOffer> active(OfferLedgerState s, long now) {
+        List<ActiveOffer> active = new ArrayList<>();
+        for (IssuedOffer o : sortedByExpiry(s)) {
+            if (!isActive(o, now)) {
+                continue;
+            }
+            OfferDecision d = o.getDecision();
+            Reward r = d.getReward();
+            active.add(
+                    ActiveOffer.newBuilder()
+                            .setCouponId(d.getDecisionId())
+                            .setCode(d.getCouponCode())
+                            .setCampaignId(d.getCampaignId())
+                            .setVariant(d.getVariant())
+                            .setPercentOff(
+                                    r.getType() == io.p13n.model.RewardType.PERCENT
+                                            ? r.getValue()
+                                            : null)
+                            .setAmountOff(
+                                    r.getType() == io.p13n.model.RewardType.AMOUNT
+                                            ? r.getValue()
+                                            : null)
+                            .setMinSpend(r.getMinSpend() > 0 ? r.getMinSpend() : null)
+                            .setMessage(r.getMessage())
+                            .setExpiresAt(d.getExpiresAt())
+                            .setReason(d.getReason())
+                            .build());
+        }
+        return active;
+    }
+
+    static String arm(OfferDecision d) {
+        return d.getOutcome() == OfferOutcome.HELD_OUT
+                ? VariantAssignment.CONTROL_ARM
+                : d.getVariant();
+    }
+
+    private static CampaignStatsDelta delta(
+            OfferDecision d,
+            long sent,
+            long heldOut,
+            long redeemed,
+            long converted,
+            double revenue,
+            long at) {
+        return new CampaignStatsDelta(
+                d.getCampaignId(), arm(d), sent, heldOut, redeemed, converted, revenue, at);
+    }
 }

@@ -27,61 +27,61 @@ import java.time.Instant;
  * same TTL as the live run did; live, that is exactly the time the last offer has left.
  */
 public final class ActiveOffersRedisMapper implements RedisMapper<ActiveOffers> {
-  private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final RedisKeys keys;
+    private final RedisKeys keys;
 
-  public ActiveOffersRedisMapper(RedisKeys keys) {
-    this.keys = keys;
-  }
-
-  @Override
-  public String keyOf(ActiveOffers offers) {
-    return keys.activeOffers(offers.getCustomerId());
-  }
-
-  @Override
-  public RedisWrite toWrite(ActiveOffers offers) {
-    long lastExpiry = 0;
-    for (ActiveOffer offer : offers.getOffers()) {
-      lastExpiry = Math.max(lastExpiry, offer.getExpiresAt());
+    public ActiveOffersRedisMapper(RedisKeys keys) {
+        this.keys = keys;
     }
-    if (offers.getOffers().isEmpty() || lastExpiry <= offers.getUpdatedAt()) {
-      return new RedisDelete(keyOf(offers));
-    }
-    return new RedisValueWrite(keyOf(offers), json(offers), lastExpiry - offers.getUpdatedAt());
-  }
 
-  static String json(ActiveOffers offers) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("updatedAt", Instant.ofEpochMilli(offers.getUpdatedAt()).toString());
-    ArrayNode array = root.putArray("offers");
-    for (ActiveOffer offer : offers.getOffers()) {
-      ObjectNode node = array.addObject();
-      node.put("code", offer.getCode());
-      node.put("couponId", offer.getCouponId());
-      node.put("campaign", offer.getCampaignId());
-      node.put("variant", offer.getVariant());
-      if (offer.getPercentOff() != null) {
-        node.put("percentOff", offer.getPercentOff());
-      }
-      if (offer.getAmountOff() != null) {
-        node.put("amountOff", offer.getAmountOff());
-      }
-      if (offer.getMinSpend() != null) {
-        node.put("minSpend", offer.getMinSpend());
-      }
-      if (offer.getMessage() != null) {
-        node.put("message", offer.getMessage());
-      }
-      node.put("expiresAt", Instant.ofEpochMilli(offer.getExpiresAt()).toString());
-      node.put("reason", offer.getReason());
+    @Override
+    public String keyOf(ActiveOffers offers) {
+        return keys.activeOffers(offers.getCustomerId());
     }
-    try {
-      return JSON.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+
+    @Override
+    public RedisWrite toWrite(ActiveOffers offers) {
+        long lastExpiry = 0;
+        for (ActiveOffer offer : offers.getOffers()) {
+            lastExpiry = Math.max(lastExpiry, offer.getExpiresAt());
+        }
+        if (offers.getOffers().isEmpty() || lastExpiry <= offers.getUpdatedAt()) {
+            return new RedisDelete(keyOf(offers));
+        }
+        return new RedisValueWrite(keyOf(offers), json(offers), lastExpiry - offers.getUpdatedAt());
     }
-  }
+
+    static String json(ActiveOffers offers) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("updatedAt", Instant.ofEpochMilli(offers.getUpdatedAt()).toString());
+        ArrayNode array = root.putArray("offers");
+        for (ActiveOffer offer : offers.getOffers()) {
+            ObjectNode node = array.addObject();
+            node.put("code", offer.getCode());
+            node.put("couponId", offer.getCouponId());
+            node.put("campaign", offer.getCampaignId());
+            node.put("variant", offer.getVariant());
+            if (offer.getPercentOff() != null) {
+                node.put("percentOff", offer.getPercentOff());
+            }
+            if (offer.getAmountOff() != null) {
+                node.put("amountOff", offer.getAmountOff());
+            }
+            if (offer.getMinSpend() != null) {
+                node.put("minSpend", offer.getMinSpend());
+            }
+            if (offer.getMessage() != null) {
+                node.put("message", offer.getMessage());
+            }
+            node.put("expiresAt", Instant.ofEpochMilli(offer.getExpiresAt()).toString());
+            node.put("reason", offer.getReason());
+        }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -29,85 +29,90 @@ import org.apache.flink.util.Collector;
  * <p>State: one record per campaign, one entry per arm (its variants plus control); expires after
  * {@code offers.state-ttl} without a delta.
  */
-public class CampaignStatsFunction extends KeyedProcessFunction<String, CampaignStatsDelta, CampaignStats> {
-  private static final long serialVersionUID = 1L;
-  /** Arms kept per campaign: variants are few; a bound against a producer inventing names. */
-  static final int MAX_ARMS = 32;
+public class CampaignStatsFunction
+        extends KeyedProcessFunction<String, CampaignStatsDelta, CampaignStats> {
+    private static final long serialVersionUID = 1L;
 
-  private final long stateTtlMillis;
+    /** Arms kept per campaign: variants are few; a bound against a producer inventing names. */
+    static final int MAX_ARMS = 32;
 
-  private transient ValueState<CampaignStatsState> state;
-  private transient Counter sent;
-  private transient Counter heldOut;
-  private transient Counter redeemed;
-  private transient Counter converted;
-  private transient double revenue;
+    private final long stateTtlMillis;
 
-  public CampaignStatsFunction(OfferSettings settings) {
-    this.stateTtlMillis = settings.stateTtlMillis();
-  }
+    private transient ValueState<CampaignStatsState> state;
+    private transient Counter sent;
+    private transient Counter heldOut;
+    private transient Counter redeemed;
+    private transient Counter converted;
+    private transient double revenue;
 
-  @Override
-  public void open(OpenContext openContext) {
-    ValueStateDescriptor<CampaignStatsState> descriptor =
-        new ValueStateDescriptor<>(OfferStateDescriptors.STATS_STATE, new AvroTypeInfo<>(CampaignStatsState.class));
-    descriptor.enableTimeToLive(
-        KeyedStates.ttl(Duration.ofMillis(stateTtlMillis)));
-    state = getRuntimeContext().getState(descriptor);
-    var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
-    sent = group.counter("campaignOffersSent");
-    heldOut = group.counter("campaignOffersHeldOut");
-    redeemed = group.counter("campaignOffersRedeemed");
-    converted = group.counter("campaignOffersConverted");
-    group.gauge("campaignRevenueAttributed", (Gauge<Double>) () -> revenue);
-  }
-
-  @Override
-  public void processElement(CampaignStatsDelta delta, Context ctx, Collector<CampaignStats> out) throws Exception {
-    CampaignStatsState s = state.value();
-    if (s == null) {
-      s = new CampaignStatsState(new ArrayList<>(), 0L);
+    public CampaignStatsFunction(OfferSettings settings) {
+        this.stateTtlMillis = settings.stateTtlMillis();
     }
-    if (!add(s, delta)) {
-      return;
-    }
-    s.setUpdatedAt(Math.max(s.getUpdatedAt(), delta.getEventTime()));
-    state.update(s);
-    sent.inc(delta.getSent());
-    heldOut.inc(delta.getHeldOut());
-    redeemed.inc(delta.getRedeemed());
-    converted.inc(delta.getConverted());
-    revenue += delta.getRevenue();
-    List<ArmStats> arms = new ArrayList<>(s.getArms().size());
-    for (ArmStats a : s.getArms()) {
-      arms.add(ArmStats.newBuilder(a).build()); // a copy: downstream must not see state mutate
-    }
-    out.collect(new CampaignStats(ctx.getCurrentKey(), arms, s.getUpdatedAt()));
-  }
 
-  /** Adds the delta to its arm; false when the arm is new and the bound is reached. */
-  static boolean add(CampaignStatsState s, CampaignStatsDelta d) {
-    ArmStats arm = null;
-    for (ArmStats a : s.getArms()) {
-      if (a.getArm().equals(d.getArm())) {
-        arm = a;
-      }
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<CampaignStatsState> descriptor =
+                new ValueStateDescriptor<>(
+                        OfferStateDescriptors.STATS_STATE,
+                        new AvroTypeInfo<>(CampaignStatsState.class));
+        descriptor.enableTimeToLive(KeyedStates.ttl(Duration.ofMillis(stateTtlMillis)));
+        state = getRuntimeContext().getState(descriptor);
+        var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
+        sent = group.counter("campaignOffersSent");
+        heldOut = group.counter("campaignOffersHeldOut");
+        redeemed = group.counter("campaignOffersRedeemed");
+        converted = group.counter("campaignOffersConverted");
+        group.gauge("campaignRevenueAttributed", (Gauge<Double>) () -> revenue);
     }
-    if (arm == null) {
-      if (s.getArms().size() >= MAX_ARMS) {
-        return false;
-      }
-      arm = new ArmStats(d.getArm(), 0L, 0L, 0L, 0L, 0.0);
-      List<ArmStats> arms = new ArrayList<>(s.getArms());
-      arms.add(arm);
-      arms.sort(java.util.Comparator.comparing(ArmStats::getArm));
-      s.setArms(arms);
+
+    @Override
+    public void processElement(CampaignStatsDelta delta, Context ctx, Collector<CampaignStats> out)
+            throws Exception {
+        CampaignStatsState s = state.value();
+        if (s == null) {
+            s = new CampaignStatsState(new ArrayList<>(), 0L);
+        }
+        if (!add(s, delta)) {
+            return;
+        }
+        s.setUpdatedAt(Math.max(s.getUpdatedAt(), delta.getEventTime()));
+        state.update(s);
+        sent.inc(delta.getSent());
+        heldOut.inc(delta.getHeldOut());
+        redeemed.inc(delta.getRedeemed());
+        converted.inc(delta.getConverted());
+        revenue += delta.getRevenue();
+        List<ArmStats> arms = new ArrayList<>(s.getArms().size());
+        for (ArmStats a : s.getArms()) {
+            arms.add(
+                    ArmStats.newBuilder(a).build()); // a copy: downstream must not see state mutate
+        }
+        out.collect(new CampaignStats(ctx.getCurrentKey(), arms, s.getUpdatedAt()));
     }
-    arm.setSent(arm.getSent() + d.getSent());
-    arm.setHeldOut(arm.getHeldOut() + d.getHeldOut());
-    arm.setRedeemed(arm.getRedeemed() + d.getRedeemed());
-    arm.setConverted(arm.getConverted() + d.getConverted());
-    arm.setRevenue(arm.getRevenue() + d.getRevenue());
-    return true;
-  }
+
+    /** Adds the delta to its arm; false when the arm is new and the bound is reached. */
+    static boolean add(CampaignStatsState s, CampaignStatsDelta d) {
+        ArmStats arm = null;
+        for (ArmStats a : s.getArms()) {
+            if (a.getArm().equals(d.getArm())) {
+                arm = a;
+            }
+        }
+        if (arm == null) {
+            if (s.getArms().size() >= MAX_ARMS) {
+                return false;
+            }
+            arm = new ArmStats(d.getArm(), 0L, 0L, 0L, 0L, 0.0);
+            List<ArmStats> arms = new ArrayList<>(s.getArms());
+            arms.add(arm);
+            arms.sort(java.util.Comparator.comparing(ArmStats::getArm));
+            s.setArms(arms);
+        }
+        arm.setSent(arm.getSent() + d.getSent());
+        arm.setHeldOut(arm.getHeldOut() + d.getHeldOut());
+        arm.setRedeemed(arm.getRedeemed() + d.getRedeemed());
+        arm.setConverted(arm.getConverted() + d.getConverted());
+        arm.setRevenue(arm.getRevenue() + d.getRevenue());
+        return true;
+    }
 }

@@ -18,35 +18,39 @@ import java.util.Map;
  * customers.
  */
 public final class CampaignStatsRedisMapper implements RedisHashMapper<CampaignStats> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final RedisKeys keys;
-  private final long ttlMillis;
+    private final RedisKeys keys;
+    private final long ttlMillis;
 
-  public CampaignStatsRedisMapper(RedisKeys keys, Duration ttl) {
-    if (keys == null || ttl == null || ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("keys and a positive TTL are required");
+    public CampaignStatsRedisMapper(RedisKeys keys, Duration ttl) {
+        if (keys == null || ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("keys and a positive TTL are required");
+        }
+        this.keys = keys;
+        this.ttlMillis = ttl.toMillis();
     }
-    this.keys = keys;
-    this.ttlMillis = ttl.toMillis();
-  }
 
-  @Override
-  public String keyOf(CampaignStats stats) {
-    return keys.campaignStats(stats.getCampaignId());
-  }
-
-  @Override
-  public RedisHashWrite toHashWrite(CampaignStats stats) {
-    Map<String, String> f = new LinkedHashMap<>();
-    for (ArmStats a : stats.getArms()) {
-      f.put(a.getArm() + ".sent", Long.toString(a.getSent()));
-      f.put(a.getArm() + ".heldOut", Long.toString(a.getHeldOut()));
-      f.put(a.getArm() + ".redeemed", Long.toString(a.getRedeemed()));
-      f.put(a.getArm() + ".converted", Long.toString(a.getConverted()));
-      f.put(a.getArm() + ".revenue", Decimals.fixed(a.getRevenue(), 2));
+    @Override
+    public String keyOf(CampaignStats stats) {
+        return keys.campaignStats(stats.getCampaignId());
     }
-    f.put("updatedAt", stats.getUpdatedAt() == 0 ? "" : Instant.ofEpochMilli(stats.getUpdatedAt()).toString());
-    return new RedisHashWrite(keyOf(stats), f, ttlMillis);
-  }
+
+    @Override
+    public RedisHashWrite toHashWrite(CampaignStats stats) {
+        Map<String, String> f = new LinkedHashMap<>();
+        for (ArmStats a : stats.getArms()) {
+            f.put(a.getArm() + ".sent", Long.toString(a.getSent()));
+            f.put(a.getArm() + ".heldOut", Long.toString(a.getHeldOut()));
+            f.put(a.getArm() + ".redeemed", Long.toString(a.getRedeemed()));
+            f.put(a.getArm() + ".converted", Long.toString(a.getConverted()));
+            f.put(a.getArm() + ".revenue", Decimals.fixed(a.getRevenue(), 2));
+        }
+        f.put(
+                "updatedAt",
+                stats.getUpdatedAt() == 0
+                        ? ""
+                        : Instant.ofEpochMilli(stats.getUpdatedAt()).toString());
+        return new RedisHashWrite(keyOf(stats), f, ttlMillis);
+    }
 }

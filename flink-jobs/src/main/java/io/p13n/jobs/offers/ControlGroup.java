@@ -9,20 +9,20 @@ import java.io.Serializable;
  * salt reshuffles it.
  */
 public final class ControlGroup implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final double share;
-  private final String salt;
+    private final double share;
+    private final String salt;
 
-  public ControlGroup(double share, String salt) {
-    if (!(share >= 0 && share <= 1)) {
-      throw new IllegalArgumentException("share must be in [0, 1], was " + share);
+    public ControlGroup(double share, String salt) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("share must be in [0, 1], was " + share);
+        }
+        this.share = share;
+        this.salt = salt == null ? "" : salt;
     }
-    this.share = share;
-    this.salt = salt == null ? "" : salt;
-  }
 
-  public boolean isControl(String customerId) {
-    return Hashes.unit(salt + "\u0000" + customerId) < share;
-  }
+    public boolean isControl(String customerId) {
+        return Hashes.unit(salt + "\u0000" + customerId) < share;
+    }
 }

@@ -6,35 +6,40 @@ import io.p13n.model.OfferInput;
 import io.p13n.model.OfferLedgerInput;
 import io.p13n.model.OrderEvent;
 
-/** Wrapping the offer stages' inputs, and their keys (usable as {@code KeySelector}s by method reference). */
+/**
+ * Wrapping the offer stages' inputs, and their keys (usable as {@code KeySelector}s by method
+ * reference).
+ */
 public final class OfferInputs {
-  private OfferInputs() {}
+    private OfferInputs() {}
 
-  public static OfferInput of(CustomerProfile profile) {
-    return new OfferInput(profile);
-  }
+    public static OfferInput of(CustomerProfile profile) {
+        return new OfferInput(profile);
+    }
 
-  public static OfferInput of(OrderEvent order) {
-    return new OfferInput(order);
-  }
+    public static OfferInput of(OrderEvent order) {
+        return new OfferInput(order);
+    }
 
-  public static OfferLedgerInput ledger(OfferDecision decision) {
-    return new OfferLedgerInput(decision);
-  }
+    public static OfferLedgerInput ledger(OfferDecision decision) {
+        return new OfferLedgerInput(decision);
+    }
 
-  public static OfferLedgerInput ledger(OrderEvent order) {
-    return new OfferLedgerInput(order);
-  }
+    public static OfferLedgerInput ledger(OrderEvent order) {
+        return new OfferLedgerInput(order);
+    }
 
-  /** Key of {@link OfferTriggerFunction}: the customer. */
-  public static String customerId(OfferInput input) {
-    Object p = input.getPayload();
-    return p instanceof CustomerProfile profile ? profile.getCustomerId() : ((OrderEvent) p).getCustomerId();
-  }
+    /** Key of {@link OfferTriggerFunction}: the customer. */
+    public static String customerId(OfferInput input) {
+        Object p = input.getPayload();
+        return p instanceof CustomerProfile profile
+                ? profile.getCustomerId()
+                : ((OrderEvent) p).getCustomerId();
+    }
 
-  /** Key of {@link ActiveOffersFunction}: the customer. */
-  public static String customerId(OfferLedgerInput input) {
-    Object p = input.getPayload();
-    return p instanceof OfferDecision d ? d.getCustomerId() : ((OrderEvent) p).getCustomerId();
-  }
+    /** Key of {@link ActiveOffersFunction}: the customer. */
+    public static String customerId(OfferLedgerInput input) {
+        Object p = input.getPayload();
+        return p instanceof OfferDecision d ? d.getCustomerId() : ((OrderEvent) p).getCustomerId();
+    }
 }

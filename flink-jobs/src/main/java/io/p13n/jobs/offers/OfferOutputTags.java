@@ -7,24 +7,27 @@ import org.apache.flink.util.OutputTag;
 
 /** Side outputs of the offer functions, shared with the workflow that routes them. */
 public final class OfferOutputTags {
-  private OfferOutputTags() {}
+    private OfferOutputTags() {}
 
-  /**
-   * Decisions the frequency cap or a campaign cooldown stopped (outcome SUPPRESSED), from {@link
-   * OfferTriggerFunction}: for counting and debugging; nothing downstream needs them.
-   */
-  public static final OutputTag<OfferDecision> SUPPRESSED =
-      new OutputTag<>("offer-suppressed", new AvroTypeInfo<>(OfferDecision.class));
+    /**
+     * Decisions the frequency cap or a campaign cooldown stopped (outcome SUPPRESSED), from {@link
+     * OfferTriggerFunction}: for counting and debugging; nothing downstream needs them.
+     */
+    public static final OutputTag<OfferDecision> SUPPRESSED =
+            new OutputTag<>("offer-suppressed", new AvroTypeInfo<>(OfferDecision.class));
 
-  /**
-   * SENT decisions over the campaign's budget (outcome OVER_BUDGET), from {@link
-   * CampaignBudgetFunction}. The customer's frequency cap and cooldown were already consumed
-   * upstream.
-   */
-  public static final OutputTag<OfferDecision> OVER_BUDGET =
-      new OutputTag<>("offer-over-budget", new AvroTypeInfo<>(OfferDecision.class));
+    /**
+     * SENT decisions over the campaign's budget (outcome OVER_BUDGET), from {@link
+     * CampaignBudgetFunction}. The customer's frequency cap and cooldown were already consumed
+     * upstream.
+     */
+    public static final OutputTag<OfferDecision> OVER_BUDGET =
+            new OutputTag<>("offer-over-budget", new AvroTypeInfo<>(OfferDecision.class));
 
-  /** Increments of campaign arm totals, from {@link ActiveOffersFunction}, for {@link CampaignStatsFunction}. */
-  public static final OutputTag<CampaignStatsDelta> STATS_DELTAS =
-      new OutputTag<>("campaign-stats-deltas", new AvroTypeInfo<>(CampaignStatsDelta.class));
+    /**
+     * Increments of campaign arm totals, from {@link ActiveOffersFunction}, for {@link
+     * CampaignStatsFunction}.
+     */
+    public static final OutputTag<CampaignStatsDelta> STATS_DELTAS =
+            new OutputTag<>("campaign-stats-deltas", new AvroTypeInfo<>(CampaignStatsDelta.class));
 }

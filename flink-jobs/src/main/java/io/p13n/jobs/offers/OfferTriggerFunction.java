@@ -61,473 +61,585 @@ import org.slf4j.LoggerFactory;
  * <p>Late campaigns: the campaigns topic has its own source, which can lag the event topics (a job
  * starting on a backlog, a campaign published just before a burst of events). A moment no campaign
  * matched waits in {@link PendingMoments} for {@code offers.late-campaign-grace} (wall-clock); when
- * a campaign this subtask did not hold arrives ACTIVE, it decides the waiting moments it matches (trigger, date
- * window, audience on the customer's current facts) exactly as if it had been there, caps and
- * control group included. So which moments a campaign applies to does not depend on which source
- * Flink happened to read first. The cost is one pass over the customers that have waiting moments
- * per new campaign received (rare: marketing actions). A paused campaign that resumes, or an existing one
- * whose audience changes, applies from then on only.
+ * a campaign this subtask did not hold arrives ACTIVE, it decides the waiting moments it matches
+ * (trigger, date window, audience on the customer's current facts) exactly as if it had been there,
+ * caps and control group included. So which moments a campaign applies to does not depend on which
+ * source Flink happened to read first. The cost is one pass over the customers that have waiting
+ * moments per new campaign received (rare: marketing actions). A paused campaign that resumes, or
+ * an existing one whose audience changes, applies from then on only.
  *
  * <p>With {@code offers.backfill} the state evolves exactly as in normal operation (caps included)
  * but nothing is emitted, so history can be replayed without spamming customers, and a moment seen
  * during backfill never fires afterwards.
  *
- * <p>State: one Avro record per customer, every list bounded ({@link OfferSettings}), expiring after
- * {@code offers.state-ttl} without an update; one event-time timer per customer at most (the next
- * seasonal reminder).
+ * <p>State: one Avro record per customer, every list bounded ({@link OfferSettings}), expiring
+ * after {@code offers.state-ttl} without an update; one event-time timer per customer at most (the
+ * next seasonal reminder).
  */
-public class OfferTriggerFunction extends KeyedBroadcastProcessFunction<String, OfferInput, Campaign, OfferDecision> {
-  private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(OfferTriggerFunction.class);
-  private static final long DAY = OfferSettings.DAY_MILLIS;
+public class OfferTriggerFunction
+        extends KeyedBroadcastProcessFunction<String, OfferInput, Campaign, OfferDecision> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(OfferTriggerFunction.class);
+    private static final long DAY = OfferSettings.DAY_MILLIS;
 
-  private final OfferSettings settings;
-  private final ControlGroup controlGroup;
+    private final OfferSettings settings;
+    private final ControlGroup controlGroup;
 
-  private transient ValueState<OfferCustomerState> state;
-  /** Null when {@code offers.late-campaign-grace} is 0. */
-  private transient ValueStateDescriptor<PendingMoments> pendingDescriptor;
-  private transient ValueState<PendingMoments> pending;
-  private transient Counter decidedLate;
-  private transient Counter moments;
-  private transient Counter unmatched;
-  private transient Counter sent;
-  private transient Counter heldOut;
-  private transient Counter suppressed;
-  private transient Counter campaignsRejected;
+    private transient ValueState<OfferCustomerState> state;
 
-  public OfferTriggerFunction(OfferSettings settings) {
-    if (settings == null) {
-      throw new IllegalArgumentException("settings must not be null");
-    }
-    this.settings = settings;
-    this.controlGroup = new ControlGroup(settings.controlShare(), settings.controlSalt());
-  }
+    /** Null when {@code offers.late-campaign-grace} is 0. */
+    private transient ValueStateDescriptor<PendingMoments> pendingDescriptor;
 
-  @Override
-  public void open(OpenContext openContext) {
-    ValueStateDescriptor<OfferCustomerState> descriptor =
-        new ValueStateDescriptor<>(OfferStateDescriptors.CUSTOMER_STATE, new AvroTypeInfo<>(OfferCustomerState.class));
-    // Over a year by default: seasonal reminders need the purchase a year back.
-    descriptor.enableTimeToLive(
-        KeyedStates.ttl(java.time.Duration.ofMillis(settings.stateTtlMillis())));
-    state = getRuntimeContext().getState(descriptor);
-    if (settings.lateCampaignGraceMillis() > 0 && !settings.backfill()) {
-      pendingDescriptor = new ValueStateDescriptor<>(OfferStateDescriptors.PENDING_MOMENTS, new AvroTypeInfo<>(PendingMoments.class));
-      // A backstop for customers who never come back; each moment also carries its own deadline.
-      pendingDescriptor.enableTimeToLive(KeyedStates.ttl(java.time.Duration.ofMillis(settings.lateCampaignGraceMillis())));
-      pending = getRuntimeContext().getState(pendingDescriptor);
-    }
-    var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
-    decidedLate = group.counter("offerMomentsDecidedByLateCampaign");
-    moments = group.counter("offerMoments");
-    unmatched = group.counter("offerMomentsUnmatched");
-    sent = group.counter("offersSent");
-    heldOut = group.counter("offersHeldOut");
-    suppressed = group.counter("offersSuppressed");
-    campaignsRejected = group.counter("campaignsRejected");
-  }
+    private transient ValueState<PendingMoments> pending;
+    private transient Counter decidedLate;
+    private transient Counter moments;
+    private transient Counter unmatched;
+    private transient Counter sent;
+    private transient Counter heldOut;
+    private transient Counter suppressed;
+    private transient Counter campaignsRejected;
 
-  // ---- campaigns ----------------------------------------------------------------------------------
-
-  @Override
-  public void processBroadcastElement(Campaign campaign, Context ctx, Collector<OfferDecision> out) throws Exception {
-    List<String> problems = Campaigns.problems(campaign);
-    if (!problems.isEmpty()) {
-      campaignsRejected.inc();
-      LOG.warn("Ignoring invalid campaign {} v{}: {}", campaign.getId(), campaign.getVersion(), problems);
-      return;
-    }
-    BroadcastState<String, Campaign> campaigns = ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS);
-    Campaign held = campaigns.get(campaign.getId());
-    if (held != null && campaign.getVersion() < held.getVersion()) {
-      return; // an older version (re-read, or out of order): the held one is newer
-    }
-    if (campaign.getStatus() == CampaignStatus.ENDED) {
-      // Forgotten: the topic is keyed by id, so older versions cannot arrive after the end.
-      campaigns.remove(campaign.getId());
-    } else {
-      // A copy: with object reuse the element may be a buffer the source reuses.
-      Campaign copy = Campaign.newBuilder(campaign).build();
-      campaigns.put(copy.getId(), copy);
-      // Only a campaign this subtask did not know: a paused campaign resumed, or one whose audience
-      // changed, applies from now on, not to the moments of its pause or of its old audience.
-      if (held == null && copy.getStatus() == CampaignStatus.ACTIVE && pendingDescriptor != null) {
-        decideWaitingMoments(copy, campaigns, ctx, out);
-      }
-    }
-    LOG.info("Campaign {} v{} {} in force from here on (subtask {})", campaign.getId(), campaign.getVersion(), campaign.getStatus(),
-        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-  }
-
-  /** Decides, for every customer, the waiting moments that {@code campaign} matches. */
-  private void decideWaitingMoments(
-      Campaign campaign, ReadOnlyBroadcastState<String, Campaign> campaigns, Context ctx, Collector<OfferDecision> out)
-      throws Exception {
-    long now = ctx.currentProcessingTime();
-    long before = decidedLate.getCount();
-    // Flink sets each customer as the current key, so the customer's other state is theirs too.
-    ctx.applyToKeyedState(pendingDescriptor, (customer, waiting) -> {
-      PendingMoments p = waiting.value();
-      OfferCustomerState s = state.value();
-      if (p == null || s == null) {
-        waiting.clear();
-        return;
-      }
-      List<PendingMoment> left = new ArrayList<>(p.getMoments().size());
-      boolean decided = false;
-      for (PendingMoment m : p.getMoments()) {
-        if (m.getPendedAt() + settings.lateCampaignGraceMillis() < now) {
-          continue; // waited long enough
+    public OfferTriggerFunction(OfferSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("settings must not be null");
         }
-        if (CampaignMatcher.matches(campaign, m.getTrigger(), m.getAt(), s, m.getCategory())) {
-          decide(s, new Moment(m.getTrigger(), m.getAt(), m.getReason(), m.getCategory()), campaigns, now,
-              d -> ctx.output(OfferOutputTags.SUPPRESSED, d), out);
-          decidedLate.inc();
-          decided = true;
+        this.settings = settings;
+        this.controlGroup = new ControlGroup(settings.controlShare(), settings.controlSalt());
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<OfferCustomerState> descriptor =
+                new ValueStateDescriptor<>(
+                        OfferStateDescriptors.CUSTOMER_STATE,
+                        new AvroTypeInfo<>(OfferCustomerState.class));
+        // Over a year by default: seasonal reminders need the purchase a year back.
+        descriptor.enableTimeToLive(
+                KeyedStates.ttl(java.time.Duration.ofMillis(settings.stateTtlMillis())));
+        state = getRuntimeContext().getState(descriptor);
+        if (settings.lateCampaignGraceMillis() > 0 && !settings.backfill()) {
+            pendingDescriptor =
+                    new ValueStateDescriptor<>(
+                            OfferStateDescriptors.PENDING_MOMENTS,
+                            new AvroTypeInfo<>(PendingMoments.class));
+            // A backstop for customers who never come back; each moment also carries its own
+            // deadline.
+            pendingDescriptor.enableTimeToLive(
+                    KeyedStates.ttl(
+                            java.time.Duration.ofMillis(settings.lateCampaignGraceMillis())));
+            pending = getRuntimeContext().getState(pendingDescriptor);
+        }
+        var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
+        decidedLate = group.counter("offerMomentsDecidedByLateCampaign");
+        moments = group.counter("offerMoments");
+        unmatched = group.counter("offerMomentsUnmatched");
+        sent = group.counter("offersSent");
+        heldOut = group.counter("offersHeldOut");
+        suppressed = group.counter("offersSuppressed");
+        campaignsRejected = group.counter("campaignsRejected");
+    }
+
+    // ---- campaigns
+    // ----------------------------------------------------------------------------------
+
+    @Override
+    public void processBroadcastElement(
+            Campaign campaign, Context ctx, Collector<OfferDecision> out) throws Exception {
+        List<String> problems = Campaigns.problems(campaign);
+        if (!problems.isEmpty()) {
+            campaignsRejected.inc();
+            LOG.warn(
+                    "Ignoring invalid campaign {} v{}: {}",
+                    campaign.getId(),
+                    campaign.getVersion(),
+                    problems);
+            return;
+        }
+        BroadcastState<String, Campaign> campaigns =
+                ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS);
+        Campaign held = campaigns.get(campaign.getId());
+        if (held != null && campaign.getVersion() < held.getVersion()) {
+            return; // an older version (re-read, or out of order): the held one is newer
+        }
+        if (campaign.getStatus() == CampaignStatus.ENDED) {
+            // Forgotten: the topic is keyed by id, so older versions cannot arrive after the end.
+            campaigns.remove(campaign.getId());
         } else {
-          left.add(m);
+            // A copy: with object reuse the element may be a buffer the source reuses.
+            Campaign copy = Campaign.newBuilder(campaign).build();
+            campaigns.put(copy.getId(), copy);
+            // Only a campaign this subtask did not know: a paused campaign resumed, or one whose
+            // audience
+            // changed, applies from now on, not to the moments of its pause or of its old audience.
+            if (held == null
+                    && copy.getStatus() == CampaignStatus.ACTIVE
+                    && pendingDescriptor != null) {
+                decideWaitingMoments(copy, campaigns, ctx, out);
+            }
         }
-      }
-      if (decided) {
+        LOG.info(
+                "Campaign {} v{} {} in force from here on (subtask {})",
+                campaign.getId(),
+                campaign.getVersion(),
+                campaign.getStatus(),
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    }
+
+    /** Decides, for every customer, the waiting moments that {@code campaign} matches. */
+    private void decideWaitingMoments(
+            Campaign campaign,
+            ReadOnlyBroadcastState<String, Campaign> campaigns,
+            Context ctx,
+            Collector<OfferDecision> out)
+            throws Exception {
+        long now = ctx.currentProcessingTime();
+        long before = decidedLate.getCount();
+        // Flink sets each customer as the current key, so the customer's other state is theirs too.
+        ctx.applyToKeyedState(
+                pendingDescriptor,
+                (customer, waiting) -> {
+                    PendingMoments p = waiting.value();
+                    OfferCustomerState s = state.value();
+                    if (p == null || s == null) {
+                        waiting.clear();
+                        return;
+                    }
+                    List<PendingMoment> left = new ArrayList<>(p.getMoments().size());
+                    boolean decided = false;
+                    for (PendingMoment m : p.getMoments()) {
+                        if (m.getPendedAt() + settings.lateCampaignGraceMillis() < now) {
+                            continue; // waited long enough
+                        }
+                        if (CampaignMatcher.matches(
+                                campaign, m.getTrigger(), m.getAt(), s, m.getCategory())) {
+                            decide(
+                                    s,
+                                    new Moment(
+                                            m.getTrigger(),
+                                            m.getAt(),
+                                            m.getReason(),
+                                            m.getCategory()),
+                                    campaigns,
+                                    now,
+                                    d -> ctx.output(OfferOutputTags.SUPPRESSED, d),
+                                    out);
+                            decidedLate.inc();
+                            decided = true;
+                        } else {
+                            left.add(m);
+                        }
+                    }
+                    if (decided) {
+                        state.update(s);
+                    }
+                    if (left.isEmpty()) {
+                        waiting.clear();
+                    } else if (left.size() != p.getMoments().size()) {
+                        waiting.update(new PendingMoments(left));
+                    }
+                });
+        long late = decidedLate.getCount() - before;
+        if (late > 0) {
+            LOG.info(
+                    "Campaign {} v{} decided {} moments that came before it (within offers.late-campaign-grace)",
+                    campaign.getId(),
+                    campaign.getVersion(),
+                    late);
+        }
+    }
+
+    // ---- customers
+    // ----------------------------------------------------------------------------------
+
+    @Override
+    public void processElement(OfferInput input, ReadOnlyContext ctx, Collector<OfferDecision> out)
+            throws Exception {
+        OfferCustomerState s = state.value();
+        if (s == null) {
+            s = OfferCustomerState.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
+        }
+        Object payload = input.getPayload();
+        List<Moment> found = new ArrayList<>(2);
+        if (payload instanceof CustomerProfile profile) {
+            found = observe(s, profile, settings);
+        } else if (payload instanceof OrderEvent order) {
+            recordPurchase(s, order, ctx.timerService().currentWatermark(), settings);
+            s.setLastEventTime(Math.max(s.getLastEventTime(), order.getEventTime().toEpochMilli()));
+        }
+        for (Moment m : found) {
+            decide(
+                    s,
+                    m,
+                    ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS),
+                    ctx.currentProcessingTime(),
+                    d -> ctx.output(OfferOutputTags.SUPPRESSED, d),
+                    out);
+        }
+        rearm(s, ctx.timerService());
         state.update(s);
-      }
-      if (left.isEmpty()) {
-        waiting.clear();
-      } else if (left.size() != p.getMoments().size()) {
-        waiting.update(new PendingMoments(left));
-      }
-    });
-    long late = decidedLate.getCount() - before;
-    if (late > 0) {
-      LOG.info("Campaign {} v{} decided {} moments that came before it (within offers.late-campaign-grace)",
-          campaign.getId(), campaign.getVersion(), late);
-    }
-  }
-
-  // ---- customers ----------------------------------------------------------------------------------
-
-  @Override
-  public void processElement(OfferInput input, ReadOnlyContext ctx, Collector<OfferDecision> out) throws Exception {
-    OfferCustomerState s = state.value();
-    if (s == null) {
-      s = OfferCustomerState.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
-    }
-    Object payload = input.getPayload();
-    List<Moment> found = new ArrayList<>(2);
-    if (payload instanceof CustomerProfile profile) {
-      found = observe(s, profile, settings);
-    } else if (payload instanceof OrderEvent order) {
-      recordPurchase(s, order, ctx.timerService().currentWatermark(), settings);
-      s.setLastEventTime(Math.max(s.getLastEventTime(), order.getEventTime().toEpochMilli()));
-    }
-    for (Moment m : found) {
-      decide(s, m, ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS), ctx.currentProcessingTime(),
-          d -> ctx.output(OfferOutputTags.SUPPRESSED, d), out);
-    }
-    rearm(s, ctx.timerService());
-    state.update(s);
-  }
-
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
-    OfferCustomerState s = state.value();
-    if (s == null || s.getTimer() != timestamp) {
-      return; // state expired, or a timer since replaced
-    }
-    s.setTimer(0);
-    ReadOnlyBroadcastState<String, Campaign> campaigns = ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS);
-    for (PurchaseAnniversary a : s.getAnniversaries()) {
-      long due = reminderDue(a.getPurchaseDay(), settings.seasonalLeadDays());
-      if (a.getFiredDay() != a.getPurchaseDay() && due <= timestamp) {
-        a.setFiredDay(a.getPurchaseDay());
-        String reason = "buys " + a.getCategoryId() + " around " + LocalDate.ofEpochDay(a.getPurchaseDay()).plusYears(1);
-        decide(s, new Moment(TriggerType.SEASONAL_REPURCHASE, due, reason, a.getCategoryId()), campaigns,
-            ctx.currentProcessingTime(), d -> ctx.output(OfferOutputTags.SUPPRESSED, d), out);
-      }
-    }
-    rearm(s, ctx.timerService());
-    state.update(s);
-  }
-
-  /** A moment a campaign can react to. {@code category}: what it is about (seasonal), else null. */
-  record Moment(TriggerType trigger, long at, String reason, String category) {}
-
-  /**
-   * Compares the profile with what was last seen, returns the moments, and copies the facts into
-   * the state (scalars and fresh objects only: the profile is the upstream's state instance).
-   */
-  static List<Moment> observe(OfferCustomerState s, CustomerProfile p, OfferSettings settings) {
-    long at = Math.max(p.getScoredAt(), p.getLastEventTime());
-    Segment segment = p.getSegment();
-    LoyaltyTier tier = p.getTier();
-    long milestone = Math.floorDiv(Math.max(0, p.getPoints()), settings.pointsMilestoneStep());
-    boolean cartAbandoned = p.getCartAbandonedSignalled();
-    boolean atRisk = segment == Segment.AT_RISK
-        || (segment != Segment.CHURNED && wasEverBought(p)
-            && (p.getChurnRisk() > settings.atRiskChurnRisk() || (p.getPAlive() != null && p.getPAlive() < settings.atRiskPAlive())));
-    double cartValue = OpenCart.value(p);
-    int cartItems = 0;
-    for (var item : p.getCart()) {
-      cartItems += item.getQuantity();
     }
 
-    // facts as of this profile (matching uses the new ones)
-    Segment beforeSegment = s.getSegment();
-    LoyaltyTier beforeTier = s.getTier();
-    long beforeMilestone = s.getMilestoneIndex();
-    boolean beforeCart = s.getCartAbandoned();
-    boolean beforeAtRisk = s.getAtRiskScore();
-    boolean wasActive = s.getEverActive();
-    boolean baseline = !s.getProfileSeen();
-
-    s.setProfileSeen(true);
-    s.setSegment(segment);
-    s.setTier(tier);
-    // The highest reached: points that dip (a cancellation) and come back do not pass it again.
-    s.setMilestoneIndex(Math.max(beforeMilestone, milestone));
-    s.setCartAbandoned(cartAbandoned);
-    s.setAtRiskScore(atRisk);
-    s.setEverActive(wasActive || segment == Segment.ACTIVE || segment == Segment.LOYAL || segment == Segment.HIGH_VALUE);
-    s.setChurnRisk(p.getChurnRisk());
-    s.setPAlive(p.getPAlive());
-    s.setPoints(p.getPoints());
-    s.setCartValue(cartValue);
-    s.setCartItems(cartItems);
-    List<OfferCategoryFact> categories = new ArrayList<>(Math.min(p.getCategories().size(), OfferSettings.MAX_CATEGORIES));
-    for (CategoryScore c : p.getCategories()) {
-      if (categories.size() == OfferSettings.MAX_CATEGORIES) {
-        break;
-      }
-      categories.add(new OfferCategoryFact(c.getCategoryId(), c.getScore()));
-    }
-    s.setCategories(categories);
-    s.setLastEventTime(Math.max(s.getLastEventTime(), at));
-
-    List<Moment> moments = new ArrayList<>(2);
-    if (baseline) {
-      return moments;
-    }
-    if (atRisk && !beforeAtRisk && wasActive) {
-      String why = segment == Segment.AT_RISK && beforeSegment != Segment.AT_RISK
-          ? "became at risk (was " + beforeSegment + ")"
-          : "churn risk " + Decimals.fixed(p.getChurnRisk(), 2) + (p.getPAlive() == null ? "" : ", P(alive) " + Decimals.fixed(p.getPAlive(), 2));
-      moments.add(new Moment(TriggerType.AT_RISK, at, why, null));
-    }
-    if (cartAbandoned && !beforeCart) {
-      moments.add(new Moment(TriggerType.CART_ABANDONED, at,
-          "cart abandoned: " + cartItems + (cartItems == 1 ? " item, " : " items, ") + Decimals.fixed(cartValue, 2), null));
-    }
-    if (segment == Segment.CHURNED && beforeSegment != Segment.CHURNED) {
-      moments.add(new Moment(TriggerType.WIN_BACK, at, "churned (was " + beforeSegment + ")", null));
-    }
-    if (tier.ordinal() > beforeTier.ordinal() && beforeTier != LoyaltyTier.UNKNOWN) {
-      moments.add(new Moment(TriggerType.TIER_UPGRADE, at, "tier up: " + beforeTier + " to " + tier, null));
-    }
-    if (milestone > beforeMilestone) {
-      moments.add(new Moment(TriggerType.POINTS_MILESTONE, at,
-          "passed " + milestone * settings.pointsMilestoneStep() + " points", null));
-    }
-    return moments;
-  }
-
-  private static boolean wasEverBought(CustomerProfile p) {
-    return p.getOrders() > 0;
-  }
-
-  /** Remembers the latest purchase day per category of a placed order's lines (bounded). */
-  static void recordPurchase(OfferCustomerState s, OrderEvent order, long watermark, OfferSettings settings) {
-    if (order.getStatus() != OrderStatus.PLACED) {
-      return; // a cancelled or refunded order's anniversary still marks the season; keep the placed one
-    }
-    int day = (int) Math.floorDiv(order.getEventTime().toEpochMilli(), DAY);
-    List<PurchaseAnniversary> list = new ArrayList<>(s.getAnniversaries());
-    for (OrderLine line : order.getLines()) {
-      String category = line.getCategoryId();
-      if (category == null || category.isEmpty()) {
-        continue;
-      }
-      PurchaseAnniversary existing = null;
-      for (PurchaseAnniversary a : list) {
-        if (a.getCategoryId().equals(category)) {
-          existing = a;
-          break;
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OfferDecision> out)
+            throws Exception {
+        OfferCustomerState s = state.value();
+        if (s == null || s.getTimer() != timestamp) {
+            return; // state expired, or a timer since replaced
         }
-      }
-      if (existing != null && existing.getPurchaseDay() >= day) {
-        continue; // an older (late) order: the latest purchase sets the season
-      }
-      list.remove(existing);
-      // A reminder whose day already passed (a replayed or very late order) is not sent late.
-      int fired = reminderDue(day, settings.seasonalLeadDays()) <= watermark ? day : -1;
-      list.add(0, new PurchaseAnniversary(category, day, fired));
-    }
-    // Bound: drop reminders already sent first, then the oldest purchases.
-    while (list.size() > OfferSettings.MAX_ANNIVERSARIES) {
-      int victim = list.size() - 1;
-      for (int i = list.size() - 1; i >= 0; i--) {
-        if (list.get(i).getFiredDay() == list.get(i).getPurchaseDay()) {
-          victim = i;
-          break;
+        s.setTimer(0);
+        ReadOnlyBroadcastState<String, Campaign> campaigns =
+                ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS);
+        for (PurchaseAnniversary a : s.getAnniversaries()) {
+            long due = reminderDue(a.getPurchaseDay(), settings.seasonalLeadDays());
+            if (a.getFiredDay() != a.getPurchaseDay() && due <= timestamp) {
+                a.setFiredDay(a.getPurchaseDay());
+                String reason =
+                        "buys "
+                                + a.getCategoryId()
+                                + " around "
+                                + LocalDate.ofEpochDay(a.getPurchaseDay()).plusYears(1);
+                decide(
+                        s,
+                        new Moment(TriggerType.SEASONAL_REPURCHASE, due, reason, a.getCategoryId()),
+                        campaigns,
+                        ctx.currentProcessingTime(),
+                        d -> ctx.output(OfferOutputTags.SUPPRESSED, d),
+                        out);
+            }
         }
-      }
-      list.remove(victim);
+        rearm(s, ctx.timerService());
+        state.update(s);
     }
-    s.setAnniversaries(list);
-  }
 
-  /** Event time of the reminder for a purchase on {@code purchaseDay}: a year later, minus the lead. */
-  public static long reminderDue(int purchaseDay, int leadDays) {
-    return LocalDate.ofEpochDay(purchaseDay).plusYears(1).minusDays(leadDays).toEpochDay() * DAY;
-  }
+    /**
+     * A moment a campaign can react to. {@code category}: what it is about (seasonal), else null.
+     */
+    record Moment(TriggerType trigger, long at, String reason, String category) {}
 
-  /** One timer per customer: the earliest reminder not yet sent. */
-  private void rearm(OfferCustomerState s, TimerService timers) {
-    long next = Long.MAX_VALUE;
-    for (PurchaseAnniversary a : s.getAnniversaries()) {
-      if (a.getFiredDay() != a.getPurchaseDay()) {
-        next = Math.min(next, reminderDue(a.getPurchaseDay(), settings.seasonalLeadDays()));
-      }
-    }
-    if (next == Long.MAX_VALUE) {
-      next = 0;
-    }
-    if (next != s.getTimer()) {
-      if (s.getTimer() > 0) {
-        timers.deleteEventTimeTimer(s.getTimer());
-      }
-      if (next > 0) {
-        timers.registerEventTimeTimer(next);
-      }
-      s.setTimer(next);
-    }
-  }
-
-  /**
-   * Decides one moment against the campaigns held: SENT or HELD_OUT to {@code out}, SUPPRESSED to
-   * {@code suppressedOut}; a moment no campaign matches waits for a late one ({@code
-   * processingTime} starts its grace).
-   */
-  private void decide(
-      OfferCustomerState s,
-      Moment m,
-      ReadOnlyBroadcastState<String, Campaign> campaigns,
-      long processingTime,
-      java.util.function.Consumer<OfferDecision> suppressedOut,
-      Collector<OfferDecision> out)
-      throws Exception {
-    moments.inc();
-    Campaign best = null;
-    for (Map.Entry<String, Campaign> e : campaigns.immutableEntries()) {
-      if (CampaignMatcher.matches(e.getValue(), m.trigger(), m.at(), s, m.category())) {
-        best = CampaignMatcher.better(best, e.getValue());
-      }
-    }
-    if (best == null) {
-      unmatched.inc();
-      awaitLateCampaign(m, processingTime);
-      return;
-    }
-    String customer = s.getCustomerId();
-    OfferDecision decision = decision(customer, best, m);
-    // The guardrails apply to control customers too, on their own (virtual) caps: a held-out record
-    // then stands for exactly the offer a treated customer would have received, so treated and
-    // control arms count the same moments and the lift between them is not skewed.
-    String stop = guardrail(s, best, m.at());
-    if (stop != null) {
-      decision.setOutcome(OfferOutcome.SUPPRESSED);
-      decision.setReason(stop + "; " + decision.getReason());
-      suppressed.inc();
-      if (!settings.backfill()) {
-        suppressedOut.accept(decision);
-      }
-      return;
-    }
-    consumeCaps(s, best.getId(), m.at());
-    if (controlGroup.isControl(customer)) {
-      decision.setOutcome(OfferOutcome.HELD_OUT);
-      heldOut.inc();
-    } else {
-      decision.setOutcome(OfferOutcome.SENT);
-      sent.inc();
-    }
-    if (!settings.backfill()) {
-      out.collect(decision);
-    }
-  }
-
-  /** Keeps an unmatched moment for a campaign that may still arrive (bounded, oldest dropped). */
-  private void awaitLateCampaign(Moment m, long processingTime) throws java.io.IOException {
-    if (pending == null) {
-      return;
-    }
-    PendingMoments p = pending.value();
-    List<PendingMoment> list = new ArrayList<>(p == null ? 1 : p.getMoments().size() + 1);
-    if (p != null) {
-      for (PendingMoment old : p.getMoments()) {
-        if (old.getPendedAt() + settings.lateCampaignGraceMillis() >= processingTime) {
-          list.add(old);
+    /**
+     * Compares the profile with what was last seen, returns the moments, and copies the facts into
+     * the state (scalars and fresh objects only: the profile is the upstream's state instance).
+     */
+    static List<Moment> observe(OfferCustomerState s, CustomerProfile p, OfferSettings settings) {
+        long at = Math.max(p.getScoredAt(), p.getLastEventTime());
+        Segment segment = p.getSegment();
+        LoyaltyTier tier = p.getTier();
+        long milestone = Math.floorDiv(Math.max(0, p.getPoints()), settings.pointsMilestoneStep());
+        boolean cartAbandoned = p.getCartAbandonedSignalled();
+        boolean atRisk =
+                segment == Segment.AT_RISK
+                        || (segment != Segment.CHURNED
+                                && wasEverBought(p)
+                                && (p.getChurnRisk() > settings.atRiskChurnRisk()
+                                        || (p.getPAlive() != null
+                                                && p.getPAlive() < settings.atRiskPAlive())));
+        double cartValue = OpenCart.value(p);
+        int cartItems = 0;
+        for (var item : p.getCart()) {
+            cartItems += item.getQuantity();
         }
-      }
-    }
-    list.add(new PendingMoment(m.trigger(), m.at(), m.reason(), m.category(), processingTime));
-    while (list.size() > OfferSettings.MAX_PENDING_MOMENTS) {
-      list.remove(0);
-    }
-    pending.update(new PendingMoments(list));
-  }
 
-  /** Why the frequency cap or the cooldown stops an offer now, or null when neither does. */
-  String guardrail(OfferCustomerState s, Campaign campaign, long at) {
-    if (s.getLastCouponAt() > 0 && at - s.getLastCouponAt() < settings.frequencyCapMillis()) {
-      return "frequency cap: last coupon " + ((at - s.getLastCouponAt()) / DAY) + " days before";
-    }
-    long cooldown = campaign.getCooldownDays() != null ? campaign.getCooldownDays() * DAY : settings.defaultCooldownMillis();
-    for (CampaignIssue issue : s.getCampaignIssues()) {
-      if (issue.getCampaignId().equals(campaign.getId()) && at - issue.getIssuedAt() < cooldown) {
-        return "cooldown: campaign sent " + ((at - issue.getIssuedAt()) / DAY) + " days before";
-      }
-    }
-    return null;
-  }
+        // facts as of this profile (matching uses the new ones)
+        Segment beforeSegment = s.getSegment();
+        LoyaltyTier beforeTier = s.getTier();
+        long beforeMilestone = s.getMilestoneIndex();
+        boolean beforeCart = s.getCartAbandoned();
+        boolean beforeAtRisk = s.getAtRiskScore();
+        boolean wasActive = s.getEverActive();
+        boolean baseline = !s.getProfileSeen();
 
-  /** A SENT offer: starts the frequency-cap period and the campaign's cooldown (bounded list). */
-  static void consumeCaps(OfferCustomerState s, String campaignId, long at) {
-    s.setLastCouponAt(Math.max(s.getLastCouponAt(), at));
-    List<CampaignIssue> issues = new ArrayList<>(s.getCampaignIssues().size() + 1);
-    issues.add(new CampaignIssue(campaignId, at));
-    long horizon = at - Campaigns.MAX_COOLDOWN_DAYS * DAY;
-    for (CampaignIssue issue : s.getCampaignIssues()) {
-      // no cooldown reaches back further than MAX_COOLDOWN_DAYS: older entries are dead weight
-      if (!issue.getCampaignId().equals(campaignId) && issue.getIssuedAt() > horizon
-          && issues.size() < OfferSettings.MAX_CAMPAIGN_COOLDOWNS) {
-        issues.add(issue);
-      } else if (issue.getCampaignId().equals(campaignId) && issue.getIssuedAt() > at) {
-        issues.set(0, issue); // keep the later one
-      }
-    }
-    s.setCampaignIssues(issues);
-  }
+        s.setProfileSeen(true);
+        s.setSegment(segment);
+        s.setTier(tier);
+        // The highest reached: points that dip (a cancellation) and come back do not pass it again.
+        s.setMilestoneIndex(Math.max(beforeMilestone, milestone));
+        s.setCartAbandoned(cartAbandoned);
+        s.setAtRiskScore(atRisk);
+        s.setEverActive(
+                wasActive
+                        || segment == Segment.ACTIVE
+                        || segment == Segment.LOYAL
+                        || segment == Segment.HIGH_VALUE);
+        s.setChurnRisk(p.getChurnRisk());
+        s.setPAlive(p.getPAlive());
+        s.setPoints(p.getPoints());
+        s.setCartValue(cartValue);
+        s.setCartItems(cartItems);
+        List<OfferCategoryFact> categories =
+                new ArrayList<>(Math.min(p.getCategories().size(), OfferSettings.MAX_CATEGORIES));
+        for (CategoryScore c : p.getCategories()) {
+            if (categories.size() == OfferSettings.MAX_CATEGORIES) {
+                break;
+            }
+            categories.add(new OfferCategoryFact(c.getCategoryId(), c.getScore()));
+        }
+        s.setCategories(categories);
+        s.setLastEventTime(Math.max(s.getLastEventTime(), at));
 
-  /** The decision for this campaign at this moment, outcome not yet set. Deterministic. */
-  static OfferDecision decision(String customer, Campaign campaign, Moment m) {
-    Variant variant = VariantAssignment.assign(campaign, customer);
-    Reward reward = Reward.newBuilder(VariantAssignment.rewardOf(campaign, variant)).build();
-    String id = CouponIds.decisionId(customer, campaign.getId(), m.trigger(), m.at());
-    return OfferDecision.newBuilder()
-        .setDecisionId(id)
-        .setCouponCode(CouponIds.couponCode(id))
-        .setCustomerId(customer)
-        .setCampaignId(campaign.getId())
-        .setCampaignVersion(campaign.getVersion())
-        .setVariant(VariantAssignment.armName(variant))
-        .setOutcome(OfferOutcome.UNKNOWN)
-        .setTrigger(m.trigger())
-        .setReward(reward)
-        .setBudget(io.p13n.model.Budget.newBuilder(campaign.getBudget()).build())
-        .setIssuedAt(m.at())
-        .setExpiresAt(m.at() + reward.getValidityDays() * DAY)
-        .setReason(m.reason())
-        .build();
-  }
+        List<Moment> moments = new ArrayList<>(2);
+        if (baseline) {
+            return moments;
+        }
+        if (atRisk && !beforeAtRisk && wasActive) {
+            String why =
+                    segment == Segment.AT_RISK && beforeSegment != Segment.AT_RISK
+                            ? "became at risk (was " + beforeSegment + ")"
+                            : "churn risk "
+                                    + Decimals.fixed(p.getChurnRisk(), 2)
+                                    + (p.getPAlive() == null
+                                            ? ""
+                                            : ", P(alive) " + Decimals.fixed(p.getPAlive(), 2));
+            moments.add(new Moment(TriggerType.AT_RISK, at, why, null));
+        }
+        if (cartAbandoned && !beforeCart) {
+            moments.add(
+                    new Moment(
+                            TriggerType.CART_ABANDONED,
+                            at,
+                            "cart abandoned: "
+                                    + cartItems
+                                    + (cartItems == 1 ? " item, " : " items, ")
+                                    + Decimals.fixed(cartValue, 2),
+                            null));
+        }
+        if (segment == Segment.CHURNED && beforeSegment != Segment.CHURNED) {
+            moments.add(
+                    new Moment(
+                            TriggerType.WIN_BACK, at, "churned (was " + beforeSegment + ")", null));
+        }
+        if (tier.ordinal() > beforeTier.ordinal() && beforeTier != LoyaltyTier.UNKNOWN) {
+            moments.add(
+                    new Moment(
+                            TriggerType.TIER_UPGRADE,
+                            at,
+                            "tier up: " + beforeTier + " to " + tier,
+                            null));
+        }
+        if (milestone > beforeMilestone) {
+            moments.add(
+                    new Moment(
+                            TriggerType.POINTS_MILESTONE,
+                            at,
+                            "passed " + milestone * settings.pointsMilestoneStep() + " points",
+                            null));
+        }
+        return moments;
+    }
+
+    private static boolean wasEverBought(CustomerProfile p) {
+        return p.getOrders() > 0;
+    }
+
+    /** Remembers the latest purchase day per category of a placed order's lines (bounded). */
+    static void recordPurchase(
+            OfferCustomerState s, OrderEvent order, long watermark, OfferSettings settings) {
+        if (order.getStatus() != OrderStatus.PLACED) {
+            return; // a cancelled or refunded order's anniversary still marks the season; keep the
+            // placed one
+        }
+        int day = (int) Math.floorDiv(order.getEventTime().toEpochMilli(), DAY);
+        List<PurchaseAnniversary> list = new ArrayList<>(s.getAnniversaries());
+        for (OrderLine line : order.getLines()) {
+            String category = line.getCategoryId();
+            if (category == null || category.isEmpty()) {
+                continue;
+            }
+            PurchaseAnniversary existing = null;
+            for (PurchaseAnniversary a : list) {
+                if (a.getCategoryId().equals(category)) {
+                    existing = a;
+                    break;
+                }
+            }
+            if (existing != null && existing.getPurchaseDay() >= day) {
+                continue; // an older (late) order: the latest purchase sets the season
+            }
+            list.remove(existing);
+            // A reminder whose day already passed (a replayed or very late order) is not sent late.
+            int fired = reminderDue(day, settings.seasonalLeadDays()) <= watermark ? day : -1;
+            list.add(0, new PurchaseAnniversary(category, day, fired));
+        }
+        // Bound: drop reminders already sent first, then the oldest purchases.
+        while (list.size() > OfferSettings.MAX_ANNIVERSARIES) {
+            int victim = list.size() - 1;
+            for (int i = list.size() - 1; i >= 0; i--) {
+                if (list.get(i).getFiredDay() == list.get(i).getPurchaseDay()) {
+                    victim = i;
+                    break;
+                }
+            }
+            list.remove(victim);
+        }
+        s.setAnniversaries(list);
+    }
+
+    /**
+     * Event time of the reminder for a purchase on {@code purchaseDay}: a year later, minus the
+     * lead.
+     */
+    public static long reminderDue(int purchaseDay, int leadDays) {
+        return LocalDate.ofEpochDay(purchaseDay).plusYears(1).minusDays(leadDays).toEpochDay()
+                * DAY;
+    }
+
+    /** One timer per customer: the earliest reminder not yet sent. */
+    private void rearm(OfferCustomerState s, TimerService timers) {
+        long next = Long.MAX_VALUE;
+        for (PurchaseAnniversary a : s.getAnniversaries()) {
+            if (a.getFiredDay() != a.getPurchaseDay()) {
+                next = Math.min(next, reminderDue(a.getPurchaseDay(), settings.seasonalLeadDays()));
+            }
+        }
+        if (next == Long.MAX_VALUE) {
+            next = 0;
+        }
+        if (next != s.getTimer()) {
+            if (s.getTimer() > 0) {
+                timers.deleteEventTimeTimer(s.getTimer());
+            }
+            if (next > 0) {
+                timers.registerEventTimeTimer(next);
+            }
+            s.setTimer(next);
+        }
+    }
+
+    /**
+     * Decides one moment against the campaigns held: SENT or HELD_OUT to {@code out}, SUPPRESSED to
+     * {@code suppressedOut}; a moment no campaign matches waits for a late one ({@code
+     * processingTime} starts its grace).
+     */
+    private void decide(
+            OfferCustomerState s,
+            Moment m,
+            ReadOnlyBroadcastState<String, Campaign> campaigns,
+            long processingTime,
+            java.util.function.Consumer<OfferDecision> suppressedOut,
+            Collector<OfferDecision> out)
+            throws Exception {
+        moments.inc();
+        Campaign best = null;
+        for (Map.Entry<String, Campaign> e : campaigns.immutableEntries()) {
+            if (CampaignMatcher.matches(e.getValue(), m.trigger(), m.at(), s, m.category())) {
+                best = CampaignMatcher.better(best, e.getValue());
+            }
+        }
+        if (best == null) {
+            unmatched.inc();
+            awaitLateCampaign(m, processingTime);
+            return;
+        }
+        String customer = s.getCustomerId();
+        OfferDecision decision = decision(customer, best, m);
+        // The guardrails apply to control customers too, on their own (virtual) caps: a held-out
+        // record
+        // then stands for exactly the offer a treated customer would have received, so treated and
+        // control arms count the same moments and the lift between them is not skewed.
+        String stop = guardrail(s, best, m.at());
+        if (stop != null) {
+            decision.setOutcome(OfferOutcome.SUPPRESSED);
+            decision.setReason(stop + "; " + decision.getReason());
+            suppressed.inc();
+            if (!settings.backfill()) {
+                suppressedOut.accept(decision);
+            }
+            return;
+        }
+        consumeCaps(s, best.getId(), m.at());
+        if (controlGroup.isControl(customer)) {
+            decision.setOutcome(OfferOutcome.HELD_OUT);
+            heldOut.inc();
+        } else {
+            decision.setOutcome(OfferOutcome.SENT);
+            sent.inc();
+        }
+        if (!settings.backfill()) {
+            out.collect(decision);
+        }
+    }
+
+    /** Keeps an unmatched moment for a campaign that may still arrive (bounded, oldest dropped). */
+    private void awaitLateCampaign(Moment m, long processingTime) throws java.io.IOException {
+        if (pending == null) {
+            return;
+        }
+        PendingMoments p = pending.value();
+        List<PendingMoment> list = new ArrayList<>(p == null ? 1 : p.getMoments().size() + 1);
+        if (p != null) {
+            for (PendingMoment old : p.getMoments()) {
+                if (old.getPendedAt() + settings.lateCampaignGraceMillis() >= processingTime) {
+                    list.add(old);
+                }
+            }
+        }
+        list.add(new PendingMoment(m.trigger(), m.at(), m.reason(), m.category(), processingTime));
+        while (list.size() > OfferSettings.MAX_PENDING_MOMENTS) {
+            list.remove(0);
+        }
+        pending.update(new PendingMoments(list));
+    }
+
+    /** Why the frequency cap or the cooldown stops an offer now, or null when neither does. */
+    String guardrail(OfferCustomerState s, Campaign campaign, long at) {
+        if (s.getLastCouponAt() > 0 && at - s.getLastCouponAt() < settings.frequencyCapMillis()) {
+            return "frequency cap: last coupon "
+                    + ((at - s.getLastCouponAt()) / DAY)
+                    + " days before";
+        }
+        long cooldown =
+                campaign.getCooldownDays() != null
+                        ? campaign.getCooldownDays() * DAY
+                        : settings.defaultCooldownMillis();
+        for (CampaignIssue issue : s.getCampaignIssues()) {
+            if (issue.getCampaignId().equals(campaign.getId())
+                    && at - issue.getIssuedAt() < cooldown) {
+                return "cooldown: campaign sent "
+                        + ((at - issue.getIssuedAt()) / DAY)
+                        + " days before";
+            }
+        }
+        return null;
+    }
+
+    /** A SENT offer: starts the frequency-cap period and the campaign's cooldown (bounded list). */
+    static void consumeCaps(OfferCustomerState s, String campaignId, long at) {
+        s.setLastCouponAt(Math.max(s.getLastCouponAt(), at));
+        List<CampaignIssue> issues = new ArrayList<>(s.getCampaignIssues().size() + 1);
+        issues.add(new CampaignIssue(campaignId, at));
+        long horizon = at - Campaigns.MAX_COOLDOWN_DAYS * DAY;
+        for (CampaignIssue issue : s.getCampaignIssues()) {
+            // no cooldown reaches back further than MAX_COOLDOWN_DAYS: older entries are dead
+            // weight
+            if (!issue.getCampaignId().equals(campaignId)
+                    && issue.getIssuedAt() > horizon
+                    && issues.size() < OfferSettings.MAX_CAMPAIGN_COOLDOWNS) {
+                issues.add(issue);
+            } else if (issue.getCampaignId().equals(campaignId) && issue.getIssuedAt() > at) {
+                issues.set(0, issue); // keep the later one
+            }
+        }
+        s.setCampaignIssues(issues);
+    }
+
+    /** The decision for this campaign at this moment, outcome not yet set. Deterministic. */
+    static OfferDecision decision(String customer, Campaign campaign, Moment m) {
+        Variant variant = VariantAssignment.assign(campaign, customer);
+        Reward reward = Reward.newBuilder(VariantAssignment.rewardOf(campaign, variant)).build();
+        String id = CouponIds.decisionId(customer, campaign.getId(), m.trigger(), m.at());
+        return OfferDecision.newBuilder()
+                .setDecisionId(id)
+                .setCouponCode(CouponIds.couponCode(id))
+                .setCustomerId(customer)
+                .setCampaignId(campaign.getId())
+                .setCampaignVersion(campaign.getVersion())
+                .setVariant(VariantAssignment.armName(variant))
+                .setOutcome(OfferOutcome.UNKNOWN)
+                .setTrigger(m.trigger())
+                .setReward(reward)
+                .setBudget(io.p13n.model.Budget.newBuilder(campaign.getBudget()).build())
+                .setIssuedAt(m.at())
+                .setExpiresAt(m.at() + reward.getValidityDays() * DAY)
+                .setReason(m.reason())
+                .build();
+    }
 }

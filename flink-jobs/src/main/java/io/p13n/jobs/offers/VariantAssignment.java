@@ -10,43 +10,48 @@ import io.p13n.model.Variant;
  * campaigns. A campaign without variants has one arm, {@value #DEFAULT_ARM}.
  */
 public final class VariantAssignment {
-  public static final String DEFAULT_ARM = "default";
-  /** The arm of held-out (control group) customers in campaign stats. */
-  public static final String CONTROL_ARM = "control";
+    public static final String DEFAULT_ARM = "default";
 
-  private VariantAssignment() {}
+    /** The arm of held-out (control group) customers in campaign stats. */
+    public static final String CONTROL_ARM = "control";
 
-  /** The variant for this customer, or null when the campaign has none (or no positive weight). */
-  public static Variant assign(Campaign campaign, String customerId) {
-    long total = 0;
-    for (Variant v : campaign.getVariants()) {
-      total += Math.max(0, v.getWeight());
+    private VariantAssignment() {}
+
+    /**
+     * The variant for this customer, or null when the campaign has none (or no positive weight).
+     */
+    public static Variant assign(Campaign campaign, String customerId) {
+        long total = 0;
+        for (Variant v : campaign.getVariants()) {
+            total += Math.max(0, v.getWeight());
+        }
+        if (total == 0) {
+            return null;
+        }
+        double point = Hashes.unit(campaign.getId() + "\u0000" + customerId) * total;
+        long cumulative = 0;
+        Variant last = null;
+        for (Variant v : campaign.getVariants()) {
+            if (v.getWeight() <= 0) {
+                continue;
+            }
+            cumulative += v.getWeight();
+            last = v;
+            if (point < cumulative) {
+                return v;
+            }
+        }
+        return last; // rounding at the very top
     }
-    if (total == 0) {
-      return null;
-    }
-    double point = Hashes.unit(campaign.getId() + "\u0000" + customerId) * total;
-    long cumulative = 0;
-    Variant last = null;
-    for (Variant v : campaign.getVariants()) {
-      if (v.getWeight() <= 0) {
-        continue;
-      }
-      cumulative += v.getWeight();
-      last = v;
-      if (point < cumulative) {
-        return v;
-      }
-    }
-    return last; // rounding at the very top
-  }
 
-  public static String armName(Variant variant) {
-    return variant == null ? DEFAULT_ARM : variant.getName();
-  }
+    public static String armName(Variant variant) {
+        return variant == null ? DEFAULT_ARM : variant.getName();
+    }
 
-  /** The variant's reward, or the campaign's when the variant has none. */
-  public static Reward rewardOf(Campaign campaign, Variant variant) {
-    return variant != null && variant.getReward() != null ? variant.getReward() : campaign.getReward();
-  }
+    /** The variant's reward, or the campaign's when the variant has none. */
+    public static Reward rewardOf(Campaign campaign, Variant variant) {
+        return variant != null && variant.getReward() != null
+                ? variant.getReward()
+                : campaign.getReward();
+    }
 }

@@ -12,47 +12,48 @@ import org.apache.commons.codec.digest.MurmurHash3;
  * {@code 8 * (windowSize + 2)} bytes per customer. Pure; the buffer is the profile's field.
  */
 public final class RecentEventHashes {
-  private static final int HEADER = 2;
+    private static final int HEADER = 2;
 
-  private RecentEventHashes() {}
+    private RecentEventHashes() {}
 
-  /** 64-bit hash of an event identity (see CustomerEvents#deduplicationKey). */
-  public static long hash(String identity) {
-    return MurmurHash3.hash128x64(identity.getBytes(StandardCharsets.UTF_8))[0];
-  }
-
-  /**
-   * Records {@code hash} unless it is among the remembered ones. Returns the window to store (a new
-   * buffer when the old one was empty, of another size, or older than {@code ttlMillis}), or null
-   * when the event is a duplicate (nothing to store).
-   */
-  public static ByteBuffer record(ByteBuffer window, long hash, int windowSize, long now, long ttlMillis) {
-    long[] ring = read(window, windowSize);
-    if (ring == null || now - ring[1] > ttlMillis) {
-      ring = new long[windowSize + HEADER];
+    /** 64-bit hash of an event identity (see CustomerEvents#deduplicationKey). */
+    public static long hash(String identity) {
+        return MurmurHash3.hash128x64(identity.getBytes(StandardCharsets.UTF_8))[0];
     }
-    long written = ring[0];
-    int filled = (int) Math.min(written, windowSize);
-    for (int i = 0; i < filled; i++) {
-      if (ring[HEADER + i] == hash) {
-        return null;
-      }
-    }
-    ring[HEADER + (int) (written % windowSize)] = hash;
-    ring[0] = written + 1;
-    ring[1] = now;
-    ByteBuffer out = ByteBuffer.allocate(8 * ring.length);
-    out.asLongBuffer().put(ring);
-    return out;
-  }
 
-  /** The ring as longs, or null when empty or written for another window size. */
-  private static long[] read(ByteBuffer window, int windowSize) {
-    if (window == null || window.remaining() != 8 * (windowSize + HEADER)) {
-      return null;
+    /**
+     * Records {@code hash} unless it is among the remembered ones. Returns the window to store (a
+     * new buffer when the old one was empty, of another size, or older than {@code ttlMillis}), or
+     * null when the event is a duplicate (nothing to store).
+     */
+    public static ByteBuffer record(
+            ByteBuffer window, long hash, int windowSize, long now, long ttlMillis) {
+        long[] ring = read(window, windowSize);
+        if (ring == null || now - ring[1] > ttlMillis) {
+            ring = new long[windowSize + HEADER];
+        }
+        long written = ring[0];
+        int filled = (int) Math.min(written, windowSize);
+        for (int i = 0; i < filled; i++) {
+            if (ring[HEADER + i] == hash) {
+                return null;
+            }
+        }
+        ring[HEADER + (int) (written % windowSize)] = hash;
+        ring[0] = written + 1;
+        ring[1] = now;
+        ByteBuffer out = ByteBuffer.allocate(8 * ring.length);
+        out.asLongBuffer().put(ring);
+        return out;
     }
-    long[] ring = new long[windowSize + HEADER];
-    window.duplicate().asLongBuffer().get(ring);
-    return ring;
-  }
+
+    /** The ring as longs, or null when empty or written for another window size. */
+    private static long[] read(ByteBuffer window, int windowSize) {
+        if (window == null || window.remaining() != 8 * (windowSize + HEADER)) {
+            return null;
+        }
+        long[] ring = new long[windowSize + HEADER];
+        window.duplicate().asLongBuffer().get(ring);
+        return ring;
+    }
 }

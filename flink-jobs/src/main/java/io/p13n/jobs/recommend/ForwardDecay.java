@@ -10,31 +10,33 @@ package io.p13n.jobs.recommend;
  * overflows.
  */
 final class ForwardDecay {
-  /**
-   * Move the landmark once the newest weight is stored this many half-lives above it: 2^64 leaves
-   * about 2^960 of headroom in a double for the weights themselves, and renormalising (an O(n)
-   * pass over a bounded list) then happens once per 64 half-lives.
-   */
-  static final double MAX_EXPONENT = 64;
+    /**
+     * Move the landmark once the newest weight is stored this many half-lives above it: 2^64 leaves
+     * about 2^960 of headroom in a double for the weights themselves, and renormalising (an O(n)
+     * pass over a bounded list) then happens once per 64 half-lives.
+     */
+    static final double MAX_EXPONENT = 64;
 
-  private ForwardDecay() {}
+    private ForwardDecay() {}
 
-  /** The factor that stores a weight seen at {@code time}. */
-  static double grow(long time, long landmark, long halfLifeMillis) {
-    return Math.pow(2, (double) (time - landmark) / halfLifeMillis);
-  }
+    /** The factor that stores a weight seen at {@code time}. */
+    static double grow(long time, long landmark, long halfLifeMillis) {
+        return Math.pow(2, (double) (time - landmark) / halfLifeMillis);
+    }
 
-  /** The stored value as of {@code now}. */
-  static double valueAt(double stored, long now, long landmark, long halfLifeMillis) {
-    return stored * Math.pow(2, -(double) (now - landmark) / halfLifeMillis);
-  }
+    /** The stored value as of {@code now}. */
+    static double valueAt(double stored, long now, long landmark, long halfLifeMillis) {
+        return stored * Math.pow(2, -(double) (now - landmark) / halfLifeMillis);
+    }
 
-  static boolean needsRenormalising(long time, long landmark, long halfLifeMillis) {
-    return (double) (time - landmark) / halfLifeMillis > MAX_EXPONENT;
-  }
+    static boolean needsRenormalising(long time, long landmark, long halfLifeMillis) {
+        return (double) (time - landmark) / halfLifeMillis > MAX_EXPONENT;
+    }
 
-  /** Plain exponential decay of a value kept as of {@code from} to {@code to} (never grows it). */
-  static double decay(double value, long from, long to, long halfLifeMillis) {
-    return to <= from ? value : value * Math.pow(0.5, (double) (to - from) / halfLifeMillis);
-  }
+    /**
+     * Plain exponential decay of a value kept as of {@code from} to {@code to} (never grows it).
+     */
+    static double decay(double value, long from, long to, long halfLifeMillis) {
+        return to <= from ? value : value * Math.pow(0.5, (double) (to - from) / halfLifeMillis);
+    }
 }

@@ -11,38 +11,47 @@ import org.apache.flink.util.function.SerializableFunction;
 
 /** The Redis writes of the recommendation lists: one JSON document per key, replaced whole. */
 public final class RecommendationRedisMappers {
-  private RecommendationRedisMappers() {}
+    private RecommendationRedisMappers() {}
 
-  public static RedisMapper<SimilarItems> similarItems(RedisKeys keys, long ttlMillis) {
-    return new JsonDocument<>(similar -> keys.similarItems(similar.getItemId()), ServingJson::of, ttlMillis);
-  }
-
-  public static RedisMapper<TrendingItems> trending(RedisKeys keys, long ttlMillis) {
-    return new JsonDocument<>(trending -> trendingKey(keys, trending.getCategoryId()), ServingJson::of, ttlMillis);
-  }
-
-  public static RedisMapper<CustomerRecommendations> recommendations(RedisKeys keys, long ttlMillis) {
-    return new JsonDocument<>(
-        recommendations -> keys.recommendations(recommendations.getCustomerId()), ServingJson::of, ttlMillis);
-  }
-
-  /** The Redis key of a trending list: {@link Trending#OVERALL} is the overall list. */
-  public static String trendingKey(RedisKeys keys, String categoryKey) {
-    return Trending.OVERALL.equals(categoryKey) ? keys.trending() : keys.trending(categoryKey);
-  }
-
-  /** An element written as one JSON value under its key, with a TTL. */
-  private record JsonDocument<T>(
-      SerializableFunction<T, String> key, SerializableFunction<T, String> json, long ttlMillis)
-      implements RedisMapper<T> {
-    @Override
-    public RedisWrite toWrite(T element) {
-      return new RedisValueWrite(key.apply(element), json.apply(element), ttlMillis);
+    public static RedisMapper<SimilarItems> similarItems(RedisKeys keys, long ttlMillis) {
+        return new JsonDocument<>(
+                similar -> keys.similarItems(similar.getItemId()), ServingJson::of, ttlMillis);
     }
 
-    @Override
-    public String keyOf(T element) {
-      return key.apply(element);
+    public static RedisMapper<TrendingItems> trending(RedisKeys keys, long ttlMillis) {
+        return new JsonDocument<>(
+                trending -> trendingKey(keys, trending.getCategoryId()),
+                ServingJson::of,
+                ttlMillis);
     }
-  }
+
+    public static RedisMapper<CustomerRecommendations> recommendations(
+            RedisKeys keys, long ttlMillis) {
+        return new JsonDocument<>(
+                recommendations -> keys.recommendations(recommendations.getCustomerId()),
+                ServingJson::of,
+                ttlMillis);
+    }
+
+    /** The Redis key of a trending list: {@link Trending#OVERALL} is the overall list. */
+    public static String trendingKey(RedisKeys keys, String categoryKey) {
+        return Trending.OVERALL.equals(categoryKey) ? keys.trending() : keys.trending(categoryKey);
+    }
+
+    /** An element written as one JSON value under its key, with a TTL. */
+    private record JsonDocument<T>(
+            SerializableFunction<T, String> key,
+            SerializableFunction<T, String> json,
+            long ttlMillis)
+            implements RedisMapper<T> {
+        @Override
+        public RedisWrite toWrite(T element) {
+            return new RedisValueWrite(key.apply(element), json.apply(element), ttlMillis);
+        }
+
+        @Override
+        public String keyOf(T element) {
+            return key.apply(element);
+        }
+    }
 }

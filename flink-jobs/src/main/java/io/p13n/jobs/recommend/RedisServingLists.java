@@ -30,90 +30,97 @@ import redis.clients.jedis.UnifiedJedis;
  * next ranking, not one a second later (a customer's list is only re-ranked on their next change).
  */
 public final class RedisServingLists implements ServingLists {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** How long a parsed list is reused: under the coalesce interval, so rankings see new lists soon. */
-  static final Duration FRESHNESS = Duration.ofSeconds(1);
+    /**
+     * How long a parsed list is reused: under the coalesce interval, so rankings see new lists
+     * soon.
+     */
+    static final Duration FRESHNESS = Duration.ofSeconds(1);
 
-  static final int MAX_LISTS = 5_000;
+    static final int MAX_LISTS = 5_000;
 
-  private final RedisEndpoint endpoint;
-  private final RedisKeys keys;
+    private final RedisEndpoint endpoint;
+    private final RedisKeys keys;
 
-  public RedisServingLists(RedisEndpoint endpoint, RedisKeys keys) {
-    this.endpoint = endpoint;
-    this.keys = keys;
-  }
+    public RedisServingLists(RedisEndpoint endpoint, RedisKeys keys) {
+        this.endpoint = endpoint;
+        this.keys = keys;
+    }
 
-  @Override
-  public Reader open() {
-    UnifiedJedis redis = endpoint.connect();
-    Cache<String, SimilarItems> similarCache = Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();
-    // A few hundred categories at most: the same bound is plenty.
-    Cache<String, TrendingItems> trendingCache = Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();
-    return new Reader() {
-      @Override
-      public Lists read(Collection<String> itemIds, Collection<String> categoryKeys) {
-        Map<String, SimilarItems> similar = new HashMap<>();
-        List<String> similarMisses = new ArrayList<>();
-        for (String item : itemIds) {
-          SimilarItems cached = similarCache.getIfPresent(item);
-          if (cached != null) {
-            similar.put(item, cached);
-          } else {
-            similarMisses.add(item);
-          }
-        }
-        Map<String, TrendingItems> trending = new HashMap<>();
-        List<String> trendingMisses = new ArrayList<>();
-        for (String category : categoryKeys) {
-          TrendingItems cached = trendingCache.getIfPresent(category);
-          if (cached != null) {
-            trending.put(category, cached);
-          } else {
-            trendingMisses.add(category);
-          }
-        }
-        if (similarMisses.isEmpty() && trendingMisses.isEmpty()) {
-          return new Lists(similar, trending);
-        }
-        List<Response<String>> similarReplies = new ArrayList<>(similarMisses.size());
-        List<Response<String>> trendingReplies = new ArrayList<>(trendingMisses.size());
-        // GETs rather than one MGET: on a Redis Cluster the keys live in different slots.
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-          for (String item : similarMisses) {
-            similarReplies.add(pipeline.get(keys.similarItems(item)));
-          }
-          for (String category : trendingMisses) {
-            trendingReplies.add(pipeline.get(RecommendationRedisMappers.trendingKey(keys, category)));
-          }
-          pipeline.sync();
-        }
-        for (int i = 0; i < similarMisses.size(); i++) {
-          String item = similarMisses.get(i);
-          String json = similarReplies.get(i).get();
-          if (json != null) {
-            SimilarItems list = ServingJson.similarItems(item, json);
-            similarCache.put(item, list);
-            similar.put(item, list);
-          }
-        }
-        for (int i = 0; i < trendingMisses.size(); i++) {
-          String category = trendingMisses.get(i);
-          String json = trendingReplies.get(i).get();
-          if (json != null) {
-            TrendingItems list = ServingJson.trendingItems(category, json);
-            trendingCache.put(category, list);
-            trending.put(category, list);
-          }
-        }
-        return new Lists(similar, trending);
-      }
+    @Override
+    public Reader open() {
+        UnifiedJedis redis = endpoint.connect();
+        Cache<String, SimilarItems> similarCache =
+                Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();
+        // A few hundred categories at most: the same bound is plenty.
+        Cache<String, TrendingItems> trendingCache =
+                Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();
+        return new Reader() {
+            @Override
+            public Lists read(Collection<String> itemIds, Collection<String> categoryKeys) {
+                Map<String, SimilarItems> similar = new HashMap<>();
+                List<String> similarMisses = new ArrayList<>();
+                for (String item : itemIds) {
+                    SimilarItems cached = similarCache.getIfPresent(item);
+                    if (cached != null) {
+                        similar.put(item, cached);
+                    } else {
+                        similarMisses.add(item);
+                    }
+                }
+                Map<String, TrendingItems> trending = new HashMap<>();
+                List<String> trendingMisses = new ArrayList<>();
+                for (String category : categoryKeys) {
+                    TrendingItems cached = trendingCache.getIfPresent(category);
+                    if (cached != null) {
+                        trending.put(category, cached);
+                    } else {
+                        trendingMisses.add(category);
+                    }
+                }
+                if (similarMisses.isEmpty() && trendingMisses.isEmpty()) {
+                    return new Lists(similar, trending);
+                }
+                List<Response<String>> similarReplies = new ArrayList<>(similarMisses.size());
+                List<Response<String>> trendingReplies = new ArrayList<>(trendingMisses.size());
+                // GETs rather than one MGET: on a Redis Cluster the keys live in different slots.
+                try (AbstractPipeline pipeline = redis.pipelined()) {
+                    for (String item : similarMisses) {
+                        similarReplies.add(pipeline.get(keys.similarItems(item)));
+                    }
+                    for (String category : trendingMisses) {
+                        trendingReplies.add(
+                                pipeline.get(
+                                        RecommendationRedisMappers.trendingKey(keys, category)));
+                    }
+                    pipeline.sync();
+                }
+                for (int i = 0; i < similarMisses.size(); i++) {
+                    String item = similarMisses.get(i);
+                    String json = similarReplies.get(i).get();
+                    if (json != null) {
+                        SimilarItems list = ServingJson.similarItems(item, json);
+                        similarCache.put(item, list);
+                        similar.put(item, list);
+                    }
+                }
+                for (int i = 0; i < trendingMisses.size(); i++) {
+                    String category = trendingMisses.get(i);
+                    String json = trendingReplies.get(i).get();
+                    if (json != null) {
+                        TrendingItems list = ServingJson.trendingItems(category, json);
+                        trendingCache.put(category, list);
+                        trending.put(category, list);
+                    }
+                }
+                return new Lists(similar, trending);
+            }
 
-      @Override
-      public void close() {
-        redis.close();
-      }
-    };
-  }
+            @Override
+            public void close() {
+                redis.close();
+            }
+        };
+    }
 }

@@ -29,139 +29,142 @@ import java.util.List;
  * what the storefront sees.
  */
 public final class ServingJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private ServingJson() {}
+    private ServingJson() {}
 
-  public static String of(SimilarItems similar) {
-    return document(similar.getItems(), similar.getUpdatedAt(), null);
-  }
-
-  public static String of(TrendingItems trending) {
-    return document(trending.getItems(), trending.getUpdatedAt(), null);
-  }
-
-  public static String of(CustomerRecommendations recommendations) {
-    return document(recommendations.getItems(), recommendations.getUpdatedAt(), recommendations.getStrategy());
-  }
-
-  private static String document(List<ScoredItem> items, long updatedAt, String strategy) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("updatedAt", Instant.ofEpochMilli(updatedAt).toString());
-    if (strategy != null) {
-      root.put("strategy", strategy);
+    public static String of(SimilarItems similar) {
+        return document(similar.getItems(), similar.getUpdatedAt(), null);
     }
-    ArrayNode array = root.putArray("items");
-    for (ScoredItem item : items) {
-      ObjectNode node = array.addObject();
-      node.put("id", item.getItemId());
-      if (item.getCategoryId() != null) {
-        node.put("category", item.getCategoryId());
-      }
-      node.put("score", round(item.getScore()));
-      if (item.getReason() != null) {
-        node.put("reason", item.getReason());
-      }
+
+    public static String of(TrendingItems trending) {
+        return document(trending.getItems(), trending.getUpdatedAt(), null);
     }
-    try {
-      return JSON.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+
+    public static String of(CustomerRecommendations recommendations) {
+        return document(
+                recommendations.getItems(),
+                recommendations.getUpdatedAt(),
+                recommendations.getStrategy());
     }
-  }
 
-  // Six decimals: enough to order and compare, far fewer bytes than a full double.
-  private static double round(double score) {
-    return Math.round(score * 1_000_000) / 1_000_000.0;
-  }
-
-  /** A similar-items document as the ranker needs it: one pass over the text. */
-  public static SimilarItems similarItems(String itemId, String json) {
-    Document document = parse(json);
-    return new SimilarItems(itemId, document.items(), document.updatedAt());
-  }
-
-  /** A trending document as the ranker needs it: one pass over the text. */
-  public static TrendingItems trendingItems(String categoryKey, String json) {
-    Document document = parse(json);
-    return new TrendingItems(categoryKey, document.items(), document.updatedAt());
-  }
-
-  /** The items of a serving document, in order; a missing or unreadable document has none. */
-  public static List<ScoredItem> items(String json) {
-    return new ArrayList<>(parse(json).items());
-  }
-
-  /** When a serving document was computed (event time), or 0 if missing or unreadable. */
-  public static long updatedAt(String json) {
-    return parse(json).updatedAt();
-  }
-
-  /** The strategy of a recommendations document, or null. */
-  public static String strategy(String json) {
-    return parse(json).strategy();
-  }
-
-  /** What a serving document holds; a missing or unreadable one holds no items. */
-  public record Document(long updatedAt, String strategy, List<ScoredItem> items) {}
-
-  /**
-   * Reads a serving document in one pass with Jackson's streaming parser: the ranking stage reads
-   * several per ranking, and parsing a tree (twice, for the items and the time) was a third of the
-   * engine's CPU in the profile.
-   */
-  public static Document parse(String json) {
-    if (json == null) {
-      return new Document(0, null, List.of());
-    }
-    List<ScoredItem> items = new ArrayList<>();
-    long updatedAt = 0;
-    String strategy = null;
-    try (JsonParser parser = JSON.getFactory().createParser(json)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return new Document(0, null, List.of());
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        parser.nextToken();
-        switch (field) {
-          case "updatedAt" -> updatedAt = Instant.parse(parser.getText()).toEpochMilli();
-          case "strategy" -> strategy = parser.getText();
-          case "items" -> readItems(parser, items);
-          default -> parser.skipChildren();
+    private static String document(List<ScoredItem> items, long updatedAt, String strategy) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("updatedAt", Instant.ofEpochMilli(updatedAt).toString());
+        if (strategy != null) {
+            root.put("strategy", strategy);
         }
-      }
-      return new Document(updatedAt, strategy, items);
-    } catch (IOException | RuntimeException e) {
-      // This job writes these keys; anything else there is not ours to rank from.
-      return new Document(0, null, List.of());
-    }
-  }
-
-  private static void readItems(JsonParser parser, List<ScoredItem> items) throws IOException {
-    if (parser.currentToken() != JsonToken.START_ARRAY) {
-      parser.skipChildren();
-      return;
-    }
-    while (parser.nextToken() == JsonToken.START_OBJECT) {
-      String id = null;
-      String category = null;
-      double score = 0;
-      String reason = null;
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        parser.nextToken();
-        switch (field) {
-          case "id" -> id = parser.getText();
-          case "category" -> category = parser.getText();
-          case "score" -> score = parser.getDoubleValue();
-          case "reason" -> reason = parser.getText();
-          default -> parser.skipChildren();
+        ArrayNode array = root.putArray("items");
+        for (ScoredItem item : items) {
+            ObjectNode node = array.addObject();
+            node.put("id", item.getItemId());
+            if (item.getCategoryId() != null) {
+                node.put("category", item.getCategoryId());
+            }
+            node.put("score", round(item.getScore()));
+            if (item.getReason() != null) {
+                node.put("reason", item.getReason());
+            }
         }
-      }
-      if (id != null) {
-        items.add(new ScoredItem(id, category, score, reason));
-      }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
+
+    // Six decimals: enough to order and compare, far fewer bytes than a full double.
+    private static double round(double score) {
+        return Math.round(score * 1_000_000) / 1_000_000.0;
+    }
+
+    /** A similar-items document as the ranker needs it: one pass over the text. */
+    public static SimilarItems similarItems(String itemId, String json) {
+        Document document = parse(json);
+        return new SimilarItems(itemId, document.items(), document.updatedAt());
+    }
+
+    /** A trending document as the ranker needs it: one pass over the text. */
+    public static TrendingItems trendingItems(String categoryKey, String json) {
+        Document document = parse(json);
+        return new TrendingItems(categoryKey, document.items(), document.updatedAt());
+    }
+
+    /** The items of a serving document, in order; a missing or unreadable document has none. */
+    public static List<ScoredItem> items(String json) {
+        return new ArrayList<>(parse(json).items());
+    }
+
+    /** When a serving document was computed (event time), or 0 if missing or unreadable. */
+    public static long updatedAt(String json) {
+        return parse(json).updatedAt();
+    }
+
+    /** The strategy of a recommendations document, or null. */
+    public static String strategy(String json) {
+        return parse(json).strategy();
+    }
+
+    /** What a serving document holds; a missing or unreadable one holds no items. */
+    public record Document(long updatedAt, String strategy, List<ScoredItem> items) {}
+
+    /**
+     * Reads a serving document in one pass with Jackson's streaming parser: the ranking stage reads
+     * several per ranking, and parsing a tree (twice, for the items and the time) was a third of
+     * the engine's CPU in the profile.
+     */
+    public static Document parse(String json) {
+        if (json == null) {
+            return new Document(0, null, List.of());
+        }
+        List<ScoredItem> items = new ArrayList<>();
+        long updatedAt = 0;
+        String strategy = null;
+        try (JsonParser parser = JSON.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return new Document(0, null, List.of());
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "updatedAt" -> updatedAt = Instant.parse(parser.getText()).toEpochMilli();
+                    case "strategy" -> strategy = parser.getText();
+                    case "items" -> readItems(parser, items);
+                    default -> parser.skipChildren();
+                }
+            }
+            return new Document(updatedAt, strategy, items);
+        } catch (IOException | RuntimeException e) {
+            // This job writes these keys; anything else there is not ours to rank from.
+            return new Document(0, null, List.of());
+        }
+    }
+
+    private static void readItems(JsonParser parser, List<ScoredItem> items) throws IOException {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            String id = null;
+            String category = null;
+            double score = 0;
+            String reason = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "id" -> id = parser.getText();
+                    case "category" -> category = parser.getText();
+                    case "score" -> score = parser.getDoubleValue();
+                    case "reason" -> reason = parser.getText();
+                    default -> parser.skipChildren();
+                }
+            }
+            if (id != null) {
+                items.add(new ScoredItem(id, category, score, reason));
+            }
+        }
+    }
 }

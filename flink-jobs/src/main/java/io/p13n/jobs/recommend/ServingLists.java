@@ -12,16 +12,19 @@ import java.util.Map;
  * ships with the function; {@link #open} runs once per subtask.
  */
 public interface ServingLists extends Serializable {
-  Reader open();
+    Reader open();
 
-  /** A connection; must be safe to use from several threads. */
-  interface Reader extends AutoCloseable {
-    /** The lists that exist: similar items by item id, trending by category key (see {@link Trending}). */
-    Lists read(Collection<String> itemIds, Collection<String> categoryKeys);
+    /** A connection; must be safe to use from several threads. */
+    interface Reader extends AutoCloseable {
+        /**
+         * The lists that exist: similar items by item id, trending by category key (see {@link
+         * Trending}).
+         */
+        Lists read(Collection<String> itemIds, Collection<String> categoryKeys);
 
-    @Override
-    void close();
-  }
+        @Override
+        void close();
+    }
 
-  record Lists(Map<String, SimilarItems> similar, Map<String, TrendingItems> trending) {}
+    record Lists(Map<String, SimilarItems> similar, Map<String, TrendingItems> trending) {}
 }

@@ -18,71 +18,76 @@ import java.io.Serializable;
  * JSON values are written with one {@code SET ... PX}: a reader sees the previous document or the
  * new one, never a half-written list.
  *
- * The braces around {@code c:CUSTOMER_ID} are a Redis Cluster hash tag: every key of one customer
- * hashes to the same slot, so later features can read or update a customer's keys together (MULTI,
- * Lua) on a cluster.
+ * <p>The braces around {@code c:CUSTOMER_ID} are a Redis Cluster hash tag: every key of one
+ * customer hashes to the same slot, so later features can read or update a customer's keys together
+ * (MULTI, Lua) on a cluster.
  */
 public final class RedisKeys implements Serializable {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String prefix;
+    private final String prefix;
 
-  public RedisKeys(String prefix) {
-    if (prefix == null || prefix.isEmpty() || prefix.contains("{") || prefix.contains("}") || prefix.contains(" ")) {
-      throw new IllegalArgumentException("key prefix must be non-empty, without spaces or braces: '" + prefix + "'");
+    public RedisKeys(String prefix) {
+        if (prefix == null
+                || prefix.isEmpty()
+                || prefix.contains("{")
+                || prefix.contains("}")
+                || prefix.contains(" ")) {
+            throw new IllegalArgumentException(
+                    "key prefix must be non-empty, without spaces or braces: '" + prefix + "'");
+        }
+        this.prefix = prefix;
     }
-    this.prefix = prefix;
-  }
 
-  public String profile(String customerId) {
-    return customerTag(customerId) + ":profile";
-  }
+    public String profile(String customerId) {
+        return customerTag(customerId) + ":profile";
+    }
 
-  /** The customer's active offers (one JSON value). */
-  public String activeOffers(String customerId) {
-    return customerTag(customerId) + ":offers";
-  }
+    /** The customer's active offers (one JSON value). */
+    public String activeOffers(String customerId) {
+        return customerTag(customerId) + ":offers";
+    }
 
-  /** A campaign's stats hash; the campaign id is the hash tag. */
-  public String campaignStats(String campaignId) {
-    return prefix + ":campaign:{" + campaignId + "}:stats";
-  }
+    /** A campaign's stats hash; the campaign id is the hash tag. */
+    public String campaignStats(String campaignId) {
+        return prefix + ":campaign:{" + campaignId + "}:stats";
+    }
 
-  /** {@code prefix:{c:ID}} — the part every key of one customer shares. */
-  public String customerTag(String customerId) {
-    return prefix + ":{c:" + customerId + "}";
-  }
+    /** {@code prefix:{c:ID}} — the part every key of one customer shares. */
+    public String customerTag(String customerId) {
+        return prefix + ":{c:" + customerId + "}";
+    }
 
-  public String recommendations(String customerId) {
-    return customerTag(customerId) + ":recommendations";
-  }
+    public String recommendations(String customerId) {
+        return customerTag(customerId) + ":recommendations";
+    }
 
-  public String similarItems(String productId) {
-    return prefix + ":{i:" + productId + "}:similar";
-  }
+    public String similarItems(String productId) {
+        return prefix + ":{i:" + productId + "}:similar";
+    }
 
-  /** Trending overall. */
-  public String trending() {
-    return prefix + ":trending";
-  }
+    /** Trending overall. */
+    public String trending() {
+        return prefix + ":trending";
+    }
 
-  /** Trending in one category. */
-  public String trending(String categoryId) {
-    return prefix + ":trending:{" + categoryId + "}";
-  }
+    /** Trending in one category. */
+    public String trending(String categoryId) {
+        return prefix + ":trending:{" + categoryId + "}";
+    }
 
-  /** Pattern matching every customer's recommendations key, for SCAN. */
-  public String recommendationsPattern() {
-    return prefix + ":{c:*}:recommendations";
-  }
+    /** Pattern matching every customer's recommendations key, for SCAN. */
+    public String recommendationsPattern() {
+        return prefix + ":{c:*}:recommendations";
+    }
 
-  /** Pattern matching every customer's active-offers key, for SCAN. */
-  public String activeOffersPattern() {
-    return prefix + ":{c:*}:offers";
-  }
+    /** Pattern matching every customer's active-offers key, for SCAN. */
+    public String activeOffersPattern() {
+        return prefix + ":{c:*}:offers";
+    }
 
-  /** Pattern matching every profile key, for SCAN. */
-  public String profilePattern() {
-    return prefix + ":{c:*}:profile";
-  }
+    /** Pattern matching every profile key, for SCAN. */
+    public String profilePattern() {
+        return prefix + ":{c:*}:profile";
+    }
 }

@@ -11,10 +11,10 @@ import java.io.Serializable;
  */
 @FunctionalInterface
 public interface RedisMapper<T> extends Serializable {
-  RedisWrite toWrite(T element);
+    RedisWrite toWrite(T element);
 
-  /** The key {@link #toWrite} would write; override it when mapping is costly. */
-  default String keyOf(T element) {
-    return toWrite(element).key();
-  }
+    /** The key {@link #toWrite} would write; override it when mapping is costly. */
+    default String keyOf(T element) {
+        return toWrite(element).key();
+    }
 }

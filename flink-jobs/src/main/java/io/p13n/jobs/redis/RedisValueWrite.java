@@ -6,20 +6,22 @@ package io.p13n.jobs.redis;
  * (recommendations, similar items, trending, active offers), serialised as one JSON document.
  */
 public record RedisValueWrite(String key, String value, long ttlMillis) implements RedisWrite {
-  public RedisValueWrite {
-    if (key == null || key.isEmpty()) {
-      throw new IllegalArgumentException("key must not be empty");
+    public RedisValueWrite {
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("key must not be empty");
+        }
+        if (value == null) {
+            throw new IllegalArgumentException(
+                    "value must not be null (key " + key + "); delete the key instead");
+        }
+        if (ttlMillis <= 0) {
+            throw new IllegalArgumentException(
+                    "every key needs a TTL; got " + ttlMillis + " ms for " + key);
+        }
     }
-    if (value == null) {
-      throw new IllegalArgumentException("value must not be null (key " + key + "); delete the key instead");
-    }
-    if (ttlMillis <= 0) {
-      throw new IllegalArgumentException("every key needs a TTL; got " + ttlMillis + " ms for " + key);
-    }
-  }
 
-  @Override
-  public int commands() {
-    return 1;
-  }
+    @Override
+    public int commands() {
+        return 1;
+    }
 }

@@ -6,8 +6,8 @@ package io.p13n.jobs.redis;
  * stays bounded even for customers and products that never come back.
  */
 public sealed interface RedisWrite permits RedisHashWrite, RedisValueWrite, RedisDelete {
-  String key();
+    String key();
 
-  /** Commands this write costs (for the commandsSent metric). */
-  int commands();
+    /** Commands this write costs (for the commandsSent metric). */
+    int commands();
 }

@@ -25,147 +25,176 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 class ActiveOffersFunctionTest {
-  private static final long DAY = Duration.ofDays(1).toMillis();
+    private static final long DAY = Duration.ofDays(1).toMillis();
 
-  private KeyedOneInputStreamOperatorTestHarness<String, OfferLedgerInput, ActiveOffers> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, OfferLedgerInput, ActiveOffers> harness;
 
-  private void start(OfferSettings settings) throws Exception {
-    harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new ActiveOffersFunction(settings), OfferInputs::customerId, Types.STRING);
-    harness.open();
-  }
-
-  private void start() throws Exception {
-    start(TestOffers.settings(Map.of("offers.attribution-window", "7d")));
-  }
-
-  /** A decision for customer c1 (14-day validity, 10% off) at T0 + day days. */
-  private static OfferDecision decision(String campaign, OfferOutcome outcome, int day) {
-    OfferDecision d = CampaignBudgetFunctionTest.decision(new Budget(null, null), outcome, day, 1);
-    d.setCampaignId(campaign);
-    d.setDecisionId(CouponIds.decisionId("c1", campaign, d.getTrigger(), d.getIssuedAt()));
-    d.setCouponCode(CouponIds.couponCode(d.getDecisionId()));
-    return d;
-  }
-
-  private void send(OfferDecision d) throws Exception {
-    harness.processElement(new StreamRecord<>(OfferInputs.ledger(d), d.getIssuedAt()));
-  }
-
-  private void send(OrderEvent o) throws Exception {
-    harness.processElement(new StreamRecord<>(OfferInputs.ledger(o), o.getEventTime().toEpochMilli()));
-  }
-
-  private static OrderEvent order(int day, double total, String coupon) {
-    return TestEvents.order("c1", OrderStatus.PLACED, Instant.ofEpochMilli(T0.toEpochMilli() + day * DAY + 3600_000), total)
-        .setCouponCode(coupon).build();
-  }
-
-  private List<List<String>> snapshots() {
-    return harness.extractOutputValues().stream().map(a -> a.getOffers().stream().map(ActiveOffer::getCampaignId).toList()).toList();
-  }
-
-  private List<CampaignStatsDelta> deltas() {
-    var queue = harness.getSideOutput(OfferOutputTags.STATS_DELTAS);
-    return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
-  }
-
-  @Test
-  void shouldEmitTheActiveOffersWhenAnOfferIsIssued() throws Exception {
-    start();
-    send(decision("a", OfferOutcome.SENT, 0));
-    send(decision("b", OfferOutcome.SENT, 1));
-
-    assertThat(snapshots()).containsExactly(List.of("a"), List.of("a", "b"));
-    ActiveOffer a = harness.extractOutputValues().get(1).getOffers().get(0);
-    assertThat(a.getPercentOff()).isEqualTo(10.0);
-    assertThat(a.getAmountOff()).isNull();
-    assertThat(a.getCode()).startsWith("P13N-");
-    assertThat(a.getExpiresAt()).isEqualTo(T0.toEpochMilli() + 14 * DAY);
-    assertThat(deltas()).extracting(d -> d.getCampaignId() + ":" + d.getArm() + ":" + d.getSent()).containsExactly("a:default:1", "b:default:1");
-  }
-
-  @Test
-  void shouldIgnoreARepeatedDecision() throws Exception {
-    start();
-    send(decision("a", OfferOutcome.SENT, 0));
-    send(decision("a", OfferOutcome.SENT, 0));
-
-    assertThat(snapshots()).containsExactly(List.of("a"));
-    assertThat(deltas()).hasSize(1);
-  }
-
-  @Test
-  void shouldDropExpiredOffersAndForgetThemAfterTheAttributionWindow() throws Exception {
-    start();
-    send(decision("a", OfferOutcome.SENT, 0));
-    long expires = T0.toEpochMilli() + 14 * DAY;
-
-    harness.processWatermark(expires - 1);
-    assertThat(snapshots()).hasSize(1);
-    harness.processWatermark(expires);
-    assertThat(snapshots()).containsExactly(List.of("a"), List.of());
-    assertThat(harness.numKeyedStateEntries()).as("kept for attribution").isEqualTo(1);
-
-    harness.processWatermark(expires + 7 * DAY);
-    assertThat(harness.numKeyedStateEntries()).as("forgotten").isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
-    assertThat(snapshots()).as("no change visible to the storefront").hasSize(2);
-  }
-
-  @Test
-  void shouldAttributeARedemptionAndAConversionToTheTreatedArm() throws Exception {
-    start();
-    OfferDecision sent = decision("a", OfferOutcome.SENT, 0);
-    send(sent);
-    send(order(3, 80.0, sent.getCouponCode().toLowerCase()));
-
-    assertThat(snapshots()).as("redeemed: no longer active").containsExactly(List.of("a"), List.of());
-    CampaignStatsDelta d = deltas().get(1);
-    assertThat(d.getArm()).isEqualTo("default");
-    assertThat(d.getRedeemed()).isEqualTo(1);
-    assertThat(d.getConverted()).isEqualTo(1);
-    assertThat(d.getRevenue()).isEqualTo(80.0);
-
-    send(order(4, 50.0, null));
-    assertThat(deltas()).as("only the first order converts").hasSize(2);
-  }
-
-  @Test
-  void shouldCountAConversionWithoutTheCodeButNotAfterExpiry() throws Exception {
-    start();
-    send(decision("a", OfferOutcome.SENT, 0));
-    send(decision("b", OfferOutcome.SENT, 0));
-    send(order(20, 99.0, null)); // after a and b expired (day 14)
-    assertThat(deltas()).hasSize(2);
-
-    send(decision("c", OfferOutcome.SENT, 21));
-    send(order(22, 40.0, null));
-    CampaignStatsDelta d = deltas().get(3);
-    assertThat(d.getCampaignId()).isEqualTo("c");
-    assertThat(d.getConverted()).isEqualTo(1);
-    assertThat(d.getRedeemed()).isZero();
-    assertThat(d.getRevenue()).isEqualTo(40.0);
-  }
-
-  @Test
-  void shouldMeasureControlCustomersWithoutShowingThemAnything() throws Exception {
-    start();
-    OfferDecision held = decision("a", OfferOutcome.HELD_OUT, 0);
-    send(held);
-    send(order(2, 60.0, held.getCouponCode())); // a guessed code does not redeem a held-out offer
-
-    assertThat(harness.extractOutputValues()).as("held-out offers are never active").isEmpty();
-    assertThat(deltas()).extracting(d -> d.getArm() + ":" + d.getHeldOut() + ":" + d.getRedeemed() + ":" + d.getConverted() + ":" + d.getRevenue())
-        .containsExactly("control:1:0:0:0.0", "control:0:0:1:60.0");
-  }
-
-  @Test
-  void shouldKeepAtMostTheConfiguredNumberOfOffers() throws Exception {
-    start(TestOffers.settings(Map.of("offers.max-per-customer", "3")));
-    for (int day = 0; day < 5; day++) {
-      send(decision("k" + day, OfferOutcome.SENT, day));
+    private void start(OfferSettings settings) throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new ActiveOffersFunction(settings), OfferInputs::customerId, Types.STRING);
+        harness.open();
     }
-    assertThat(snapshots().get(snapshots().size() - 1)).containsExactly("k2", "k3", "k4");
-  }
+
+    private void start() throws Exception {
+        start(TestOffers.settings(Map.of("offers.attribution-window", "7d")));
+    }
+
+    /** A decision for customer c1 (14-day validity, 10% off) at T0 + day days. */
+    private static OfferDecision decision(String campaign, OfferOutcome outcome, int day) {
+        OfferDecision d =
+                CampaignBudgetFunctionTest.decision(new Budget(null, null), outcome, day, 1);
+        d.setCampaignId(campaign);
+        d.setDecisionId(CouponIds.decisionId("c1", campaign, d.getTrigger(), d.getIssuedAt()));
+        d.setCouponCode(CouponIds.couponCode(d.getDecisionId()));
+        return d;
+    }
+
+    private void send(OfferDecision d) throws Exception {
+        harness.processElement(new StreamRecord<>(OfferInputs.ledger(d), d.getIssuedAt()));
+    }
+
+    private void send(OrderEvent o) throws Exception {
+        harness.processElement(
+                new StreamRecord<>(OfferInputs.ledger(o), o.getEventTime().toEpochMilli()));
+    }
+
+    private static OrderEvent order(int day, double total, String coupon) {
+        return TestEvents.order(
+                        "c1",
+                        OrderStatus.PLACED,
+                        Instant.ofEpochMilli(T0.toEpochMilli() + day * DAY + 3600_000),
+                        total)
+                .setCouponCode(coupon)
+                .build();
+    }
+
+    private List<List<String>> snapshots() {
+        return harness.extractOutputValues().stream()
+                .map(a -> a.getOffers().stream().map(ActiveOffer::getCampaignId).toList())
+                .toList();
+    }
+
+    private List<CampaignStatsDelta> deltas() {
+        var queue = harness.getSideOutput(OfferOutputTags.STATS_DELTAS);
+        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void shouldEmitTheActiveOffersWhenAnOfferIsIssued() throws Exception {
+        start();
+        send(decision("a", OfferOutcome.SENT, 0));
+        send(decision("b", OfferOutcome.SENT, 1));
+
+        assertThat(snapshots()).containsExactly(List.of("a"), List.of("a", "b"));
+        ActiveOffer a = harness.extractOutputValues().get(1).getOffers().get(0);
+        assertThat(a.getPercentOff()).isEqualTo(10.0);
+        assertThat(a.getAmountOff()).isNull();
+        assertThat(a.getCode()).startsWith("P13N-");
+        assertThat(a.getExpiresAt()).isEqualTo(T0.toEpochMilli() + 14 * DAY);
+        assertThat(deltas())
+                .extracting(d -> d.getCampaignId() + ":" + d.getArm() + ":" + d.getSent())
+                .containsExactly("a:default:1", "b:default:1");
+    }
+
+    @Test
+    void shouldIgnoreARepeatedDecision() throws Exception {
+        start();
+        send(decision("a", OfferOutcome.SENT, 0));
+        send(decision("a", OfferOutcome.SENT, 0));
+
+        assertThat(snapshots()).containsExactly(List.of("a"));
+        assertThat(deltas()).hasSize(1);
+    }
+
+    @Test
+    void shouldDropExpiredOffersAndForgetThemAfterTheAttributionWindow() throws Exception {
+        start();
+        send(decision("a", OfferOutcome.SENT, 0));
+        long expires = T0.toEpochMilli() + 14 * DAY;
+
+        harness.processWatermark(expires - 1);
+        assertThat(snapshots()).hasSize(1);
+        harness.processWatermark(expires);
+        assertThat(snapshots()).containsExactly(List.of("a"), List.of());
+        assertThat(harness.numKeyedStateEntries()).as("kept for attribution").isEqualTo(1);
+
+        harness.processWatermark(expires + 7 * DAY);
+        assertThat(harness.numKeyedStateEntries()).as("forgotten").isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(snapshots()).as("no change visible to the storefront").hasSize(2);
+    }
+
+    @Test
+    void shouldAttributeARedemptionAndAConversionToTheTreatedArm() throws Exception {
+        start();
+        OfferDecision sent = decision("a", OfferOutcome.SENT, 0);
+        send(sent);
+        send(order(3, 80.0, sent.getCouponCode().toLowerCase()));
+
+        assertThat(snapshots())
+                .as("redeemed: no longer active")
+                .containsExactly(List.of("a"), List.of());
+        CampaignStatsDelta d = deltas().get(1);
+        assertThat(d.getArm()).isEqualTo("default");
+        assertThat(d.getRedeemed()).isEqualTo(1);
+        assertThat(d.getConverted()).isEqualTo(1);
+        assertThat(d.getRevenue()).isEqualTo(80.0);
+
+        send(order(4, 50.0, null));
+        assertThat(deltas()).as("only the first order converts").hasSize(2);
+    }
+
+    @Test
+    void shouldCountAConversionWithoutTheCodeButNotAfterExpiry() throws Exception {
+        start();
+        send(decision("a", OfferOutcome.SENT, 0));
+        send(decision("b", OfferOutcome.SENT, 0));
+        send(order(20, 99.0, null)); // after a and b expired (day 14)
+        assertThat(deltas()).hasSize(2);
+
+        send(decision("c", OfferOutcome.SENT, 21));
+        send(order(22, 40.0, null));
+        CampaignStatsDelta d = deltas().get(3);
+        assertThat(d.getCampaignId()).isEqualTo("c");
+        assertThat(d.getConverted()).isEqualTo(1);
+        assertThat(d.getRedeemed()).isZero();
+        assertThat(d.getRevenue()).isEqualTo(40.0);
+    }
+
+    @Test
+    void shouldMeasureControlCustomersWithoutShowingThemAnything() throws Exception {
+        start();
+        OfferDecision held = decision("a", OfferOutcome.HELD_OUT, 0);
+        send(held);
+        send(
+                order(
+                        2,
+                        60.0,
+                        held.getCouponCode())); // a guessed code does not redeem a held-out offer
+
+        assertThat(harness.extractOutputValues()).as("held-out offers are never active").isEmpty();
+        assertThat(deltas())
+                .extracting(
+                        d ->
+                                d.getArm()
+                                        + ":"
+                                        + d.getHeldOut()
+                                        + ":"
+                                        + d.getRedeemed()
+                                        + ":"
+                                        + d.getConverted()
+                                        + ":"
+                                        + d.getRevenue())
+                .containsExactly("control:1:0:0:0.0", "control:0:0:1:60.0");
+    }
+
+    @Test
+    void shouldKeepAtMostTheConfiguredNumberOfOffers() throws Exception {
+        start(TestOffers.settings(Map.of("offers.max-per-customer", "3")));
+        for (int day = 0; day < 5; day++) {
+            send(decision("k" + day, OfferOutcome.SENT, day));
+        }
+        assertThat(snapshots().get(snapshots().size() - 1)).containsExactly("k2", "k3", "k4");
+    }
 }

@@ -18,50 +18,94 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class CampaignStatsFunctionTest {
-  private KeyedOneInputStreamOperatorTestHarness<String, CampaignStatsDelta, CampaignStats> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, CampaignStatsDelta, CampaignStats>
+            harness;
 
-  @BeforeEach
-  void start() throws Exception {
-    harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new CampaignStatsFunction(TestOffers.settings()), CampaignStatsDelta::getCampaignId, Types.STRING);
-    harness.open();
-  }
+    @BeforeEach
+    void start() throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new CampaignStatsFunction(TestOffers.settings()),
+                        CampaignStatsDelta::getCampaignId,
+                        Types.STRING);
+        harness.open();
+    }
 
-  private void send(String campaign, String arm, long sent, long heldOut, long redeemed, long converted, double revenue, long at) throws Exception {
-    harness.processElement(new StreamRecord<>(new CampaignStatsDelta(campaign, arm, sent, heldOut, redeemed, converted, revenue, at), at));
-  }
+    private void send(
+            String campaign,
+            String arm,
+            long sent,
+            long heldOut,
+            long redeemed,
+            long converted,
+            double revenue,
+            long at)
+            throws Exception {
+        harness.processElement(
+                new StreamRecord<>(
+                        new CampaignStatsDelta(
+                                campaign, arm, sent, heldOut, redeemed, converted, revenue, at),
+                        at));
+    }
 
-  @Test
-  void shouldKeepRunningTotalsPerArm() throws Exception {
-    send("x", "A", 1, 0, 0, 0, 0, 10);
-    send("x", "A", 1, 0, 0, 0, 0, 20);
-    send("x", "control", 0, 1, 0, 0, 0, 30);
-    send("x", "A", 0, 0, 1, 1, 50.5, 40);
-    send("x", "control", 0, 0, 0, 1, 20, 50);
-    send("y", "B", 1, 0, 0, 0, 0, 60);
+    @Test
+    void shouldKeepRunningTotalsPerArm() throws Exception {
+        send("x", "A", 1, 0, 0, 0, 0, 10);
+        send("x", "A", 1, 0, 0, 0, 0, 20);
+        send("x", "control", 0, 1, 0, 0, 0, 30);
+        send("x", "A", 0, 0, 1, 1, 50.5, 40);
+        send("x", "control", 0, 0, 0, 1, 20, 50);
+        send("y", "B", 1, 0, 0, 0, 0, 60);
 
-    List<CampaignStats> out = harness.extractOutputValues();
-    assertThat(out).as("one snapshot per delta").hasSize(6);
-    CampaignStats x = out.get(4);
-    assertThat(x.getCampaignId()).isEqualTo("x");
-    assertThat(x.getUpdatedAt()).isEqualTo(50);
-    assertThat(x.getArms()).extracting(a -> a.getArm() + ":" + a.getSent() + ":" + a.getHeldOut() + ":" + a.getRedeemed() + ":" + a.getConverted() + ":" + a.getRevenue())
-        .containsExactly("A:2:0:1:1:50.5", "control:0:1:0:1:20.0");
-    assertThat(out.get(5).getArms()).extracting(ArmStats::getArm).containsExactly("B");
-    assertThat(out.get(0).getArms().get(0).getSent()).as("earlier snapshots are copies, not state").isEqualTo(1);
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
-  }
+        List<CampaignStats> out = harness.extractOutputValues();
+        assertThat(out).as("one snapshot per delta").hasSize(6);
+        CampaignStats x = out.get(4);
+        assertThat(x.getCampaignId()).isEqualTo("x");
+        assertThat(x.getUpdatedAt()).isEqualTo(50);
+        assertThat(x.getArms())
+                .extracting(
+                        a ->
+                                a.getArm()
+                                        + ":"
+                                        + a.getSent()
+                                        + ":"
+                                        + a.getHeldOut()
+                                        + ":"
+                                        + a.getRedeemed()
+                                        + ":"
+                                        + a.getConverted()
+                                        + ":"
+                                        + a.getRevenue())
+                .containsExactly("A:2:0:1:1:50.5", "control:0:1:0:1:20.0");
+        assertThat(out.get(5).getArms()).extracting(ArmStats::getArm).containsExactly("B");
+        assertThat(out.get(0).getArms().get(0).getSent())
+                .as("earlier snapshots are copies, not state")
+                .isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+    }
 
-  @Test
-  void redisMapperShouldWriteOneHashPerCampaign() {
-    CampaignStats stats = new CampaignStats("spring-sale",
-        List.of(new ArmStats("A", 10L, 0L, 3L, 4L, 123.456), new ArmStats("control", 0L, 2L, 0L, 1L, 10.0)), 1_700_000_000_000L);
-    RedisHashWrite w = new CampaignStatsRedisMapper(new RedisKeys("p13n"), Duration.ofDays(90)).toHashWrite(stats);
+    @Test
+    void redisMapperShouldWriteOneHashPerCampaign() {
+        CampaignStats stats =
+                new CampaignStats(
+                        "spring-sale",
+                        List.of(
+                                new ArmStats("A", 10L, 0L, 3L, 4L, 123.456),
+                                new ArmStats("control", 0L, 2L, 0L, 1L, 10.0)),
+                        1_700_000_000_000L);
+        RedisHashWrite w =
+                new CampaignStatsRedisMapper(new RedisKeys("p13n"), Duration.ofDays(90))
+                        .toHashWrite(stats);
 
-    assertThat(w.key()).isEqualTo("p13n:campaign:{spring-sale}:stats");
-    assertThat(w.ttlMillis()).isEqualTo(Duration.ofDays(90).toMillis());
-    assertThat(w.fields()).containsEntry("A.sent", "10").containsEntry("A.redeemed", "3").containsEntry("A.converted", "4")
-        .containsEntry("A.revenue", "123.46").containsEntry("control.heldOut", "2").containsEntry("control.converted", "1")
-        .containsEntry("updatedAt", "2023-11-14T22:13:20Z");
-  }
+        assertThat(w.key()).isEqualTo("p13n:campaign:{spring-sale}:stats");
+        assertThat(w.ttlMillis()).isEqualTo(Duration.ofDays(90).toMillis());
+        assertThat(w.fields())
+                .containsEntry("A.sent", "10")
+                .containsEntry("A.redeemed", "3")
+                .containsEntry("A.converted", "4")
+                .containsEntry("A.revenue", "123.46")
+                .containsEntry("control.heldOut", "2")
+                .containsEntry("control.converted", "1")
+                .containsEntry("updatedAt", "2023-11-14T22:13:20Z");
+    }
 }

@@ -33,40 +33,59 @@ import org.junit.jupiter.api.Test;
  * survives its serializer, unions and timestamp logical types included.
  */
 class OfferTypesTest {
-  private static final List<Class<?>> TYPES = List.of(Campaign.class, OfferInput.class, OfferDecision.class, OfferLedgerInput.class,
-      ActiveOffers.class, CampaignStatsDelta.class, CampaignStats.class, OfferCustomerState.class, CampaignBudgetState.class,
-      OfferLedgerState.class, CampaignStatsState.class);
+    private static final List<Class<?>> TYPES =
+            List.of(
+                    Campaign.class,
+                    OfferInput.class,
+                    OfferDecision.class,
+                    OfferLedgerInput.class,
+                    ActiveOffers.class,
+                    CampaignStatsDelta.class,
+                    CampaignStats.class,
+                    OfferCustomerState.class,
+                    CampaignBudgetState.class,
+                    OfferLedgerState.class,
+                    CampaignStatsState.class);
 
-  @Test
-  void shouldBeAvroTypesWithGenericTypesDisabled() {
-    SerializerConfigImpl config = new SerializerConfigImpl();
-    config.setGenericTypes(false);
-    for (Class<?> type : TYPES) {
-      TypeInformation<?> info = TypeInformation.of(type);
-      assertThat(info).as(type.getSimpleName()).isInstanceOf(AvroTypeInfo.class);
-      assertThat(info.createSerializer(config)).as(type.getSimpleName()).isNotNull();
+    @Test
+    void shouldBeAvroTypesWithGenericTypesDisabled() {
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        for (Class<?> type : TYPES) {
+            TypeInformation<?> info = TypeInformation.of(type);
+            assertThat(info).as(type.getSimpleName()).isInstanceOf(AvroTypeInfo.class);
+            assertThat(info.createSerializer(config)).as(type.getSimpleName()).isNotNull();
+        }
     }
-  }
 
-  @Test
-  void shouldRoundTripUnionsThroughFlinksSerializer() throws Exception {
-    OfferInput profile = TestOffers.in(TestOffers.profile("c1", Segment.ACTIVE, T0).setCategories(TestOffers.categories("shoes", 0.4)).build());
-    OfferInput order = TestOffers.in(TestEvents.placed("c1", T0, 12.5));
-    OfferDecision decision = CampaignBudgetFunctionTest.decision(new io.p13n.model.Budget(5L, null), OfferOutcome.SENT, 0, 1);
+    @Test
+    void shouldRoundTripUnionsThroughFlinksSerializer() throws Exception {
+        OfferInput profile =
+                TestOffers.in(
+                        TestOffers.profile("c1", Segment.ACTIVE, T0)
+                                .setCategories(TestOffers.categories("shoes", 0.4))
+                                .build());
+        OfferInput order = TestOffers.in(TestEvents.placed("c1", T0, 12.5));
+        OfferDecision decision =
+                CampaignBudgetFunctionTest.decision(
+                        new io.p13n.model.Budget(5L, null), OfferOutcome.SENT, 0, 1);
 
-    assertThat(roundTrip(profile)).isEqualTo(profile);
-    assertThat(roundTrip(order)).isEqualTo(order);
-    assertThat(roundTrip(new OfferLedgerInput(decision))).isEqualTo(new OfferLedgerInput(decision));
-    assertThat(roundTrip(TestOffers.campaign("x", TriggerType.WIN_BACK).build()).getTrigger()).isEqualTo(TriggerType.WIN_BACK);
-  }
+        assertThat(roundTrip(profile)).isEqualTo(profile);
+        assertThat(roundTrip(order)).isEqualTo(order);
+        assertThat(roundTrip(new OfferLedgerInput(decision)))
+                .isEqualTo(new OfferLedgerInput(decision));
+        assertThat(roundTrip(TestOffers.campaign("x", TriggerType.WIN_BACK).build()).getTrigger())
+                .isEqualTo(TriggerType.WIN_BACK);
+    }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T roundTrip(T value) throws Exception {
-    SerializerConfigImpl config = new SerializerConfigImpl();
-    config.setGenericTypes(false);
-    TypeSerializer<T> serializer = (TypeSerializer<T>) TypeInformation.of(value.getClass()).createSerializer(config);
-    DataOutputSerializer out = new DataOutputSerializer(256);
-    serializer.serialize(value, out);
-    return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-  }
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(T value) throws Exception {
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        TypeSerializer<T> serializer =
+                (TypeSerializer<T>) TypeInformation.of(value.getClass()).createSerializer(config);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(value, out);
+        return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    }
 }

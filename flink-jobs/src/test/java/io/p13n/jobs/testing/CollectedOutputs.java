@@ -7,48 +7,53 @@ import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.CampaignStats;
 import io.p13n.model.ChurnSignal;
-import io.p13n.model.OfferDecision;
+import io.p13n.model.CustomerProfile;
 import io.p13n.model.CustomerRecommendations;
+import io.p13n.model.DeadLetter;
+import io.p13n.model.OfferDecision;
+import io.p13n.model.SegmentChange;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
-import io.p13n.model.CustomerProfile;
-import io.p13n.model.DeadLetter;
-import io.p13n.model.SegmentChange;
 import java.time.Duration;
 
 /** One collecting sink per workflow output, and the default workflow settings, for tests. */
 public final class CollectedOutputs {
-  public final CollectingSink<CustomerProfile> profiles = new CollectingSink<>();
-  public final CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
-  public final CollectingSink<SegmentChange> segmentChanges = new CollectingSink<>();
-  public final CollectingSink<ChurnSignal> churnSignals = new CollectingSink<>();
-  public final CollectingSink<SimilarItems> similarItems = new CollectingSink<>();
-  public final CollectingSink<TrendingItems> trending = new CollectingSink<>();
-  public final CollectingSink<CustomerRecommendations> recommendations = new CollectingSink<>();
-  public final CollectingSink<ActiveOffers> activeOffers = new CollectingSink<>();
-  public final CollectingSink<OfferDecision> offerTriggers = new CollectingSink<>();
-  public final CollectingSink<CampaignStats> campaignStats = new CollectingSink<>();
+    public final CollectingSink<CustomerProfile> profiles = new CollectingSink<>();
+    public final CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+    public final CollectingSink<SegmentChange> segmentChanges = new CollectingSink<>();
+    public final CollectingSink<ChurnSignal> churnSignals = new CollectingSink<>();
+    public final CollectingSink<SimilarItems> similarItems = new CollectingSink<>();
+    public final CollectingSink<TrendingItems> trending = new CollectingSink<>();
+    public final CollectingSink<CustomerRecommendations> recommendations = new CollectingSink<>();
+    public final CollectingSink<ActiveOffers> activeOffers = new CollectingSink<>();
+    public final CollectingSink<OfferDecision> offerTriggers = new CollectingSink<>();
+    public final CollectingSink<CampaignStats> campaignStats = new CollectingSink<>();
 
-  public WorkflowSinks sinks() {
-    return new WorkflowSinks(
-        profiles,
-        deadLetters,
-        segmentChanges,
-        churnSignals,
-        similarItems,
-        trending,
-        recommendations,
-        new CollectedServingLists(similarItems, trending),
-        activeOffers,
-        offerTriggers,
-        campaignStats);
-  }
+    public WorkflowSinks sinks() {
+        return new WorkflowSinks(
+                profiles,
+                deadLetters,
+                segmentChanges,
+                churnSignals,
+                similarItems,
+                trending,
+                recommendations,
+                new CollectedServingLists(similarItems, trending),
+                activeOffers,
+                offerTriggers,
+                campaignStats);
+    }
 
-  /** The documented defaults, as an empty configuration gives them. */
-  public static WorkflowSettings defaultSettings() {
-    return new WorkflowSettings(
-        Duration.ofSeconds(5), Duration.ofSeconds(30), 32, Duration.ofDays(1), Duration.ofDays(400), ProfileSettings.defaults(),
-        RecommendationSettings.defaults(),
-        TestOffers.settings());
-  }
+    /** The documented defaults, as an empty configuration gives them. */
+    public static WorkflowSettings defaultSettings() {
+        return new WorkflowSettings(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                32,
+                Duration.ofDays(1),
+                Duration.ofDays(400),
+                ProfileSettings.defaults(),
+                RecommendationSettings.defaults(),
+                TestOffers.settings());
+    }
 }

@@ -15,34 +15,34 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * instance so tests do not see each other's output.
  */
 public final class CollectingSink<T> implements Sink<T> {
-  private static final long serialVersionUID = 1L;
-  private static final Map<String, List<Object>> RESULTS = new ConcurrentHashMap<>();
+    private static final long serialVersionUID = 1L;
+    private static final Map<String, List<Object>> RESULTS = new ConcurrentHashMap<>();
 
-  private final String id = UUID.randomUUID().toString();
+    private final String id = UUID.randomUUID().toString();
 
-  public CollectingSink() {
-    RESULTS.put(id, new CopyOnWriteArrayList<>());
-  }
+    public CollectingSink() {
+        RESULTS.put(id, new CopyOnWriteArrayList<>());
+    }
 
-  @SuppressWarnings("unchecked")
-  public List<T> collected() {
-    return new ArrayList<>((List<T>) (List<?>) RESULTS.get(id));
-  }
+    @SuppressWarnings("unchecked")
+    public List<T> collected() {
+        return new ArrayList<>((List<T>) (List<?>) RESULTS.get(id));
+    }
 
-  @Override
-  public SinkWriter<T> createWriter(WriterInitContext context) {
-    List<Object> target = RESULTS.get(id);
-    return new SinkWriter<>() {
-      @Override
-      public void write(T element, Context ctx) {
-        target.add(element);
-      }
+    @Override
+    public SinkWriter<T> createWriter(WriterInitContext context) {
+        List<Object> target = RESULTS.get(id);
+        return new SinkWriter<>() {
+            @Override
+            public void write(T element, Context ctx) {
+                target.add(element);
+            }
 
-      @Override
-      public void flush(boolean endOfInput) {}
+            @Override
+            public void flush(boolean endOfInput) {}
 
-      @Override
-      public void close() {}
-    };
-  }
+            @Override
+            public void close() {}
+        };
+    }
 }

@@ -20,70 +20,76 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Offer fixtures: settings as a user would write them, campaigns and profiles to change per test. */
+/**
+ * Offer fixtures: settings as a user would write them, campaigns and profiles to change per test.
+ */
 public final class TestOffers {
-  private TestOffers() {}
+    private TestOffers() {}
 
-  /**
-   * The documented defaults, except no control group (so a test customer is not held out by
-   * chance), with these keys changed.
-   */
-  public static OfferSettings settings(Map<String, String> overrides) {
-    Map<String, String> values = new HashMap<>();
-    values.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), "localhost:9092");
-    values.put(EngineOptions.OFFERS_CONTROL_SHARE.key(), "0");
-    values.putAll(overrides);
-    return OfferSettings.from(EngineConfig.fromMap(values, Map.of()));
-  }
+    /**
+     * The documented defaults, except no control group (so a test customer is not held out by
+     * chance), with these keys changed.
+     */
+    public static OfferSettings settings(Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>();
+        values.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), "localhost:9092");
+        values.put(EngineOptions.OFFERS_CONTROL_SHARE.key(), "0");
+        values.putAll(overrides);
+        return OfferSettings.from(EngineConfig.fromMap(values, Map.of()));
+    }
 
-  public static OfferSettings settings() {
-    return settings(Map.of());
-  }
+    public static OfferSettings settings() {
+        return settings(Map.of());
+    }
 
-  /** An ACTIVE, always-open campaign for everyone: 10% off, 14 days, no budget. */
-  public static Campaign.Builder campaign(String id, TriggerType trigger) {
-    return Campaign.newBuilder()
-        .setId(id)
-        .setName("Campaign " + id)
-        .setVersion(1)
-        .setStatus(CampaignStatus.ACTIVE)
-        .setPriority(0)
-        .setTrigger(trigger)
-        .setAudience(Audience.newBuilder().build())
-        .setReward(percentOff(10))
-        .setBudget(Budget.newBuilder().build())
-        .setUpdatedAt(0);
-  }
+    /** An ACTIVE, always-open campaign for everyone: 10% off, 14 days, no budget. */
+    public static Campaign.Builder campaign(String id, TriggerType trigger) {
+        return Campaign.newBuilder()
+                .setId(id)
+                .setName("Campaign " + id)
+                .setVersion(1)
+                .setStatus(CampaignStatus.ACTIVE)
+                .setPriority(0)
+                .setTrigger(trigger)
+                .setAudience(Audience.newBuilder().build())
+                .setReward(percentOff(10))
+                .setBudget(Budget.newBuilder().build())
+                .setUpdatedAt(0);
+    }
 
-  public static Reward percentOff(double percent) {
-    return Reward.newBuilder().setType(RewardType.PERCENT).setValue(percent).setValidityDays(14).build();
-  }
+    public static Reward percentOff(double percent) {
+        return Reward.newBuilder()
+                .setType(RewardType.PERCENT)
+                .setValue(percent)
+                .setValidityDays(14)
+                .build();
+    }
 
-  public static Campaign.Builder copy(Campaign campaign) {
-    return Campaign.newBuilder(campaign);
-  }
+    public static Campaign.Builder copy(Campaign campaign) {
+        return Campaign.newBuilder(campaign);
+    }
 
-  /** A repeat buyer's profile as of {@code at}: BRONZE, no cart, low churn risk. */
-  public static CustomerProfile.Builder profile(String customerId, Segment segment, Instant at) {
-    long t = at.toEpochMilli();
-    return CustomerProfile.newBuilder()
-        .setCustomerId(customerId)
-        .setSegment(segment)
-        .setTier(LoyaltyTier.BRONZE)
-        .setOrders(3)
-        .setTotalSpend(150)
-        .setPoints(150)
-        .setChurnRisk(0.1)
-        .setPAlive(0.9)
-        .setLastEventTime(t)
-        .setScoredAt(t);
-  }
+    /** A repeat buyer's profile as of {@code at}: BRONZE, no cart, low churn risk. */
+    public static CustomerProfile.Builder profile(String customerId, Segment segment, Instant at) {
+        long t = at.toEpochMilli();
+        return CustomerProfile.newBuilder()
+                .setCustomerId(customerId)
+                .setSegment(segment)
+                .setTier(LoyaltyTier.BRONZE)
+                .setOrders(3)
+                .setTotalSpend(150)
+                .setPoints(150)
+                .setChurnRisk(0.1)
+                .setPAlive(0.9)
+                .setLastEventTime(t)
+                .setScoredAt(t);
+    }
 
-  public static List<CategoryScore> categories(String categoryId, double score) {
-    return List.of(new CategoryScore(categoryId, score, 0L));
-  }
+    public static List<CategoryScore> categories(String categoryId, double score) {
+        return List.of(new CategoryScore(categoryId, score, 0L));
+    }
 
-  public static OfferInput in(Object payload) {
-    return new OfferInput(payload);
-  }
+    public static OfferInput in(Object payload) {
+        return new OfferInput(payload);
+    }
 }

@@ -8,11 +8,11 @@ import java.util.Map;
 
 /** Profile settings for tests: the documented defaults with some keys changed, as a user would. */
 public final class TestProfiles {
-  private TestProfiles() {}
+    private TestProfiles() {}
 
-  public static ProfileSettings settings(Map<String, String> overrides) {
-    Map<String, String> values = new HashMap<>(overrides);
-    values.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), "localhost:9092");
-    return ProfileSettings.from(EngineConfig.fromMap(values, Map.of()));
-  }
+    public static ProfileSettings settings(Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>(overrides);
+        values.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), "localhost:9092");
+        return ProfileSettings.from(EngineConfig.fromMap(values, Map.of()));
+    }
 }
