@@ -41,12 +41,13 @@ class CheckpointCommittedKafkaSinkITCase {
     @Test
     void shouldProduceABatchHandedOverAgainAfterARestartOnlyOnce() throws Exception {
         try (var first = committer()) {
-            assertThat(commit(first, batch(0, 3, "a", "b"))).containsExactly("committed");
+            assertThat(commit(first, batch("0of2", 3, "a", "b"))).containsExactly("committed");
         }
         // The restarted job's committer gets the restored batch again, then the next one.
         try (var second = committer()) {
-            assertThat(commit(second, batch(0, 3, "a", "b"))).containsExactly("already committed");
-            assertThat(commit(second, batch(0, 5, "c"))).containsExactly("committed");
+            assertThat(commit(second, batch("0of2", 3, "a", "b")))
+                    .containsExactly("already committed");
+            assertThat(commit(second, batch("0of2", 5, "c"))).containsExactly("committed");
         }
 
         assertThat(values()).containsExactlyInAnyOrder("a", "b", "c");
@@ -55,12 +56,27 @@ class CheckpointCommittedKafkaSinkITCase {
     @Test
     void shouldKeepBatchesOfDifferentSubtasksApart() throws Exception {
         try (var committer = committer()) {
-            assertThat(commit(committer, batch(0, 4, "a"))).containsExactly("committed");
+            assertThat(commit(committer, batch("0of2", 4, "a"))).containsExactly("committed");
             // Subtask 1's marker is its own: its batch 2 is below subtask 0's 4 and still new.
-            assertThat(commit(committer, batch(1, 2, "b"))).containsExactly("committed");
+            assertThat(commit(committer, batch("1of2", 2, "b"))).containsExactly("committed");
         }
 
         assertThat(values()).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void shouldKeepTheBatchesOfARescaledJobApartFromTheOldOnes() throws Exception {
+        // Rescaled 2 -> 4 from a checkpoint that still held subtask 0's batch 3: its new subtask 0
+        // commits batch 9 first (another committer has the old batch), then the old one goes out.
+        try (var newSubtaskZero = committer();
+                var heirOfOldBatches = committer()) {
+            assertThat(commit(newSubtaskZero, batch("0of4", 9, "new")))
+                    .containsExactly("committed");
+            assertThat(commit(heirOfOldBatches, batch("0of2", 3, "old")))
+                    .containsExactly("committed");
+        }
+
+        assertThat(values()).containsExactlyInAnyOrder("new", "old");
     }
 
     @Test
@@ -68,7 +84,8 @@ class CheckpointCommittedKafkaSinkITCase {
         // A committer that died mid-transaction: records sent, neither committed nor aborted.
         Properties config = new Properties();
         config.put("bootstrap.servers", SERVICES.kafka().bootstrapServers());
-        config.put("transactional.id", CheckpointCommittedKafkaSink.transactionalId(prefix, 0));
+        config.put(
+                "transactional.id", CheckpointCommittedKafkaSink.transactionalId(prefix, "0of2"));
         KafkaProducer<byte[], byte[]> crashed =
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         crashed.initTransactions();
@@ -82,7 +99,7 @@ class CheckpointCommittedKafkaSinkITCase {
         crashed.close(Duration.ZERO);
 
         try (var restarted = committer()) {
-            assertThat(commit(restarted, batch(0, 7, "a"))).containsExactly("committed");
+            assertThat(commit(restarted, batch("0of2", 7, "a"))).containsExactly("committed");
         }
 
         // The reader reaches the end: the open transaction no longer holds the last stable offset
@@ -94,9 +111,9 @@ class CheckpointCommittedKafkaSinkITCase {
     void shouldFenceAZombieCommitter() throws Exception {
         try (var zombie = committer();
                 var successor = committer()) {
-            assertThat(commit(zombie, batch(0, 1, "a"))).containsExactly("committed");
-            assertThat(commit(successor, batch(0, 2, "b"))).containsExactly("committed");
-            assertThat(commit(zombie, batch(0, 3, "c")))
+            assertThat(commit(zombie, batch("0of2", 1, "a"))).containsExactly("committed");
+            assertThat(commit(successor, batch("0of2", 2, "b"))).containsExactly("committed");
+            assertThat(commit(zombie, batch("0of2", 3, "c")))
                     .singleElement()
                     .asString()
                     .startsWith("failed");
@@ -112,7 +129,7 @@ class CheckpointCommittedKafkaSinkITCase {
                 config, topic, prefix, new SimpleCounter(), new SimpleCounter());
     }
 
-    private KafkaRecordBatch batch(int origin, long sequence, String... values) {
+    private KafkaRecordBatch batch(String origin, long sequence, String... values) {
         List<KafkaRecordBatch.Entry> entries = new ArrayList<>();
         for (String v : values) {
             entries.add(

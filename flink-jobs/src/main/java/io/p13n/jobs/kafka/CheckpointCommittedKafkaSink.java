@@ -115,11 +115,20 @@ public final class CheckpointCommittedKafkaSink<T>
         } catch (Exception e) {
             throw new IOException("cannot open the record serializer", e);
         }
-        return new Writer<>(
-                serializer,
-                context.getTaskInfo().getIndexOfThisSubtask(),
-                last,
-                new SinkContext(context));
+        return new Writer<>(serializer, origin(context), last, new SinkContext(context));
+    }
+
+    /**
+     * The writer's identity for transactional ids and markers: subtask and parallelism, e.g. {@code
+     * 0of2}. With the parallelism in it, a job rescaled from a checkpoint that still holds batches
+     * gives its new writers other identities than the old ones: subtask 0 of 4 never shares a
+     * marker (nor a transactional id) with the old subtask 0 of 2 whose batches another committer
+     * may still be producing, so neither can make the other's batches look committed.
+     */
+    static String origin(org.apache.flink.api.connector.sink2.InitContext context) {
+        return context.getTaskInfo().getIndexOfThisSubtask()
+                + "of"
+                + context.getTaskInfo().getNumberOfParallelSubtasks();
     }
 
     @Override
@@ -150,7 +159,7 @@ public final class CheckpointCommittedKafkaSink<T>
             implements CommittingSinkWriter<T, KafkaRecordBatch>, StatefulSinkWriter<T, Long> {
         private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
         private final KafkaRecordSerializationSchema<T> serializer;
-        private final int origin;
+        private final String origin;
         private final KafkaRecordSerializationSchema.KafkaSinkContext sinkContext;
         private final List<KafkaRecordBatch.Entry> pending = new ArrayList<>();
         private long lastCheckpointId;
@@ -158,7 +167,7 @@ public final class CheckpointCommittedKafkaSink<T>
 
         Writer(
                 KafkaRecordSerializationSchema<T> serializer,
-                int origin,
+                String origin,
                 long lastCheckpointId,
                 KafkaRecordSerializationSchema.KafkaSinkContext sinkContext) {
             this.serializer = serializer;
@@ -235,8 +244,8 @@ public final class CheckpointCommittedKafkaSink<T>
         private final String prefix;
         private final Counter recordsCommitted;
         private final Counter batchesAlreadyCommitted;
-        private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new HashMap<>();
-        private final Map<Integer, Long> committed = new HashMap<>();
+        private final Map<String, KafkaProducer<byte[], byte[]>> producers = new HashMap<>();
+        private final Map<String, Long> committed = new HashMap<>();
         private Admin admin;
 
         BatchCommitter(
@@ -315,7 +324,7 @@ public final class CheckpointCommittedKafkaSink<T>
         /**
          * The origin's producer, initialized; its committed marker is then in {@link #committed}.
          */
-        private KafkaProducer<byte[], byte[]> producerFor(int origin)
+        private KafkaProducer<byte[], byte[]> producerFor(String origin)
                 throws ExecutionException, InterruptedException {
             KafkaProducer<byte[], byte[]> producer = producers.get(origin);
             if (producer != null) {
@@ -346,7 +355,7 @@ public final class CheckpointCommittedKafkaSink<T>
         }
 
         /** The highest batch sequence committed for {@code origin}, 0 if none. */
-        private long readMarker(int origin) throws ExecutionException, InterruptedException {
+        private long readMarker(String origin) throws ExecutionException, InterruptedException {
             if (admin == null) {
                 admin = Admin.create(kafkaConfig);
             }
@@ -367,7 +376,7 @@ public final class CheckpointCommittedKafkaSink<T>
             return value;
         }
 
-        private void discard(int origin) {
+        private void discard(String origin) {
             committed.remove(origin);
             KafkaProducer<byte[], byte[]> producer = producers.remove(origin);
             if (producer != null) {
@@ -391,12 +400,12 @@ public final class CheckpointCommittedKafkaSink<T>
      * The transactional id the batches of {@code origin} are produced under (ACLs: WRITE,
      * DESCRIBE).
      */
-    static String transactionalId(String prefix, int origin) {
+    static String transactionalId(String prefix, String origin) {
         return prefix + "-wal-" + origin;
     }
 
     /** The consumer group whose offset marks the last committed batch of {@code origin}. */
-    static String markerGroup(String prefix, int origin) {
+    static String markerGroup(String prefix, String origin) {
         return prefix + "-wal-" + origin;
     }
 

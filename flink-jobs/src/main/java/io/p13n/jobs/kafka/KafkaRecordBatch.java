@@ -12,7 +12,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * checkpoint to complete, numbered by {@code sequence} (increasing per {@code origin} subtask, see
  * {@link CheckpointCommittedKafkaSink}).
  */
-public record KafkaRecordBatch(int origin, long sequence, List<Entry> records) {
+public record KafkaRecordBatch(String origin, long sequence, List<Entry> records) {
 
     /**
      * One record as it will be produced: topic, key and value bytes, timestamp (null: the
@@ -30,7 +30,7 @@ public record KafkaRecordBatch(int origin, long sequence, List<Entry> records) {
         @Override
         public byte[] serialize(KafkaRecordBatch batch) throws IOException {
             DataOutputSerializer out = new DataOutputSerializer(256);
-            out.writeInt(batch.origin());
+            out.writeUTF(batch.origin());
             out.writeLong(batch.sequence());
             out.writeInt(batch.records().size());
             for (Entry e : batch.records()) {
@@ -52,7 +52,7 @@ public record KafkaRecordBatch(int origin, long sequence, List<Entry> records) {
                         "unknown Kafka record batch version " + version + " (this build reads 1)");
             }
             DataInputDeserializer in = new DataInputDeserializer(bytes);
-            int origin = in.readInt();
+            String origin = in.readUTF();
             long sequence = in.readLong();
             int n = in.readInt();
             List<Entry> records = new ArrayList<>(n);

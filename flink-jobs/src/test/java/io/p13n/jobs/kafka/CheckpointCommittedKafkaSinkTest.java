@@ -22,7 +22,7 @@ class CheckpointCommittedKafkaSinkTest {
 
     @Test
     void shouldNumberBatchesAboveTheRestoredCheckpointAndEveryCheckpointSince() throws Exception {
-        var writer = new CheckpointCommittedKafkaSink.Writer<>(SERIALIZER, 1, 7, null);
+        var writer = new CheckpointCommittedKafkaSink.Writer<>(SERIALIZER, "1of2", 7, null);
 
         assertThat(writer.prepareCommit()).as("nothing written, nothing to commit").isEmpty();
         writer.write("a", context());
@@ -33,7 +33,7 @@ class CheckpointCommittedKafkaSinkTest {
         writer.write("c", context());
         KafkaRecordBatch batch = writer.prepareCommit().iterator().next();
         assertThat(batch.sequence()).isEqualTo(9);
-        assertThat(batch.origin()).isEqualTo(1);
+        assertThat(batch.origin()).isEqualTo("1of2");
         assertThat(batch.records())
                 .extracting(e -> new String(e.value(), StandardCharsets.UTF_8))
                 .containsExactly("b", "c");
@@ -54,7 +54,7 @@ class CheckpointCommittedKafkaSinkTest {
         KafkaRecordSerializationSchema<String> partitioned =
                 (value, context, timestamp) ->
                         new ProducerRecord<>("t", 3, null, value.getBytes(StandardCharsets.UTF_8));
-        var writer = new CheckpointCommittedKafkaSink.Writer<>(partitioned, 0, 0, null);
+        var writer = new CheckpointCommittedKafkaSink.Writer<>(partitioned, "0of2", 0, null);
 
         assertThatThrownBy(() -> writer.write("a", context()))
                 .hasMessageContaining("partition 3 of t");
@@ -64,7 +64,7 @@ class CheckpointCommittedKafkaSinkTest {
     void shouldRoundTripBatchesAndWriterState() throws Exception {
         var batch =
                 new KafkaRecordBatch(
-                        2,
+                        "2of4",
                         41,
                         List.of(
                                 new KafkaRecordBatch.Entry(
@@ -78,7 +78,7 @@ class CheckpointCommittedKafkaSinkTest {
         KafkaRecordBatch back =
                 serializer.deserialize(serializer.getVersion(), serializer.serialize(batch));
 
-        assertThat(back.origin()).isEqualTo(2);
+        assertThat(back.origin()).isEqualTo("2of4");
         assertThat(back.sequence()).isEqualTo(41);
         assertThat(back.records()).hasSize(2);
         assertThat(back.records().get(0).topic()).isEqualTo("t");
