@@ -53,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * checkpoint id this writer saw (or the restored checkpoint's id), so the numbers increase per
  * origin subtask, and every batch created after a restore from checkpoint {@code R} is numbered
  * above {@code R}, above anything committed before the failure (only batches of completed
- * checkpoints, at most {@code R}, are ever committed). Restoring an <em>older</em> savepoint than
- * the last completed checkpoint would make new batches look committed: start such a job with a new
- * {@code transactionalIdPrefix} (README, Operations).
+ * checkpoints, at most {@code R}, are ever committed). A writer also starts above its identity's
+ * marker, so a job started without state, or from a savepoint older than the last committed batch,
+ * numbers its batches above everything already out.
  *
  * <p>Costs: records leave one checkpoint interval after they were written (as with every
  * exactly-once Kafka sink), and a batch is held in memory and in the checkpoint until then, so it
@@ -67,6 +67,8 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointCommittedKafkaSink<T>
         implements Sink<T>, SupportsCommitter<KafkaRecordBatch>, SupportsWriterState<T, Long> {
     private static final long serialVersionUID = 1L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointCommittedKafkaSink.class);
 
     /** A batch's transaction lives for the duration of one commit call: a minute is plenty. */
     private static final int TRANSACTION_TIMEOUT_MS = 60_000;
@@ -109,13 +111,33 @@ public final class CheckpointCommittedKafkaSink<T>
         for (Long sequence : recoveredState) {
             last = Math.max(last, sequence);
         }
+        // And above what this identity already committed: a job started without state (or from an
+        // older savepoint) counts checkpoints from its start again, and its batches must not look
+        // like ones the marker already covers.
+        String origin = origin(context);
+        try (Admin admin = Admin.create(kafkaConfig)) {
+            last =
+                    Math.max(
+                            last,
+                            readMarker(
+                                    admin,
+                                    transactionalIdPrefix,
+                                    origin,
+                                    new TopicPartition(markerTopic, 0)));
+        } catch (ExecutionException e) {
+            throw new IOException(
+                    "cannot read the offer sink's marker for " + origin + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted reading the offer sink's marker", e);
+        }
         try {
             serializer.open(
                     context.asSerializationSchemaInitializationContext(), new SinkContext(context));
         } catch (Exception e) {
             throw new IOException("cannot open the record serializer", e);
         }
-        return new Writer<>(serializer, origin(context), last, new SinkContext(context));
+        return new Writer<>(serializer, origin, last, new SinkContext(context));
     }
 
     /**
@@ -300,11 +322,9 @@ public final class CheckpointCommittedKafkaSink<T>
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {
-                    // The batch stays in the checkpoint: the restarted job produces it unless its
-                    // marker
-                    // shows it committed. Failing (instead of retrying later) keeps batches in
-                    // order, which
-                    // the marker comparison relies on.
+                    // The batch stays in the checkpoint: the restarted job produces it unless
+                    // its marker shows it committed. Failing (instead of retrying later) keeps
+                    // batches in order, which the marker comparison relies on.
                     discard(batch.origin());
                     request.signalFailedWithUnknownReason(
                             new IOException(
@@ -354,26 +374,11 @@ public final class CheckpointCommittedKafkaSink<T>
             return producer;
         }
 
-        /** The highest batch sequence committed for {@code origin}, 0 if none. */
         private long readMarker(String origin) throws ExecutionException, InterruptedException {
             if (admin == null) {
                 admin = Admin.create(kafkaConfig);
             }
-            String group = markerGroup(prefix, origin);
-            Map<TopicPartition, OffsetAndMetadata> offsets =
-                    admin.listConsumerGroupOffsets(
-                                    group,
-                                    new ListConsumerGroupOffsetsOptions().requireStable(true))
-                            .partitionsToOffsetAndMetadata()
-                            .get();
-            OffsetAndMetadata offset = offsets.get(marker);
-            long value = offset == null ? 0 : offset.offset();
-            LOG.info(
-                    "Kafka batches of subtask {}: committed up to sequence {} (marker group {})",
-                    origin,
-                    value,
-                    group);
-            return value;
+            return CheckpointCommittedKafkaSink.readMarker(admin, prefix, origin, marker);
         }
 
         private void discard(String origin) {
@@ -394,6 +399,25 @@ public final class CheckpointCommittedKafkaSink<T>
                 admin.close(java.time.Duration.ofSeconds(5));
             }
         }
+    }
+
+    /** The highest batch sequence committed for {@code origin}, 0 if none. */
+    static long readMarker(Admin admin, String prefix, String origin, TopicPartition marker)
+            throws ExecutionException, InterruptedException {
+        String group = markerGroup(prefix, origin);
+        Map<TopicPartition, OffsetAndMetadata> offsets =
+                admin.listConsumerGroupOffsets(
+                                group, new ListConsumerGroupOffsetsOptions().requireStable(true))
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+        OffsetAndMetadata offset = offsets.get(marker);
+        long value = offset == null ? 0 : offset.offset();
+        LOG.info(
+                "Kafka batches of {}: committed up to sequence {} (marker group {})",
+                origin,
+                value,
+                group);
+        return value;
     }
 
     /**
