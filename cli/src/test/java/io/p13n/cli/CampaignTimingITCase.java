@@ -29,7 +29,6 @@ import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -194,27 +193,12 @@ class CampaignTimingITCase {
     }
 
     private static TreeSet<String> couponed(String topic) {
-        TreeSet<String> customers = new TreeSet<>();
-        for (OfferDecision d : decisions(topic)) {
-            customers.add(d.getCustomerId());
-        }
-        return customers;
+        return TopicReader.customersWithOffers(SERVICES.kafka().bootstrapServers(), topic);
     }
 
     private static List<Long> couponedMoments(String topic) {
-        return decisions(topic).stream().map(OfferDecision::getIssuedAt).toList();
-    }
-
-    private static List<OfferDecision> decisions(String topic) {
-        List<OfferDecision> decisions = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record :
-                TopicReader.readAll(SERVICES.kafka().bootstrapServers(), topic)) {
-            try {
-                decisions.add(OfferDecision.getDecoder().decode(record.value()));
-            } catch (java.io.IOException e) {
-                throw new AssertionError("not an OfferDecision on " + topic, e);
-            }
-        }
-        return decisions;
+        return TopicReader.offerDecisions(SERVICES.kafka().bootstrapServers(), topic).stream()
+                .map(OfferDecision::getIssuedAt)
+                .toList();
     }
 }

@@ -12,7 +12,6 @@ import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.testing.TestOffers;
 import io.p13n.model.Campaign;
-import io.p13n.model.OfferDecision;
 import io.p13n.model.OrderStatus;
 import io.p13n.model.TriggerType;
 import io.p13n.model.testing.TestEvents;
@@ -28,7 +27,6 @@ import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -167,15 +165,6 @@ class RestartWithoutStateITCase {
     }
 
     private static TreeSet<String> couponed(String topic) {
-        TreeSet<String> customers = new TreeSet<>();
-        for (ConsumerRecord<String, byte[]> record :
-                TopicReader.readAll(SERVICES.kafka().bootstrapServers(), topic)) {
-            try {
-                customers.add(OfferDecision.getDecoder().decode(record.value()).getCustomerId());
-            } catch (java.io.IOException e) {
-                throw new AssertionError("not an OfferDecision on " + topic, e);
-            }
-        }
-        return customers;
+        return TopicReader.customersWithOffers(SERVICES.kafka().bootstrapServers(), topic);
     }
 }

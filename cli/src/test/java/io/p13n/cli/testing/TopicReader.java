@@ -56,4 +56,28 @@ public final class TopicReader {
             Set<TopicPartition> partitions) {
         return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
     }
+
+    /** The offer decisions on an offer-triggers topic (read committed), in partition order. */
+    public static List<io.p13n.model.OfferDecision> offerDecisions(
+            String bootstrapServers, String topic) {
+        List<io.p13n.model.OfferDecision> decisions = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : readAll(bootstrapServers, topic)) {
+            try {
+                decisions.add(io.p13n.model.OfferDecision.getDecoder().decode(record.value()));
+            } catch (java.io.IOException e) {
+                throw new AssertionError("not an OfferDecision on " + topic, e);
+            }
+        }
+        return decisions;
+    }
+
+    /** The customers that have a decision on an offer-triggers topic. */
+    public static java.util.TreeSet<String> customersWithOffers(
+            String bootstrapServers, String topic) {
+        java.util.TreeSet<String> customers = new java.util.TreeSet<>();
+        for (io.p13n.model.OfferDecision d : offerDecisions(bootstrapServers, topic)) {
+            customers.add(d.getCustomerId());
+        }
+        return customers;
+    }
 }
