@@ -8,7 +8,6 @@ import io.p13n.cli.testing.TopicReader;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
-import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.testing.TestOffers;
 import io.p13n.model.Campaign;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,12 +70,7 @@ class CampaignTimingITCase {
         // refused).
         Instant start = Instant.now().minus(Duration.ofDays(10)).truncatedTo(ChronoUnit.HOURS);
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        PersonalizationJob.flinkConfiguration(config));
-        env.setParallelism(2);
-        PersonalizationJob.defineWorkflow(env, config);
-        JobClient job = env.executeAsync("campaign-timing-" + run);
+        JobClient job = TestJobs.startEngine(config, "campaign-timing-" + run);
         try (Producer<String, byte[]> producer =
                         EventProducers.create(SERVICES.kafka().bootstrapServers(), "ct-" + run);
                 RedisClient redis =

@@ -8,7 +8,6 @@ import io.p13n.cli.testing.TestJobs;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
-import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.testing.TestEvents;
 import io.p13n.serde.AvroEventSerializer;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.Producer;
@@ -65,12 +63,7 @@ class FailureRecoveryITCase {
         String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
         RedisKeys keys = new RedisKeys("it" + run);
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        PersonalizationJob.flinkConfiguration(config));
-        env.setParallelism(2);
-        PersonalizationJob.defineWorkflow(env, config);
-        JobClient job = env.executeAsync("recovery-it");
+        JobClient job = TestJobs.startEngine(config, "recovery-it");
         try (Producer<String, byte[]> producer =
                         EventProducers.create(SERVICES.kafka().bootstrapServers(), "rec-" + run);
                 RedisClient redis =

@@ -9,7 +9,6 @@ import io.p13n.cli.testing.TopicReader;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
-import io.p13n.jobs.PersonalizationJob;
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.ChurnSignalType;
 import io.p13n.model.ClickType;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,12 +51,7 @@ class IdlePartitionsITCase {
                         checkpoints,
                         Map.of(EngineOptions.WATERMARK_IDLE_TIMEOUT.key(), "1s"));
         String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        PersonalizationJob.flinkConfiguration(config));
-        env.setParallelism(2);
-        PersonalizationJob.defineWorkflow(env, config);
-        JobClient job = env.executeAsync("idle-partitions-it");
+        JobClient job = TestJobs.startEngine(config, "idle-partitions-it");
         try (Producer<String, byte[]> producer =
                 EventProducers.create(SERVICES.kafka().bootstrapServers(), "idle-" + run)) {
             producer.send(

@@ -9,7 +9,6 @@ import io.p13n.cli.testing.TopicReader;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
-import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
@@ -28,7 +27,6 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -114,12 +112,7 @@ class PersonalizationJobITCase {
                     AvroEventSerializer.encode(TestEvents.placed("alice", T0.plusSeconds(60), 80)));
         }
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        PersonalizationJob.flinkConfiguration(config));
-        env.setParallelism(2);
-        PersonalizationJob.defineWorkflow(env, config);
-        JobClient job = env.executeAsync("personalization-it");
+        JobClient job = TestJobs.startEngine(config, "personalization-it");
         try (RedisClient redis =
                 RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port())) {
             String alice = keys.profile("alice");

@@ -10,7 +10,6 @@ import io.p13n.cli.testing.TestJobs;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
-import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.recommend.ServingJson;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.ClickEvent;
@@ -30,7 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -68,12 +66,7 @@ class RecommendationsITCase {
         String clicks = config.get(EngineOptions.KAFKA_TOPIC_CLICKS);
         RedisKeys keys = new RedisKeys("it" + run);
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        PersonalizationJob.flinkConfiguration(config));
-        env.setParallelism(2);
-        PersonalizationJob.defineWorkflow(env, config);
-        JobClient job = env.executeAsync("recommendations-it");
+        JobClient job = TestJobs.startEngine(config, "recommendations-it");
         try (RedisClient redis =
                         RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port());
                 Producer<String, byte[]> producer =

@@ -8,7 +8,6 @@ import io.p13n.cli.testing.TopicReader;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
-import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.testing.TestOffers;
 import io.p13n.model.Campaign;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -82,7 +80,7 @@ class RestartWithoutStateITCase {
 
             // First run: enough checkpoints for the markers to be well above a new job's first
             // ones.
-            JobClient first = start(config, "first-" + run);
+            JobClient first = TestJobs.startEngine(config, "first-" + run);
             Path firstCheckpoints = checkpoints.resolve(first.getJobID().toString());
             try {
                 milestones(producer, orders, customers("first"), start);
@@ -99,7 +97,7 @@ class RestartWithoutStateITCase {
             }
 
             // Second run, no state: it reads on from the committed offsets.
-            JobClient second = start(config, "second-" + run);
+            JobClient second = TestJobs.startEngine(config, "second-" + run);
             try {
                 List<String> later = customers("second");
                 milestones(producer, orders, later, start.plus(Duration.ofDays(1)));
@@ -129,15 +127,6 @@ class RestartWithoutStateITCase {
                 TestJobs.cancel(second);
             }
         }
-    }
-
-    private static JobClient start(EngineConfig config, String name) throws Exception {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        PersonalizationJob.flinkConfiguration(config));
-        env.setParallelism(2);
-        PersonalizationJob.defineWorkflow(env, config);
-        return env.executeAsync(name);
     }
 
     private static List<String> customers(String group) {

@@ -87,6 +87,21 @@ public final class TestJobs {
         LIVE_TASK_MANAGER.put(cluster, live + 1);
     }
 
+    /**
+     * Starts the real engine ({@link io.p13n.jobs.PersonalizationJob#defineWorkflow} with its Kafka
+     * and Redis ends) on the test cluster at parallelism 2, with the engine's own Flink settings.
+     */
+    public static org.apache.flink.core.execution.JobClient startEngine(
+            EngineConfig config, String jobName) throws Exception {
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                        .getExecutionEnvironment(
+                                io.p13n.jobs.PersonalizationJob.flinkConfiguration(config));
+        env.setParallelism(2);
+        io.p13n.jobs.PersonalizationJob.defineWorkflow(env, config);
+        return env.executeAsync(jobName);
+    }
+
     /** Polls {@code condition} until it holds, failing with {@code what} after {@code timeout}. */
     public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition)
             throws InterruptedException {

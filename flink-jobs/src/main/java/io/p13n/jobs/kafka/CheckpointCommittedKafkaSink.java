@@ -115,6 +115,7 @@ public final class CheckpointCommittedKafkaSink<T>
         // older savepoint) counts checkpoints from its start again, and its batches must not look
         // like ones the marker already covers.
         String origin = origin(context);
+        SinkContext sinkContext = new SinkContext(context);
         try (Admin admin = Admin.create(kafkaConfig)) {
             last =
                     Math.max(
@@ -132,12 +133,11 @@ public final class CheckpointCommittedKafkaSink<T>
             throw new IOException("interrupted reading the offer sink's marker", e);
         }
         try {
-            serializer.open(
-                    context.asSerializationSchemaInitializationContext(), new SinkContext(context));
+            serializer.open(context.asSerializationSchemaInitializationContext(), sinkContext);
         } catch (Exception e) {
             throw new IOException("cannot open the record serializer", e);
         }
-        return new Writer<>(serializer, origin, last, new SinkContext(context));
+        return new Writer<>(serializer, origin, last, sinkContext);
     }
 
     /**
