@@ -286,6 +286,22 @@ public final class EngineOptions {
                             + " at once; not compressing them saved 20 % of CPU per event (README, Benchmark) and"
                             + " costs disk and checkpoint bytes for that recent part only.");
 
+    public static final ConfigOption<Integer> STATE_CACHE_MAX_ENTRIES =
+            ConfigOption.withDefault(
+                    "state.cache-max-entries",
+                    integer(0, 1_000_000),
+                    "4096",
+                    "With rocksdb, how many decoded values each keyed state of the hot stages (profile,"
+                            + " session trail, ranking requests, item popularity and neighbours, trending) keeps"
+                            + " per subtask in a write-back heap cache: reads of a cached key skip RocksDB and"
+                            + " Avro, writes reach RocksDB on eviction and before every checkpoint barrier, so"
+                            + " checkpoints hold every change. A customer's clicks come in sessions of minutes"
+                            + " and popular products are viewed every second, which is what the cache serves"
+                            + " (README, Benchmark). Heap cost: about 2 to 10 KiB per cached profile or item"
+                            + " neighbour list, so 4096 entries cost at most some 40 MiB per state and subtask."
+                            + " 0 turns the caches off; with hashmap they are always off (the state is already"
+                            + " on the heap).");
+
     public static final ConfigOption<Integer> STATE_LOCAL_MANAGED_MEMORY_MB =
             ConfigOption.withDefault(
                     "state.local-managed-memory-mb",
@@ -960,6 +976,7 @@ public final class EngineOptions {
                     STATE_ROCKSDB_TIMERS_ON_HEAP,
                     STATE_ROCKSDB_UNCOMPRESSED_LEVELS,
                     STATE_LOCAL_MANAGED_MEMORY_MB,
+                    STATE_CACHE_MAX_ENTRIES,
                     STATE_CUSTOMER_TTL,
                     WATERMARK_OUT_OF_ORDERNESS,
                     WATERMARK_IDLE_TIMEOUT,

@@ -36,6 +36,8 @@ import io.p13n.jobs.redis.RedisEndpoint;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.redis.RedisMapper;
 import io.p13n.jobs.redis.RedisSink;
+import io.p13n.jobs.state.CachingKeyedProcessOperator;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.Campaign;
 import io.p13n.model.CampaignStatsDelta;
@@ -53,6 +55,7 @@ import io.p13n.model.OfferOutcome;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.RecommendationRequest;
 import io.p13n.model.SegmentChange;
+import io.p13n.model.SimilarItems;
 import io.p13n.model.SourceRecord;
 import io.p13n.model.TrendingItems;
 import io.p13n.serde.CampaignDeserializer;
@@ -85,8 +88,10 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
@@ -308,15 +313,17 @@ public final class PersonalizationJob {
         // per-customer state: duplicates dropped and the profile updated in one stage (one state
         // record per customer); the events that were not duplicates flow on from it
         SingleOutputStreamOperator<CustomerProfile> profiles =
-                events.keyBy(CustomerEvents::customerId, Types.STRING)
-                        .process(
+                cached(
+                                events.keyBy(CustomerEvents::customerId, Types.STRING),
+                                CUSTOMER_STAGE_NAME,
+                                CustomerProfile.class,
                                 new CustomerProfileFunction(
                                         settings.customerTtl(),
                                         settings.dedupWindowSize(),
                                         settings.dedupTtl(),
-                                        settings.profile()))
-                        .uid(Uids.CUSTOMER_PROFILE)
-                        .name(CUSTOMER_STAGE_NAME);
+                                        settings.profile()),
+                                settings.stateCaches())
+                        .uid(Uids.CUSTOMER_PROFILE);
         DataStream<CustomerEvent> uniqueEvents = profiles.getSideOutput(OutputTags.UNIQUE_EVENTS);
 
         // sinks
@@ -330,7 +337,8 @@ public final class PersonalizationJob {
                 .uid(Uids.CHURN_SIGNAL_SINK)
                 .name("Churn signals to Kafka");
 
-        defineRecommendations(uniqueEvents, profiles, settings.recommend(), sinks);
+        defineRecommendations(
+                uniqueEvents, profiles, settings.recommend(), settings.stateCaches(), sinks);
 
         // campaigns: every subtask of the offer stage holds all of them (broadcast state). They
         // never
@@ -441,6 +449,23 @@ public final class PersonalizationJob {
                 .name("Campaign stats to Redis");
     }
 
+    /**
+     * A keyed function whose value states sit behind write-back heap caches, flushed before every
+     * checkpoint barrier ({@link CachingKeyedProcessOperator}); emits Avro records of {@code type}.
+     */
+    private static <K, I, O extends org.apache.avro.specific.SpecificRecordBase>
+            SingleOutputStreamOperator<O> cached(
+                    KeyedStream<I, K> input,
+                    String name,
+                    Class<O> type,
+                    KeyedProcessFunction<K, I, O> function,
+                    StateCaches.Settings caches) {
+        return input.transform(
+                name,
+                new AvroTypeInfo<>(type),
+                new CachingKeyedProcessOperator<>(function, caches));
+    }
+
     /** Watermarks for a stream that must never hold event time back: always the end of time. */
     static final class EndOfTimeWatermarks<T> implements WatermarkGenerator<T> {
         @Override
@@ -467,44 +492,61 @@ public final class PersonalizationJob {
             DataStream<CustomerEvent> uniqueEvents,
             DataStream<CustomerProfile> profiles,
             RecommendationSettings settings,
+            StateCaches.Settings caches,
             WorkflowSinks sinks) {
         // item model: still partitioned by customer after de-duplication, so no shuffle before the
         // trail
         SingleOutputStreamOperator<ItemView> itemViews =
-                DataStreamUtils.reinterpretAsKeyedStream(
-                                uniqueEvents, CustomerEvents::customerId, Types.STRING)
-                        .process(new ItemViewsFunction(settings))
-                        .uid(Uids.ITEM_VIEWS)
-                        .name("Session trails to item views");
+                cached(
+                                DataStreamUtils.reinterpretAsKeyedStream(
+                                        uniqueEvents, CustomerEvents::customerId, Types.STRING),
+                                "Session trails to item views",
+                                ItemView.class,
+                                new ItemViewsFunction(settings),
+                                caches)
+                        .uid(Uids.ITEM_VIEWS);
         SingleOutputStreamOperator<ItemTransitionBatch> transitions =
-                itemViews
-                        .keyBy(ItemView::getItemId, Types.STRING)
-                        .process(new ItemTransitionsFunction(settings))
-                        .uid(Uids.ITEM_TRANSITIONS)
-                        .name("Item popularity, transitions");
-        transitions
-                .keyBy(ItemTransitionBatch::getFromItemId, Types.STRING)
-                .process(new SimilarItemsFunction(settings))
+                cached(
+                                itemViews.keyBy(ItemView::getItemId, Types.STRING),
+                                "Item popularity, transitions",
+                                ItemTransitionBatch.class,
+                                new ItemTransitionsFunction(settings),
+                                caches)
+                        .uid(Uids.ITEM_TRANSITIONS);
+        cached(
+                        transitions.keyBy(ItemTransitionBatch::getFromItemId, Types.STRING),
+                        "Similar items per product",
+                        SimilarItems.class,
+                        new SimilarItemsFunction(settings),
+                        caches)
                 .uid(Uids.SIMILAR_ITEMS)
-                .name("Similar items per product")
                 .sinkTo(sinks.similarItems())
                 .uid(Uids.SIMILAR_ITEMS_SINK)
                 .name("Similar items to Redis");
 
         // trending: per category, then the overall list merged from the category tops
         SingleOutputStreamOperator<TrendingItems> categoryTrending =
-                transitions
-                        .getSideOutput(OutputTags.POPULARITY_UPDATES)
-                        .keyBy(update -> Trending.categoryKey(update.getCategoryId()), Types.STRING)
-                        .process(new TrendingItemsFunction(settings))
-                        .uid(Uids.CATEGORY_TRENDING)
-                        .name("Trending per category");
+                cached(
+                                transitions
+                                        .getSideOutput(OutputTags.POPULARITY_UPDATES)
+                                        .keyBy(
+                                                update ->
+                                                        Trending.categoryKey(
+                                                                update.getCategoryId()),
+                                                Types.STRING),
+                                "Trending per category",
+                                TrendingItems.class,
+                                new TrendingItemsFunction(settings),
+                                caches)
+                        .uid(Uids.CATEGORY_TRENDING);
         SingleOutputStreamOperator<TrendingItems> overallTrending =
-                categoryTrending
-                        .keyBy(top -> Trending.OVERALL, Types.STRING)
-                        .process(new OverallTrendingFunction(settings))
-                        .uid(Uids.OVERALL_TRENDING)
-                        .name("Trending overall");
+                cached(
+                                categoryTrending.keyBy(top -> Trending.OVERALL, Types.STRING),
+                                "Trending overall",
+                                TrendingItems.class,
+                                new OverallTrendingFunction(settings),
+                                caches)
+                        .uid(Uids.OVERALL_TRENDING);
         categoryTrending
                 .union(overallTrending)
                 .sinkTo(sinks.trending())
@@ -513,11 +555,14 @@ public final class PersonalizationJob {
 
         // per-customer lists: coalesced requests, ranked asynchronously from the serving lists
         SingleOutputStreamOperator<RecommendationRequest> requests =
-                DataStreamUtils.reinterpretAsKeyedStream(
-                                profiles, CustomerProfile::getCustomerId, Types.STRING)
-                        .process(new RecommendationRequestsFunction(settings))
-                        .uid(Uids.RECOMMENDATION_REQUESTS)
-                        .name("Coalesce recommendation requests");
+                cached(
+                                DataStreamUtils.reinterpretAsKeyedStream(
+                                        profiles, CustomerProfile::getCustomerId, Types.STRING),
+                                "Coalesce recommendation requests",
+                                RecommendationRequest.class,
+                                new RecommendationRequestsFunction(settings),
+                                caches)
+                        .uid(Uids.RECOMMENDATION_REQUESTS);
         // Ordered, so two rankings of one customer can never land in Redis in the wrong order.
         AsyncDataStream.orderedWait(
                         requests,

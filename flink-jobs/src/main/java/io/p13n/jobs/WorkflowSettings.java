@@ -5,6 +5,7 @@ import io.p13n.config.EngineOptions;
 import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.state.StateCaches;
 import java.time.Duration;
 
 /** The plain values the workflow's operators need, read once from the configuration. */
@@ -14,6 +15,7 @@ public record WorkflowSettings(
         int dedupWindowSize,
         Duration dedupTtl,
         Duration customerTtl,
+        StateCaches.Settings stateCaches,
         ProfileSettings profile,
         RecommendationSettings recommend,
         OfferSettings offers) {
@@ -25,6 +27,8 @@ public record WorkflowSettings(
                 config.get(EngineOptions.DEDUP_WINDOW_SIZE),
                 config.get(EngineOptions.DEDUP_TTL),
                 config.get(EngineOptions.STATE_CUSTOMER_TTL),
+                new StateCaches.Settings(
+                        config.get(EngineOptions.STATE_CACHE_MAX_ENTRIES), StateCaches.MAX_AGE),
                 ProfileSettings.from(config),
                 RecommendationSettings.from(config),
                 OfferSettings.from(config));

@@ -10,6 +10,7 @@ import io.p13n.jobs.profile.OpenCart;
 import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.jobs.profile.RecentEventHashes;
 import io.p13n.jobs.profile.RecentItems;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.ChurnSignalType;
 import io.p13n.model.ClickEvent;
@@ -56,8 +57,16 @@ import org.apache.flink.util.Collector;
  * Churned customers and prospects with an empty cart hold none.
  */
 public class CustomerProfileFunction
-        extends KeyedProcessFunction<String, CustomerEvent, CustomerProfile> {
+        extends KeyedProcessFunction<String, CustomerEvent, CustomerProfile>
+        implements StateCaches.User {
     private static final long serialVersionUID = 1L;
+
+    private transient StateCaches caches;
+
+    @Override
+    public void useStateCaches(StateCaches caches) {
+        this.caches = caches;
+    }
 
     /** State name: stable, renaming it drops every profile on restore from a savepoint. */
     public static final String PROFILE = "customer-profile";
@@ -102,7 +111,8 @@ public class CustomerProfileFunction
         ValueStateDescriptor<CustomerProfile> descriptor =
                 new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(CustomerProfile.class));
         descriptor.enableTimeToLive(KeyedStates.ttl(customerTtl));
-        profileState = getRuntimeContext().getState(descriptor);
+        profileState =
+                StateCaches.orNone(caches).cache(PROFILE, getRuntimeContext().getState(descriptor));
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("lateEvents");
         duplicates =
                 getRuntimeContext().getMetricGroup().addGroup("p13n").counter("duplicateEvents");

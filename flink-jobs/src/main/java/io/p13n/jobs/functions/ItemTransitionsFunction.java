@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.ItemPopularity;
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ItemPopularityState;
 import io.p13n.model.ItemTransition;
 import io.p13n.model.ItemTransitionBatch;
@@ -27,8 +28,16 @@ import org.apache.flink.util.Collector;
  * <p>State: a few numbers per item, expired {@link #ITEM_TTL} after the item's last view.
  */
 public class ItemTransitionsFunction
-        extends KeyedProcessFunction<String, ItemView, ItemTransitionBatch> {
+        extends KeyedProcessFunction<String, ItemView, ItemTransitionBatch>
+        implements StateCaches.User {
     private static final long serialVersionUID = 1L;
+
+    private transient StateCaches caches;
+
+    @Override
+    public void useStateCaches(StateCaches caches) {
+        this.caches = caches;
+    }
 
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String POPULARITY = "item-popularity";
@@ -52,14 +61,18 @@ public class ItemTransitionsFunction
     @Override
     public void open(OpenContext openContext) {
         popularity =
-                KeyedStates.value(
-                        getRuntimeContext(),
-                        POPULARITY,
-                        new AvroTypeInfo<>(ItemPopularityState.class),
-                        ITEM_TTL);
+                StateCaches.orNone(caches)
+                        .cache(
+                                POPULARITY,
+                                KeyedStates.value(
+                                        getRuntimeContext(),
+                                        POPULARITY,
+                                        new AvroTypeInfo<>(ItemPopularityState.class),
+                                        ITEM_TTL));
         throttle =
                 PublishThrottle.open(
                         getRuntimeContext(),
+                        StateCaches.orNone(caches),
                         NEXT_PUBLICATION,
                         ITEM_TTL,
                         settings.coalesceIntervalMillis());

@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.recommend.SessionTrail;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.ItemView;
@@ -23,8 +24,16 @@ import org.apache.flink.util.Collector;
  * matters within a session, so it expires a day after its last update (a session that long is
  * already split by {@code recommend.session-timeout}).
  */
-public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEvent, ItemView> {
+public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEvent, ItemView>
+        implements StateCaches.User {
     private static final long serialVersionUID = 1L;
+
+    private transient StateCaches caches;
+
+    @Override
+    public void useStateCaches(StateCaches caches) {
+        this.caches = caches;
+    }
 
     /** State name: stable, renaming it drops the trails on restore from a savepoint. */
     public static final String SESSION_TRAIL = "session-trail";
@@ -41,11 +50,14 @@ public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEven
     @Override
     public void open(OpenContext openContext) {
         trail =
-                KeyedStates.value(
-                        getRuntimeContext(),
-                        SESSION_TRAIL,
-                        new AvroTypeInfo<>(SessionTrailState.class),
-                        TRAIL_TTL);
+                StateCaches.orNone(caches)
+                        .cache(
+                                SESSION_TRAIL,
+                                KeyedStates.value(
+                                        getRuntimeContext(),
+                                        SESSION_TRAIL,
+                                        new AvroTypeInfo<>(SessionTrailState.class),
+                                        TRAIL_TTL));
     }
 
     @Override

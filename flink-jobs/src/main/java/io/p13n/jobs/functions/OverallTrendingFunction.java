@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.recommend.Trending;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.TrendingItems;
 import io.p13n.model.TrendingState;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -18,8 +19,16 @@ import org.apache.flink.util.Collector;
  * anyway so a job that stops seeing traffic ends with no state.
  */
 public class OverallTrendingFunction
-        extends KeyedProcessFunction<String, TrendingItems, TrendingItems> {
+        extends KeyedProcessFunction<String, TrendingItems, TrendingItems>
+        implements StateCaches.User {
     private static final long serialVersionUID = 1L;
+
+    private transient StateCaches caches;
+
+    @Override
+    public void useStateCaches(StateCaches caches) {
+        this.caches = caches;
+    }
 
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String TRENDING = "overall-trending";
@@ -37,14 +46,18 @@ public class OverallTrendingFunction
     @Override
     public void open(OpenContext openContext) {
         trending =
-                KeyedStates.value(
-                        getRuntimeContext(),
-                        TRENDING,
-                        new AvroTypeInfo<>(TrendingState.class),
-                        TrendingItemsFunction.CATEGORY_TTL);
+                StateCaches.orNone(caches)
+                        .cache(
+                                TRENDING,
+                                KeyedStates.value(
+                                        getRuntimeContext(),
+                                        TRENDING,
+                                        new AvroTypeInfo<>(TrendingState.class),
+                                        TrendingItemsFunction.CATEGORY_TTL));
         throttle =
                 PublishThrottle.open(
                         getRuntimeContext(),
+                        StateCaches.orNone(caches),
                         NEXT_PUBLICATION,
                         TrendingItemsFunction.CATEGORY_TTL,
                         settings.coalesceIntervalMillis());

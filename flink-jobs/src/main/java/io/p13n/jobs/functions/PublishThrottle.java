@@ -1,5 +1,6 @@
 package io.p13n.jobs.functions;
 
+import io.p13n.jobs.state.StateCaches;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -40,13 +41,19 @@ final class PublishThrottle {
 
     /** A throttle whose state is named {@code stateName} and expires with {@code ttl}. */
     static PublishThrottle open(
-            RuntimeContext context, String stateName, Duration ttl, long intervalMillis) {
+            RuntimeContext context,
+            StateCaches caches,
+            String stateName,
+            Duration ttl,
+            long intervalMillis) {
         return new PublishThrottle(
-                KeyedStates.value(
-                        context,
+                caches.cache(
                         stateName,
-                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
-                        ttl),
+                        KeyedStates.value(
+                                context,
+                                stateName,
+                                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                                ttl)),
                 intervalMillis);
     }
 

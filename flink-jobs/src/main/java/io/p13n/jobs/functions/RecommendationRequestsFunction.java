@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.RecommendationRequests;
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.CartItem;
 import io.p13n.model.CategoryScore;
 import io.p13n.model.CustomerProfile;
@@ -33,8 +34,16 @@ import org.apache.flink.util.Collector;
  * starts a new burst anyway.
  */
 public class RecommendationRequestsFunction
-        extends KeyedProcessFunction<String, CustomerProfile, RecommendationRequest> {
+        extends KeyedProcessFunction<String, CustomerProfile, RecommendationRequest>
+        implements StateCaches.User {
     private static final long serialVersionUID = 1L;
+
+    private transient StateCaches caches;
+
+    @Override
+    public void useStateCaches(StateCaches caches) {
+        this.caches = caches;
+    }
 
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String FINGERPRINT = "recommendation-input-fingerprint";
@@ -58,16 +67,26 @@ public class RecommendationRequestsFunction
 
     @Override
     public void open(OpenContext openContext) {
-        fingerprint = KeyedStates.value(getRuntimeContext(), FINGERPRINT, Types.LONG, TTL);
+        StateCaches cache = StateCaches.orNone(caches);
+        fingerprint =
+                cache.cache(
+                        FINGERPRINT,
+                        KeyedStates.value(getRuntimeContext(), FINGERPRINT, Types.LONG, TTL));
         throttle =
                 PublishThrottle.open(
-                        getRuntimeContext(), THROTTLE, TTL, settings.coalesceIntervalMillis());
-        pending =
-                KeyedStates.value(
                         getRuntimeContext(),
+                        cache,
+                        THROTTLE,
+                        TTL,
+                        settings.coalesceIntervalMillis());
+        pending =
+                cache.cache(
                         PENDING,
-                        new AvroTypeInfo<>(RecommendationRequest.class),
-                        TTL);
+                        KeyedStates.value(
+                                getRuntimeContext(),
+                                PENDING,
+                                new AvroTypeInfo<>(RecommendationRequest.class),
+                                TTL));
         requests =
                 getRuntimeContext()
                         .getMetricGroup()

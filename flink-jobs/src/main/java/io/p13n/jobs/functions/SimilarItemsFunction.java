@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.ItemNeighbours;
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ItemNeighboursState;
 import io.p13n.model.ItemTransition;
 import io.p13n.model.ItemTransitionBatch;
@@ -23,8 +24,16 @@ import org.apache.flink.util.Collector;
  * last transition.
  */
 public class SimilarItemsFunction
-        extends KeyedProcessFunction<String, ItemTransitionBatch, SimilarItems> {
+        extends KeyedProcessFunction<String, ItemTransitionBatch, SimilarItems>
+        implements StateCaches.User {
     private static final long serialVersionUID = 1L;
+
+    private transient StateCaches caches;
+
+    @Override
+    public void useStateCaches(StateCaches caches) {
+        this.caches = caches;
+    }
 
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String NEIGHBOURS = "item-neighbours";
@@ -45,14 +54,18 @@ public class SimilarItemsFunction
     @Override
     public void open(OpenContext openContext) {
         neighbours =
-                KeyedStates.value(
-                        getRuntimeContext(),
-                        NEIGHBOURS,
-                        new AvroTypeInfo<>(ItemNeighboursState.class),
-                        ITEM_TTL);
+                StateCaches.orNone(caches)
+                        .cache(
+                                NEIGHBOURS,
+                                KeyedStates.value(
+                                        getRuntimeContext(),
+                                        NEIGHBOURS,
+                                        new AvroTypeInfo<>(ItemNeighboursState.class),
+                                        ITEM_TTL));
         throttle =
                 PublishThrottle.open(
                         getRuntimeContext(),
+                        StateCaches.orNone(caches),
                         NEXT_PUBLICATION,
                         ITEM_TTL,
                         settings.coalesceIntervalMillis());

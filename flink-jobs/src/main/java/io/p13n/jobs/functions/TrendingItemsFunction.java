@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.recommend.Trending;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ItemPopularityUpdate;
 import io.p13n.model.TrendingItems;
 import io.p13n.model.TrendingState;
@@ -21,8 +22,16 @@ import org.apache.flink.util.Collector;
  * #CATEGORY_TTL} after the category's last update.
  */
 public class TrendingItemsFunction
-        extends KeyedProcessFunction<String, ItemPopularityUpdate, TrendingItems> {
+        extends KeyedProcessFunction<String, ItemPopularityUpdate, TrendingItems>
+        implements StateCaches.User {
     private static final long serialVersionUID = 1L;
+
+    private transient StateCaches caches;
+
+    @Override
+    public void useStateCaches(StateCaches caches) {
+        this.caches = caches;
+    }
 
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String TRENDING = "category-trending";
@@ -43,14 +52,18 @@ public class TrendingItemsFunction
     @Override
     public void open(OpenContext openContext) {
         trending =
-                KeyedStates.value(
-                        getRuntimeContext(),
-                        TRENDING,
-                        new AvroTypeInfo<>(TrendingState.class),
-                        CATEGORY_TTL);
+                StateCaches.orNone(caches)
+                        .cache(
+                                TRENDING,
+                                KeyedStates.value(
+                                        getRuntimeContext(),
+                                        TRENDING,
+                                        new AvroTypeInfo<>(TrendingState.class),
+                                        CATEGORY_TTL));
         throttle =
                 PublishThrottle.open(
                         getRuntimeContext(),
+                        StateCaches.orNone(caches),
                         NEXT_PUBLICATION,
                         CATEGORY_TTL,
                         settings.coalesceIntervalMillis());

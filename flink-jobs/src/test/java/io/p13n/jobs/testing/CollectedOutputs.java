@@ -4,6 +4,7 @@ import io.p13n.jobs.WorkflowSettings;
 import io.p13n.jobs.WorkflowSinks;
 import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.CampaignStats;
 import io.p13n.model.ChurnSignal;
@@ -52,6 +53,7 @@ public final class CollectedOutputs {
                 32,
                 Duration.ofDays(1),
                 Duration.ofDays(400),
+                new StateCaches.Settings(4096, StateCaches.MAX_AGE),
                 ProfileSettings.defaults(),
                 RecommendationSettings.defaults(),
                 TestOffers.settings());
