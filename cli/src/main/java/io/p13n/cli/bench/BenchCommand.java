@@ -8,6 +8,7 @@ import io.p13n.cli.local.EmbeddedKafka;
 import io.p13n.cli.local.EmbeddedRedis;
 import io.p13n.cli.traffic.DurationConverter;
 import io.p13n.cli.traffic.EventTopics;
+import io.p13n.cli.traffic.StorefrontSimulator;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.producer.Producer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -96,13 +98,78 @@ public final class BenchCommand implements Callable<Integer> {
                     "Workload seed: the same seed and sizes give the same events (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    /** The shape of the simulated traffic; {@code --sessions} and {@code --span} override it. */
+    enum WorkloadShape {
+        /**
+         * Thousands of shopping sessions at once, each a burst of clicks over a few minutes of
+         * event time: what a busy store sees, and neither caching nor coalescing per customer is
+         * flattered by it.
+         */
+        REALISTIC(2_000, null),
+        /** The earlier benchmarks' backlog: 64 sessions at once, event times spread over 7 days. */
+        UNIFORM(StorefrontSimulator.DEFAULT_OPEN_SESSIONS, Duration.ofDays(7));
+
+        /**
+         * Event-time rate of the realistic backlog: 2,000 open sessions advancing about once every
+         * 20 s each, so a session of 10 to 20 clicks lasts a few minutes.
+         */
+        static final double REALISTIC_EVENTS_PER_SECOND = 100;
+
+        final int sessions;
+        private final Duration span;
+
+        WorkloadShape(int sessions, Duration span) {
+            this.sessions = sessions;
+            this.span = span;
+        }
+
+        Duration span(long events) {
+            return span != null
+                    ? span
+                    : Duration.ofMillis((long) (events * 1000 / REALISTIC_EVENTS_PER_SECOND));
+        }
+    }
+
+    /** Accepts the shapes in any case, as written in the help: realistic, uniform. */
+    static final class WorkloadShapeConverter implements CommandLine.ITypeConverter<WorkloadShape> {
+        @Override
+        public WorkloadShape convert(String value) {
+            return WorkloadShape.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    @Option(
+            names = "--workload",
+            defaultValue = "realistic",
+            converter = WorkloadShapeConverter.class,
+            description =
+                    "Traffic shape: realistic (2,000 interleaved sessions of a few minutes each, event times at 100 events/s) or uniform (64 sessions, event times spread over 7 days: the earlier benchmarks' backlog) (default: ${DEFAULT-VALUE}).")
+    WorkloadShape workloadShape;
+
+    @Option(
+            names = "--sessions",
+            description =
+                    "Shopping sessions open at once (at most a quarter of the customers); overrides --workload's.")
+    Integer sessions;
+
     @Option(
             names = "--span",
-            defaultValue = "7d",
             converter = DurationConverter.class,
             description =
-                    "Event times of the backlog are spread over this much time, ending now, so days roll over and timers fire (default: ${DEFAULT-VALUE}).")
+                    "Event times of the backlog are spread over this much time, ending now; overrides --workload's (realistic: events / 100 per second; uniform: 7d, so days roll over and timers fire).")
     Duration span;
+
+    /** The backlog the options describe. */
+    Workload workload() {
+        return new Workload(
+                events,
+                customers,
+                products,
+                categories,
+                seed,
+                span != null ? span : workloadShape.span(events),
+                sessions != null ? sessions : workloadShape.sessions);
+    }
 
     @Option(
             names = "--phases",
@@ -218,7 +285,7 @@ public final class BenchCommand implements Callable<Integer> {
         FileUtils.deleteDirectory(work.toFile());
         Files.createDirectories(work);
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        Workload workload = new Workload(events, customers, products, categories, seed, span);
+        Workload workload = workload();
 
         out.println("Starting the embedded stack (Kafka, Redis)...");
         // Closed last (declared first): the stack below is closed before the signal hook lets go.
@@ -432,6 +499,7 @@ public final class BenchCommand implements Callable<Integer> {
                 workload.products(),
                 workload.categories(),
                 workload.seed(),
+                workload.sessions(),
                 ReportTable.human(workload.span()),
                 Instant.ofEpochMilli(written.firstEventTime()).toString(),
                 Instant.ofEpochMilli(written.lastEventTime()).toString(),

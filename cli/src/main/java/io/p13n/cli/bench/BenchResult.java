@@ -43,6 +43,7 @@ public record BenchResult(
             int products,
             int categories,
             long seed,
+            int openSessions,
             String eventTimeSpan,
             String firstEventTime,
             String lastEventTime,

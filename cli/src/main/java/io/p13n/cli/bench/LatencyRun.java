@@ -163,7 +163,8 @@ final class LatencyRun {
                             workload.products(),
                             workload.categories(),
                             clock,
-                            workload.runId() + "-live" + System.currentTimeMillis());
+                            workload.runId() + "-live" + System.currentTimeMillis(),
+                            workload.sessions());
             long nanosPerEvent = (long) (1e9 / rate);
             long warmupNanos = warmup.toNanos();
             long totalNanos = warmupNanos + measure.toNanos();

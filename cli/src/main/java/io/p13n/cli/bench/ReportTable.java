@@ -21,7 +21,7 @@ final class ReportTable {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "Workload: %,d events (%,d clicks, %,d orders) from %,d customers (%,d with events), %,d products, %,d categories, seed %d, event times over %s%n",
+                            "Workload: %,d events (%,d clicks, %,d orders) from %,d customers (%,d with events), %,d products, %,d categories, seed %d, %,d sessions open at once, event times over %s%n",
                             w.events(),
                             w.clicks(),
                             w.orders(),
@@ -30,6 +30,7 @@ final class ReportTable {
                             w.products(),
                             w.categories(),
                             w.seed(),
+                            w.openSessions(),
                             w.eventTimeSpan()));
         }
         if (result.settings() != null) {
@@ -99,7 +100,7 @@ final class ReportTable {
         }
         List<TargetCheck> targets = result.targets();
         if (targets != null && !targets.isEmpty()) {
-            out.append("\nTargets (issue #6; measured against, not asserted):\n");
+            out.append("\nTargets (issue #13; measured against, not asserted):\n");
             for (TargetCheck t : targets) {
                 out.append(
                         String.format(

@@ -21,13 +21,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The synthetic backlog the throughput phases drain: {@code events} events of the storefront
- * simulator ({@code seed}, {@code customers}, {@code products}, {@code categories}), with event
- * times spread evenly over {@code span} and ending at {@code endMillis}, so profiles see days pass,
- * activity windows roll and cart-abandonment timers fire, as in production. The same seed and sizes
- * give the same events in the same order; only the absolute times move with {@code endMillis}.
+ * simulator ({@code seed}, {@code customers}, {@code products}, {@code categories}, {@code
+ * sessions} shopping sessions open at once), with event times spread evenly over {@code span} and
+ * ending at {@code endMillis}, so profiles see days pass, activity windows roll and
+ * cart-abandonment timers fire, as in production. The same seed and sizes give the same events in
+ * the same order; only the absolute times move with {@code endMillis}.
  */
 record Workload(
-        long events, int customers, int products, int categories, long seed, Duration span) {
+        long events,
+        int customers,
+        int products,
+        int categories,
+        long seed,
+        Duration span,
+        int sessions) {
 
     Workload {
         if (events < 1) {
@@ -35,6 +42,9 @@ record Workload(
         }
         if (customers < 1 || products < 1 || categories < 1) {
             throw new IllegalArgumentException("customers, products and categories must be >= 1");
+        }
+        if (sessions < 1) {
+            throw new IllegalArgumentException("sessions must be >= 1, was " + sessions);
         }
         if (span.isNegative()) {
             throw new IllegalArgumentException("span must not be negative, was " + span);
@@ -105,7 +115,8 @@ record Workload(
             LongConsumer progress) {
         ManualClock clock = new ManualClock(eventTime(0, endMillis));
         StorefrontSimulator simulator =
-                new StorefrontSimulator(seed, customers, products, categories, clock, runId());
+                new StorefrontSimulator(
+                        seed, customers, products, categories, clock, runId(), sessions);
         Set<String> seen = new HashSet<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong failed = new AtomicLong();

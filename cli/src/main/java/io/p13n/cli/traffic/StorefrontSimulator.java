@@ -13,9 +13,9 @@ import org.apache.avro.specific.SpecificRecordBase;
 /**
  * A synthetic online store that produces realistic click and order traffic, one event per {@link
  * #next()} call: many customers with Zipf-distributed activity (a few very active, some going quiet
- * after a few visits), up to 64 interleaved shopping sessions that walk a funnel (page views,
- * searches, product views, cart adds and removals, wishlist, orders of 1 to 4 lines at catalogue
- * prices), a long tail of products over categories, web and app channels, and occasional
+ * after a few visits), interleaved shopping sessions (64 by default) that walk a funnel (page
+ * views, searches, product views, cart adds and removals, wishlist, orders of 1 to 4 lines at
+ * catalogue prices), a long tail of products over categories, web and app channels, and occasional
  * cancellations and refunds of earlier orders. Event times are the time source's current instant.
  *
  * <p>Deterministic: the same seed, sizes, run id and sequence of calls give the same events (event
@@ -37,7 +37,11 @@ public final class StorefrontSimulator {
     /** Orders remembered for later cancellation or refund; older ones can no longer be returned. */
     private static final int RECENT_ORDERS = 10_000;
 
-    private static final int MAX_OPEN_SESSIONS = 64;
+    /**
+     * Shopping sessions open at once by default: a small store's afternoon. The benchmark's
+     * realistic workload opens thousands (see {@code bench --workload}).
+     */
+    public static final int DEFAULT_OPEN_SESSIONS = 64;
 
     private final Random random;
     private final ProductCatalog catalog;
@@ -65,6 +69,24 @@ public final class StorefrontSimulator {
      */
     public StorefrontSimulator(
             long seed, int customers, int products, int categories, Clock clock, String runId) {
+        this(seed, customers, products, categories, clock, runId, DEFAULT_OPEN_SESSIONS);
+    }
+
+    /**
+     * @param openSessions how many shopping sessions run interleaved at once (at most a quarter of
+     *     the customers), at least 1
+     */
+    public StorefrontSimulator(
+            long seed,
+            int customers,
+            int products,
+            int categories,
+            Clock clock,
+            String runId,
+            int openSessions) {
+        if (openSessions < 1) {
+            throw new IllegalArgumentException("openSessions must be >= 1, was " + openSessions);
+        }
         Random setup = new Random(seed);
         this.catalog = new ProductCatalog(setup, products, categories);
         this.customers = new CustomerPopulation(setup, customers);
@@ -78,7 +100,7 @@ public final class StorefrontSimulator {
                         catalog,
                         new EventStamper(runId + "-bad", clock));
         // A quarter of the customers at most, so that a small population is not all "in session".
-        this.openSessionTarget = Math.max(1, Math.min(MAX_OPEN_SESSIONS, customers / 4));
+        this.openSessionTarget = Math.max(1, Math.min(openSessions, customers / 4));
     }
 
     /** The next event: a {@code ClickEvent} or an {@code OrderEvent}. */

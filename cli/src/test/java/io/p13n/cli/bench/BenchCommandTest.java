@@ -24,13 +24,31 @@ class BenchCommandTest {
         assertThat(bench.customers).isEqualTo(200_000);
         assertThat(bench.products).isEqualTo(50_000);
         assertThat(bench.seed).isEqualTo(42);
-        assertThat(bench.span).isEqualTo(Duration.ofDays(7));
+        assertThat(bench.workload().span()).isEqualTo(Duration.ofSeconds(20_000));
+        assertThat(bench.workload().sessions()).isEqualTo(2_000);
         assertThat(Phase.parseList(bench.phases)).containsExactly(Phase.values());
         assertThat(bench.outputDir).isEqualTo(Path.of(".personalize/bench"));
         assertThat(bench.latencySeconds).isEqualTo(60);
         assertThat(bench.latencyLoad).isEqualTo(0.7);
         assertThat(bench.parallelism).isEqualTo(2);
         assertThat(bench.checkpointInterval).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theUniformWorkloadIsTheEarlierBacklogAndOptionsOverrideAShape() {
+        BenchCommand uniform = new BenchCommand();
+        new CommandLine(uniform).parseArgs("--workload", "Uniform");
+        assertThat(uniform.workload().span()).isEqualTo(Duration.ofDays(7));
+        assertThat(uniform.workload().sessions()).isEqualTo(64);
+
+        BenchCommand custom = new BenchCommand();
+        new CommandLine(custom).parseArgs("--events", "1000", "--sessions", "500", "--span", "1h");
+        assertThat(custom.workload().span()).isEqualTo(Duration.ofHours(1));
+        assertThat(custom.workload().sessions()).isEqualTo(500);
+        BenchCommand realistic = new BenchCommand();
+        new CommandLine(realistic).parseArgs("--events", "1000");
+        // 100 events per second of event time
+        assertThat(realistic.workload().span()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
