@@ -129,6 +129,50 @@ class RedisSinkWriterITCase {
     }
 
     @Test
+    void aHashRewrittenSoonAfterItsTtlWasSetIsWrittenWithoutAnotherPexpire() throws Exception {
+        String key = prefix + ":a";
+        try (var writer = writer(100)) {
+            writer.write(write("a", Map.of("views", "1")), null);
+            writer.flush(false);
+            redis.pexpire(key, 5_000); // a marker: a PEXPIRE of the rewrite would raise it again
+
+            time.now += HashExpiries.refreshIntervalMillis(TTL) - 1;
+            writer.write(write("a", Map.of("views", "2")), null);
+            writer.flush(false);
+            assertThat(redis.hget(key, "views")).isEqualTo("2");
+            assertThat(redis.pttl(key)).as("TTL not set again").isBetween(1L, 5_000L);
+
+            time.now += 1; // the interval is over: this write sets the TTL again
+            writer.write(write("a", Map.of("views", "3")), null);
+            writer.flush(false);
+            assertThat(redis.pttl(key)).isBetween(5_001L, TTL);
+        }
+    }
+
+    @Test
+    void aHashThatVanishedFromRedisGetsItsTtlBackOnItsNextWrite() throws Exception {
+        String key = prefix + ":a";
+        try (var writer = writer(100)) {
+            writer.write(write("a", Map.of("views", "1")), null);
+            writer.flush(false);
+            redis.del(key); // Redis emptied or the key evicted, within the refresh interval
+
+            time.now += 1;
+            writer.write(write("a", Map.of("views", "2")), null);
+            writer.flush(false);
+            assertThat(redis.hget(key, "views")).isEqualTo("2");
+            assertThat(redis.pttl(key)).as("the recreated key expires").isBetween(1L, TTL);
+
+            // A field the key did not have yet: the key may be new as well, so the TTL is set.
+            redis.persist(key);
+            time.now += 1;
+            writer.write(write("a", Map.of("views", "3", "orders", "1")), null);
+            writer.flush(false);
+            assertThat(redis.pttl(key)).isBetween(1L, TTL);
+        }
+    }
+
+    @Test
     void shouldFailLoudlyWhenRedisRejectsAWrite() throws Exception {
         redis.set(prefix + ":taken", "a plain string");
         try (var writer = writer(100)) {

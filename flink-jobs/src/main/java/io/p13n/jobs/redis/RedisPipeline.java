@@ -39,9 +39,27 @@ final class RedisPipeline {
      */
     static int send(UnifiedJedis client, Collection<? extends RedisWrite> writes, Runnable retried)
             throws IOException, InterruptedException {
+        return send(client, writes, null, retried);
+    }
+
+    /**
+     * Sends every write as {@link #send(UnifiedJedis, Collection, Runnable)} does, skipping the
+     * PEXPIRE of hashes whose TTL {@code expiries} knows to be fresh (unless the HSET created a
+     * field: then the key may be new and its TTL is set in a second pipeline). A retried attempt
+     * skips nothing: its HSETs find the fields the failed attempt wrote, and could no longer tell a
+     * new key.
+     *
+     * @param expiries TTL refreshes of hash keys, or null to set every hash's TTL
+     */
+    static int send(
+            UnifiedJedis client,
+            Collection<? extends RedisWrite> writes,
+            HashExpiries expiries,
+            Runnable retried)
+            throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return sendOnce(client, writes);
+                return sendOnce(client, writes, attempt == 1 ? expiries : null, expiries);
             } catch (JedisConnectionException e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     // Failing the task is safe: it restarts from the last checkpoint and rewrites.
@@ -60,15 +78,36 @@ final class RedisPipeline {
         }
     }
 
-    private static int sendOnce(UnifiedJedis client, Collection<? extends RedisWrite> writes)
+    /**
+     * @param skipping TTL refreshes to skip by, or null to set every hash's TTL
+     * @param record where to record the TTLs set, or null
+     */
+    private static int sendOnce(
+            UnifiedJedis client,
+            Collection<? extends RedisWrite> writes,
+            HashExpiries skipping,
+            HashExpiries record)
             throws IOException {
+        long now = record == null ? 0 : record.now();
         List<Response<?>> replies = new ArrayList<>(2 * writes.size());
+        // Hashes sent without their PEXPIRE, with their HSET's reply (fields created).
+        List<RedisHashWrite> unexpired = new ArrayList<>();
+        List<Response<Long>> created = new ArrayList<>();
+        List<String> expired = new ArrayList<>();
         int commands = 0;
         try (AbstractPipeline pipeline = client.pipelined()) {
             for (RedisWrite write : writes) {
                 if (write instanceof RedisHashWrite hash) {
-                    replies.add(pipeline.hset(hash.key(), hash.fields()));
+                    Response<Long> hset = pipeline.hset(hash.key(), hash.fields());
+                    replies.add(hset);
+                    if (skipping != null && skipping.fresh(hash.key(), hash.ttlMillis(), now)) {
+                        unexpired.add(hash);
+                        created.add(hset);
+                        commands += 1;
+                        continue;
+                    }
                     replies.add(pipeline.pexpire(hash.key(), hash.ttlMillis()));
+                    expired.add(hash.key());
                 } else if (write instanceof RedisValueWrite value) {
                     replies.add(
                             pipeline.set(
@@ -95,6 +134,50 @@ final class RedisPipeline {
         if (!errors.isEmpty()) {
             throw new IOException("Redis rejected writes: " + errors);
         }
+        List<String> expiredLater = expireCreated(client, unexpired, created);
+        commands += expiredLater.size();
+        expired.addAll(expiredLater);
+        if (record != null) {
+            // Only the keys whose TTL was set now: a skipped key keeps its earlier refresh time, so
+            // it is refreshed again once that is older than the interval.
+            for (String key : expired) {
+                record.refreshed(key, now);
+            }
+        }
         return commands;
+    }
+
+    /** Sets the TTL of each hash whose HSET created a field; returns their keys. */
+    private static List<String> expireCreated(
+            UnifiedJedis client, List<RedisHashWrite> hashes, List<Response<Long>> created)
+            throws IOException {
+        List<RedisHashWrite> toExpire = new ArrayList<>();
+        for (int i = 0; i < hashes.size(); i++) {
+            if (created.get(i).get() > 0) {
+                toExpire.add(hashes.get(i));
+            }
+        }
+        if (toExpire.isEmpty()) {
+            return List.of();
+        }
+        List<Response<Long>> replies = new ArrayList<>(toExpire.size());
+        try (AbstractPipeline pipeline = client.pipelined()) {
+            for (RedisHashWrite hash : toExpire) {
+                replies.add(pipeline.pexpire(hash.key(), hash.ttlMillis()));
+            }
+            pipeline.sync();
+        }
+        for (Response<Long> reply : replies) {
+            try {
+                reply.get();
+            } catch (JedisDataException e) {
+                throw new IOException("Redis rejected a PEXPIRE: " + e.getMessage(), e);
+            }
+        }
+        List<String> keys = new ArrayList<>(toExpire.size());
+        for (RedisHashWrite hash : toExpire) {
+            keys.add(hash.key());
+        }
+        return keys;
     }
 }

@@ -30,6 +30,8 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
 
     // Insertion-ordered so a batch goes out in arrival order; HashMap lookup keeps coalescing O(1).
     private final LinkedHashMap<String, T> buffer = new LinkedHashMap<>();
+    // A profile is rewritten on most clicks: its TTL need not be set each time.
+    private final HashExpiries expiries;
     private boolean timerArmed;
 
     private final Counter keysWritten;
@@ -52,6 +54,7 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
         this.maxBatchSize = maxBatchSize;
         this.maxBatchDelayMillis = maxBatchDelayMillis;
         this.timeService = timeService;
+        this.expiries = new HashExpiries(timeService::getCurrentProcessingTime);
         MetricGroup redis = metrics.addGroup("redis");
         this.keysWritten = redis.counter("keysWritten");
         this.commandsSent = redis.counter("commandsSent");
@@ -99,7 +102,7 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
         for (T element : buffer.values()) {
             writes.add(mapper.toWrite(element));
         }
-        int commands = RedisPipeline.send(client, writes, retries::inc);
+        int commands = RedisPipeline.send(client, writes, expiries, retries::inc);
         int keys = buffer.size();
         batchSize.update(keys);
         keysWritten.inc(keys);
