@@ -30,6 +30,7 @@ import io.p13n.jobs.profile.ProfileRedisMapper;
 import io.p13n.jobs.recommend.RecommendationRedisMappers;
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.recommend.RedisServingLists;
+import io.p13n.jobs.recommend.TransitionBatches;
 import io.p13n.jobs.recommend.Trending;
 import io.p13n.jobs.redis.CheckpointCommittedRedisSink;
 import io.p13n.jobs.redis.RedisEndpoint;
@@ -37,6 +38,7 @@ import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.redis.RedisMapper;
 import io.p13n.jobs.redis.RedisSink;
 import io.p13n.jobs.state.CachingKeyedProcessOperator;
+import io.p13n.jobs.state.PreAggregateOperator;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.Campaign;
@@ -112,6 +114,16 @@ import org.slf4j.LoggerFactory;
  * #defineWorkflow} assembles the graph, and tests call it with their own sources and sinks.
  */
 public final class PersonalizationJob {
+    /**
+     * Transition batches combined per source item before the neighbour stage's shuffle: at most
+     * this many inputs per bundle (its heap, about 1 KiB per batch, stays near 1 MiB) and at most
+     * {@link #TRANSITION_BUNDLE_DELAY} of waiting, short next to the neighbour lists' own
+     * publication interval; a bundle also goes out before every watermark and checkpoint barrier.
+     */
+    static final int TRANSITION_BUNDLE_RECORDS = 1024;
+
+    static final Duration TRANSITION_BUNDLE_DELAY = Duration.ofMillis(100);
+
     private static final Logger LOG = LoggerFactory.getLogger(PersonalizationJob.class);
 
     /**
@@ -513,8 +525,19 @@ public final class PersonalizationJob {
                                 new ItemTransitionsFunction(settings),
                                 caches)
                         .uid(Uids.ITEM_TRANSITIONS);
+        // local-global: one batch per source item and bundle crosses the shuffle, not one per view
+        DataStream<ItemTransitionBatch> bundledTransitions =
+                transitions
+                        .transform(
+                                "Combine transitions per source item",
+                                new AvroTypeInfo<>(ItemTransitionBatch.class),
+                                new PreAggregateOperator<>(
+                                        new TransitionBatches(),
+                                        TRANSITION_BUNDLE_RECORDS,
+                                        TRANSITION_BUNDLE_DELAY.toMillis()))
+                        .uid(Uids.ITEM_TRANSITIONS + "-bundles");
         cached(
-                        transitions.keyBy(ItemTransitionBatch::getFromItemId, Types.STRING),
+                        bundledTransitions.keyBy(ItemTransitionBatch::getFromItemId, Types.STRING),
                         "Similar items per product",
                         SimilarItems.class,
                         new SimilarItemsFunction(settings),

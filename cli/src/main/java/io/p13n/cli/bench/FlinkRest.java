@@ -15,7 +15,7 @@ import java.util.List;
  * The few calls of Flink's REST API the bench needs, against the local cluster's endpoint: job
  * details (vertex status and record counts), checkpoint statistics, and triggering a checkpoint.
  * Record counts come from Flink's metric fetcher, so they are as fresh as {@code
- * metrics.fetcher.update-interval} (the bench sets 250 ms).
+ * metrics.fetcher.update-interval} (the bench sets 1 s).
  */
 final class FlinkRest {
     private static final ObjectMapper JSON = new ObjectMapper();
