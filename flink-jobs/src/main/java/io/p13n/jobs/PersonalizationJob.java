@@ -157,6 +157,8 @@ public final class PersonalizationJob {
         }
         EngineConfig config =
                 EngineConfig.load(Path.of(params.getRequired("config")), System.getenv());
+        // On a cluster the client or the application-mode entry point decides what to restore
+        // (`flink run -s`, docker/start-job.sh); ./personalize run decides it itself (ResumePlan).
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
         run(env, config);

@@ -24,6 +24,25 @@ public final class TestJobs {
     public static EngineConfig engineConfig(
             LocalServices services, String run, Path checkpoints, Map<String, String> overrides)
             throws Exception {
+        EngineConfig config =
+                EngineConfig.fromMap(
+                        engineSettings(services, run, checkpoints, overrides), Map.of());
+        services.kafka()
+                .createTopics(
+                        2,
+                        config.get(EngineOptions.KAFKA_TOPIC_CLICKS),
+                        config.get(EngineOptions.KAFKA_TOPIC_ORDERS),
+                        config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS),
+                        config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
+                        config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS),
+                        config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
+        services.kafka().createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
+        return config;
+    }
+
+    /** The settings behind {@link #engineConfig}, e.g. to write a configuration file. */
+    public static Map<String, String> engineSettings(
+            LocalServices services, String run, Path checkpoints, Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>();
         settings.put(
                 EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), services.kafka().bootstrapServers());
@@ -43,18 +62,7 @@ public final class TestJobs {
         settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "1s");
         settings.put(EngineOptions.STATE_BACKEND.key(), "rocksdb");
         settings.putAll(overrides);
-        EngineConfig config = EngineConfig.fromMap(settings, Map.of());
-        services.kafka()
-                .createTopics(
-                        2,
-                        config.get(EngineOptions.KAFKA_TOPIC_CLICKS),
-                        config.get(EngineOptions.KAFKA_TOPIC_ORDERS),
-                        config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS),
-                        config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
-                        config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS),
-                        config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
-        services.kafka().createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
-        return config;
+        return settings;
     }
 
     /** The Flink cluster the job tests run on: one TaskManager with two slots (parallelism 2). */
