@@ -112,12 +112,7 @@ class CampaignTimingITCase {
                     TestOffers.campaign("milestone-" + run, TriggerType.POINTS_MILESTONE)
                             .setStartsAt(start.toEpochMilli())
                             .build();
-            producer.send(
-                            new ProducerRecord<>(
-                                    config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
-                                    campaign.getId(),
-                                    AvroEventSerializer.encode(campaign)))
-                    .get();
+            TestJobs.publishCampaign(producer, config, campaign);
             List<String> late = customers("late");
             for (String c : late) {
                 send(producer, orders, c, start.plus(Duration.ofHours(2)));

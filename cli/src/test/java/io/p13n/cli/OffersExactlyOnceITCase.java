@@ -145,12 +145,7 @@ class OffersExactlyOnceITCase {
                 RedisClient redis =
                         RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port())) {
             Campaign campaign = milestoneCampaign();
-            producer.send(
-                            new ProducerRecord<>(
-                                    config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
-                                    campaign.getId(),
-                                    AvroEventSerializer.encode(campaign)))
-                    .get();
+            TestJobs.publishCampaign(producer, config, campaign);
             JobClient job = env.executeAsync("offers-eo-" + run);
             try {
                 Path jobCheckpoints = checkpoints.resolve(run).resolve(job.getJobID().toString());

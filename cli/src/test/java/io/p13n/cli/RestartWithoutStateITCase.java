@@ -71,12 +71,7 @@ class RestartWithoutStateITCase {
                         RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port())) {
             Campaign campaign =
                     TestOffers.campaign("milestone-" + run, TriggerType.POINTS_MILESTONE).build();
-            producer.send(
-                            new ProducerRecord<>(
-                                    config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
-                                    campaign.getId(),
-                                    AvroEventSerializer.encode(campaign)))
-                    .get();
+            TestJobs.publishCampaign(producer, config, campaign);
 
             // First run: enough checkpoints for the markers to be well above a new job's first
             // ones.

@@ -94,12 +94,7 @@ class RunResumesAfterKillITCase {
                         RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port())) {
             Campaign campaign =
                     TestOffers.campaign("milestone-" + run, TriggerType.POINTS_MILESTONE).build();
-            producer.send(
-                            new ProducerRecord<>(
-                                    config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
-                                    campaign.getId(),
-                                    AvroEventSerializer.encode(campaign)))
-                    .get();
+            TestJobs.publishCampaign(producer, config, campaign);
 
             // First run: three orders of 60 per customer (the 100-point milestone is passed with
             // the second), all in Redis, their coupons on the topic and two more checkpoints

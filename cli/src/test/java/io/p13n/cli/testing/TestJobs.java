@@ -65,6 +65,20 @@ public final class TestJobs {
         return settings;
     }
 
+    /** Publishes {@code campaign} on the engine's campaigns topic and waits for the broker. */
+    public static void publishCampaign(
+            org.apache.kafka.clients.producer.Producer<String, byte[]> producer,
+            EngineConfig config,
+            io.p13n.model.Campaign campaign)
+            throws Exception {
+        producer.send(
+                        new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
+                                campaign.getId(),
+                                io.p13n.serde.AvroEventSerializer.encode(campaign)))
+                .get();
+    }
+
     /** The Flink cluster the job tests run on: one TaskManager with two slots (parallelism 2). */
     public static MiniClusterExtension miniCluster() {
         return new MiniClusterExtension(
