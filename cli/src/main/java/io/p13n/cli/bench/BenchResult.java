@@ -181,12 +181,18 @@ public record BenchResult(
             Double p99OutsideCheckpointsMs,
             Double p999OutsideCheckpointsMs,
             String method,
-            List<double[]> percentileCurve) {
+            List<double[]> percentileCurve,
+            Long listEventsMeasured,
+            Long listEventsObserved,
+            Double listP50Ms,
+            Double listP99Ms,
+            Double listP999Ms) {
 
         static LatencyResult failed(String error) {
             return new LatencyResult(
                     "failed", error, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null);
         }
     }
 

@@ -7,6 +7,8 @@ import io.p13n.cli.traffic.EventTopics;
 import io.p13n.cli.traffic.StorefrontSimulator;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
+import io.p13n.model.ClickEvent;
+import io.p13n.model.ClickType;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,7 +98,8 @@ final class LatencyRun {
         this.progress = progress;
     }
 
-    private record Note(String key, long at) {}
+    /** A keyspace notification: a profile HSET or, with {@code list}, a recommendation-list SET. */
+    private record Note(String key, long at, boolean list) {}
 
     LatencyResult run() throws Exception {
         StreamExecutionEnvironment env =
@@ -112,6 +115,9 @@ final class LatencyRun {
         String prefix = config.get(EngineOptions.REDIS_KEY_PREFIX);
         String channelPrefix = "__keyspace@0__:";
         LatencyRecorder recorder = new LatencyRecorder();
+        // Product views only, matched against the customer's recommendation list: the list whose
+        // updatedAt is at or after the view's time is the first one ranked with it.
+        LatencyRecorder listRecorder = new LatencyRecorder();
         BlockingQueue<Note> notes = new LinkedBlockingQueue<>();
         AtomicLong maxLag = new AtomicLong();
         JedisPubSub listener =
@@ -122,7 +128,14 @@ final class LatencyRun {
                             notes.add(
                                     new Note(
                                             channel.substring(channelPrefix.length()),
-                                            System.currentTimeMillis()));
+                                            System.currentTimeMillis(),
+                                            false));
+                        } else if ("set".equals(message)) {
+                            notes.add(
+                                    new Note(
+                                            channel.substring(channelPrefix.length()),
+                                            System.currentTimeMillis(),
+                                            true));
                         }
                     }
                 };
@@ -132,13 +145,22 @@ final class LatencyRun {
                 new Thread(
                         () ->
                                 subscriberConnection.psubscribe(
-                                        listener, channelPrefix + prefix + ":{c:*}:profile"),
+                                        listener,
+                                        channelPrefix + prefix + ":{c:*}:profile",
+                                        channelPrefix + prefix + ":{c:*}:recommendations"),
                         "bench-keyspace");
         subscriber.setDaemon(true);
         RunningFlag running = new RunningFlag();
         Thread resolver =
                 new Thread(
-                        () -> resolve(notes, resolverConnection, recorder, maxLag, running),
+                        () ->
+                                resolve(
+                                        notes,
+                                        resolverConnection,
+                                        recorder,
+                                        listRecorder,
+                                        maxLag,
+                                        running),
                         "bench-resolver");
         resolver.setDaemon(true);
 
@@ -197,6 +219,10 @@ final class LatencyRun {
                         jobAtStart = jobDetails(rest, jobId);
                     }
                     recorder.sent(EventFields.customerId(event), millis);
+                    if (event instanceof ClickEvent click
+                            && click.getType() == ClickType.PRODUCT_VIEW) {
+                        listRecorder.sent(click.getCustomerId(), millis);
+                    }
                     measuredEvents++;
                 }
                 // Explicit timestamp: the record's timestamp is exactly the event time the latency
@@ -332,7 +358,12 @@ final class LatencyRun {
                     Rates.orNull(outside.percentile(99)),
                     Rates.orNull(outside.percentile(99.9)),
                     method(),
-                    curve);
+                    curve,
+                    listRecorder.registered(),
+                    listRecorder.observed(),
+                    Rates.orNull(listRecorder.latencies().percentile(50)),
+                    Rates.orNull(listRecorder.latencies().percentile(99)),
+                    Rates.orNull(listRecorder.latencies().percentile(99.9)));
         } finally {
             running.set(false);
             try {
@@ -359,6 +390,7 @@ final class LatencyRun {
             BlockingQueue<Note> notes,
             Jedis connection,
             LatencyRecorder recorder,
+            LatencyRecorder listRecorder,
             AtomicLong maxLag,
             RunningFlag running) {
         List<Note> batch = new ArrayList<>();
@@ -374,18 +406,23 @@ final class LatencyRun {
                 List<Response<String>> values = new ArrayList<>(batch.size());
                 Pipeline pipeline = connection.pipelined();
                 for (Note note : batch) {
-                    values.add(pipeline.hget(note.key(), "updatedAt"));
+                    values.add(
+                            note.list()
+                                    ? pipeline.get(note.key())
+                                    : pipeline.hget(note.key(), "updatedAt"));
                 }
                 pipeline.sync();
                 long now = System.currentTimeMillis();
                 for (int i = 0; i < batch.size(); i++) {
                     Note note = batch.get(i);
-                    String updatedAt = values.get(i).get();
+                    String value = values.get(i).get();
+                    String updatedAt = note.list() ? listUpdatedAt(value) : value;
                     String customer = LatencyRecorder.customerOfKey(note.key());
                     if (updatedAt == null || updatedAt.isEmpty() || customer == null) {
                         continue;
                     }
-                    recorder.written(customer, Instant.parse(updatedAt).toEpochMilli(), note.at());
+                    (note.list() ? listRecorder : recorder)
+                            .written(customer, Instant.parse(updatedAt).toEpochMilli(), note.at());
                     maxLag.accumulateAndGet(now - note.at(), Math::max);
                 }
             } catch (InterruptedException e) {
@@ -398,6 +435,21 @@ final class LatencyRun {
             }
         }
     }
+
+    /** The {@code updatedAt} of a recommendation-list document, or null. */
+    static String listUpdatedAt(String document) {
+        if (document == null) {
+            return null;
+        }
+        try {
+            return LIST_JSON.readTree(document).path("updatedAt").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper LIST_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
      * Job details with fresh record counts: Flink's REST handlers answer from the metric store and

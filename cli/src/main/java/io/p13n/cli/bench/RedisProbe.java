@@ -35,7 +35,8 @@ final class RedisProbe implements AutoCloseable {
      * {@code K} keyspace events for {@code h}ash commands: one message per HSET, naming the key.
      */
     void notifyHashWrites(boolean on) {
-        jedis.configSet("notify-keyspace-events", on ? "Kh" : "");
+        // h: HSET of profiles; $: SET of recommendation lists
+        jedis.configSet("notify-keyspace-events", on ? "Kh$" : "");
     }
 
     @Override

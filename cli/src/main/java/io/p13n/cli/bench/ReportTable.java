@@ -246,6 +246,16 @@ final class ReportTable {
                         ms(l.p99Ms()),
                         ms(l.p999Ms()),
                         ms(l.maxMs()))
+                + (l.listEventsMeasured() == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "%n              product view to recommendation list: %,d views (%,d seen in Redis): p50 %s ms  p99 %s ms  p99.9 %s ms",
+                                l.listEventsMeasured(),
+                                l.listEventsObserved(),
+                                ms(l.listP50Ms()),
+                                ms(l.listP99Ms()),
+                                ms(l.listP999Ms())))
                 + (l.checkpointsWhileMeasuring() == null || l.checkpointsWhileMeasuring() == 0
                         ? ""
                         : String.format(

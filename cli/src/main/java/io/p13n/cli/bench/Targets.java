@@ -12,6 +12,7 @@ final class Targets {
     static final double HASHMAP_RATIO = 0.5;
     static final double COMMANDS_PER_EVENT = 0.25;
     static final double P99_MS = 100;
+    static final double LIST_P99_MS = 500;
     static final double STATE_BYTES_PER_CUSTOMER = 1024;
     static final double CHECKPOINT_MS = 2000;
 
@@ -43,6 +44,10 @@ final class Targets {
                 atMost(
                         "event-to-Redis p99 at ~70% load, ms",
                         P99_MS, latency == null ? null : latency.p99Ms()));
+        checks.add(
+                atMost(
+                        "product view to recommendation list p99 at ~70% load, ms",
+                        LIST_P99_MS, latency == null ? null : latency.listP99Ms()));
         PhaseResult stateFrom =
                 rocksdb != null && rocksdb.stateBytesPerCustomer() != null ? rocksdb : hashmap;
         checks.add(

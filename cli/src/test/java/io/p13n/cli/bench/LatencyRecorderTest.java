@@ -54,4 +54,14 @@ class LatencyRecorderTest {
         assertThat(outside.count()).isEqualTo(9);
         assertThat(outside.max()).isEqualTo(20);
     }
+
+    @Test
+    void aRecommendationListsTimeIsReadFromItsDocument() {
+        assertThat(
+                        LatencyRun.listUpdatedAt(
+                                "{\"updatedAt\":\"2026-12-03T10:00:00Z\",\"strategy\":\"neighbours\",\"items\":[]}"))
+                .isEqualTo("2026-12-03T10:00:00Z");
+        assertThat(LatencyRun.listUpdatedAt("not json")).isNull();
+        assertThat(LatencyRun.listUpdatedAt(null)).isNull();
+    }
 }

@@ -97,7 +97,12 @@ class ReportTest {
                                 new double[] {50, 40},
                                 new double[] {99, 120},
                                 new double[] {99.9, 180},
-                                new double[] {100, 250}));
+                                new double[] {100, 250}),
+                        400_000L,
+                        399_000L,
+                        150.0,
+                        420.0,
+                        610.0);
         return new BenchResult(
                 BenchResult.FORMAT_VERSION,
                 "2026-11-23T10:00:00Z",
@@ -137,7 +142,7 @@ class ReportTest {
         List<TargetCheck> targets = result().targets();
         assertThat(targets)
                 .extracting(TargetCheck::met)
-                .containsExactly(true, null, true, false, true, true);
+                .containsExactly(true, null, true, false, true, true, true);
         assertThat(targets.get(0).actual()).isEqualTo(0.3);
         assertThat(targets.get(3).actual()).isEqualTo(120.0);
     }
@@ -154,6 +159,8 @@ class ReportTest {
                 .containsPattern("rocksdb\\s+30,000\\s+0\\.30\\s+0\\.200\\s+200\\s+700")
                 .contains("hashmap       failed: java.lang.IllegalStateException: job FAILED")
                 .contains("p50 40 ms  p99 120 ms  p99.9 180 ms  max 250 ms")
+                .contains(
+                        "product view to recommendation list: 400,000 views (399,000 seen in Redis): p50 150 ms  p99 420 ms  p99.9 610 ms")
                 .contains(
                         "events sent away from the 2 checkpoint(s) (1 s either side): p99 60 ms  p99.9 90 ms")
                 .containsPattern(
