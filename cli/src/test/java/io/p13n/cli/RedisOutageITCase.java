@@ -10,7 +10,6 @@ import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.testing.TestOffers;
-import io.p13n.model.OfferDecision;
 import io.p13n.model.OrderStatus;
 import io.p13n.model.TriggerType;
 import io.p13n.model.testing.TestEvents;
@@ -44,6 +43,10 @@ class RedisOutageITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
     private static final Duration OUTAGE = Duration.ofSeconds(30);
     private static final int CUSTOMERS = 30;
+    private static final java.util.List<String> CUSTOMER_IDS =
+            java.util.stream.IntStream.range(0, CUSTOMERS)
+                    .mapToObj(RedisOutageITCase::customer)
+                    .toList();
 
     @TempDir Path checkpoints;
 
@@ -79,7 +82,7 @@ class RedisOutageITCase {
                 TestJobs.awaitTrue(
                         "the first orders in Redis",
                         TIMEOUT,
-                        () -> ordersInRedis(redis, keys).equals(expected));
+                        () -> TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS).equals(expected));
 
                 signal(redisProcess, "STOP");
                 try {
@@ -93,18 +96,31 @@ class RedisOutageITCase {
                 }
 
                 long until = System.nanoTime() + TIMEOUT.toNanos();
-                while (!ordersInRedis(redis, keys).equals(expected) && System.nanoTime() < until) {
+                while (!TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS).equals(expected)
+                        && System.nanoTime() < until) {
                     Thread.sleep(200);
                 }
-                assertThat(ordersInRedis(redis, keys))
+                assertThat(TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS))
                         .as("orders per customer in Redis after the outage")
                         .isEqualTo(expected);
                 TestJobs.awaitTrue(
                         "a coupon for every customer on the topic",
                         TIMEOUT,
-                        () -> couponsPerCustomer(config).size() == CUSTOMERS);
+                        () ->
+                                TopicReader.offersPerCustomer(
+                                                        SERVICES.kafka().bootstrapServers(),
+                                                        config.get(
+                                                                EngineOptions
+                                                                        .KAFKA_TOPIC_OFFER_TRIGGERS))
+                                                .size()
+                                        == CUSTOMERS);
                 Thread.sleep(3_000); // more checkpoints: a duplicate would show by now
-                assertThat(couponsPerCustomer(config).values())
+                assertThat(
+                                TopicReader.offersPerCustomer(
+                                                SERVICES.kafka().bootstrapServers(),
+                                                config.get(
+                                                        EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS))
+                                        .values())
                         .as("coupons per customer")
                         .hasSize(CUSTOMERS)
                         .containsOnly(1);
@@ -143,32 +159,6 @@ class RedisOutageITCase {
             expected.merge(customer(c), 1, Integer::sum);
         }
         producer.flush();
-    }
-
-    private static Map<String, Integer> ordersInRedis(RedisClient redis, RedisKeys keys) {
-        Map<String, Integer> found = new TreeMap<>();
-        for (int c = 0; c < CUSTOMERS; c++) {
-            try {
-                String n = redis.hget(keys.profile(customer(c)), "orders");
-                if (n != null) {
-                    found.put(customer(c), Integer.parseInt(n));
-                }
-            } catch (redis.clients.jedis.exceptions.JedisException e) {
-                return Map.of(); // Redis not answering yet
-            }
-        }
-        return found;
-    }
-
-    private static Map<String, Integer> couponsPerCustomer(EngineConfig config) {
-        Map<String, Integer> coupons = new TreeMap<>();
-        for (OfferDecision d :
-                TopicReader.offerDecisions(
-                        SERVICES.kafka().bootstrapServers(),
-                        config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS))) {
-            coupons.merge(d.getCustomerId(), 1, Integer::sum);
-        }
-        return coupons;
     }
 
     /**

@@ -12,7 +12,6 @@ import io.p13n.jobs.recovery.RetainedCheckpoints;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.testing.TestOffers;
 import io.p13n.model.Campaign;
-import io.p13n.model.OfferDecision;
 import io.p13n.model.OrderStatus;
 import io.p13n.model.TriggerType;
 import io.p13n.model.testing.TestEvents;
@@ -53,6 +52,10 @@ class RunResumesAfterKillITCase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
     private static final int CUSTOMERS = 60;
+    private static final java.util.List<String> CUSTOMER_IDS =
+            java.util.stream.IntStream.range(0, CUSTOMERS)
+                    .mapToObj(RunResumesAfterKillITCase::customer)
+                    .toList();
 
     @TempDir Path work;
 
@@ -106,11 +109,20 @@ class RunResumesAfterKillITCase {
                 TestJobs.awaitTrue(
                         "the first orders in Redis",
                         TIMEOUT,
-                        () -> ordersInRedis(redis, keys).equals(expectedOrders));
+                        () ->
+                                TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS)
+                                        .equals(expectedOrders));
                 TestJobs.awaitTrue(
                         "the first run's coupons on the topic",
                         TIMEOUT,
-                        () -> couponsPerCustomer(config).size() == CUSTOMERS);
+                        () ->
+                                TopicReader.offersPerCustomer(
+                                                        SERVICES.kafka().bootstrapServers(),
+                                                        config.get(
+                                                                EngineOptions
+                                                                        .KAFKA_TOPIC_OFFER_TRIGGERS))
+                                                .size()
+                                        == CUSTOMERS);
                 long covered = TestJobs.latestCompletedCheckpoint(jobCheckpoints) + 2;
                 TestJobs.awaitTrue(
                         "two more checkpoints",
@@ -128,11 +140,11 @@ class RunResumesAfterKillITCase {
             Process second = startRun(configFile, work.resolve("second.log"));
             try {
                 long until = System.nanoTime() + TIMEOUT.toNanos();
-                while (!ordersInRedis(redis, keys).equals(expectedOrders)
+                while (!TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS).equals(expectedOrders)
                         && System.nanoTime() < until) {
                     Thread.sleep(200);
                 }
-                assertThat(ordersInRedis(redis, keys))
+                assertThat(TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS))
                         .as("orders per customer in Redis after the restart")
                         .isEqualTo(expectedOrders);
                 String log = Files.readString(work.resolve("second.log"));
@@ -144,10 +156,25 @@ class RunResumesAfterKillITCase {
                 TestJobs.awaitTrue(
                         "one coupon per customer on the topic",
                         TIMEOUT,
-                        () -> couponsPerCustomer(config).size() == CUSTOMERS);
+                        () ->
+                                TopicReader.offersPerCustomer(
+                                                        SERVICES.kafka().bootstrapServers(),
+                                                        config.get(
+                                                                EngineOptions
+                                                                        .KAFKA_TOPIC_OFFER_TRIGGERS))
+                                                .size()
+                                        == CUSTOMERS);
                 Thread.sleep(3_000); // a few more checkpoints: any duplicate would show by now
-                assertThat(couponsPerCustomer(config).values()).containsOnly(1).hasSize(CUSTOMERS);
-                assertThat(ordersInRedis(redis, keys)).isEqualTo(expectedOrders);
+                assertThat(
+                                TopicReader.offersPerCustomer(
+                                                SERVICES.kafka().bootstrapServers(),
+                                                config.get(
+                                                        EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS))
+                                        .values())
+                        .containsOnly(1)
+                        .hasSize(CUSTOMERS);
+                assertThat(TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS))
+                        .isEqualTo(expectedOrders);
             } finally {
                 second.destroyForcibly();
                 second.waitFor(30, TimeUnit.SECONDS);
@@ -178,28 +205,6 @@ class RunResumesAfterKillITCase {
             }
         }
         producer.flush();
-    }
-
-    private static Map<String, Integer> ordersInRedis(RedisClient redis, RedisKeys keys) {
-        Map<String, Integer> found = new TreeMap<>();
-        for (int i = 0; i < CUSTOMERS; i++) {
-            String orders = redis.hget(keys.profile(customer(i)), "orders");
-            if (orders != null) {
-                found.put(customer(i), Integer.parseInt(orders));
-            }
-        }
-        return found;
-    }
-
-    private static Map<String, Integer> couponsPerCustomer(EngineConfig config) {
-        Map<String, Integer> coupons = new TreeMap<>();
-        for (OfferDecision d :
-                TopicReader.offerDecisions(
-                        SERVICES.kafka().bootstrapServers(),
-                        config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS))) {
-            coupons.merge(d.getCustomerId(), 1, Integer::sum);
-        }
-        return coupons;
     }
 
     private static long restoredCheckpoint(String log) {

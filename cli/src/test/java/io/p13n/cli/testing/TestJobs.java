@@ -65,6 +65,28 @@ public final class TestJobs {
         return settings;
     }
 
+    /**
+     * The {@code orders} field of each customer's profile hash that exists; empty while Redis does
+     * not answer (a test that takes Redis away polls through it).
+     */
+    public static Map<String, Integer> ordersInRedis(
+            redis.clients.jedis.RedisClient redis,
+            io.p13n.jobs.redis.RedisKeys keys,
+            java.util.Collection<String> customers) {
+        Map<String, Integer> found = new java.util.TreeMap<>();
+        try {
+            for (String customer : customers) {
+                String orders = redis.hget(keys.profile(customer), "orders");
+                if (orders != null) {
+                    found.put(customer, Integer.parseInt(orders));
+                }
+            }
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+            return Map.of();
+        }
+        return found;
+    }
+
     /** Publishes {@code campaign} on the engine's campaigns topic and waits for the broker. */
     public static void publishCampaign(
             org.apache.kafka.clients.producer.Producer<String, byte[]> producer,

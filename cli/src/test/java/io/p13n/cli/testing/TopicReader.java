@@ -74,10 +74,16 @@ public final class TopicReader {
     /** The customers that have a decision on an offer-triggers topic. */
     public static java.util.TreeSet<String> customersWithOffers(
             String bootstrapServers, String topic) {
-        java.util.TreeSet<String> customers = new java.util.TreeSet<>();
+        return new java.util.TreeSet<>(offersPerCustomer(bootstrapServers, topic).keySet());
+    }
+
+    /** How many decisions each customer has on an offer-triggers topic (read committed). */
+    public static java.util.TreeMap<String, Integer> offersPerCustomer(
+            String bootstrapServers, String topic) {
+        java.util.TreeMap<String, Integer> offers = new java.util.TreeMap<>();
         for (io.p13n.model.OfferDecision d : offerDecisions(bootstrapServers, topic)) {
-            customers.add(d.getCustomerId());
+            offers.merge(d.getCustomerId(), 1, Integer::sum);
         }
-        return customers;
+        return offers;
     }
 }
