@@ -64,25 +64,26 @@ public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEven
     public void processElement(CustomerEvent event, Context ctx, Collector<ItemView> out)
             throws Exception {
         Object payload = event.getPayload();
-        boolean click = payload instanceof ClickEvent;
-        if (click && ((ClickEvent) payload).getProductId() == null) {
+        if (payload instanceof OrderEvent) {
+            // co-purchase links need no trail (see SessionTrail.onOrder): no state access
+            for (ItemView view : SessionTrail.onOrder((OrderEvent) payload, settings)) {
+                out.collect(view);
+            }
+            return;
+        }
+        ClickEvent click = (ClickEvent) payload;
+        if (click.getProductId() == null) {
             return; // page views and searches say nothing about items: no state access at all
         }
         SessionTrailState state = trail.value();
         if (state == null) {
             state = SessionTrail.empty();
         }
-        if (click) {
-            ItemView view = SessionTrail.onClick(state, (ClickEvent) payload, settings);
-            if (view == null) {
-                return;
-            }
-            out.collect(view);
-        } else {
-            for (ItemView view : SessionTrail.onOrder(state, (OrderEvent) payload, settings)) {
-                out.collect(view);
-            }
+        ItemView view = SessionTrail.onClick(state, click, settings);
+        if (view == null) {
+            return;
         }
+        out.collect(view);
         trail.update(state);
     }
 }

@@ -77,9 +77,7 @@ public final class InMemoryRecommender {
         if (frozen) {
             return;
         }
-        SessionTrailState trail =
-                trails.computeIfAbsent(order.getCustomerId(), id -> SessionTrail.empty());
-        for (ItemView view : SessionTrail.onOrder(trail, order, settings)) {
+        for (ItemView view : SessionTrail.onOrder(order, settings)) {
             route(view);
         }
     }

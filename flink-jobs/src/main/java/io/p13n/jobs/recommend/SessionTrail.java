@@ -88,9 +88,14 @@ public final class SessionTrail {
      * Co-purchase: one view per distinct product of the order, each with the order's other products
      * as predecessors (weight 1: an order has no order). At most {@code trailLength} lines are
      * linked, so a bulk order of hundreds of lines cannot fan out quadratically.
+     *
+     * <p>An order neither reads nor extends the click trail: orders and clicks come from different
+     * topics, so an order can be read before the clicks that preceded it. When it moved the trail's
+     * last event time, the first click of a new visit read after that visit's order looked like a
+     * continuation of the previous visit, and linked items of two visits; which visits were joined
+     * depended on how the two topics interleaved, not on the events.
      */
-    public static List<ItemView> onOrder(
-            SessionTrailState state, OrderEvent order, RecommendationSettings s) {
+    public static List<ItemView> onOrder(OrderEvent order, RecommendationSettings s) {
         Map<String, String> lines = new LinkedHashMap<>();
         for (OrderLine line : order.getLines()) {
             if (line.getProductId() != null
@@ -116,8 +121,6 @@ public final class SessionTrail {
                             others,
                             true));
         }
-        state.setLastEventTime(
-                Math.max(state.getLastEventTime(), order.getEventTime().toEpochMilli()));
         return views;
     }
 

@@ -99,7 +99,7 @@ class SessionTrailTest {
                                         new OrderLine("A", "x", 1, 1.0)))
                         .setEventTime(Instant.ofEpochMilli(T0))
                         .build();
-        List<ItemView> views = SessionTrail.onOrder(SessionTrail.empty(), order, s);
+        List<ItemView> views = SessionTrail.onOrder(order, s);
 
         assertThat(views).extracting(ItemView::getItemId).containsExactly("A", "B");
         assertThat(views.get(0).getPredecessors())
@@ -114,5 +114,27 @@ class SessionTrailTest {
                             assertThat(v.getPurchase()).isTrue();
                             assertThat(v.getWeight()).isEqualTo(s.weightPurchase());
                         });
+    }
+
+    @Test
+    void shouldNotJoinTwoVisitsWhenTheNewVisitsOrderIsReadBeforeItsClicks() {
+        SessionTrailState state = SessionTrail.empty();
+        SessionTrail.onClick(state, view("c", "s1", "A", T0), s);
+        SessionTrail.onClick(state, view("c", "s1", "B", T0 + 10_000), s);
+        // An hour later the customer comes back (same session id, past the timeout), views C and
+        // orders; the order's topic is read first.
+        long back = T0 + 3_600_000;
+        OrderEvent order =
+                OrderEvent.newBuilder()
+                        .setOrderId("o2")
+                        .setCustomerId("c")
+                        .setLines(List.of(new OrderLine("X", "x", 1, 1.0)))
+                        .setEventTime(Instant.ofEpochMilli(back + 60_000))
+                        .build();
+        SessionTrail.onOrder(order, s);
+        ItemView c = SessionTrail.onClick(state, view("c", "s1", "C", back), s);
+
+        assertThat(c.getPredecessors()).isEmpty();
+        assertThat(state.getItems()).containsExactly("C");
     }
 }
