@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.ItemPopularity;
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.state.Publications;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ItemPopularityState;
 import io.p13n.model.ItemTransition;
@@ -29,7 +30,7 @@ import org.apache.flink.util.Collector;
  */
 public class ItemTransitionsFunction
         extends KeyedProcessFunction<String, ItemView, ItemTransitionBatch>
-        implements StateCaches.User {
+        implements StateCaches.User, Publications.User<ItemTransitionBatch> {
     private static final long serialVersionUID = 1L;
 
     private transient StateCaches caches;
@@ -39,10 +40,18 @@ public class ItemTransitionsFunction
         this.caches = caches;
     }
 
+    @Override
+    public void usePublications(Publications<ItemTransitionBatch> publications) {
+        this.publications = publications;
+    }
+
+    @Override
+    public long publicationIntervalMillis() {
+        return settings.coalesceIntervalMillis();
+    }
+
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String POPULARITY = "item-popularity";
-
-    public static final String NEXT_PUBLICATION = "item-popularity-next-publication";
 
     /**
      * An item unseen for 30 days has a popularity of 2^-(30 d / half-life) of its peak, far below
@@ -52,7 +61,7 @@ public class ItemTransitionsFunction
 
     private final RecommendationSettings settings;
     private transient ValueState<ItemPopularityState> popularity;
-    private transient PublishThrottle throttle;
+    private transient Publications<ItemTransitionBatch> publications;
 
     public ItemTransitionsFunction(RecommendationSettings settings) {
         this.settings = settings;
@@ -69,13 +78,7 @@ public class ItemTransitionsFunction
                                         POPULARITY,
                                         new AvroTypeInfo<>(ItemPopularityState.class),
                                         ITEM_TTL));
-        throttle =
-                PublishThrottle.open(
-                        getRuntimeContext(),
-                        StateCaches.orNone(caches),
-                        NEXT_PUBLICATION,
-                        ITEM_TTL,
-                        settings.coalesceIntervalMillis());
+        publications = Publications.orImmediate(publications);
     }
 
     @Override
@@ -101,7 +104,7 @@ public class ItemTransitionsFunction
             out.collect(batch);
         }
         popularity.update(state);
-        if (throttle.publishNow(view.getEventTime(), ctx.timerService())) {
+        if (publications.changed(view.getEventTime(), null)) {
             ctx.output(
                     OutputTags.POPULARITY_UPDATES,
                     ItemPopularity.update(state, view.getEventTime()));
@@ -109,12 +112,12 @@ public class ItemTransitionsFunction
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemTransitionBatch> out)
+    public void publish(
+            Object payload, long eventTime, Publications.Emitter<ItemTransitionBatch> out)
             throws Exception {
-        long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
-        ItemPopularityState state = at < 0 ? null : popularity.value();
+        ItemPopularityState state = popularity.value();
         if (state != null) {
-            ctx.output(OutputTags.POPULARITY_UPDATES, ItemPopularity.update(state, at));
+            out.output(OutputTags.POPULARITY_UPDATES, ItemPopularity.update(state, eventTime));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.recommend.Trending;
+import io.p13n.jobs.state.Publications;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.TrendingItems;
 import io.p13n.model.TrendingState;
@@ -20,7 +21,7 @@ import org.apache.flink.util.Collector;
  */
 public class OverallTrendingFunction
         extends KeyedProcessFunction<String, TrendingItems, TrendingItems>
-        implements StateCaches.User {
+        implements StateCaches.User, Publications.User<TrendingItems> {
     private static final long serialVersionUID = 1L;
 
     private transient StateCaches caches;
@@ -30,14 +31,22 @@ public class OverallTrendingFunction
         this.caches = caches;
     }
 
+    @Override
+    public void usePublications(Publications<TrendingItems> publications) {
+        this.publications = publications;
+    }
+
+    @Override
+    public long publicationIntervalMillis() {
+        return settings.coalesceIntervalMillis();
+    }
+
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String TRENDING = "overall-trending";
 
-    public static final String NEXT_PUBLICATION = "overall-trending-next-publication";
-
     private final RecommendationSettings settings;
     private transient ValueState<TrendingState> trending;
-    private transient PublishThrottle throttle;
+    private transient Publications<TrendingItems> publications;
 
     public OverallTrendingFunction(RecommendationSettings settings) {
         this.settings = settings;
@@ -54,13 +63,7 @@ public class OverallTrendingFunction
                                         TRENDING,
                                         new AvroTypeInfo<>(TrendingState.class),
                                         TrendingItemsFunction.CATEGORY_TTL));
-        throttle =
-                PublishThrottle.open(
-                        getRuntimeContext(),
-                        StateCaches.orNone(caches),
-                        NEXT_PUBLICATION,
-                        TrendingItemsFunction.CATEGORY_TTL,
-                        settings.coalesceIntervalMillis());
+        publications = Publications.orImmediate(publications);
     }
 
     @Override
@@ -72,18 +75,17 @@ public class OverallTrendingFunction
         }
         Trending.merge(state, categoryTop, settings);
         trending.update(state);
-        if (throttle.publishNow(categoryTop.getUpdatedAt(), ctx.timerService())) {
+        if (publications.changed(categoryTop.getUpdatedAt(), null)) {
             out.collect(Trending.top(state, categoryTop.getUpdatedAt(), settings));
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrendingItems> out)
+    public void publish(Object payload, long eventTime, Publications.Emitter<TrendingItems> out)
             throws Exception {
-        long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
-        TrendingState state = at < 0 ? null : trending.value();
+        TrendingState state = trending.value();
         if (state != null) {
-            out.collect(Trending.top(state, at, settings));
+            out.collect(Trending.top(state, eventTime, settings));
         }
     }
 }

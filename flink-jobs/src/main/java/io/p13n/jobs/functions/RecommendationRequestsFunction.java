@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.RecommendationRequests;
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.state.Publications;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.CartItem;
 import io.p13n.model.CategoryScore;
@@ -13,7 +14,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -23,19 +23,18 @@ import org.apache.flink.util.Collector;
  * RecommendationRequest} for it; keyed by customer id, fed with every profile update.
  *
  * <p>Only changes the ranking can see count (recent items, cart, purchases, top categories): page
- * views, searches and timer updates cost one state read and no ranking. Bursts are coalesced by
- * {@link PublishThrottle} (wall-clock): the first change after a quiet {@code
+ * views, searches and timer updates cost one state read and no ranking. Bursts are coalesced by the
+ * operator's {@link Publications} (wall-clock): the first change after a quiet {@code
  * recommend.coalesce-interval} is ranked at once, later ones within the interval once, at its end,
- * with the latest profile. So a customer's list is rewritten at most about once per interval, and
- * the last state of a burst is never lost.
+ * with the latest profile (the pending request waits on the heap, not in state). So a customer's
+ * list is rewritten at most about once per interval, and the last state of a burst is never lost.
  *
- * <p>State per customer: a fingerprint, the throttle's four longs and the pending request while one
- * waits (a few hundred bytes); all expire a day after the last write — a customer back after a day
- * starts a new burst anyway.
+ * <p>State per customer: a fingerprint (one long), expired a day after the last write — a customer
+ * back after a day starts a new burst anyway.
  */
 public class RecommendationRequestsFunction
         extends KeyedProcessFunction<String, CustomerProfile, RecommendationRequest>
-        implements StateCaches.User {
+        implements StateCaches.User, Publications.User<RecommendationRequest> {
     private static final long serialVersionUID = 1L;
 
     private transient StateCaches caches;
@@ -45,19 +44,24 @@ public class RecommendationRequestsFunction
         this.caches = caches;
     }
 
+    @Override
+    public void usePublications(Publications<RecommendationRequest> publications) {
+        this.publications = publications;
+    }
+
+    @Override
+    public long publicationIntervalMillis() {
+        return settings.coalesceIntervalMillis();
+    }
+
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String FINGERPRINT = "recommendation-input-fingerprint";
-
-    public static final String THROTTLE = "recommendation-throttle";
-
-    public static final String PENDING = "recommendation-pending-request";
 
     static final Duration TTL = Duration.ofDays(1);
 
     private final RecommendationSettings settings;
     private transient ValueState<Long> fingerprint;
-    private transient PublishThrottle throttle;
-    private transient ValueState<RecommendationRequest> pending;
+    private transient Publications<RecommendationRequest> publications;
     private transient Counter requests;
     private transient Counter coalesced;
 
@@ -72,21 +76,7 @@ public class RecommendationRequestsFunction
                 cache.cache(
                         FINGERPRINT,
                         KeyedStates.value(getRuntimeContext(), FINGERPRINT, Types.LONG, TTL));
-        throttle =
-                PublishThrottle.open(
-                        getRuntimeContext(),
-                        cache,
-                        THROTTLE,
-                        TTL,
-                        settings.coalesceIntervalMillis());
-        pending =
-                cache.cache(
-                        PENDING,
-                        KeyedStates.value(
-                                getRuntimeContext(),
-                                PENDING,
-                                new AvroTypeInfo<>(RecommendationRequest.class),
-                                TTL));
+        publications = Publications.orImmediate(publications);
         requests =
                 getRuntimeContext()
                         .getMetricGroup()
@@ -109,28 +99,20 @@ public class RecommendationRequestsFunction
             return; // nothing the ranking looks at changed
         }
         fingerprint.update(digest);
-        if (throttle.publishNow(profile.getLastEventTime(), ctx.timerService())) {
-            pending.clear(); // superseded, if one waited
+        RecommendationRequest request = request(profile);
+        if (publications.changed(profile.getLastEventTime(), request)) {
             requests.inc();
-            out.collect(request(profile));
+            out.collect(request);
         } else {
             coalesced.inc();
-            pending.update(request(profile));
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RecommendationRequest> out)
-            throws Exception {
-        if (throttle.onTimer(ctx.timeDomain(), ctx.timerService()) < 0) {
-            return; // published meanwhile by a newer profile
-        }
-        RecommendationRequest request = pending.value();
-        pending.clear();
-        if (request != null) {
-            requests.inc();
-            out.collect(request);
-        }
+    public void publish(
+            Object pending, long eventTime, Publications.Emitter<RecommendationRequest> out) {
+        requests.inc();
+        out.collect((RecommendationRequest) pending);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.ItemNeighbours;
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.state.Publications;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ItemNeighboursState;
 import io.p13n.model.ItemTransition;
@@ -25,7 +26,7 @@ import org.apache.flink.util.Collector;
  */
 public class SimilarItemsFunction
         extends KeyedProcessFunction<String, ItemTransitionBatch, SimilarItems>
-        implements StateCaches.User {
+        implements StateCaches.User, Publications.User<SimilarItems> {
     private static final long serialVersionUID = 1L;
 
     private transient StateCaches caches;
@@ -35,17 +36,25 @@ public class SimilarItemsFunction
         this.caches = caches;
     }
 
+    @Override
+    public void usePublications(Publications<SimilarItems> publications) {
+        this.publications = publications;
+    }
+
+    @Override
+    public long publicationIntervalMillis() {
+        return settings.coalesceIntervalMillis();
+    }
+
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String NEIGHBOURS = "item-neighbours";
-
-    public static final String NEXT_PUBLICATION = "similar-items-next-publication";
 
     /** Same reasoning as the popularity: 30 days unseen is many neighbour half-lives. */
     static final Duration ITEM_TTL = ItemTransitionsFunction.ITEM_TTL;
 
     private final RecommendationSettings settings;
     private transient ValueState<ItemNeighboursState> neighbours;
-    private transient PublishThrottle throttle;
+    private transient Publications<SimilarItems> publications;
 
     public SimilarItemsFunction(RecommendationSettings settings) {
         this.settings = settings;
@@ -62,13 +71,7 @@ public class SimilarItemsFunction
                                         NEIGHBOURS,
                                         new AvroTypeInfo<>(ItemNeighboursState.class),
                                         ITEM_TTL));
-        throttle =
-                PublishThrottle.open(
-                        getRuntimeContext(),
-                        StateCaches.orNone(caches),
-                        NEXT_PUBLICATION,
-                        ITEM_TTL,
-                        settings.coalesceIntervalMillis());
+        publications = Publications.orImmediate(publications);
     }
 
     @Override
@@ -82,18 +85,17 @@ public class SimilarItemsFunction
             ItemNeighbours.apply(state, transition, settings);
         }
         neighbours.update(state);
-        if (throttle.publishNow(batch.getEventTime(), ctx.timerService())) {
+        if (publications.changed(batch.getEventTime(), null)) {
             out.collect(ItemNeighbours.similar(state, batch.getEventTime(), settings));
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SimilarItems> out)
+    public void publish(Object payload, long eventTime, Publications.Emitter<SimilarItems> out)
             throws Exception {
-        long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
-        ItemNeighboursState state = at < 0 ? null : neighbours.value();
+        ItemNeighboursState state = neighbours.value();
         if (state != null) {
-            out.collect(ItemNeighbours.similar(state, at, settings));
+            out.collect(ItemNeighbours.similar(state, eventTime, settings));
         }
     }
 }

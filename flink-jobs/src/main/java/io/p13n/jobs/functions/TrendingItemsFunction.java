@@ -2,6 +2,7 @@ package io.p13n.jobs.functions;
 
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.recommend.Trending;
+import io.p13n.jobs.state.Publications;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ItemPopularityUpdate;
 import io.p13n.model.TrendingItems;
@@ -23,7 +24,7 @@ import org.apache.flink.util.Collector;
  */
 public class TrendingItemsFunction
         extends KeyedProcessFunction<String, ItemPopularityUpdate, TrendingItems>
-        implements StateCaches.User {
+        implements StateCaches.User, Publications.User<TrendingItems> {
     private static final long serialVersionUID = 1L;
 
     private transient StateCaches caches;
@@ -33,17 +34,25 @@ public class TrendingItemsFunction
         this.caches = caches;
     }
 
+    @Override
+    public void usePublications(Publications<TrendingItems> publications) {
+        this.publications = publications;
+    }
+
+    @Override
+    public long publicationIntervalMillis() {
+        return settings.coalesceIntervalMillis();
+    }
+
     /** State names: stable, renaming one drops that state on restore from a savepoint. */
     public static final String TRENDING = "category-trending";
-
-    public static final String NEXT_PUBLICATION = "category-trending-next-publication";
 
     /** A category nobody looked at for 30 days trends nowhere. */
     static final Duration CATEGORY_TTL = Duration.ofDays(30);
 
     private final RecommendationSettings settings;
     private transient ValueState<TrendingState> trending;
-    private transient PublishThrottle throttle;
+    private transient Publications<TrendingItems> publications;
 
     public TrendingItemsFunction(RecommendationSettings settings) {
         this.settings = settings;
@@ -60,13 +69,7 @@ public class TrendingItemsFunction
                                         TRENDING,
                                         new AvroTypeInfo<>(TrendingState.class),
                                         CATEGORY_TTL));
-        throttle =
-                PublishThrottle.open(
-                        getRuntimeContext(),
-                        StateCaches.orNone(caches),
-                        NEXT_PUBLICATION,
-                        CATEGORY_TTL,
-                        settings.coalesceIntervalMillis());
+        publications = Publications.orImmediate(publications);
     }
 
     @Override
@@ -79,18 +82,17 @@ public class TrendingItemsFunction
         }
         Trending.apply(state, update, settings);
         trending.update(state);
-        if (throttle.publishNow(update.getEventTime(), ctx.timerService())) {
+        if (publications.changed(update.getEventTime(), null)) {
             out.collect(Trending.top(state, update.getEventTime(), settings));
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrendingItems> out)
+    public void publish(Object payload, long eventTime, Publications.Emitter<TrendingItems> out)
             throws Exception {
-        long at = throttle.onTimer(ctx.timeDomain(), ctx.timerService());
-        TrendingState state = at < 0 ? null : trending.value();
+        TrendingState state = trending.value();
         if (state != null) {
-            out.collect(Trending.top(state, at, settings));
+            out.collect(Trending.top(state, eventTime, settings));
         }
     }
 }

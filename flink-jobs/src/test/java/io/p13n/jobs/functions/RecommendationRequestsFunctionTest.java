@@ -3,21 +3,29 @@ package io.p13n.jobs.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.state.CachingKeyedProcessOperator;
+import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.CartItem;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.RecommendationRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Coalescing: at most one ranking per customer per interval, the latest state never lost. */
+/**
+ * Coalescing: at most one ranking per customer per interval, the latest state never lost; in the
+ * operator the job runs it in ({@link CachingKeyedProcessOperator}, which holds the pending
+ * requests), on RocksDB so no keyed timer or state can hide behind the heap.
+ */
 class RecommendationRequestsFunctionTest {
     private static final long T = 1_700_000_000_000L;
 
@@ -25,25 +33,41 @@ class RecommendationRequestsFunctionTest {
     private final long interval = settings.coalesceIntervalMillis();
     private KeyedOneInputStreamOperatorTestHarness<String, CustomerProfile, RecommendationRequest>
             harness;
+    private boolean closed;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new RecommendationRequestsFunction(settings),
+        harness = harness(true);
+        harness.open();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, CustomerProfile, RecommendationRequest>
+            harness(boolean rocksdb) throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new CachingKeyedProcessOperator<>(
+                                new RecommendationRequestsFunction(settings),
+                                new StateCaches.Settings(16, Duration.ofMinutes(1))),
                         CustomerProfile::getCustomerId,
                         Types.STRING);
-        harness.open();
+        h.setStateBackend(rocksdb ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
+        return h;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        harness.close();
+        if (!closed) {
+            harness.close();
+        }
     }
 
     private static CustomerProfile profile(long at, String... recentlyViewed) {
+        return profileOf("alice", at, recentlyViewed);
+    }
+
+    private static CustomerProfile profileOf(String customer, long at, String... recentlyViewed) {
         return CustomerProfile.newBuilder()
-                .setCustomerId("alice")
+                .setCustomerId(customer)
                 .setLastEventTime(at)
                 .setRecentlyViewed(new ArrayList<>(List.of(recentlyViewed)))
                 .build();
@@ -72,6 +96,9 @@ class RecommendationRequestsFunctionTest {
         assertThat(requestedRecentItems()).containsExactly(List.of("P1"));
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.getProcessingTimeService().getNumActiveTimers())
+                .as("nothing pending, no tick")
+                .isZero();
     }
 
     @Test
@@ -82,16 +109,20 @@ class RecommendationRequestsFunctionTest {
         sendAt(30, profile(T + 300, "P4", "P3", "P2", "P1"));
 
         assertThat(requestedRecentItems()).as("only the leading edge so far").hasSize(1);
-        assertThat(harness.numProcessingTimeTimers())
-                .as("one trailing timer, not one per event")
+        assertThat(harness.numProcessingTimeTimers()).as("no keyed timer").isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.getProcessingTimeService().getNumActiveTimers())
+                .as("one operator tick, not one per event")
                 .isEqualTo(1);
+
+        harness.setProcessingTime(interval - 1);
+        assertThat(requestedRecentItems()).as("not before the interval ends").hasSize(1);
 
         harness.setProcessingTime(interval);
 
         assertThat(requestedRecentItems())
                 .containsExactly(List.of("P1"), List.of("P4", "P3", "P2", "P1"));
-        assertThat(harness.numProcessingTimeTimers()).isZero();
-        assertThat(harness.numEventTimeTimers()).as("the end-of-input timer went with it").isZero();
+        assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
     }
 
     @Test
@@ -111,9 +142,47 @@ class RecommendationRequestsFunctionTest {
         sendAt(10, profile(T + 100, "P2", "P1"));
 
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        harness.close(); // finish(): the end of a bounded input
+        closed = true;
 
         assertThat(requestedRecentItems()).containsExactly(List.of("P1"), List.of("P2", "P1"));
-        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldRankThePendingChangeBeforeACheckpointBarrierSoNoCheckpointHoldsIt()
+            throws Exception {
+        sendAt(0, profile(T, "P1"));
+        sendAt(10, profile(T + 100, "P2", "P1"));
+
+        harness.prepareSnapshotPreBarrier(1);
+
+        assertThat(requestedRecentItems()).containsExactly(List.of("P1"), List.of("P2", "P1"));
+        // and a restore of that checkpoint ranks nothing again
+        var snapshot = harness.snapshot(1, 20);
+        harness.close();
+        closed = true;
+        var restored = harness(true);
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.setProcessingTime(interval * 2);
+        assertThat(restored.extractOutputValues()).isEmpty();
+        restored.close();
+    }
+
+    @Test
+    void shouldCoalesceOnTheHeapBackendToo() throws Exception {
+        var heap = harness(false);
+        heap.open();
+        heap.setProcessingTime(0);
+        heap.processElement(new StreamRecord<>(profile(T, "P1"), T));
+        heap.setProcessingTime(10);
+        heap.processElement(new StreamRecord<>(profile(T + 100, "P2", "P1"), T + 100));
+        assertThat(heap.extractOutputValues()).hasSize(1);
+        heap.setProcessingTime(interval);
+        assertThat(heap.extractOutputValues())
+                .extracting(RecommendationRequest::getRecentItems)
+                .containsExactly(List.of("P1"), List.of("P2", "P1"));
+        heap.close();
     }
 
     @Test
@@ -124,7 +193,7 @@ class RecommendationRequestsFunctionTest {
         sendAt(interval * 3, pageView);
 
         assertThat(requestedRecentItems()).hasSize(1);
-        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
     }
 
     @Test
@@ -154,7 +223,25 @@ class RecommendationRequestsFunctionTest {
 
         assertThat(requestedRecentItems())
                 .containsExactly(List.of("P1"), List.of("P2", "P1"), List.of("P3", "P2", "P1"));
-        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        harness.close();
+        closed = true;
         assertThat(requestedRecentItems()).as("nothing left to flush at the end").hasSize(3);
+    }
+
+    @Test
+    void shouldRankEachCustomerAtTheEndOfTheirOwnInterval() throws Exception {
+        sendAt(0, profileOf("alice", T, "A1"));
+        sendAt(3_000, profileOf("bob", T, "B1"));
+        sendAt(3_500, profileOf("bob", T + 1, "B2", "B1")); // pending until 3,000 + interval
+        sendAt(4_000, profileOf("alice", T + 1, "A2", "A1")); // pending until 0 + interval, sooner
+
+        harness.setProcessingTime(interval);
+        assertThat(requestedRecentItems())
+                .containsExactly(List.of("A1"), List.of("B1"), List.of("A2", "A1"));
+
+        harness.setProcessingTime(3_000 + interval);
+        assertThat(requestedRecentItems())
+                .containsExactly(
+                        List.of("A1"), List.of("B1"), List.of("A2", "A1"), List.of("B2", "B1"));
     }
 }
