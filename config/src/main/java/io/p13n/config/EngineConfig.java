@@ -253,6 +253,12 @@ public final class EngineConfig {
                 problems,
                 EngineOptions.SEGMENT_AT_RISK_DEFAULT,
                 EngineOptions.SEGMENT_CHURN_DEFAULT);
+        checkAscending(
+                values,
+                settings,
+                problems,
+                EngineOptions.JOB_RESTART_INITIAL_BACKOFF,
+                EngineOptions.JOB_RESTART_MAX_BACKOFF);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -936,6 +936,26 @@ public final class EngineOptions {
                             + " divides evenly by most parallelisms (2, 3, 4, 5, 6, 8, 9, 10, 12, ...) so keys spread"
                             + " evenly when rescaling; each key group costs a little memory per operator.");
 
+    public static final ConfigOption<Duration> JOB_RESTART_INITIAL_BACKOFF =
+            ConfigOption.withDefault(
+                    "job.restart-initial-backoff",
+                    duration(Duration.ofMillis(100), Duration.ofMinutes(10)),
+                    "1s",
+                    "After a failure (Kafka or Redis unreachable, a TaskManager lost) the job restarts from"
+                            + " its last checkpoint after this delay, doubled on each further failure up to"
+                            + " job.restart-max-backoff, and back to this after an hour without one; it never gives"
+                            + " up, since every source is replayable and a stopped job serves nothing. 1s makes a"
+                            + " short blip cost seconds, not a retry storm.");
+
+    public static final ConfigOption<Duration> JOB_RESTART_MAX_BACKOFF =
+            ConfigOption.withDefault(
+                    "job.restart-max-backoff",
+                    duration(Duration.ofMillis(200), Duration.ofHours(1)),
+                    "1min",
+                    "The longest delay between restarts while failures repeat (a Redis outage of many"
+                            + " minutes): a minute keeps the JobManager and the logs quiet and still resumes within a"
+                            + " minute of the dependency coming back.");
+
     public static final ConfigOption<String> JOB_NAME =
             ConfigOption.withDefault(
                     "job.name",
@@ -1050,6 +1070,8 @@ public final class EngineOptions {
                     OFFERS_STATS_TTL,
                     JOB_PARALLELISM,
                     JOB_MAX_PARALLELISM,
+                    JOB_RESTART_INITIAL_BACKOFF,
+                    JOB_RESTART_MAX_BACKOFF,
                     JOB_NAME);
 
     private EngineOptions() {}

@@ -206,6 +206,21 @@ class EngineConfigTest {
     @Nested
     class BadValues {
         @Test
+        void restartBackoffMustGrowFromItsInitialValue() {
+            ConfigException e =
+                    problemsOf(
+                            minimalWith(
+                                    "job.restart-initial-backoff", "2min",
+                                    "job.restart-max-backoff", "30s"));
+
+            assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith(
+                            "job.restart-max-backoff = '30s' (from provided values): expected more than job.restart-initial-backoff = '2m'");
+        }
+
+        @Test
         void badIntegerFailsWithKeyValueSourceAndExpected() {
             ConfigException e = problemsOf(minimalWith("redis.port", "six"));
 

@@ -57,4 +57,37 @@ class JobGraphTest {
 
         assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
     }
+
+    @Test
+    void shouldRestartForeverWithAnExponentialBackoffFromTheEngineConfiguration() {
+        var config =
+                io.p13n.config.EngineConfig.fromMap(
+                        java.util.Map.of(
+                                "kafka.bootstrap-servers", "localhost:9092",
+                                "job.restart-initial-backoff", "2s",
+                                "job.restart-max-backoff", "5min"),
+                        java.util.Map.of());
+        var flink = PersonalizationJob.flinkConfiguration(config);
+
+        assertThat(
+                        flink.get(
+                                org.apache.flink.configuration.RestartStrategyOptions
+                                        .RESTART_STRATEGY))
+                .isEqualTo("exponential-delay");
+        assertThat(
+                        flink.get(
+                                org.apache.flink.configuration.RestartStrategyOptions
+                                        .RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+                .isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(
+                        flink.get(
+                                org.apache.flink.configuration.RestartStrategyOptions
+                                        .RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(
+                        flink.get(
+                                org.apache.flink.configuration.RestartStrategyOptions
+                                        .RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .isEqualTo(Integer.MAX_VALUE);
+    }
 }
