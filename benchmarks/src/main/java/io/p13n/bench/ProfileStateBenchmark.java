@@ -1,8 +1,8 @@
 package io.p13n.bench;
 
-import io.p13n.jobs.functions.ProfileUpdateBenchmark;
 import io.p13n.jobs.profile.LifecycleRules;
 import io.p13n.jobs.profile.ProfileSettings;
+import io.p13n.jobs.profile.ProfileUpdateBenchmark;
 import io.p13n.model.CustomerProfile;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,9 @@
 package io.p13n.bench;
 
-import io.p13n.jobs.functions.ProfileUpdateBenchmark;
 import io.p13n.jobs.profile.LifecycleRules;
 import io.p13n.jobs.profile.ProfileRedisMapper;
 import io.p13n.jobs.profile.ProfileSettings;
+import io.p13n.jobs.profile.ProfileUpdateBenchmark;
 import io.p13n.jobs.redis.RedisHashWrite;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.CustomerProfile;

@@ -1,8 +1,8 @@
 package io.p13n.jobs.offers;
 
-import io.p13n.jobs.functions.ProfileUpdateBenchmark;
 import io.p13n.jobs.profile.LifecycleRules;
 import io.p13n.jobs.profile.ProfileSettings;
+import io.p13n.jobs.profile.ProfileUpdateBenchmark;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.OfferCustomerState;
 import java.util.List;

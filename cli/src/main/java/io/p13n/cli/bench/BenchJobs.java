@@ -3,7 +3,7 @@ package io.p13n.cli.bench;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.PersonalizationJob;
-import io.p13n.jobs.functions.CustomerEvents;
+import io.p13n.jobs.ingest.CustomerEvents;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.OrderEvent;

@@ -1,6 +1,6 @@
 package io.p13n.jobs.offers;
 
-import io.p13n.jobs.functions.KeyedStates;
+import io.p13n.jobs.state.KeyedStates;
 import io.p13n.model.ActiveOffer;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.CampaignStatsDelta;

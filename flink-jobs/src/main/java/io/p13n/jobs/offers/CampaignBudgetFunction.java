@@ -1,6 +1,6 @@
 package io.p13n.jobs.offers;
 
-import io.p13n.jobs.functions.KeyedStates;
+import io.p13n.jobs.state.KeyedStates;
 import io.p13n.model.Budget;
 import io.p13n.model.CampaignBudgetState;
 import io.p13n.model.DayCount;

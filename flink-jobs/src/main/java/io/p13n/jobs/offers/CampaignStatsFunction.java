@@ -1,6 +1,6 @@
 package io.p13n.jobs.offers;
 
-import io.p13n.jobs.functions.KeyedStates;
+import io.p13n.jobs.state.KeyedStates;
 import io.p13n.model.ArmStats;
 import io.p13n.model.CampaignStats;
 import io.p13n.model.CampaignStatsDelta;

@@ -1,8 +1,8 @@
 package io.p13n.jobs.offers;
 
-import io.p13n.jobs.functions.KeyedStates;
 import io.p13n.jobs.profile.Decimals;
 import io.p13n.jobs.profile.OpenCart;
+import io.p13n.jobs.state.KeyedStates;
 import io.p13n.model.Campaign;
 import io.p13n.model.CampaignIssue;
 import io.p13n.model.CampaignStatus;

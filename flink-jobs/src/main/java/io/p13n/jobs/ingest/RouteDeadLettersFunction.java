@@ -1,5 +1,6 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.ingest;
 
+import io.p13n.jobs.OutputTags;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.CustomerEvent;

@@ -1,8 +1,6 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.profile;
 
 import io.p13n.bench.Workloads;
-import io.p13n.jobs.profile.LifecycleRules;
-import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.CustomerProfile;
@@ -28,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * event in ({@code CustomerProfileFunction.apply}) and re-assessing segment, churn score and next
  * deadline ({@link LifecycleRules#assess}, the BG/NBD model), as {@code processElement} does.
  *
- * <p>In package {@code io.p13n.jobs.functions} to reach the package-private {@code apply}. The
+ * <p>In package {@code io.p13n.jobs.profile} to reach the package-private {@code apply}. The
  * profile is a warm one (a dozen sessions, a few orders); each call moves event time on by a second
  * and cycles through 64 different events, so the bounded lists stay full and realistic.
  */

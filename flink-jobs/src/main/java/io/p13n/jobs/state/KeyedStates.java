@@ -1,4 +1,4 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.state;
 
 import java.time.Duration;
 import org.apache.flink.api.common.functions.RuntimeContext;

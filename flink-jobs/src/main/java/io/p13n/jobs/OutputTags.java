@@ -1,4 +1,4 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs;
 
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.CustomerEvent;

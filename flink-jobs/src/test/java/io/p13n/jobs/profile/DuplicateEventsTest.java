@@ -1,9 +1,10 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.profile;
 
 import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.p13n.jobs.profile.ProfileSettings;
+import io.p13n.jobs.OutputTags;
+import io.p13n.jobs.ingest.CustomerEvents;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;

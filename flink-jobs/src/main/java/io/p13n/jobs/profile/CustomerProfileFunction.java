@@ -1,15 +1,10 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.profile;
 
+import io.p13n.jobs.OutputTags;
 import io.p13n.jobs.churn.PurchaseRhythm;
-import io.p13n.jobs.profile.ActivityWindows;
+import io.p13n.jobs.ingest.CustomerEvents;
 import io.p13n.jobs.profile.ActivityWindows.Metric;
-import io.p13n.jobs.profile.CategoryAffinity;
-import io.p13n.jobs.profile.LifecycleRules;
-import io.p13n.jobs.profile.Loyalty;
-import io.p13n.jobs.profile.OpenCart;
-import io.p13n.jobs.profile.ProfileSettings;
-import io.p13n.jobs.profile.RecentEventHashes;
-import io.p13n.jobs.profile.RecentItems;
+import io.p13n.jobs.state.KeyedStates;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.ChurnSignalType;

@@ -1,10 +1,5 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.recommend;
 
-import io.p13n.jobs.recommend.Ranker;
-import io.p13n.jobs.recommend.RecommendationSettings;
-import io.p13n.jobs.recommend.RedisServingLists;
-import io.p13n.jobs.recommend.ServingLists;
-import io.p13n.jobs.recommend.Trending;
 import io.p13n.model.CategoryScore;
 import io.p13n.model.CustomerRecommendations;
 import io.p13n.model.RecommendationRequest;

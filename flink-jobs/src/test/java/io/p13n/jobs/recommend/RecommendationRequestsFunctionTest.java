@@ -1,8 +1,7 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.recommend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.state.CachingKeyedProcessOperator;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.CartItem;

@@ -1,4 +1,4 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.ingest;
 
 import io.p13n.model.ClickEvent;
 import io.p13n.model.CustomerEvent;

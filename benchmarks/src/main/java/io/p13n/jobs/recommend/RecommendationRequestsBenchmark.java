@@ -1,7 +1,8 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.recommend;
 
 import io.p13n.jobs.profile.LifecycleRules;
 import io.p13n.jobs.profile.ProfileSettings;
+import io.p13n.jobs.profile.ProfileUpdateBenchmark;
 import io.p13n.model.CustomerProfile;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The digest the ranking-request coalescer computes for every profile update ({@code
  * RecommendationRequestsFunction.fingerprint}: recent items, cart, purchases, categories), on
- * {@link ProfileUpdateBenchmark#warmProfile}'s profile. In package {@code io.p13n.jobs.functions}
+ * {@link ProfileUpdateBenchmark#warmProfile}'s profile. In package {@code io.p13n.jobs.recommend}
  * to reach the package-private method.
  */
 @State(Scope.Thread)

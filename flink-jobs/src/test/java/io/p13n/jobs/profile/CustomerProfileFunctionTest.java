@@ -1,11 +1,12 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.profile;
 
 import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.p13n.jobs.OutputTags;
 import io.p13n.jobs.churn.BgNbdModel;
 import io.p13n.jobs.churn.BgNbdParameters;
-import io.p13n.jobs.profile.ProfileSettings;
+import io.p13n.jobs.ingest.CustomerEvents;
 import io.p13n.jobs.testing.TestProfiles;
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.ChurnSignalType;

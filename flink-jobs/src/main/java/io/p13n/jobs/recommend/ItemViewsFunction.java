@@ -1,7 +1,6 @@
-package io.p13n.jobs.functions;
+package io.p13n.jobs.recommend;
 
-import io.p13n.jobs.recommend.RecommendationSettings;
-import io.p13n.jobs.recommend.SessionTrail;
+import io.p13n.jobs.state.KeyedStates;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.CustomerEvent;
