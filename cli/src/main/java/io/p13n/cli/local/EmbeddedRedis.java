@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real Redis server as a child process on a free port: the {@code redis-server} found on PATH if
@@ -46,6 +47,18 @@ public final class EmbeddedRedis implements AutoCloseable {
         server.start();
         return new EmbeddedRedis(
                 server, port, onPath.map(File::getPath).orElse("embedded-redis 6.2 binary"));
+    }
+
+    /**
+     * The binary {@link #start()} runs, for callers that start {@code redis-server} processes of
+     * their own (e.g. the nodes of a test cluster): the one on PATH, else the bundled Redis 6.2,
+     * extracted to a temporary file.
+     */
+    public static File binary() throws IOException {
+        Optional<File> onPath = redisServerOnPath();
+        return onPath.isPresent()
+                ? onPath.get()
+                : ExecutableProvider.newJarResourceProvider().get();
     }
 
     static Optional<File> redisServerOnPath() {

@@ -67,10 +67,10 @@ public final class TestJobs {
 
     /**
      * The {@code orders} field of each customer's profile hash that exists; empty while Redis does
-     * not answer (a test that takes Redis away polls through it).
+     * not answer (a test that takes Redis away polls through it). A standalone or a cluster client.
      */
     public static Map<String, Integer> ordersInRedis(
-            redis.clients.jedis.RedisClient redis,
+            redis.clients.jedis.UnifiedJedis redis,
             io.p13n.jobs.redis.RedisKeys keys,
             java.util.Collection<String> customers) {
         Map<String, Integer> found = new java.util.TreeMap<>();

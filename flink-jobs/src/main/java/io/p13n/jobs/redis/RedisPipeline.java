@@ -7,10 +7,14 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -18,6 +22,12 @@ import redis.clients.jedis.params.SetParams;
  * backoff. Shared by the batching sink and the checkpoint-committed sink so both treat Redis the
  * same way: connection problems are retried, error replies (WRONGTYPE, OOM, NOPERM) are not, since
  * retrying cannot fix them and an operator must look.
+ *
+ * <p>On a Redis Cluster a failover is a connection problem too, in three guises, all retried: the
+ * dead master's connection breaks, the surviving masters answer CLUSTERDOWN until its replica is
+ * promoted (and MOVED or TRYAGAIN while slots change hands), and Jedis's cluster pipeline leaves
+ * the replies of a node whose connection broke during {@code sync()} unset instead of throwing.
+ * Before each retry a cluster client re-reads the slot map, which pipelines never do by themselves.
  */
 final class RedisPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(RedisPipeline.class);
@@ -74,6 +84,9 @@ final class RedisPipeline {
                         backoff,
                         e.toString());
                 Thread.sleep(backoff);
+                if (client instanceof RedisClusterClient cluster) {
+                    refreshSlots(cluster);
+                }
             }
         }
     }
@@ -124,7 +137,7 @@ final class RedisPipeline {
         List<String> errors = new ArrayList<>();
         for (Response<?> reply : replies) {
             try {
-                reply.get();
+                replyOf(reply);
             } catch (JedisDataException e) {
                 if (errors.size() < 3) {
                     errors.add(e.getMessage());
@@ -153,7 +166,7 @@ final class RedisPipeline {
             throws IOException {
         List<RedisHashWrite> toExpire = new ArrayList<>();
         for (int i = 0; i < hashes.size(); i++) {
-            if (created.get(i).get() > 0) {
+            if (replyOf(created.get(i)) > 0) {
                 toExpire.add(hashes.get(i));
             }
         }
@@ -169,7 +182,7 @@ final class RedisPipeline {
         }
         for (Response<Long> reply : replies) {
             try {
-                reply.get();
+                replyOf(reply);
             } catch (JedisDataException e) {
                 throw new IOException("Redis rejected a PEXPIRE: " + e.getMessage(), e);
             }
@@ -179,5 +192,52 @@ final class RedisPipeline {
             keys.add(hash.key());
         }
         return keys;
+    }
+
+    /**
+     * The value of a pipelined reply. A reply that a retry can fix is thrown as a {@link
+     * JedisConnectionException}, so that {@link #send} retries it: one that Jedis left unset, and a
+     * Redis Cluster's answer while a failover or resharding is under way. Other error replies are
+     * thrown as they are.
+     */
+    private static <T> T replyOf(Response<T> reply) {
+        try {
+            return reply.get();
+        } catch (IllegalStateException e) {
+            // Jedis's cluster pipeline logs a connection that breaks during sync() and drops that
+            // node's replies, unset: each of those writes may or may not have been applied, as
+            // with a broken connection. Without this the task failed on "Please close pipeline",
+            // never retrying.
+            throw new JedisConnectionException("a Redis node's connection broke mid-pipeline", e);
+        } catch (JedisDataException e) {
+            if (clusterChangingHands(e)) {
+                // Not a rejection: the same write succeeds once the replica is promoted or the slot
+                // has moved. Treated as one, a failover discarded the coupons a committer was
+                // writing (a commit failing with a known reason is dropped by Flink, not retried).
+                throw new JedisConnectionException("Redis Cluster: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** MOVED and ASK, CLUSTERDOWN (no live owner of a slot yet), TRYAGAIN (a slot migrating). */
+    static boolean clusterChangingHands(JedisDataException e) {
+        return e instanceof JedisRedirectionException
+                || e instanceof JedisClusterException
+                || (e.getMessage() != null && e.getMessage().startsWith("TRYAGAIN"));
+    }
+
+    /**
+     * Re-reads the cluster's slot map. A cluster client updates it only when a single command
+     * fails, never when a pipeline does, so without this every retry went to the dead master again
+     * and only a restart of the task, with a new client, found its promoted replica.
+     */
+    private static void refreshSlots(RedisClusterClient cluster) {
+        try {
+            cluster.refreshClusterTopology();
+        } catch (JedisException e) {
+            // No node answered: the next attempt fails as well and tells why.
+            LOG.warn("Could not refresh the Redis Cluster slot map: {}", e.toString());
+        }
     }
 }
