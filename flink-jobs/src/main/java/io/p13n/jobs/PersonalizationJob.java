@@ -204,7 +204,10 @@ public final class PersonalizationJob {
                                 config,
                                 RecommendationRedisMappers.recommendations(
                                         keys, recommend.recommendationsTtlMillis())),
-                        new RedisServingLists(redisEndpoint(config), keys),
+                        new RedisServingLists(
+                                redisEndpoint(config),
+                                keys,
+                                Duration.ofMillis(recommend.coalesceIntervalMillis())),
                         new CheckpointCommittedRedisSink<>(
                                 redisEndpoint(config), new ActiveOffersRedisMapper(keys)),
                         offerTriggerSink(config),

@@ -23,39 +23,46 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>The cache: a popular product's list is read by every customer who just looked at it, so
  * without one the ranking stage spent most of the engine's CPU fetching and parsing the same few
  * documents (profile of the replay benchmark). A list is published at most once per {@code
- * recommend.coalesce-interval} anyway, so keeping a parsed copy for {@link #FRESHNESS} adds at most
- * that much staleness. Bounded at {@link #MAX_LISTS} lists per subtask: ~30 entries of ~150 heap
- * bytes, ~5 KB each, so ~25 MB, which holds the head of any long-tailed catalogue; the tail is
- * fetched. A list that does not exist yet is not cached: a new product's first list must reach the
- * next ranking, not one a second later (a customer's list is only re-ranked on their next change).
+ * recommend.coalesce-interval}, so a parsed copy is kept for that long: a ranking sees a list at
+ * most one interval older than the storefront does, which for "customers who viewed this also
+ * viewed" is no loss, while the customer's own recent items, cart and purchases (what the ranking
+ * is for) are always current. With a 1 s freshness the ranking threads took 11 % of the engine's
+ * CPU and one GET per two input events (native profile, realistic bench). Bounded at {@link
+ * #MAX_LISTS} lists per subtask: ~30 entries of ~150 heap bytes, ~5 KB each, so ~25 MB, which holds
+ * the head of any long-tailed catalogue; the tail is fetched.
+ *
+ * <p>A list that does not exist is remembered as absent for {@link #ABSENT_FRESHNESS} only: most
+ * products of a long tail have no neighbours yet, and asking again for each of their viewers cost a
+ * GET each; a new product's first list then reaches a ranking at most that much later.
  */
 public final class RedisServingLists implements ServingLists {
     private static final long serialVersionUID = 1L;
-
-    /**
-     * How long a parsed list is reused: under the coalesce interval, so rankings see new lists
-     * soon.
-     */
-    static final Duration FRESHNESS = Duration.ofSeconds(1);
 
     static final int MAX_LISTS = 5_000;
 
     private final RedisEndpoint endpoint;
     private final RedisKeys keys;
 
-    public RedisServingLists(RedisEndpoint endpoint, RedisKeys keys) {
+    private final Duration freshness;
+
+    /**
+     * @param freshness how long a parsed list is reused: the lists' publication interval ({@code
+     *     recommend.coalesce-interval})
+     */
+    public RedisServingLists(RedisEndpoint endpoint, RedisKeys keys, Duration freshness) {
         this.endpoint = endpoint;
         this.keys = keys;
+        this.freshness = freshness;
     }
 
     @Override
     public Reader open() {
         UnifiedJedis redis = endpoint.connect();
         Cache<String, SimilarItems> similarCache =
-                Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();
+                Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(freshness).build();
         // A few hundred categories at most: the same bound is plenty.
         Cache<String, TrendingItems> trendingCache =
-                Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(FRESHNESS).build();
+                Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(freshness).build();
         return new Reader() {
             @Override
             public Lists read(Collection<String> itemIds, Collection<String> categoryKeys) {
