@@ -31,8 +31,8 @@ final class RedisCommand implements Runnable {
             name = "rebuild",
             mixinStandardHelpOptions = true,
             description = {
-                "Rebuild what the storefront reads (profiles, similar-items and trending lists, active offers) from the engine's keyed state in a savepoint or retained checkpoint, with the job's keys, mappers and TTLs.",
-                "For a Redis that came back empty; no customer has to come back first. Per-customer recommendation lists and campaign stats are not rebuilt (recommendations are ranked again on each customer's next event)."
+                "Rebuild what the storefront reads (profiles, similar-items and trending lists, active offers, recommendation lists) from the engine's keyed state in a savepoint or retained checkpoint, with the job's keys, mappers and TTLs.",
+                "For a Redis that came back empty; no customer has to come back first. Recommendations are ranked as the job ranks them, over the rebuilt lists. Campaign stats are not rebuilt."
             })
     static final class Rebuild implements Callable<Integer> {
         @Option(
@@ -74,18 +74,19 @@ final class RedisCommand implements Runnable {
                         new SavepointRebuild(config).rebuild(savepoint, System.out);
                 System.out.printf(
                         "Rebuilt in %.1f s: %d profiles, %d similar-items lists, %d trending lists,"
-                                + " %d active-offers keys (%d Redis commands; offers as of event time"
-                                + " %s).%n",
+                                + " %d active-offers keys, %d recommendation lists (%d Redis"
+                                + " commands; offers as of event time %s).%n",
                         r.took().toMillis() / 1000.0,
                         r.profiles(),
                         r.similarLists(),
                         r.trendingLists(),
                         r.activeOffers(),
+                        r.recommendations(),
                         r.redisCommands(),
                         java.time.Instant.ofEpochMilli(r.eventClock()));
                 System.out.println(
-                        "Not rebuilt: per-customer recommendation lists (ranked again on each"
-                                + " customer's next event) and campaign stats.");
+                        "Not rebuilt: campaign stats. Recommendation lists are ranked over the"
+                                + " rebuilt lists, as the job would on each customer's next event.");
                 return 0;
             } catch (RebuildException e) {
                 System.err.println(e.getMessage());

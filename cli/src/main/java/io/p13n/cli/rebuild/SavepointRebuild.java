@@ -12,7 +12,9 @@ import io.p13n.jobs.profile.CustomerProfileFunction;
 import io.p13n.jobs.profile.ProfileRedisMapper;
 import io.p13n.jobs.recommend.ItemNeighbours;
 import io.p13n.jobs.recommend.OverallTrendingFunction;
+import io.p13n.jobs.recommend.RankRecommendationsFunction;
 import io.p13n.jobs.recommend.RecommendationRedisMappers;
+import io.p13n.jobs.recommend.RecommendationRequests;
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.recommend.SimilarItemsFunction;
 import io.p13n.jobs.recommend.Trending;
@@ -25,6 +27,8 @@ import io.p13n.jobs.redis.RedisWrite;
 import io.p13n.model.ActiveOffer;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.CustomerProfile;
+import io.p13n.model.CustomerRecommendations;
+import io.p13n.model.RecommendationRequest;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
 import io.p13n.model.TrendingState;
@@ -59,16 +63,19 @@ import org.apache.flink.util.ExceptionUtils;
 /**
  * Rebuilds what the storefront reads in Redis from the engine's keyed state in a savepoint (or a
  * retained checkpoint), read with the State Processor API on a local Flink: profiles, similar-items
- * lists, trending lists and active offers, each with the key, mapper and TTL the job writes it
- * with, in pipelined batches of {@code redis.batch.max-size}.
+ * lists, trending lists, active offers and per-customer recommendation lists, each with the key,
+ * mapper and TTL the job writes it with, in pipelined batches of {@code redis.batch.max-size}.
  *
  * <p>Time. A list's scores decay with event time: each is computed as of its own state's last
  * event, as the job last published it. Active offers are as of the savepoint's event-time clock,
  * the newest event any profile holds; their key expires when the last offer does, counted from that
  * clock, so the rebuilt TTL is never longer than the job's.
  *
- * <p>Not rebuilt: per-customer recommendation lists (ranked again on each customer's next event)
- * and campaign stats (the campaign-stats state is not read).
+ * <p>Recommendations are ranked with the job's functions ({@link RecommendationRequests#from},
+ * {@link RankRecommendationsFunction#rank}) over the rebuilt lists held in memory ({@link
+ * HeldServingLists}): what the job would rank on the customer's next event, not necessarily what it
+ * last wrote (it ranked over the lists of that moment). Not rebuilt: campaign stats (their state is
+ * not read).
  */
 public final class SavepointRebuild {
     /** What was written, per kind. */
@@ -77,6 +84,7 @@ public final class SavepointRebuild {
             long similarLists,
             long trendingLists,
             long activeOffers,
+            long recommendations,
             long ledgersWithoutActiveOffers,
             long eventClock,
             long redisCommands,
@@ -192,6 +200,7 @@ public final class SavepointRebuild {
                             });
             out.println("  profiles: " + profiles);
 
+            HeldServingLists held = new HeldServingLists();
             RedisMapper<SimilarItems> similarMapper =
                     RecommendationRedisMappers.similarItems(keys, recommend.similarTtlMillis());
             long similar =
@@ -204,7 +213,10 @@ public final class SavepointRebuild {
                                     ItemNeighbours.similar(
                                             neighbours, neighbours.getLastEventTime(), recommend),
                             SimilarItems.class,
-                            list -> write(redis, similarMapper.toWrite(list)));
+                            list -> {
+                                held.add(list);
+                                write(redis, similarMapper.toWrite(list));
+                            });
             out.println("  similar-items lists: " + similar);
 
             RedisMapper<TrendingItems> trendingMapper =
@@ -212,7 +224,10 @@ public final class SavepointRebuild {
             KeyedValueReader.Mapping<TrendingState, TrendingItems> top =
                     (category, state) -> Trending.top(state, state.getLastEventTime(), recommend);
             Consumer<TrendingItems> writeTrending =
-                    list -> write(redis, trendingMapper.toWrite(list));
+                    list -> {
+                        held.add(list);
+                        write(redis, trendingMapper.toWrite(list));
+                    };
             long trending =
                     read(
                                     savepoint,
@@ -259,12 +274,34 @@ public final class SavepointRebuild {
                             + " ("
                             + withoutActive[0]
                             + " ledgers hold no active offer: no key)");
+
+            // per-customer lists: the profiles again, ranked as the job ranks them, over the lists
+            // above (what its ranking would read from Redis now)
+            RedisMapper<CustomerRecommendations> recommendationsMapper =
+                    RecommendationRedisMappers.recommendations(
+                            keys, recommend.recommendationsTtlMillis());
+            long recommendations =
+                    read(
+                            savepoint,
+                            path,
+                            Uids.CUSTOMER_PROFILE,
+                            CustomerProfileFunction.profileDescriptor(settings.customerTtl()),
+                            (customer, profile) -> RecommendationRequests.from(profile),
+                            RecommendationRequest.class,
+                            request ->
+                                    write(
+                                            redis,
+                                            recommendationsMapper.toWrite(
+                                                    RankRecommendationsFunction.rank(
+                                                            request, held, recommend))));
+            out.println("  recommendation lists: " + recommendations);
             redis.flush();
             return new Result(
                     profiles,
                     similar,
                     trending,
                     activeOffers,
+                    recommendations,
                     withoutActive[0],
                     now,
                     redis.commands(),
