@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             CampaignCommand.class,
             BenchCommand.class,
+            RedisCommand.class,
             ConfigCommand.class,
             CommandLine.HelpCommand.class
         })

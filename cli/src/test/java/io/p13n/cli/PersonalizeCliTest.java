@@ -62,7 +62,9 @@ class PersonalizeCliTest {
                 "campaign resume",
                 "campaign end",
                 "campaign stats",
-                "bench"
+                "bench",
+                "redis",
+                "redis rebuild"
             })
     void shouldPrintHelpForEveryCommand(String command) {
         String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");

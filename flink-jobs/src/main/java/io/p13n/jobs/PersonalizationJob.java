@@ -745,12 +745,17 @@ public final class PersonalizationJob {
     public static Sink<CustomerProfile> profileSink(EngineConfig config) {
         return new RedisSink<>(
                 redisEndpoint(config),
-                new ProfileRedisMapper(
-                        new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX)),
-                        config.get(EngineOptions.REDIS_PROFILE_TTL),
-                        config.get(EngineOptions.AFFINITY_HALF_LIFE)),
+                profileMapper(config),
                 config.get(EngineOptions.REDIS_BATCH_MAX_SIZE),
                 config.get(EngineOptions.REDIS_BATCH_MAX_DELAY));
+    }
+
+    /** The profile hash the storefront reads (also what a rebuild of Redis writes). */
+    public static ProfileRedisMapper profileMapper(EngineConfig config) {
+        return new ProfileRedisMapper(
+                new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX)),
+                config.get(EngineOptions.REDIS_PROFILE_TTL),
+                config.get(EngineOptions.AFFINITY_HALF_LIFE));
     }
 
     public static RedisEndpoint redisEndpoint(EngineConfig config) {

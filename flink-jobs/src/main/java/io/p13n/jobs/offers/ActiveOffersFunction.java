@@ -60,14 +60,17 @@ public class ActiveOffersFunction
         this.settings = settings;
     }
 
+    /** The ledger state's descriptor (also for reading it from a savepoint). */
+    public static ValueStateDescriptor<OfferLedgerState> ledgerDescriptor(OfferSettings settings) {
+        return KeyedStates.descriptor(
+                OfferStateDescriptors.LEDGER_STATE,
+                new AvroTypeInfo<>(OfferLedgerState.class),
+                Duration.ofMillis(settings.stateTtlMillis()));
+    }
+
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<OfferLedgerState> descriptor =
-                new ValueStateDescriptor<>(
-                        OfferStateDescriptors.LEDGER_STATE,
-                        new AvroTypeInfo<>(OfferLedgerState.class));
-        descriptor.enableTimeToLive(KeyedStates.ttl(Duration.ofMillis(settings.stateTtlMillis())));
-        state = getRuntimeContext().getState(descriptor);
+        state = getRuntimeContext().getState(ledgerDescriptor(settings));
         var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
         duplicates = group.counter("offerDecisionDuplicates");
         redemptions = group.counter("offerRedemptions");
@@ -244,6 +247,31 @@ public class ActiveOffersFunction
                 Comparator.comparingLong((IssuedOffer o) -> o.getDecision().getExpiresAt())
                         .thenComparing(o -> o.getDecision().getDecisionId()));
         return sorted;
+    }
+
+    /**
+     * The snapshot this function last emitted for {@code customer}, as far as the ledger tells: the
+     * offers active at {@code now} (the job's event-time clock), stamped with the last change of
+     * the active set the ledger records, i.e. the newest issue of a SENT offer or expiry of an
+     * unredeemed one, not after {@code now}. The ledger keeps no redemption time, so after a
+     * redemption the stamp may be earlier than the one the job wrote; an offer issued behind the
+     * watermark was stamped with the watermark. Used to rebuild Redis from a savepoint.
+     */
+    public static ActiveOffers lastSnapshot(String customer, OfferLedgerState s, long now) {
+        long changed = 0;
+        for (IssuedOffer o : s.getOffers()) {
+            OfferDecision d = o.getDecision();
+            if (d.getOutcome() != OfferOutcome.SENT) {
+                continue; // a held-out decision never changes the active set
+            }
+            if (d.getIssuedAt() <= now) {
+                changed = Math.max(changed, d.getIssuedAt());
+            }
+            if (!o.getRedeemed() && d.getExpiresAt() <= now) {
+                changed = Math.max(changed, d.getExpiresAt());
+            }
+        }
+        return new ActiveOffers(customer, active(s, now), changed == 0 ? now : changed);
     }
 
     /** The active offers, soonest expiry first. */

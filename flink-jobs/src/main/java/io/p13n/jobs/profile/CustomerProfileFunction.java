@@ -101,13 +101,19 @@ public class CustomerProfileFunction
         this.rules = new LifecycleRules(settings);
     }
 
+    /** The profile state's descriptor (also for reading it from a savepoint). */
+    public static ValueStateDescriptor<CustomerProfile> profileDescriptor(Duration customerTtl) {
+        return KeyedStates.descriptor(
+                PROFILE, new AvroTypeInfo<>(CustomerProfile.class), customerTtl);
+    }
+
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<CustomerProfile> descriptor =
-                new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(CustomerProfile.class));
-        descriptor.enableTimeToLive(KeyedStates.ttl(customerTtl));
         profileState =
-                StateCaches.orNone(caches).cache(PROFILE, getRuntimeContext().getState(descriptor));
+                StateCaches.orNone(caches)
+                        .cache(
+                                PROFILE,
+                                getRuntimeContext().getState(profileDescriptor(customerTtl)));
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("lateEvents");
         duplicates =
                 getRuntimeContext().getMetricGroup().addGroup("p13n").counter("duplicateEvents");

@@ -7,6 +7,7 @@ import io.p13n.model.TrendingItems;
 import io.p13n.model.TrendingState;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -51,17 +52,19 @@ public class OverallTrendingFunction
         this.settings = settings;
     }
 
+    /** The trending state's descriptor (also for reading it from a savepoint). */
+    public static ValueStateDescriptor<TrendingState> trendingDescriptor() {
+        return KeyedStates.descriptor(
+                TRENDING,
+                new AvroTypeInfo<>(TrendingState.class),
+                TrendingItemsFunction.CATEGORY_TTL);
+    }
+
     @Override
     public void open(OpenContext openContext) {
         trending =
                 StateCaches.orNone(caches)
-                        .cache(
-                                TRENDING,
-                                KeyedStates.value(
-                                        getRuntimeContext(),
-                                        TRENDING,
-                                        new AvroTypeInfo<>(TrendingState.class),
-                                        TrendingItemsFunction.CATEGORY_TTL));
+                        .cache(TRENDING, getRuntimeContext().getState(trendingDescriptor()));
         publications = Publications.orImmediate(publications);
     }
 

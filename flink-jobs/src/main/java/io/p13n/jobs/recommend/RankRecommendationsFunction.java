@@ -104,11 +104,23 @@ public class RankRecommendationsFunction
         result.complete(List.of());
     }
 
+    CustomerRecommendations rank(RecommendationRequest request) {
+        CustomerRecommendations ranked = rank(request, reader, settings);
+        if ("trending".equals(ranked.getStrategy())) {
+            coldStarts.inc();
+        }
+        return ranked;
+    }
+
     /**
      * Ranks from the neighbour lists first and reads trending lists only when they leave the list
-     * short (cold start, or few neighbours): most rankings then cost no trending reads at all.
+     * short (cold start, or few neighbours): most rankings then cost no trending reads at all. Also
+     * what a rebuild of Redis ranks with, over lists held in memory.
      */
-    CustomerRecommendations rank(RecommendationRequest request) {
+    public static CustomerRecommendations rank(
+            RecommendationRequest request,
+            ServingLists.Reader reader,
+            RecommendationSettings settings) {
         Set<String> items = new LinkedHashSet<>();
         for (String item : request.getRecentItems()) {
             if (items.size() >= settings.recentItems()) {
@@ -128,11 +140,7 @@ public class RankRecommendationsFunction
         }
         categories.add(Trending.OVERALL);
         ServingLists.Lists trending = reader.read(List.of(), categories);
-        ranked = Ranker.rank(request, neighbours.similar(), trending.trending(), settings);
-        if ("trending".equals(ranked.getStrategy())) {
-            coldStarts.inc();
-        }
-        return ranked;
+        return Ranker.rank(request, neighbours.similar(), trending.trending(), settings);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.p13n.model.SimilarItems;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -59,17 +60,17 @@ public class SimilarItemsFunction
         this.settings = settings;
     }
 
+    /** The neighbour state's descriptor (also for reading it from a savepoint). */
+    public static ValueStateDescriptor<ItemNeighboursState> neighboursDescriptor() {
+        return KeyedStates.descriptor(
+                NEIGHBOURS, new AvroTypeInfo<>(ItemNeighboursState.class), ITEM_TTL);
+    }
+
     @Override
     public void open(OpenContext openContext) {
         neighbours =
                 StateCaches.orNone(caches)
-                        .cache(
-                                NEIGHBOURS,
-                                KeyedStates.value(
-                                        getRuntimeContext(),
-                                        NEIGHBOURS,
-                                        new AvroTypeInfo<>(ItemNeighboursState.class),
-                                        ITEM_TTL));
+                        .cache(NEIGHBOURS, getRuntimeContext().getState(neighboursDescriptor()));
         publications = Publications.orImmediate(publications);
     }
 

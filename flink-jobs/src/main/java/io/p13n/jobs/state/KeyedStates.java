@@ -24,8 +24,17 @@ public final class KeyedStates {
 
     public static <T> ValueState<T> value(
             RuntimeContext context, String name, TypeInformation<T> type, Duration ttl) {
+        return context.getState(descriptor(name, type, ttl));
+    }
+
+    /**
+     * The descriptor {@link #value} registers: also what a reader of a savepoint must declare (the
+     * same name, type and TTL config), or the restore fails on the state's serializer.
+     */
+    public static <T> ValueStateDescriptor<T> descriptor(
+            String name, TypeInformation<T> type, Duration ttl) {
         ValueStateDescriptor<T> descriptor = new ValueStateDescriptor<>(name, type);
         descriptor.enableTimeToLive(ttl(ttl));
-        return context.getState(descriptor);
+        return descriptor;
     }
 }
