@@ -308,21 +308,37 @@ public final class PersonalizationJob {
             WorkflowSettings settings,
             WorkflowSinks sinks) {
         // Generic (Kryo) serialization off: every type on the wire and in state is Avro or a Flink
-        // type.
-        // Object reuse on: chained operators hand records over without a deep copy (a quarter of
-        // the
-        // task thread's time without it, measured). Safe here because no function keeps or mutates
-        // a
-        // record after emitting it, except the profile, whose latest version is what the Redis sink
-        // keeps per key anyway. Set here as well as in flinkConfiguration() so tests run the same
-        // way.
+        // type. Object reuse on: chained operators hand records over without a deep copy (a quarter
+        // of the task thread's time without it, measured). Safe here because no function keeps or
+        // mutates a record after emitting it, except the profile, whose latest version is what the
+        // Redis sink keeps per key anyway. Set here as well as in flinkConfiguration() so tests run
+        // the same way.
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         pipeline.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(pipeline);
 
-        // sources: watermarks per Kafka partition; an idle partition stops holding the watermark
-        // back
+        DataStream<CustomerEvent> events =
+                validEvents(env, clickSource, orderSource, settings, sinks);
+        SingleOutputStreamOperator<CustomerProfile> profiles =
+                defineProfiles(events, settings, sinks);
+        DataStream<CustomerEvent> uniqueEvents = profiles.getSideOutput(OutputTags.UNIQUE_EVENTS);
+        defineRecommendations(
+                uniqueEvents, profiles, settings.recommend(), settings.stateCaches(), sinks);
+        defineOffers(
+                uniqueEvents, profiles, campaigns(env, campaignSource), settings.offers(), sinks);
+    }
+
+    /**
+     * Clicks and orders from Kafka with watermarks per partition (an idle partition stops holding
+     * the watermark back); dead letters leave here, so everything after sees only valid events.
+     */
+    private static DataStream<CustomerEvent> validEvents(
+            StreamExecutionEnvironment env,
+            Source<SourceRecord, ?, ?> clickSource,
+            Source<SourceRecord, ?, ?> orderSource,
+            WorkflowSettings settings,
+            WorkflowSinks sinks) {
         WatermarkStrategy<SourceRecord> watermarks =
                 WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
                         .withTimestampAssigner(
@@ -334,8 +350,6 @@ public final class PersonalizationJob {
         DataStream<SourceRecord> orders =
                 env.fromSource(orderSource, watermarks, "Orders from Kafka")
                         .uid(Uids.ORDERS_SOURCE);
-
-        // dead letters leave here; everything after this sees only valid events
         SingleOutputStreamOperator<CustomerEvent> events =
                 clicks.union(orders)
                         .process(new RouteDeadLettersFunction())
@@ -345,9 +359,16 @@ public final class PersonalizationJob {
                 .sinkTo(sinks.deadLetters())
                 .uid(Uids.DEAD_LETTER_SINK)
                 .name("Dead letters to Kafka");
+        return events;
+    }
 
-        // per-customer state: duplicates dropped and the profile updated in one stage (one state
-        // record per customer); the events that were not duplicates flow on from it
+    /**
+     * The customer stage: duplicates dropped and the profile updated in one stage (one state record
+     * per customer), to Redis, with segment changes and churn signals to Kafka; the events that
+     * were not duplicates flow on from it (side output {@link OutputTags#UNIQUE_EVENTS}).
+     */
+    private static SingleOutputStreamOperator<CustomerProfile> defineProfiles(
+            DataStream<CustomerEvent> events, WorkflowSettings settings, WorkflowSinks sinks) {
         SingleOutputStreamOperator<CustomerProfile> profiles =
                 cached(
                                 events.keyBy(CustomerEvents::customerId, Types.STRING),
@@ -360,9 +381,6 @@ public final class PersonalizationJob {
                                         settings.profile()),
                                 settings.stateCaches())
                         .uid(Uids.CUSTOMER_PROFILE);
-        DataStream<CustomerEvent> uniqueEvents = profiles.getSideOutput(OutputTags.UNIQUE_EVENTS);
-
-        // sinks
         profiles.sinkTo(sinks.profiles()).uid(Uids.PROFILE_SINK).name("Profiles to Redis");
         profiles.getSideOutput(OutputTags.SEGMENT_CHANGES)
                 .sinkTo(sinks.segmentChanges())
@@ -372,27 +390,25 @@ public final class PersonalizationJob {
                 .sinkTo(sinks.churnSignals())
                 .uid(Uids.CHURN_SIGNAL_SINK)
                 .name("Churn signals to Kafka");
+        return profiles;
+    }
 
-        defineRecommendations(
-                uniqueEvents, profiles, settings.recommend(), settings.stateCaches(), sinks);
-
-        // campaigns: every subtask of the offer stage holds all of them (broadcast state). They
-        // never
-        // hold event time back: the stream's watermark is "end of time", so the offer stage's clock
-        // is
-        // the events' clock alone (an idle campaigns topic is the normal case).
-        DataStream<Campaign> campaigns =
-                env.fromSource(
-                                campaignSource,
-                                WatermarkStrategy.<Campaign>forGenerator(
-                                                context -> new EndOfTimeWatermarks<>())
-                                        .withTimestampAssigner(
-                                                (campaign, kafkaTimestamp) ->
-                                                        campaign.getUpdatedAt()),
-                                "Campaigns from Kafka")
-                        .uid(Uids.CAMPAIGNS_SOURCE)
-                        .setParallelism(1);
-        defineOffers(uniqueEvents, profiles, campaigns, settings.offers(), sinks);
+    /**
+     * Campaigns: every subtask of the offer stage holds all of them (broadcast state). They never
+     * hold event time back: the stream's watermark is "end of time", so the offer stage's clock is
+     * the events' clock alone (an idle campaigns topic is the normal case).
+     */
+    private static DataStream<Campaign> campaigns(
+            StreamExecutionEnvironment env, Source<Campaign, ?, ?> campaignSource) {
+        return env.fromSource(
+                        campaignSource,
+                        WatermarkStrategy.<Campaign>forGenerator(
+                                        context -> new EndOfTimeWatermarks<>())
+                                .withTimestampAssigner(
+                                        (campaign, kafkaTimestamp) -> campaign.getUpdatedAt()),
+                        "Campaigns from Kafka")
+                .uid(Uids.CAMPAIGNS_SOURCE)
+                .setParallelism(1);
     }
 
     /**
@@ -530,6 +546,22 @@ public final class PersonalizationJob {
             RecommendationSettings settings,
             StateCaches.Settings caches,
             WorkflowSinks sinks) {
+        SingleOutputStreamOperator<ItemTransitionBatch> transitions =
+                defineItemModel(uniqueEvents, settings, caches, sinks);
+        defineTrending(transitions, settings, caches, sinks);
+        defineCustomerRecommendations(profiles, settings, caches, sinks);
+    }
+
+    /**
+     * Session trails (keyed by customer) to item views, popularity and transitions (keyed by the
+     * viewed item), bundled per source item, to each product's similar items (keyed by it); returns
+     * the transitions stage, whose side output feeds trending.
+     */
+    private static SingleOutputStreamOperator<ItemTransitionBatch> defineItemModel(
+            DataStream<CustomerEvent> uniqueEvents,
+            RecommendationSettings settings,
+            StateCaches.Settings caches,
+            WorkflowSinks sinks) {
         // item model: still partitioned by customer after de-duplication, so no shuffle before the
         // trail
         SingleOutputStreamOperator<ItemView> itemViews =
@@ -570,7 +602,15 @@ public final class PersonalizationJob {
                 .sinkTo(sinks.similarItems())
                 .uid(Uids.SIMILAR_ITEMS_SINK)
                 .name("Similar items to Redis");
+        return transitions;
+    }
 
+    /** Trending per category from the popularity updates, then overall from the category tops. */
+    private static void defineTrending(
+            SingleOutputStreamOperator<ItemTransitionBatch> transitions,
+            RecommendationSettings settings,
+            StateCaches.Settings caches,
+            WorkflowSinks sinks) {
         // trending: per category, then the overall list merged from the category tops
         SingleOutputStreamOperator<TrendingItems> categoryTrending =
                 cached(
@@ -599,7 +639,14 @@ public final class PersonalizationJob {
                 .sinkTo(sinks.trending())
                 .uid(Uids.TRENDING_SINK)
                 .name("Trending to Redis");
+    }
 
+    /** A customer's list: coalesced ranking requests from the profiles, ranked asynchronously. */
+    private static void defineCustomerRecommendations(
+            DataStream<CustomerProfile> profiles,
+            RecommendationSettings settings,
+            StateCaches.Settings caches,
+            WorkflowSinks sinks) {
         // per-customer lists: coalesced requests, ranked asynchronously from the serving lists
         SingleOutputStreamOperator<RecommendationRequest> requests =
                 cached(
