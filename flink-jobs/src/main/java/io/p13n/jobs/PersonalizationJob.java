@@ -471,6 +471,18 @@ public final class PersonalizationJob {
                 .uid(Uids.OFFER_TRIGGER_SINK)
                 .name("Offer triggers to Kafka");
 
+        defineLedger(withinBudget, orders, settings, sinks);
+    }
+
+    /**
+     * The issued-offer ledger per customer (sent and held-out decisions, orders for redemption and
+     * conversion attribution) to Redis, and the campaign stats it counts, per campaign, to Redis.
+     */
+    private static void defineLedger(
+            DataStream<OfferDecision> withinBudget,
+            DataStream<OrderEvent> orders,
+            OfferSettings settings,
+            WorkflowSinks sinks) {
         SingleOutputStreamOperator<ActiveOffers> activeOffers =
                 withinBudget
                         .map(OfferInputs::ledger)
