@@ -1,5 +1,6 @@
 package io.p13n.cli;
 
+import static io.p13n.cli.testing.CliRuns.execute;
 import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -19,10 +20,7 @@ import io.p13n.model.OrderStatus;
 import io.p13n.model.TriggerType;
 import io.p13n.model.testing.TestEvents;
 import io.p13n.serde.AvroEventSerializer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -385,28 +383,6 @@ class RedisRebuildITCase {
             properties.store(out, "RedisRebuildITCase");
         }
         return file;
-    }
-
-    /** The launcher in-process, streams captured: exit code, stdout, stderr. */
-    private static String[] execute(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = PersonalizeCli.commandLine().execute(args);
-            return new String[] {
-                Integer.toString(code),
-                outBytes.toString(StandardCharsets.UTF_8),
-                errBytes.toString(StandardCharsets.UTF_8)
-            };
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            System.out.print(outBytes.toString(StandardCharsets.UTF_8));
-        }
     }
 
     private static String customer(int c) {

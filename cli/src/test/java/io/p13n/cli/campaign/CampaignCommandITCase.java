@@ -1,6 +1,6 @@
 package io.p13n.cli.campaign;
 
-import static io.p13n.cli.campaign.CampaignCommandTest.execute;
+import static io.p13n.cli.testing.CliRuns.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.cli.testing.LocalServices;

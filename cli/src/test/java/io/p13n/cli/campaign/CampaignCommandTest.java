@@ -1,17 +1,14 @@
 package io.p13n.cli.campaign;
 
+import static io.p13n.cli.testing.CliRuns.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.p13n.cli.PersonalizeCli;
 import io.p13n.model.Campaign;
 import io.p13n.model.CampaignStatus;
 import io.p13n.model.LoyaltyTier;
 import io.p13n.model.RewardType;
 import io.p13n.model.Segment;
 import io.p13n.model.TriggerType;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,27 +25,6 @@ import picocli.CommandLine;
  */
 class CampaignCommandTest {
     private static final long NOW = Instant.parse("2026-11-23T12:00:00Z").toEpochMilli();
-
-    /** Runs the launcher with System.out/err captured; returns exit code, out, err. */
-    static String[] execute(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = PersonalizeCli.commandLine().execute(args);
-            return new String[] {
-                Integer.toString(code),
-                outBytes.toString(StandardCharsets.UTF_8),
-                errBytes.toString(StandardCharsets.UTF_8)
-            };
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     /** A map from alternating keys and values. */
     static Map<String, String> hash(String... keysAndValues) {

@@ -1,17 +1,14 @@
 package io.p13n.cli.rebuild;
 
+import static io.p13n.cli.testing.CliRuns.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.p13n.cli.PersonalizeCli;
 import io.p13n.jobs.offers.ActiveOffersRedisMapper;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.redis.RedisValueWrite;
 import io.p13n.model.ActiveOffer;
 import io.p13n.model.ActiveOffers;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,25 +99,5 @@ class SavepointRebuildTest {
                         SavepointRebuild.activeOffersWrite(
                                 mapper, new ActiveOffers("cust", List.of(), 1_000L), 4_000))
                 .isNull();
-    }
-
-    private static String[] execute(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = PersonalizeCli.commandLine().execute(args);
-            return new String[] {
-                Integer.toString(code),
-                outBytes.toString(StandardCharsets.UTF_8),
-                errBytes.toString(StandardCharsets.UTF_8)
-            };
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }
