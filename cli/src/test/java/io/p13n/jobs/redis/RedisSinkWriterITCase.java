@@ -136,7 +136,7 @@ class RedisSinkWriterITCase {
             writer.flush(false);
             redis.pexpire(key, 5_000); // a marker: a PEXPIRE of the rewrite would raise it again
 
-            time.now += HashExpiries.refreshIntervalMillis(TTL) - 1;
+            time.now += WrittenHashes.refreshIntervalMillis(TTL) - 1;
             writer.write(write("a", Map.of("views", "2")), null);
             writer.flush(false);
             assertThat(redis.hget(key, "views")).isEqualTo("2");
@@ -170,6 +170,78 @@ class RedisSinkWriterITCase {
             writer.flush(false);
             assertThat(redis.pttl(key)).isBetween(1L, TTL);
         }
+    }
+
+    @Test
+    void aHashRewrittenWithinTheRefreshIntervalSendsOnlyTheFieldsThatChanged() throws Exception {
+        String key = prefix + ":a";
+        Map<String, String> first = ordered("views", "1", "orders", "0", "segment", "NEW");
+        try (var writer = writer(100)) {
+            writer.write(write("a", first), null);
+            writer.flush(false);
+            // Markers: a field the next write sends is overwritten, one it skips keeps the marker.
+            redis.hset(key, Map.of("orders", "marker", "segment", "marker"));
+
+            time.now += 1;
+            writer.write(
+                    write("a", ordered("views", "2", "orders", "0", "segment", "ACTIVE")), null);
+            writer.flush(false);
+            assertThat(redis.hgetAll(key))
+                    .as("views and segment changed, orders did not")
+                    .isEqualTo(Map.of("views", "2", "orders", "marker", "segment", "ACTIVE"));
+
+            long hsets = hsetCalls();
+            time.now += 1;
+            writer.write(
+                    write("a", ordered("views", "2", "orders", "0", "segment", "ACTIVE")), null);
+            writer.flush(false);
+            assertThat(hsetCalls()).as("nothing changed: nothing sent").isEqualTo(hsets);
+
+            // Once the TTL is due again the hash is written whole, repairing whatever drifted.
+            time.now += WrittenHashes.refreshIntervalMillis(TTL);
+            writer.write(
+                    write("a", ordered("views", "2", "orders", "0", "segment", "ACTIVE")), null);
+            writer.flush(false);
+            assertThat(redis.hgetAll(key))
+                    .isEqualTo(Map.of("views", "2", "orders", "0", "segment", "ACTIVE"));
+        }
+    }
+
+    @Test
+    void aHashThatVanishedIsWrittenWholeEvenWhenOneFieldChanged() throws Exception {
+        String key = prefix + ":a";
+        try (var writer = writer(100)) {
+            writer.write(write("a", ordered("views", "1", "orders", "0", "segment", "NEW")), null);
+            writer.flush(false);
+            redis.del(key); // Redis emptied, or the key evicted, within the refresh interval
+
+            time.now += 1;
+            writer.write(write("a", ordered("views", "2", "orders", "0", "segment", "NEW")), null);
+            writer.flush(false);
+            assertThat(redis.hgetAll(key))
+                    .as("not just the changed field: a storefront would read a partial profile")
+                    .isEqualTo(Map.of("views", "2", "orders", "0", "segment", "NEW"));
+            assertThat(redis.pttl(key)).isBetween(1L, TTL);
+        }
+    }
+
+    private static Map<String, String> ordered(String... namesAndValues) {
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            fields.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return fields;
+    }
+
+    /** HSETs the server has executed so far (INFO commandstats). */
+    private long hsetCalls() {
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_hset:")) {
+                String calls = line.substring(line.indexOf("calls=") + 6);
+                return Long.parseLong(calls.substring(0, calls.indexOf(',')));
+            }
+        }
+        return 0;
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
@@ -53,18 +54,19 @@ final class RedisPipeline {
     }
 
     /**
-     * Sends every write as {@link #send(UnifiedJedis, Collection, Runnable)} does, skipping the
-     * PEXPIRE of hashes whose TTL {@code expiries} knows to be fresh (unless the HSET created a
-     * field: then the key may be new and its TTL is set in a second pipeline). A retried attempt
-     * skips nothing: its HSETs find the fields the failed attempt wrote, and could no longer tell a
-     * new key.
+     * Sends every write as {@link #send(UnifiedJedis, Collection, Runnable)} does, but a hash whose
+     * TTL {@code expiries} knows to be fresh gets no PEXPIRE and an HSET of its changed fields only
+     * (none at all when nothing changed), unless that HSET created a field: then the key may be
+     * new, and the whole hash and its TTL are written in a second pipeline. A retried attempt
+     * writes every hash whole: its HSETs find the fields the failed attempt wrote, and could no
+     * longer tell a new key.
      *
-     * @param expiries TTL refreshes of hash keys, or null to set every hash's TTL
+     * @param expiries what was last written to each hash key, or null to write every hash whole
      */
     static int send(
             UnifiedJedis client,
             Collection<? extends RedisWrite> writes,
-            HashExpiries expiries,
+            WrittenHashes expiries,
             Runnable retried)
             throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
@@ -92,14 +94,14 @@ final class RedisPipeline {
     }
 
     /**
-     * @param skipping TTL refreshes to skip by, or null to set every hash's TTL
-     * @param record where to record the TTLs set, or null
+     * @param skipping what was written before, to cut writes by, or null to write hashes whole
+     * @param record where to record what was written, or null
      */
     private static int sendOnce(
             UnifiedJedis client,
             Collection<? extends RedisWrite> writes,
-            HashExpiries skipping,
-            HashExpiries record)
+            WrittenHashes skipping,
+            WrittenHashes record)
             throws IOException {
         long now = record == null ? 0 : record.now();
         List<Response<?>> replies = new ArrayList<>(2 * writes.size());
@@ -107,18 +109,32 @@ final class RedisPipeline {
         List<RedisHashWrite> unexpired = new ArrayList<>();
         List<Response<Long>> created = new ArrayList<>();
         List<String> expired = new ArrayList<>();
+        // Every hash's field digests, recorded once the pipeline is acknowledged.
+        List<String> hashKeys = new ArrayList<>();
+        List<long[]> hashDigests = new ArrayList<>();
         int commands = 0;
         try (AbstractPipeline pipeline = client.pipelined()) {
             for (RedisWrite write : writes) {
                 if (write instanceof RedisHashWrite hash) {
-                    Response<Long> hset = pipeline.hset(hash.key(), hash.fields());
-                    replies.add(hset);
+                    long[] digests = record == null ? null : WrittenHashes.digests(hash.fields());
+                    if (record != null) {
+                        hashKeys.add(hash.key());
+                        hashDigests.add(digests);
+                    }
                     if (skipping != null && skipping.fresh(hash.key(), hash.ttlMillis(), now)) {
+                        Map<String, String> changed =
+                                skipping.changed(hash.key(), hash.fields(), digests);
+                        if (changed.isEmpty()) {
+                            continue;
+                        }
+                        Response<Long> hset = pipeline.hset(hash.key(), changed);
+                        replies.add(hset);
                         unexpired.add(hash);
                         created.add(hset);
                         commands += 1;
                         continue;
                     }
+                    replies.add(pipeline.hset(hash.key(), hash.fields()));
                     replies.add(pipeline.pexpire(hash.key(), hash.ttlMillis()));
                     expired.add(hash.key());
                 } else if (write instanceof RedisValueWrite value) {
@@ -147,10 +163,13 @@ final class RedisPipeline {
         if (!errors.isEmpty()) {
             throw new IOException("Redis rejected writes: " + errors);
         }
-        List<String> expiredLater = expireCreated(client, unexpired, created);
-        commands += expiredLater.size();
-        expired.addAll(expiredLater);
+        List<String> rewritten = rewriteCreated(client, unexpired, created);
+        commands += 2 * rewritten.size();
+        expired.addAll(rewritten);
         if (record != null) {
+            for (int i = 0; i < hashKeys.size(); i++) {
+                record.written(hashKeys.get(i), hashDigests.get(i));
+            }
             // Only the keys whose TTL was set now: a skipped key keeps its earlier refresh time, so
             // it is refreshed again once that is older than the interval.
             for (String key : expired) {
@@ -160,8 +179,11 @@ final class RedisPipeline {
         return commands;
     }
 
-    /** Sets the TTL of each hash whose HSET created a field; returns their keys. */
-    private static List<String> expireCreated(
+    /**
+     * Writes whole, with its TTL, each hash whose HSET created a field (the key, or some of its
+     * fields, were gone); returns their keys.
+     */
+    private static List<String> rewriteCreated(
             UnifiedJedis client, List<RedisHashWrite> hashes, List<Response<Long>> created)
             throws IOException {
         List<RedisHashWrite> toExpire = new ArrayList<>();
@@ -173,9 +195,10 @@ final class RedisPipeline {
         if (toExpire.isEmpty()) {
             return List.of();
         }
-        List<Response<Long>> replies = new ArrayList<>(toExpire.size());
+        List<Response<Long>> replies = new ArrayList<>(2 * toExpire.size());
         try (AbstractPipeline pipeline = client.pipelined()) {
             for (RedisHashWrite hash : toExpire) {
+                replies.add(pipeline.hset(hash.key(), hash.fields()));
                 replies.add(pipeline.pexpire(hash.key(), hash.ttlMillis()));
             }
             pipeline.sync();
@@ -184,7 +207,7 @@ final class RedisPipeline {
             try {
                 replyOf(reply);
             } catch (JedisDataException e) {
-                throw new IOException("Redis rejected a PEXPIRE: " + e.getMessage(), e);
+                throw new IOException("Redis rejected a repair write: " + e.getMessage(), e);
             }
         }
         List<String> keys = new ArrayList<>(toExpire.size());

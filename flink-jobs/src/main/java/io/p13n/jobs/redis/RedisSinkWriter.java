@@ -30,8 +30,9 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
 
     // Insertion-ordered so a batch goes out in arrival order; HashMap lookup keeps coalescing O(1).
     private final LinkedHashMap<String, T> buffer = new LinkedHashMap<>();
-    // A profile is rewritten on most clicks: its TTL need not be set each time.
-    private final HashExpiries expiries;
+    // A profile is rewritten on most clicks: only its changed fields are sent, its TTL now and
+    // then.
+    private final WrittenHashes written;
     private boolean timerArmed;
 
     private final Counter keysWritten;
@@ -54,7 +55,7 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
         this.maxBatchSize = maxBatchSize;
         this.maxBatchDelayMillis = maxBatchDelayMillis;
         this.timeService = timeService;
-        this.expiries = new HashExpiries(timeService::getCurrentProcessingTime);
+        this.written = new WrittenHashes(timeService::getCurrentProcessingTime);
         MetricGroup redis = metrics.addGroup("redis");
         this.keysWritten = redis.counter("keysWritten");
         this.commandsSent = redis.counter("commandsSent");
@@ -102,7 +103,7 @@ final class RedisSinkWriter<T> implements SinkWriter<T> {
         for (T element : buffer.values()) {
             writes.add(mapper.toWrite(element));
         }
-        int commands = RedisPipeline.send(client, writes, expiries, retries::inc);
+        int commands = RedisPipeline.send(client, writes, written, retries::inc);
         int keys = buffer.size();
         batchSize.update(keys);
         keysWritten.inc(keys);
