@@ -4,16 +4,17 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.p13n.jobs.redis.RedisEndpoint;
 import io.p13n.jobs.redis.RedisKeys;
+import io.p13n.jobs.redis.RedisPipeline;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -31,9 +32,8 @@ import redis.clients.jedis.UnifiedJedis;
  * #MAX_LISTS} lists per subtask: ~30 entries of ~150 heap bytes, ~5 KB each, so ~25 MB, which holds
  * the head of any long-tailed catalogue; the tail is fetched.
  *
- * <p>A list that does not exist is remembered as absent for {@link #ABSENT_FRESHNESS} only: most
- * products of a long tail have no neighbours yet, and asking again for each of their viewers cost a
- * GET each; a new product's first list then reaches a ranking at most that much later.
+ * <p>A list that does not exist is not cached: remembering it as absent would keep a new product's
+ * first list from the rankings of its first viewers until their next change.
  */
 public final class RedisServingLists implements ServingLists {
     private static final long serialVersionUID = 1L;
@@ -89,23 +89,18 @@ public final class RedisServingLists implements ServingLists {
                 if (similarMisses.isEmpty() && trendingMisses.isEmpty()) {
                     return new Lists(similar, trending);
                 }
-                List<Response<String>> similarReplies = new ArrayList<>(similarMisses.size());
-                List<Response<String>> trendingReplies = new ArrayList<>(trendingMisses.size());
-                // GETs rather than one MGET: on a Redis Cluster the keys live in different slots.
-                try (AbstractPipeline pipeline = redis.pipelined()) {
-                    for (String item : similarMisses) {
-                        similarReplies.add(pipeline.get(keys.similarItems(item)));
-                    }
-                    for (String category : trendingMisses) {
-                        trendingReplies.add(
-                                pipeline.get(
-                                        RecommendationRedisMappers.trendingKey(keys, category)));
-                    }
-                    pipeline.sync();
+                List<String> missingKeys =
+                        new ArrayList<>(similarMisses.size() + trendingMisses.size());
+                for (String item : similarMisses) {
+                    missingKeys.add(keys.similarItems(item));
                 }
+                for (String category : trendingMisses) {
+                    missingKeys.add(RecommendationRedisMappers.trendingKey(keys, category));
+                }
+                List<String> values = fetch(redis, missingKeys);
                 for (int i = 0; i < similarMisses.size(); i++) {
                     String item = similarMisses.get(i);
-                    String json = similarReplies.get(i).get();
+                    String json = values.get(i);
                     if (json != null) {
                         SimilarItems list = ServingJson.similarItems(item, json);
                         similarCache.put(item, list);
@@ -114,7 +109,7 @@ public final class RedisServingLists implements ServingLists {
                 }
                 for (int i = 0; i < trendingMisses.size(); i++) {
                     String category = trendingMisses.get(i);
-                    String json = trendingReplies.get(i).get();
+                    String json = values.get(similarMisses.size() + i);
                     if (json != null) {
                         TrendingItems list = ServingJson.trendingItems(category, json);
                         trendingCache.put(category, list);
@@ -129,5 +124,21 @@ public final class RedisServingLists implements ServingLists {
                 redis.close();
             }
         };
+    }
+
+    /**
+     * One pipelined round trip, retried through a failover like the sinks' writes (a cluster client
+     * re-reads its slot map first); past the retries the ranking fails its task, which restarts
+     * from the last checkpoint with a new client.
+     */
+    private static List<String> fetch(UnifiedJedis redis, List<String> keys) {
+        try {
+            return RedisPipeline.getAll(redis, keys);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading serving lists", e);
+        }
     }
 }

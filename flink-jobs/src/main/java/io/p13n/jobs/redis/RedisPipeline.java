@@ -30,7 +30,7 @@ import redis.clients.jedis.params.SetParams;
  * the replies of a node whose connection broke during {@code sync()} unset instead of throwing.
  * Before each retry a cluster client re-reads the slot map, which pipelines never do by themselves.
  */
-final class RedisPipeline {
+public final class RedisPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(RedisPipeline.class);
 
     /**
@@ -69,9 +69,50 @@ final class RedisPipeline {
             WrittenHashes expiries,
             Runnable retried)
             throws IOException, InterruptedException {
+        return retrying(
+                client,
+                attempt -> sendOnce(client, writes, attempt == 1 ? expiries : null, expiries),
+                retried);
+    }
+
+    /**
+     * GETs every key in one pipeline, retried as writes are (a failover, a broken connection);
+     * returns the values in key order, null where a key does not exist. Reads are idempotent, so a
+     * retry is always safe.
+     */
+    public static List<String> getAll(UnifiedJedis client, List<String> keys)
+            throws IOException, InterruptedException {
+        return retrying(
+                client,
+                attempt -> {
+                    List<Response<String>> replies = new ArrayList<>(keys.size());
+                    // GETs rather than one MGET: on a Redis Cluster the keys live in many slots.
+                    try (AbstractPipeline pipeline = client.pipelined()) {
+                        for (String key : keys) {
+                            replies.add(pipeline.get(key));
+                        }
+                        pipeline.sync();
+                    }
+                    List<String> values = new ArrayList<>(keys.size());
+                    for (Response<String> reply : replies) {
+                        values.add(replyOf(reply));
+                    }
+                    return values;
+                },
+                () -> {});
+    }
+
+    /** One attempt of a pipelined exchange; {@code attempt} counts from 1. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run(int attempt) throws IOException;
+    }
+
+    private static <T> T retrying(UnifiedJedis client, Attempt<T> exchange, Runnable retried)
+            throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return sendOnce(client, writes, attempt == 1 ? expiries : null, expiries);
+                return exchange.run(attempt);
             } catch (JedisConnectionException e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     // Failing the task is safe: it restarts from the last checkpoint and rewrites.
@@ -80,7 +121,7 @@ final class RedisPipeline {
                 retried.run();
                 long backoff = FIRST_BACKOFF_MILLIS << (attempt - 1);
                 LOG.warn(
-                        "Redis write failed (attempt {}/{}), retrying in {} ms: {}",
+                        "Redis exchange failed (attempt {}/{}), retrying in {} ms: {}",
                         attempt,
                         MAX_ATTEMPTS,
                         backoff,
