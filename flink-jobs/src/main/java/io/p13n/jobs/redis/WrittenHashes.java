@@ -9,8 +9,9 @@ import org.apache.commons.codec.digest.MurmurHash3;
 /**
  * What a sink last wrote to each recently written hash key, so that a hash rewritten every few
  * seconds (a customer's profile, once per click) costs one HSET of the fields that changed, instead
- * of an HSET of all ~60 fields and a PEXPIRE. Measured on the bench (README, Benchmark): the full
- * profile HSET was half of the customer stage's time and most of the bytes Redis received.
+ * of an HSET of all 50 fields and a PEXPIRE. Measured on the bench (README, Benchmark): the full
+ * profile write (mapping and HSET) was half of the customer stage's time and most of the bytes
+ * Redis received.
  *
  * <p>Per key it keeps when the TTL was last set and a 64-bit digest of each field (name and value)
  * as last written. A key's PEXPIRE is skipped only while its last one is younger than {@link
@@ -29,7 +30,7 @@ import org.apache.commons.codec.digest.MurmurHash3;
 final class WrittenHashes {
     /**
      * Keys remembered per subtask: the customers active within a few refresh intervals of one
-     * subtask at store scale. A profile's entry is about 600 bytes (60 digests), so some 30 MiB of
+     * subtask at store scale. A profile's entry is about 500 bytes (50 digests), so some 25 MiB of
      * heap at most; a customer beyond it costs a full write, as before digests existed.
      */
     static final int MAX_KEYS = 50_000;
