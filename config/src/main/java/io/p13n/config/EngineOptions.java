@@ -56,6 +56,15 @@ public final class EngineOptions {
                     "Topic the order events (OrderEvent: placed, cancelled, refunded; keyed by customer id)"
                             + " are read from.");
 
+    public static final ConfigOption<String> KAFKA_TOPIC_CONSENTS =
+            ConfigOption.withDefault(
+                    "kafka.topic.consents",
+                    ValueType.topic(),
+                    "consents",
+                    "Topic the consent decisions (ConsentEvent: a purpose, for marketing a channel,"
+                            + " granted or withdrawn; keyed by customer id) are read from. It may stay"
+                            + " empty: privacy.*-consent-default then decides for everyone.");
+
     public static final ConfigOption<String> KAFKA_TOPIC_DEAD_LETTERS =
             ConfigOption.withDefault(
                     "kafka.topic.dead-letters",
@@ -963,12 +972,33 @@ public final class EngineOptions {
                     "personalization-engine",
                     "Name of the Flink job, as shown in the web UI, the REST API and metrics.");
 
+    public static final ConfigOption<ConsentDefault> PRIVACY_MARKETING_CONSENT_DEFAULT =
+            ConfigOption.withDefault(
+                    "privacy.marketing-consent-default",
+                    ValueType.enumeration(ConsentDefault.values()),
+                    "granted",
+                    "Marketing consent assumed for a customer and channel without a consent record"
+                            + " (or whose record expired): granted (opt-out regimes; offers go out"
+                            + " until the customer withdraws) or denied (opt-in regimes such as EU email"
+                            + " and SMS marketing: no offer on a channel until the customer grants it)."
+                            + " Decide with whoever answers for the store's legal basis.");
+
+    public static final ConfigOption<ConsentDefault> PRIVACY_PERSONALIZATION_CONSENT_DEFAULT =
+            ConfigOption.withDefault(
+                    "privacy.personalization-consent-default",
+                    ValueType.enumeration(ConsentDefault.values()),
+                    "granted",
+                    "Personalization consent assumed for a customer without a record: granted, or"
+                            + " denied (no browsing history, segments or behavioural recommendations"
+                            + " until the customer grants it; see README, Privacy).");
+
     /** Every option, in the order of the documentation and of {@link EngineConfig#describe()}. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
                     KAFKA_BOOTSTRAP_SERVERS,
                     KAFKA_TOPIC_CLICKS,
                     KAFKA_TOPIC_ORDERS,
+                    KAFKA_TOPIC_CONSENTS,
                     KAFKA_TOPIC_DEAD_LETTERS,
                     KAFKA_GROUP_ID,
                     KAFKA_STARTING_OFFSETS,
@@ -1068,6 +1098,8 @@ public final class EngineOptions {
                     OFFERS_BACKFILL,
                     OFFERS_STATE_TTL,
                     OFFERS_STATS_TTL,
+                    PRIVACY_MARKETING_CONSENT_DEFAULT,
+                    PRIVACY_PERSONALIZATION_CONSENT_DEFAULT,
                     JOB_PARALLELISM,
                     JOB_MAX_PARALLELISM,
                     JOB_RESTART_INITIAL_BACKOFF,

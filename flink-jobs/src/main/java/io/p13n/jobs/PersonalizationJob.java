@@ -43,6 +43,8 @@ import io.p13n.model.ActiveOffers;
 import io.p13n.model.Campaign;
 import io.p13n.model.CampaignStatsDelta;
 import io.p13n.model.ChurnSignal;
+import io.p13n.model.ConsentEvent;
+import io.p13n.model.ConsentPurpose;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.CustomerRecommendations;
@@ -70,6 +72,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -179,6 +182,7 @@ public final class PersonalizationJob {
                 env,
                 kafkaSource(config, EventKind.CLICKS),
                 kafkaSource(config, EventKind.ORDERS),
+                kafkaSource(config, EventKind.CONSENTS),
                 campaignSource(config),
                 WorkflowSettings.from(config),
                 new WorkflowSinks(
@@ -296,14 +300,27 @@ public final class PersonalizationJob {
         return String.join(";", levels);
     }
 
+    /** The workflow without a consents source: every customer gets the configured defaults. */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<SourceRecord, ?, ?> clickSource,
+            Source<SourceRecord, ?, ?> orderSource,
+            Source<Campaign, ?, ?> campaignSource,
+            WorkflowSettings settings,
+            WorkflowSinks sinks) {
+        defineWorkflow(env, clickSource, orderSource, null, campaignSource, settings, sinks);
+    }
+
     /**
-     * Assembles the job graph. Both sources must emit every record (events and dead letters alike)
-     * as {@link SourceRecord}s; the workflow assigns event time and watermarks.
+     * Assembles the job graph. The event sources must emit every record (events and dead letters
+     * alike) as {@link SourceRecord}s; the workflow assigns event time and watermarks. {@code
+     * consentSource} may be null (no consent decisions: the defaults apply).
      */
     public static void defineWorkflow(
             StreamExecutionEnvironment env,
             Source<SourceRecord, ?, ?> clickSource,
             Source<SourceRecord, ?, ?> orderSource,
+            Source<SourceRecord, ?, ?> consentSource,
             Source<Campaign, ?, ?> campaignSource,
             WorkflowSettings settings,
             WorkflowSinks sinks) {
@@ -319,7 +336,7 @@ public final class PersonalizationJob {
         env.configure(pipeline);
 
         DataStream<CustomerEvent> events =
-                validEvents(env, clickSource, orderSource, settings, sinks);
+                validEvents(env, clickSource, orderSource, consentSource, settings, sinks);
         SingleOutputStreamOperator<CustomerProfile> profiles =
                 defineProfiles(events, settings, sinks);
         DataStream<CustomerEvent> uniqueEvents = profiles.getSideOutput(OutputTags.UNIQUE_EVENTS);
@@ -337,6 +354,7 @@ public final class PersonalizationJob {
             StreamExecutionEnvironment env,
             Source<SourceRecord, ?, ?> clickSource,
             Source<SourceRecord, ?, ?> orderSource,
+            Source<SourceRecord, ?, ?> consentSource,
             WorkflowSettings settings,
             WorkflowSinks sinks) {
         WatermarkStrategy<SourceRecord> watermarks =
@@ -350,9 +368,16 @@ public final class PersonalizationJob {
         DataStream<SourceRecord> orders =
                 env.fromSource(orderSource, watermarks, "Orders from Kafka")
                         .uid(Uids.ORDERS_SOURCE);
+        DataStream<SourceRecord> records = clicks.union(orders);
+        if (consentSource != null) {
+            // Usually idle: the watermark strategy's idleness keeps it from holding time back.
+            records =
+                    records.union(
+                            env.fromSource(consentSource, watermarks, "Consents from Kafka")
+                                    .uid(Uids.CONSENTS_SOURCE));
+        }
         SingleOutputStreamOperator<CustomerEvent> events =
-                clicks.union(orders)
-                        .process(new RouteDeadLettersFunction())
+                records.process(new RouteDeadLettersFunction())
                         .uid(Uids.ROUTE_DEAD_LETTERS)
                         .name("Route dead letters, count events");
         events.getSideOutput(OutputTags.DEAD_LETTERS)
@@ -471,7 +496,21 @@ public final class PersonalizationJob {
                 .uid(Uids.OFFER_TRIGGER_SINK)
                 .name("Offer triggers to Kafka");
 
-        defineLedger(withinBudget, orders, settings, sinks);
+        // Only withdrawals of marketing consent reach the ledger (they take offers off the shelf).
+        DataStream<ConsentEvent> withdrawals =
+                uniqueEvents
+                        .filter(
+                                event ->
+                                        event.getPayload() instanceof ConsentEvent consent
+                                                && consent.getPurpose() == ConsentPurpose.MARKETING
+                                                && !consent.getGranted())
+                        .uid(Uids.ACTIVE_OFFERS + "-withdrawals")
+                        .name("Marketing consent withdrawals")
+                        .map(event -> (ConsentEvent) event.getPayload())
+                        .returns(new AvroTypeInfo<>(ConsentEvent.class))
+                        .uid(Uids.ACTIVE_OFFERS + "-withdrawal-payloads")
+                        .name("Withdrawal payloads");
+        defineLedger(withinBudget, orders, withdrawals, settings, sinks);
     }
 
     /**
@@ -481,6 +520,7 @@ public final class PersonalizationJob {
     private static void defineLedger(
             DataStream<OfferDecision> withinBudget,
             DataStream<OrderEvent> orders,
+            DataStream<ConsentEvent> withdrawals,
             OfferSettings settings,
             WorkflowSinks sinks) {
         SingleOutputStreamOperator<ActiveOffers> activeOffers =
@@ -493,7 +533,12 @@ public final class PersonalizationJob {
                                 orders.map(OfferInputs::ledger)
                                         .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
                                         .uid(Uids.ACTIVE_OFFERS + "-orders")
-                                        .name("Orders for the ledger"))
+                                        .name("Orders for the ledger"),
+                                withdrawals
+                                        .map(OfferInputs::ledger)
+                                        .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
+                                        .uid(Uids.ACTIVE_OFFERS + "-consents")
+                                        .name("Withdrawals for the ledger"))
                         .keyBy(OfferInputs::customerId, Types.STRING)
                         .process(new ActiveOffersFunction(settings))
                         .uid(Uids.ACTIVE_OFFERS)
@@ -691,9 +736,11 @@ public final class PersonalizationJob {
     public static KafkaSource<SourceRecord> kafkaSource(EngineConfig config, EventKind kind) {
         String topic =
                 config.get(
-                        kind == EventKind.CLICKS
-                                ? EngineOptions.KAFKA_TOPIC_CLICKS
-                                : EngineOptions.KAFKA_TOPIC_ORDERS);
+                        switch (kind) {
+                            case CLICKS -> EngineOptions.KAFKA_TOPIC_CLICKS;
+                            case ORDERS -> EngineOptions.KAFKA_TOPIC_ORDERS;
+                            case CONSENTS -> EngineOptions.KAFKA_TOPIC_CONSENTS;
+                        });
         OffsetsInitializer startingOffsets =
                 switch (config.get(EngineOptions.KAFKA_STARTING_OFFSETS)) {
                     case EARLIEST -> OffsetsInitializer.earliest();
@@ -701,10 +748,19 @@ public final class PersonalizationJob {
                     case COMMITTED ->
                             OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 };
-        return KafkaSource.<SourceRecord>builder()
-                .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
-                .setTopics(topic)
-                .setGroupId(config.get(EngineOptions.KAFKA_GROUP_ID))
+        var builder =
+                KafkaSource.<SourceRecord>builder()
+                        .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
+        if (kind == EventKind.CONSENTS) {
+            // A pattern rather than a name: a store that sends no consent decisions need not create
+            // the topic (a named topic that does not exist fails the job at start); once created,
+            // it is found within the discovery interval and read from its beginning.
+            builder.setTopicPattern(Pattern.compile(Pattern.quote(topic)))
+                    .setProperty("partition.discovery.interval.ms", "30000");
+        } else {
+            builder.setTopics(topic);
+        }
+        return builder.setGroupId(config.get(EngineOptions.KAFKA_GROUP_ID))
                 .setStartingOffsets(startingOffsets)
                 .setDeserializer(
                         new SourceRecordDeserializer(
@@ -814,7 +870,11 @@ public final class PersonalizationJob {
         return new ProfileRedisMapper(
                 new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX)),
                 config.get(EngineOptions.REDIS_PROFILE_TTL),
-                config.get(EngineOptions.AFFINITY_HALF_LIFE));
+                config.get(EngineOptions.AFFINITY_HALF_LIFE),
+                config.get(EngineOptions.PRIVACY_PERSONALIZATION_CONSENT_DEFAULT)
+                        == io.p13n.config.ConsentDefault.GRANTED,
+                config.get(EngineOptions.PRIVACY_MARKETING_CONSENT_DEFAULT)
+                        == io.p13n.config.ConsentDefault.GRANTED);
     }
 
     public static RedisEndpoint redisEndpoint(EngineConfig config) {

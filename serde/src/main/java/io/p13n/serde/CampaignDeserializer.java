@@ -42,7 +42,11 @@ public final class CampaignDeserializer implements KafkaRecordDeserializationSch
             return null;
         }
         if (decoder == null) {
+            // Campaigns written before a field was added (the topic is compacted: they stay) decode
+            // with the new field's default.
             decoder = Campaign.createDecoder(null);
+            SchemaHistory.writerSchemasOf(Campaign.getClassSchema().getFullName())
+                    .forEach(decoder::addSchema);
         }
         try {
             return decoder.decode(value);

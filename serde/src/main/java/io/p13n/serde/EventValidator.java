@@ -2,6 +2,9 @@ package io.p13n.serde;
 
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
+import io.p13n.model.ConsentEvent;
+import io.p13n.model.ConsentPurpose;
+import io.p13n.model.MessageChannel;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
 import java.io.Serializable;
@@ -82,6 +85,38 @@ public final class EventValidator implements Serializable {
                         + " unitPrice must be a non-negative number, was "
                         + line.getUnitPrice();
             }
+        }
+        return null;
+    }
+
+    /**
+     * A consent decision must name its customer and a known purpose; a channel is for marketing
+     * only, and an expiry must come after the decision.
+     */
+    public String problemWith(ConsentEvent consent, long nowMillis) {
+        if (isBlank(consent.getEventId())) {
+            return "missing eventId";
+        }
+        if (isBlank(consent.getCustomerId())) {
+            return "missing customerId";
+        }
+        if (consent.getPurpose() == ConsentPurpose.UNKNOWN) {
+            return "purpose must be PERSONALIZATION or MARKETING (an unknown symbol reads as UNKNOWN)";
+        }
+        if (consent.getChannel() == MessageChannel.UNKNOWN) {
+            return "channel must be EMAIL, SMS, PUSH, ONSITE or null (every channel)";
+        }
+        if (consent.getPurpose() == ConsentPurpose.PERSONALIZATION
+                && consent.getChannel() != null) {
+            return "personalization consent has no channel, was " + consent.getChannel();
+        }
+        String time = problemWithTime(consent.getEventTime(), nowMillis);
+        if (time != null) {
+            return time;
+        }
+        if (consent.getExpiresAt() != null
+                && !consent.getExpiresAt().isAfter(consent.getEventTime())) {
+            return "expiresAt must be after eventTime, was " + consent.getExpiresAt();
         }
         return null;
     }

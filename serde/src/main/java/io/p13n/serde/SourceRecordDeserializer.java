@@ -1,6 +1,7 @@
 package io.p13n.serde;
 
 import io.p13n.model.ClickEvent;
+import io.p13n.model.ConsentEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.DeadLetterKind;
 import io.p13n.model.OrderEvent;
@@ -20,9 +21,9 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Turns every Kafka record of the clicks or orders topic into a {@link SourceRecord}: the decoded,
- * validated event, or a {@link DeadLetter} with the original bytes, coordinates and the reason. It
- * never throws, so a poison record cannot fail (and endlessly restart) the job.
+ * Turns every Kafka record of the clicks, orders or consents topic into a {@link SourceRecord}: the
+ * decoded, validated event, or a {@link DeadLetter} with the original bytes, coordinates and the
+ * reason. It never throws, so a poison record cannot fail (and endlessly restart) the job.
  *
  * <p>Values are Avro single-object encoded. The header's fingerprint selects the writer schema
  * among the current one and those in {@link SchemaHistory}; Avro then resolves it to the current
@@ -35,7 +36,8 @@ public final class SourceRecordDeserializer
     /** Which topic this instance reads, and so which event type its values hold. */
     public enum EventKind {
         CLICKS,
-        ORDERS
+        ORDERS,
+        CONSENTS
     }
 
     private final EventKind kind;
@@ -45,6 +47,7 @@ public final class SourceRecordDeserializer
     // schema cache, and would otherwise be Java-serialized into every task deployment.
     private transient BinaryMessageDecoder<ClickEvent> clickDecoder;
     private transient BinaryMessageDecoder<OrderEvent> orderDecoder;
+    private transient BinaryMessageDecoder<ConsentEvent> consentDecoder;
 
     public SourceRecordDeserializer(EventKind kind, long maxFutureSkewMillis) {
         if (kind == null) {
@@ -60,10 +63,14 @@ public final class SourceRecordDeserializer
     }
 
     private void ensureDecoders() {
-        if (clickDecoder != null || orderDecoder != null) {
+        if (clickDecoder != null || orderDecoder != null || consentDecoder != null) {
             return;
         }
-        if (kind == EventKind.CLICKS) {
+        if (kind == EventKind.CONSENTS) {
+            consentDecoder = ConsentEvent.createDecoder(historyOf(ConsentEvent.getClassSchema()));
+            SchemaHistory.writerSchemasOf(ConsentEvent.getClassSchema().getFullName())
+                    .forEach(consentDecoder::addSchema);
+        } else if (kind == EventKind.CLICKS) {
             clickDecoder = ClickEvent.createDecoder(historyOf(ClickEvent.getClassSchema()));
             SchemaHistory.writerSchemasOf(ClickEvent.getClassSchema().getFullName())
                     .forEach(clickDecoder::addSchema);
@@ -96,9 +103,11 @@ public final class SourceRecordDeserializer
         Object event;
         try {
             event =
-                    kind == EventKind.CLICKS
-                            ? clickDecoder.decode(value)
-                            : orderDecoder.decode(value);
+                    switch (kind) {
+                        case CLICKS -> clickDecoder.decode(value);
+                        case ORDERS -> orderDecoder.decode(value);
+                        case CONSENTS -> consentDecoder.decode(value);
+                    };
         } catch (MissingSchemaException e) {
             return deadLetter(
                     record,
@@ -121,10 +130,14 @@ public final class SourceRecordDeserializer
             return deadLetter(
                     record, DeadLetterKind.UNDECODABLE, "cannot decode " + kind + " value: " + e);
         }
-        String problem =
-                event instanceof ClickEvent
-                        ? validator.problemWith((ClickEvent) event, nowMillis)
-                        : validator.problemWith((OrderEvent) event, nowMillis);
+        String problem;
+        if (event instanceof ClickEvent click) {
+            problem = validator.problemWith(click, nowMillis);
+        } else if (event instanceof OrderEvent order) {
+            problem = validator.problemWith(order, nowMillis);
+        } else {
+            problem = validator.problemWith((ConsentEvent) event, nowMillis);
+        }
         if (problem != null) {
             return deadLetter(record, DeadLetterKind.INVALID, problem);
         }

@@ -57,4 +57,35 @@ class CampaignDeserializerTest {
 
         assertThat(out).containsExactly(campaign);
     }
+
+    @Test
+    void aCampaignWrittenBeforeTheChannelFieldDecodesAsAnOnsiteCampaign() throws Exception {
+        Campaign campaign =
+                Campaign.newBuilder()
+                        .setId("old")
+                        .setTrigger(TriggerType.WIN_BACK)
+                        .setAudience(Audience.newBuilder().build())
+                        .setReward(new Reward(RewardType.PERCENT, 10.0, 0.0, 14, null))
+                        .setBudget(new Budget(100L, null))
+                        .build();
+        org.apache.avro.Schema v1 =
+                SchemaHistory.writerSchemasOf(Campaign.getClassSchema().getFullName()).get(0);
+        assertThat(v1.getField("channel")).as("the released schema had no channel").isNull();
+        org.apache.avro.generic.GenericData.Record old =
+                new org.apache.avro.generic.GenericData.Record(v1);
+        for (org.apache.avro.Schema.Field field : v1.getFields()) {
+            old.put(field.name(), campaign.get(field.name()));
+        }
+        byte[] bytes =
+                new org.apache.avro.message.BinaryMessageEncoder<
+                                org.apache.avro.generic.GenericRecord>(
+                                org.apache.avro.generic.GenericData.get(), v1)
+                        .encode(old)
+                        .array();
+
+        Campaign decoded = new CampaignDeserializer().decode(bytes);
+
+        assertThat(decoded).isEqualTo(campaign);
+        assertThat(decoded.getChannel()).isEqualTo(io.p13n.model.MessageChannel.ONSITE);
+    }
 }

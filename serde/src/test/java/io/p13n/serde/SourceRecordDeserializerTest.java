@@ -210,4 +210,50 @@ class SourceRecordDeserializerTest {
         assertThat(click.getChannel()).isEqualTo(Channel.UNKNOWN);
         assertThat(click.getQuantity()).isNull();
     }
+
+    @Test
+    void shouldDecodeAConsentAndRejectOnesThatDecideNothing() {
+        SourceRecordDeserializer consents =
+                new SourceRecordDeserializer(EventKind.CONSENTS, FIVE_MINUTES);
+        io.p13n.model.ConsentEvent valid =
+                TestEvents.consent(
+                        "c1",
+                        io.p13n.model.ConsentPurpose.MARKETING,
+                        io.p13n.model.MessageChannel.EMAIL,
+                        true,
+                        T0);
+        assertThat(
+                        consents.toSourceRecord(record(AvroEventSerializer.encode(valid), 1), NOW)
+                                .getPayload())
+                .isEqualTo(valid);
+
+        var noPurpose =
+                io.p13n.model.ConsentEvent.newBuilder(valid)
+                        .setPurpose(io.p13n.model.ConsentPurpose.UNKNOWN)
+                        .build();
+        var personalizationWithChannel =
+                io.p13n.model.ConsentEvent.newBuilder(valid)
+                        .setPurpose(io.p13n.model.ConsentPurpose.PERSONALIZATION)
+                        .build();
+        var expiresBefore =
+                io.p13n.model.ConsentEvent.newBuilder(valid)
+                        .setExpiresAt(T0.minusSeconds(1))
+                        .build();
+        var noCustomer = io.p13n.model.ConsentEvent.newBuilder(valid).setCustomerId("").build();
+        for (var invalid :
+                List.of(noPurpose, personalizationWithChannel, expiresBefore, noCustomer)) {
+            DeadLetter letter =
+                    deadLetterOf(
+                            consents.toSourceRecord(
+                                    record(AvroEventSerializer.encode(invalid), 2), NOW));
+            assertThat(letter.getKind()).as(invalid.toString()).isEqualTo(DeadLetterKind.INVALID);
+        }
+        assertThat(
+                        deadLetterOf(
+                                        consents.toSourceRecord(
+                                                record(AvroEventSerializer.encode(noCustomer), 3),
+                                                NOW))
+                                .getReason())
+                .isEqualTo("missing customerId");
+    }
 }

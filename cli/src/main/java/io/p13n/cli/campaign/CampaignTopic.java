@@ -2,6 +2,7 @@ package io.p13n.cli.campaign;
 
 import io.p13n.model.Campaign;
 import io.p13n.serde.AvroEventSerializer;
+import io.p13n.serde.CampaignDeserializer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +112,7 @@ final class CampaignTopic {
     }
 
     private void readInto(Properties props, List<Campaign> campaigns) throws IOException {
+        CampaignDeserializer decoder = new CampaignDeserializer();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             Map<String, List<PartitionInfo>> topics = consumer.listTopics(TIMEOUT);
@@ -134,10 +136,10 @@ final class CampaignTopic {
                     if (record.value() == null) {
                         continue; // a tombstone
                     }
-                    try {
-                        campaigns.add(Campaign.getDecoder().decode(record.value()));
-                    } catch (Exception e) {
-                        // not a campaign (another schema, garbage): skipped, as the engine skips it
+                    // Decoded as the engine decodes it: older schemas too; garbage is skipped.
+                    Campaign campaign = decoder.decode(record.value());
+                    if (campaign != null) {
+                        campaigns.add(campaign);
                     }
                 }
             }

@@ -1,27 +1,36 @@
 package io.p13n.jobs.ingest;
 
 import io.p13n.model.ClickEvent;
+import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.SourceRecord;
 
-/** Field access across the two event types a {@link CustomerEvent} may carry. */
+/** Field access across the three event types a {@link CustomerEvent} may carry. */
 public final class CustomerEvents {
     private CustomerEvents() {}
 
     public static String customerId(CustomerEvent event) {
         Object payload = event.getPayload();
-        return payload instanceof ClickEvent
-                ? ((ClickEvent) payload).getCustomerId()
-                : ((OrderEvent) payload).getCustomerId();
+        if (payload instanceof ClickEvent click) {
+            return click.getCustomerId();
+        }
+        if (payload instanceof OrderEvent order) {
+            return order.getCustomerId();
+        }
+        return ((ConsentEvent) payload).getCustomerId();
     }
 
     public static long eventTimeMillis(CustomerEvent event) {
         Object payload = event.getPayload();
-        return payload instanceof ClickEvent
-                ? ((ClickEvent) payload).getEventTime().toEpochMilli()
-                : ((OrderEvent) payload).getEventTime().toEpochMilli();
+        if (payload instanceof ClickEvent click) {
+            return click.getEventTime().toEpochMilli();
+        }
+        if (payload instanceof OrderEvent order) {
+            return order.getEventTime().toEpochMilli();
+        }
+        return ((ConsentEvent) payload).getEventTime().toEpochMilli();
     }
 
     /**
@@ -33,6 +42,9 @@ public final class CustomerEvents {
         Object payload = event.getPayload();
         if (payload instanceof ClickEvent) {
             return "c:" + ((ClickEvent) payload).getEventId();
+        }
+        if (payload instanceof ConsentEvent) {
+            return "k:" + ((ConsentEvent) payload).getEventId();
         }
         OrderEvent order = (OrderEvent) payload;
         return "o:" + order.getOrderId() + ":" + order.getStatus();
@@ -50,6 +62,9 @@ public final class CustomerEvents {
         }
         if (payload instanceof OrderEvent) {
             return ((OrderEvent) payload).getEventTime().toEpochMilli();
+        }
+        if (payload instanceof ConsentEvent) {
+            return ((ConsentEvent) payload).getEventTime().toEpochMilli();
         }
         assert payload instanceof DeadLetter;
         return Long.MIN_VALUE;

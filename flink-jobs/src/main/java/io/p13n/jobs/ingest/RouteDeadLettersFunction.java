@@ -3,6 +3,7 @@ package io.p13n.jobs.ingest;
 import io.p13n.jobs.OutputTags;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
+import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.DeadLetterKind;
@@ -26,6 +27,7 @@ public class RouteDeadLettersFunction extends ProcessFunction<SourceRecord, Cust
     private transient EnumMap<ClickType, Counter> clicksIn;
     private transient EnumMap<OrderStatus, Counter> ordersIn;
     private transient EnumMap<DeadLetterKind, Counter> deadLetters;
+    private transient Counter consentsIn;
 
     @Override
     public void open(OpenContext openContext) {
@@ -39,6 +41,7 @@ public class RouteDeadLettersFunction extends ProcessFunction<SourceRecord, Cust
             ordersIn.put(
                     status, group.addGroup("type", "ORDER_" + status.name()).counter("eventsIn"));
         }
+        consentsIn = group.addGroup("type", "CONSENT").counter("eventsIn");
         deadLetters = new EnumMap<>(DeadLetterKind.class);
         for (DeadLetterKind kind : DeadLetterKind.values()) {
             deadLetters.put(kind, group.addGroup("kind", kind.name()).counter("deadLetters"));
@@ -53,6 +56,9 @@ public class RouteDeadLettersFunction extends ProcessFunction<SourceRecord, Cust
             out.collect(new CustomerEvent(payload));
         } else if (payload instanceof OrderEvent) {
             ordersIn.get(((OrderEvent) payload).getStatus()).inc();
+            out.collect(new CustomerEvent(payload));
+        } else if (payload instanceof ConsentEvent) {
+            consentsIn.inc();
             out.collect(new CustomerEvent(payload));
         } else {
             DeadLetter letter = (DeadLetter) payload;

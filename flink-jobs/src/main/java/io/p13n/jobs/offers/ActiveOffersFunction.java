@@ -4,6 +4,8 @@ import io.p13n.jobs.state.KeyedStates;
 import io.p13n.model.ActiveOffer;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.CampaignStatsDelta;
+import io.p13n.model.ConsentEvent;
+import io.p13n.model.ConsentPurpose;
 import io.p13n.model.IssuedOffer;
 import io.p13n.model.OfferDecision;
 import io.p13n.model.OfferLedgerInput;
@@ -93,6 +95,12 @@ public class ActiveOffersFunction
             if (!add(s, d, ctx)) {
                 return; // already issued: nothing changes
             }
+        } else if (payload instanceof ConsentEvent consent) {
+            now = Math.max(watermark, consent.getEventTime().toEpochMilli());
+            before = activeIds(s, now);
+            if (!withdraw(s, consent)) {
+                return;
+            }
         } else {
             OrderEvent order = (OrderEvent) payload;
             now = Math.max(watermark, order.getEventTime().toEpochMilli());
@@ -137,7 +145,7 @@ public class ActiveOffersFunction
             }
         }
         List<IssuedOffer> offers = new ArrayList<>(s.getOffers());
-        offers.add(new IssuedOffer(OfferDecision.newBuilder(d).build(), false, false));
+        offers.add(new IssuedOffer(OfferDecision.newBuilder(d).build(), false, false, false));
         if (offers.size() > settings.maxOffersPerCustomer()) {
             // Bound: the offer that expires first goes (it matters least).
             offers.sort(
@@ -225,8 +233,31 @@ public class ActiveOffersFunction
         }
     }
 
+    /**
+     * Takes the offers on the withdrawn channel (every channel when it names none) out of the
+     * active set; whether any was there. A grant changes nothing here: offers decided later pass
+     * the trigger stage's consent check.
+     */
+    static boolean withdraw(OfferLedgerState s, ConsentEvent consent) {
+        if (consent.getPurpose() != ConsentPurpose.MARKETING || consent.getGranted()) {
+            return false;
+        }
+        boolean changed = false;
+        for (IssuedOffer o : s.getOffers()) {
+            OfferDecision d = o.getDecision();
+            if (d.getOutcome() == OfferOutcome.SENT
+                    && !o.getWithdrawn()
+                    && (consent.getChannel() == null || consent.getChannel() == d.getChannel())) {
+                o.setWithdrawn(true);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
     private static boolean isActive(IssuedOffer o, long now) {
         return o.getDecision().getOutcome() == OfferOutcome.SENT
+                && !o.getWithdrawn()
                 && !o.getRedeemed()
                 && o.getDecision().getExpiresAt() > now;
     }
@@ -301,6 +332,7 @@ public class ActiveOffersFunction
                             .setMessage(r.getMessage())
                             .setExpiresAt(d.getExpiresAt())
                             .setReason(d.getReason())
+                            .setChannel(d.getChannel())
                             .build());
         }
         return active;

@@ -63,6 +63,7 @@ public final class ActiveOffersRedisMapper implements RedisMapper<ActiveOffers> 
             node.put("couponId", offer.getCouponId());
             node.put("campaign", offer.getCampaignId());
             node.put("variant", offer.getVariant());
+            node.put("channel", offer.getChannel().name());
             if (offer.getPercentOff() != null) {
                 node.put("percentOff", offer.getPercentOff());
             }

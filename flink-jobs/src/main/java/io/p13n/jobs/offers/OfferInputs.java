@@ -1,5 +1,6 @@
 package io.p13n.jobs.offers;
 
+import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.OfferDecision;
 import io.p13n.model.OfferInput;
@@ -29,6 +30,10 @@ public final class OfferInputs {
         return new OfferLedgerInput(order);
     }
 
+    public static OfferLedgerInput ledger(ConsentEvent consent) {
+        return new OfferLedgerInput(consent);
+    }
+
     /** Key of {@link OfferTriggerFunction}: the customer. */
     public static String customerId(OfferInput input) {
         Object p = input.getPayload();
@@ -40,6 +45,12 @@ public final class OfferInputs {
     /** Key of {@link ActiveOffersFunction}: the customer. */
     public static String customerId(OfferLedgerInput input) {
         Object p = input.getPayload();
-        return p instanceof OfferDecision d ? d.getCustomerId() : ((OrderEvent) p).getCustomerId();
+        if (p instanceof OfferDecision d) {
+            return d.getCustomerId();
+        }
+        if (p instanceof OrderEvent order) {
+            return order.getCustomerId();
+        }
+        return ((ConsentEvent) p).getCustomerId();
     }
 }

@@ -1,5 +1,6 @@
 package io.p13n.jobs.offers;
 
+import io.p13n.config.ConsentDefault;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import java.io.Serializable;
@@ -28,6 +29,8 @@ import java.util.Map;
  * @param statsTtlMillis TTL of the campaign stats hash in Redis
  * @param campaignsTopic topic of Campaign records
  * @param offerTriggersTopic topic of OfferDecision records
+ * @param marketingByDefault marketing consent assumed without a record ({@code
+ *     privacy.marketing-consent-default})
  */
 public record OfferSettings(
         double controlShare,
@@ -45,7 +48,8 @@ public record OfferSettings(
         long stateTtlMillis,
         long statsTtlMillis,
         String campaignsTopic,
-        String offerTriggersTopic)
+        String offerTriggersTopic,
+        boolean marketingByDefault)
         implements Serializable {
 
     public static final long DAY_MILLIS = 86_400_000L;
@@ -117,7 +121,9 @@ public record OfferSettings(
                 config.get(EngineOptions.OFFERS_STATE_TTL).toMillis(),
                 config.get(EngineOptions.OFFERS_STATS_TTL).toMillis(),
                 config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
-                config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
+                config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS),
+                config.get(EngineOptions.PRIVACY_MARKETING_CONSENT_DEFAULT)
+                        == ConsentDefault.GRANTED);
     }
 
     /** The documented defaults (what an empty configuration gives), for tests. */
@@ -145,7 +151,8 @@ public record OfferSettings(
                 stateTtlMillis,
                 statsTtlMillis,
                 campaignsTopic,
-                offerTriggersTopic);
+                offerTriggersTopic,
+                marketingByDefault);
     }
 
     public OfferSettings withControlShare(double share) {
@@ -165,7 +172,29 @@ public record OfferSettings(
                 stateTtlMillis,
                 statsTtlMillis,
                 campaignsTopic,
-                offerTriggersTopic);
+                offerTriggersTopic,
+                marketingByDefault);
+    }
+
+    public OfferSettings withMarketingByDefault(boolean granted) {
+        return new OfferSettings(
+                controlShare,
+                controlSalt,
+                frequencyCapMillis,
+                defaultCooldownMillis,
+                lateCampaignGraceMillis,
+                pointsMilestoneStep,
+                atRiskChurnRisk,
+                atRiskPAlive,
+                seasonalLeadDays,
+                attributionWindowMillis,
+                maxOffersPerCustomer,
+                backfill,
+                stateTtlMillis,
+                statsTtlMillis,
+                campaignsTopic,
+                offerTriggersTopic,
+                granted);
     }
 
     public OfferSettings withMaxOffersPerCustomer(int max) {
@@ -185,6 +214,7 @@ public record OfferSettings(
                 stateTtlMillis,
                 statsTtlMillis,
                 campaignsTopic,
-                offerTriggersTopic);
+                offerTriggersTopic,
+                marketingByDefault);
     }
 }

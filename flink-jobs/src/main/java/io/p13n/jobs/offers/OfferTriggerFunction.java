@@ -1,5 +1,6 @@
 package io.p13n.jobs.offers;
 
+import io.p13n.jobs.privacy.Consents;
 import io.p13n.jobs.profile.Decimals;
 import io.p13n.jobs.profile.OpenCart;
 import io.p13n.jobs.state.KeyedStates;
@@ -7,6 +8,7 @@ import io.p13n.model.Campaign;
 import io.p13n.model.CampaignIssue;
 import io.p13n.model.CampaignStatus;
 import io.p13n.model.CategoryScore;
+import io.p13n.model.ConsentGrant;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.LoyaltyTier;
 import io.p13n.model.OfferCategoryFact;
@@ -97,6 +99,7 @@ public class OfferTriggerFunction
     private transient Counter sent;
     private transient Counter heldOut;
     private transient Counter suppressed;
+    private transient Counter suppressedForConsent;
     private transient Counter campaignsRejected;
 
     public OfferTriggerFunction(OfferSettings settings) {
@@ -136,6 +139,7 @@ public class OfferTriggerFunction
         sent = group.counter("offersSent");
         heldOut = group.counter("offersHeldOut");
         suppressed = group.counter("offersSuppressed");
+        suppressedForConsent = group.counter("offersSuppressedForConsent");
         campaignsRejected = group.counter("campaignsRejected");
     }
 
@@ -374,6 +378,11 @@ public class OfferTriggerFunction
             categories.add(new OfferCategoryFact(c.getCategoryId(), c.getScore()));
         }
         s.setCategories(categories);
+        List<ConsentGrant> consents = new ArrayList<>(p.getConsents().size());
+        for (ConsentGrant g : p.getConsents()) {
+            consents.add(ConsentGrant.newBuilder(g).build());
+        }
+        s.setConsents(consents);
         s.setLastEventTime(Math.max(s.getLastEventTime(), at));
 
         List<Moment> moments = new ArrayList<>(2);
@@ -531,6 +540,19 @@ public class OfferTriggerFunction
         }
         String customer = s.getCustomerId();
         OfferDecision decision = decision(customer, best, m);
+        // Consent first, before the guardrails and the control split: a customer who may not be
+        // contacted on the campaign's channel is in neither arm, so the arms stay comparable.
+        if (!Consents.marketingAllowed(
+                s.getConsents(), best.getChannel(), m.at(), settings.marketingByDefault())) {
+            decision.setOutcome(OfferOutcome.SUPPRESSED_CONSENT);
+            decision.setReason(
+                    "no marketing consent for " + best.getChannel() + "; " + decision.getReason());
+            suppressedForConsent.inc();
+            if (!settings.backfill()) {
+                suppressedOut.accept(decision);
+            }
+            return;
+        }
         // The guardrails apply to control customers too, on their own (virtual) caps: a held-out
         // record
         // then stands for exactly the offer a treated customer would have received, so treated and
@@ -640,6 +662,7 @@ public class OfferTriggerFunction
                 .setIssuedAt(m.at())
                 .setExpiresAt(m.at() + reward.getValidityDays() * DAY)
                 .setReason(m.reason())
+                .setChannel(campaign.getChannel())
                 .build();
     }
 }

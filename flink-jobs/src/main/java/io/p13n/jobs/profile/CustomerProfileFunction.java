@@ -3,12 +3,15 @@ package io.p13n.jobs.profile;
 import io.p13n.jobs.OutputTags;
 import io.p13n.jobs.churn.PurchaseRhythm;
 import io.p13n.jobs.ingest.CustomerEvents;
+import io.p13n.jobs.privacy.Consents;
+import io.p13n.jobs.privacy.Unprofiled;
 import io.p13n.jobs.profile.ActivityWindows.Metric;
 import io.p13n.jobs.state.KeyedStates;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.ChurnSignalType;
 import io.p13n.model.ClickEvent;
+import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.OrderEvent;
@@ -78,6 +81,7 @@ public class CustomerProfileFunction
     private transient Counter lateEvents;
     private transient Counter duplicates;
     private transient Counter timersFired;
+    private transient Counter unprofiledClicks;
 
     public CustomerProfileFunction(
             Duration customerTtl,
@@ -117,6 +121,11 @@ public class CustomerProfileFunction
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("lateEvents");
         duplicates =
                 getRuntimeContext().getMetricGroup().addGroup("p13n").counter("duplicateEvents");
+        unprofiledClicks =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("p13n")
+                        .counter("clicksWithoutPersonalizationConsent");
         timersFired =
                 getRuntimeContext().getMetricGroup().addGroup("p13n").counter("profileTimersFired");
     }
@@ -141,19 +150,65 @@ public class CustomerProfileFunction
             return; // seen: no state change, nothing emitted
         }
         profile.setRecentEventHashes(window);
-        ctx.output(OutputTags.UNIQUE_EVENTS, event);
+        Object payload = event.getPayload();
         long eventTime = CustomerEvents.eventTimeMillis(event);
         long watermark = ctx.timerService().currentWatermark();
         if (eventTime < watermark) {
             lateEvents.inc();
         }
         long offerFactsBefore = offerFacts(profile);
-        apply(profile, event.getPayload(), eventTime, settings);
+        if (payload instanceof ConsentEvent consent) {
+            // On to the ledger (a marketing withdrawal takes offers down) and the session trail.
+            ctx.output(OutputTags.UNIQUE_EVENTS, event);
+            profile.setConsents(Consents.record(profile.getConsents(), consent));
+            long now = Math.max(Math.max(profile.getLastEventTime(), watermark), eventTime);
+            if (!profiling(profile, now)) {
+                profile = Unprofiled.of(profile);
+            }
+            publish(profile, fresh, offerFactsBefore, ctx, out);
+            return;
+        }
+        long now = Math.max(Math.max(profile.getLastEventTime(), watermark), eventTime);
+        if (!profiling(profile, now)) {
+            if (payload instanceof ClickEvent) {
+                // No consent to profile: the click is not recorded, not even for the item models.
+                unprofiledClicks.inc();
+                profileState.update(profile); // the de-duplication window moved
+                return;
+            }
+            // An order still earns points (the loyalty programme is owed), nothing else is kept.
+            ctx.output(OutputTags.UNIQUE_EVENTS, event);
+            apply(profile, payload, eventTime, settings);
+            profile = Unprofiled.of(profile);
+            profile.setTier(
+                    Loyalty.tier(
+                            Loyalty.rollingSpend(profile, profile.getLastEventTime()), settings));
+            publish(profile, fresh, offerFactsBefore, ctx, out);
+            return;
+        }
+        ctx.output(OutputTags.UNIQUE_EVENTS, event);
+        apply(profile, payload, eventTime, settings);
         // "Now" for this customer: their newest event, or the job's event-time clock if ahead.
-        long now = Math.max(profile.getLastEventTime(), watermark);
+        now = Math.max(profile.getLastEventTime(), watermark);
         // The churn model's inputs change with orders; clicks reuse the last score (timers refresh
         // it).
-        evaluate(profile, now, event.getPayload() instanceof OrderEvent, ctx.timerService(), ctx);
+        evaluate(profile, now, payload instanceof OrderEvent, ctx.timerService(), ctx);
+        publish(profile, fresh, offerFactsBefore, ctx, out);
+    }
+
+    private boolean profiling(CustomerProfile profile, long now) {
+        return Consents.personalizationAllowed(
+                profile.getConsents(), now, settings.personalizationByDefault());
+    }
+
+    /** Stores the profile, emits it, and sends it to the offer stage if its offer facts changed. */
+    private void publish(
+            CustomerProfile profile,
+            boolean fresh,
+            long offerFactsBefore,
+            Context ctx,
+            Collector<CustomerProfile> out)
+            throws Exception {
         profileState.update(profile);
         out.collect(profile);
         if (fresh || offerFacts(profile) != offerFactsBefore) {
@@ -179,6 +234,7 @@ public class CustomerProfileFunction
         h = h * 1_000_003 + Double.hashCode(p.getChurnRisk());
         h = h * 1_000_003 + (p.getPAlive() == null ? 0 : Double.hashCode(p.getPAlive()));
         h = h * 31 + p.getOrders();
+        h = h * 31 + p.getConsents().hashCode();
         return h;
     }
 

@@ -1,6 +1,7 @@
 package io.p13n.jobs.profile;
 
 import io.p13n.jobs.churn.PurchaseRhythm;
+import io.p13n.jobs.privacy.Consents;
 import io.p13n.jobs.profile.ActivityWindows.Metric;
 import io.p13n.jobs.redis.RedisHashMapper;
 import io.p13n.jobs.redis.RedisHashWrite;
@@ -31,10 +32,29 @@ public final class ProfileRedisMapper implements RedisHashMapper<CustomerProfile
     private final long ttlMillis;
     private final long affinityHalfLifeMillis;
 
+    private final boolean personalizationByDefault;
+    private final boolean marketingByDefault;
+
+    /** With both consent defaults granted. */
     public ProfileRedisMapper(RedisKeys keys, Duration ttl, Duration affinityHalfLife) {
+        this(keys, ttl, affinityHalfLife, true, true);
+    }
+
+    /**
+     * @param personalizationByDefault {@code privacy.personalization-consent-default} is granted
+     * @param marketingByDefault {@code privacy.marketing-consent-default} is granted
+     */
+    public ProfileRedisMapper(
+            RedisKeys keys,
+            Duration ttl,
+            Duration affinityHalfLife,
+            boolean personalizationByDefault,
+            boolean marketingByDefault) {
         this.keys = keys;
         this.ttlMillis = ttl.toMillis();
         this.affinityHalfLifeMillis = affinityHalfLife.toMillis();
+        this.personalizationByDefault = personalizationByDefault;
+        this.marketingByDefault = marketingByDefault;
     }
 
     @Override
@@ -118,6 +138,21 @@ public final class ProfileRedisMapper implements RedisHashMapper<CustomerProfile
         f.put("wishlistAdds", Long.toString(p.getWishlistAdds()));
         f.put("cancellations", Long.toString(p.getCancellations()));
         f.put("refunds", Long.toString(p.getRefunds()));
+        // Consent as the engine applies it now: "denied" means every behavioural field above is
+        // empty because nothing behavioural is kept, not because the customer did nothing.
+        long consentAsOf = asOf;
+        for (var grant : p.getConsents()) {
+            consentAsOf = Math.max(consentAsOf, grant.getAt());
+        }
+        f.put(
+                "personalization",
+                Consents.personalizationAllowed(
+                                p.getConsents(), consentAsOf, personalizationByDefault)
+                        ? "granted"
+                        : "denied");
+        f.put(
+                "marketingChannels",
+                Consents.marketingChannels(p.getConsents(), consentAsOf, marketingByDefault));
         f.put("updatedAt", time(asOf));
         return new RedisHashWrite(keys.profile(p.getCustomerId()), f, ttlMillis);
     }

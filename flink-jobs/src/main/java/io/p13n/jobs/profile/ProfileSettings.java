@@ -1,5 +1,6 @@
 package io.p13n.jobs.profile;
 
+import io.p13n.config.ConsentDefault;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.churn.BgNbdParameters;
@@ -37,7 +38,8 @@ public record ProfileSettings(
         long churnDefaultMillis,
         double pAliveAtRisk,
         long rescoreIntervalMillis,
-        BgNbdParameters churnModel)
+        BgNbdParameters churnModel,
+        boolean personalizationByDefault)
         implements Serializable {
 
     public static ProfileSettings from(EngineConfig config) {
@@ -81,7 +83,9 @@ public record ProfileSettings(
                 millis(config.get(EngineOptions.SEGMENT_CHURN_DEFAULT)),
                 config.get(EngineOptions.CHURN_P_ALIVE_AT_RISK),
                 millis(config.get(EngineOptions.CHURN_RESCORE_INTERVAL)),
-                model);
+                model,
+                config.get(EngineOptions.PRIVACY_PERSONALIZATION_CONSENT_DEFAULT)
+                        == ConsentDefault.GRANTED);
     }
 
     /** The documented defaults (what an empty configuration gives), for tests. */

@@ -3,6 +3,8 @@ package io.p13n.jobs.recommend;
 import io.p13n.jobs.state.KeyedStates;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ClickEvent;
+import io.p13n.model.ConsentEvent;
+import io.p13n.model.ConsentPurpose;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.ItemView;
 import io.p13n.model.OrderEvent;
@@ -67,6 +69,13 @@ public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEven
             // co-purchase links need no trail (see SessionTrail.onOrder): no state access
             for (ItemView view : SessionTrail.onOrder((OrderEvent) payload, settings)) {
                 out.collect(view);
+            }
+            return;
+        }
+        if (payload instanceof ConsentEvent consent) {
+            // Profiling withdrawn: the customer's trail goes now (their clicks no longer come).
+            if (consent.getPurpose() == ConsentPurpose.PERSONALIZATION && !consent.getGranted()) {
+                trail.clear();
             }
             return;
         }

@@ -197,4 +197,54 @@ class ActiveOffersFunctionTest {
         }
         assertThat(snapshots().get(snapshots().size() - 1)).containsExactly("k2", "k3", "k4");
     }
+
+    @Test
+    void aWithdrawalOfMarketingConsentTakesThatChannelsOffersDown() throws Exception {
+        start();
+        OfferDecision email = decision("email", OfferOutcome.SENT, 0);
+        email.setChannel(io.p13n.model.MessageChannel.EMAIL);
+        send(email);
+        send(decision("onsite", OfferOutcome.SENT, 0)); // ONSITE by default
+        Instant day1 = Instant.ofEpochMilli(T0.toEpochMilli() + DAY);
+
+        harness.processElement(
+                new StreamRecord<>(
+                        OfferInputs.ledger(
+                                TestEvents.consent(
+                                        "c1",
+                                        io.p13n.model.ConsentPurpose.MARKETING,
+                                        io.p13n.model.MessageChannel.EMAIL,
+                                        false,
+                                        day1)),
+                        day1.toEpochMilli()));
+
+        assertThat(snapshots()).hasSize(3);
+        assertThat(snapshots().get(1)).containsExactlyInAnyOrder("email", "onsite");
+        assertThat(snapshots().get(2)).containsExactly("onsite");
+        assertThat(harness.extractOutputValues().get(2).getOffers().get(0).getChannel())
+                .isEqualTo(io.p13n.model.MessageChannel.ONSITE);
+
+        // Withdrawing every channel takes the rest; a grant afterwards brings nothing back.
+        harness.processElement(
+                new StreamRecord<>(
+                        OfferInputs.ledger(
+                                TestEvents.consent(
+                                        "c1",
+                                        io.p13n.model.ConsentPurpose.MARKETING,
+                                        null,
+                                        false,
+                                        day1.plusSeconds(60))),
+                        day1.toEpochMilli() + 60_000));
+        harness.processElement(
+                new StreamRecord<>(
+                        OfferInputs.ledger(
+                                TestEvents.consent(
+                                        "c1",
+                                        io.p13n.model.ConsentPurpose.MARKETING,
+                                        null,
+                                        true,
+                                        day1.plusSeconds(120))),
+                        day1.toEpochMilli() + 120_000));
+        assertThat(snapshots()).hasSize(4).last().isEqualTo(List.of());
+    }
 }

@@ -716,4 +716,86 @@ class OfferTriggerFunctionTest {
         assertThat(decisions()).isEmpty();
         assertThat(suppressed()).extracting(OfferDecision::getCampaignId).containsExactly("tier");
     }
+
+    // ---- consent --------------------------------------------------------------------------------
+
+    private static List<io.p13n.model.ConsentGrant> marketingConsent(
+            io.p13n.model.MessageChannel channel, boolean granted, Instant at) {
+        return io.p13n.jobs.privacy.Consents.record(
+                List.of(),
+                io.p13n.model.testing.TestEvents.consent(
+                        "any", io.p13n.model.ConsentPurpose.MARKETING, channel, granted, at));
+    }
+
+    @Test
+    void underOptInNoOfferGoesOutWithoutMarketingConsentForTheCampaignsChannel() throws Exception {
+        start(
+                TestOffers.settings(
+                        Map.of(
+                                "privacy.marketing-consent-default", "denied",
+                                "offers.control-group.share", "0.5")));
+        campaigns(
+                campaign("risk", TriggerType.AT_RISK)
+                        .setChannel(io.p13n.model.MessageChannel.EMAIL)
+                        .build());
+        List<String> customers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            customers.add("c" + i);
+        }
+        for (String c : customers) {
+            // even customers granted email, odd ones only push
+            var consents =
+                    marketingConsent(
+                            Integer.parseInt(c.substring(1)) % 2 == 0
+                                    ? io.p13n.model.MessageChannel.EMAIL
+                                    : io.p13n.model.MessageChannel.PUSH,
+                            true,
+                            day(0));
+            send(profile(c, Segment.LOYAL, day(0)).setConsents(consents));
+            send(profile(c, Segment.AT_RISK, day(1)).setConsents(consents));
+        }
+
+        assertThat(decisions())
+                .as("sent or held out: only customers who may get email")
+                .extracting(d -> Integer.parseInt(d.getCustomerId().substring(1)) % 2)
+                .containsOnly(0)
+                .hasSize(10);
+        assertThat(decisions())
+                .extracting(OfferDecision::getOutcome)
+                .contains(OfferOutcome.HELD_OUT);
+        assertThat(decisions())
+                .extracting(OfferDecision::getChannel)
+                .containsOnly(io.p13n.model.MessageChannel.EMAIL);
+        assertThat(suppressed())
+                .as("the others, before the control split, so neither arm has them")
+                .hasSize(10)
+                .allSatisfy(
+                        d -> {
+                            assertThat(d.getOutcome()).isEqualTo(OfferOutcome.SUPPRESSED_CONSENT);
+                            assertThat(d.getReason()).startsWith("no marketing consent for EMAIL");
+                        });
+    }
+
+    @Test
+    void aWithdrawalStopsTheOffersDecidedAfterIt() throws Exception {
+        start(); // opt-out default: offers go out until withdrawn
+        campaigns(campaign("risk", TriggerType.AT_RISK).build()); // ONSITE by default
+
+        send(profile("c1", Segment.LOYAL, day(0)));
+        send(
+                profile("c1", Segment.LOYAL, day(1))
+                        .setConsents(
+                                marketingConsent(
+                                        io.p13n.model.MessageChannel.ONSITE, false, day(1))));
+        send(
+                profile("c1", Segment.AT_RISK, day(2))
+                        .setConsents(
+                                marketingConsent(
+                                        io.p13n.model.MessageChannel.ONSITE, false, day(1))));
+
+        assertThat(decisions()).isEmpty();
+        assertThat(suppressed())
+                .extracting(OfferDecision::getOutcome)
+                .containsExactly(OfferOutcome.SUPPRESSED_CONSENT);
+    }
 }

@@ -539,4 +539,83 @@ class CustomerProfileFunctionTest {
                 .as("an order changes points, orders and the segment")
                 .isEqualTo(2);
     }
+
+    // ---- consent --------------------------------------------------------------------------------
+
+    private List<CustomerEvent> uniqueEvents() {
+        var queue = harness.getSideOutput(OutputTags.UNIQUE_EVENTS);
+        return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void withoutPersonalizationConsentNothingBehaviouralIsKeptButOrdersStillEarnPoints()
+            throws Exception {
+        start();
+        send(TestEvents.productView("c1", T0));
+        send(cartAdd(T0.plusSeconds(10), "p1", 20.0));
+        assertThat(latest().getRecentlyViewed()).isNotEmpty();
+
+        send(
+                TestEvents.consent(
+                        "c1",
+                        io.p13n.model.ConsentPurpose.PERSONALIZATION,
+                        null,
+                        false,
+                        T0.plusSeconds(20)));
+        CustomerProfile withdrawn = latest();
+        assertThat(withdrawn.getRecentlyViewed()).isEmpty();
+        assertThat(withdrawn.getCart()).isEmpty();
+        assertThat(withdrawn.getCategories()).isEmpty();
+        assertThat(withdrawn.getProductViews()).isZero();
+        assertThat(withdrawn.getConsents()).hasSize(1);
+
+        int before = uniqueEvents().size();
+        send(TestEvents.productView("c1", T0.plusSeconds(30)));
+        assertThat(uniqueEvents())
+                .as("a click goes nowhere, not even the item models")
+                .hasSize(before);
+        assertThat(latest()).as("and changes nothing").isEqualTo(withdrawn);
+
+        send(order(T0.plusSeconds(40), 100.0, "p2", "shoes"));
+        CustomerProfile afterOrder = latest();
+        assertThat(afterOrder.getOrders()).isEqualTo(1);
+        assertThat(afterOrder.getPoints()).as("the loyalty programme is owed").isPositive();
+        assertThat(afterOrder.getPurchasedProducts()).isEmpty();
+        assertThat(afterOrder.getCategories()).isEmpty();
+        assertThat(afterOrder.getSegment()).isEqualTo(Segment.UNKNOWN);
+        assertThat(uniqueEvents()).as("the order reaches the offer ledger").hasSize(before + 1);
+
+        send(
+                TestEvents.consent(
+                        "c1",
+                        io.p13n.model.ConsentPurpose.PERSONALIZATION,
+                        null,
+                        true,
+                        T0.plusSeconds(50)));
+        send(TestEvents.productView("c1", T0.plusSeconds(60)));
+        assertThat(latest().getProductViews()).as("profiled again from the grant on").isEqualTo(1);
+    }
+
+    @Test
+    void underAnOptInDefaultNoCustomerIsProfiledUntilTheyGrantIt() throws Exception {
+        start(
+                ProfileSettings.from(
+                        io.p13n.config.EngineConfig.fromMap(
+                                java.util.Map.of(
+                                        "kafka.bootstrap-servers", "localhost:9092",
+                                        "privacy.personalization-consent-default", "denied"),
+                                java.util.Map.of())));
+        send(TestEvents.productView("c1", T0));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        send(
+                TestEvents.consent(
+                        "c1",
+                        io.p13n.model.ConsentPurpose.PERSONALIZATION,
+                        null,
+                        true,
+                        T0.plusSeconds(5)));
+        send(TestEvents.productView("c1", T0.plusSeconds(10)));
+        assertThat(latest().getProductViews()).isEqualTo(1);
+    }
 }

@@ -3,6 +3,7 @@ package io.p13n.model.testing;
 import io.p13n.model.Channel;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
+import io.p13n.model.ConsentEvent;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
 import io.p13n.model.OrderStatus;
@@ -69,5 +70,23 @@ public final class TestEvents {
 
     public static OrderEvent placed(String customerId, Instant at, double total) {
         return order(customerId, OrderStatus.PLACED, at, total).build();
+    }
+
+    /** A consent decision (channel null: every channel, or personalization). */
+    public static ConsentEvent consent(
+            String customerId,
+            io.p13n.model.ConsentPurpose purpose,
+            io.p13n.model.MessageChannel channel,
+            boolean granted,
+            Instant at) {
+        return ConsentEvent.newBuilder()
+                .setEventId(nextId("k"))
+                .setCustomerId(customerId)
+                .setPurpose(purpose)
+                .setChannel(channel)
+                .setGranted(granted)
+                .setSource("test")
+                .setEventTime(at)
+                .build();
     }
 }
