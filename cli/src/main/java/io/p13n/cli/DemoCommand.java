@@ -159,6 +159,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 deadLetters,
                 segmentChanges,
                 churnSignals,
+                config.get(EngineOptions.KAFKA_TOPIC_CONSENTS),
                 config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
         // One partition: campaign changes stay in order.
         kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));

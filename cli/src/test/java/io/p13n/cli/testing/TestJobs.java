@@ -48,6 +48,8 @@ public final class TestJobs {
                 EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), services.kafka().bootstrapServers());
         settings.put(EngineOptions.KAFKA_TOPIC_CLICKS.key(), "clicks-" + run);
         settings.put(EngineOptions.KAFKA_TOPIC_ORDERS.key(), "orders-" + run);
+        // Not created here: the engine must run without it (a store that sends no consents).
+        settings.put(EngineOptions.KAFKA_TOPIC_CONSENTS.key(), "consents-" + run);
         settings.put(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS.key(), "dead-letters-" + run);
         settings.put(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES.key(), "segment-changes-" + run);
         settings.put(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS.key(), "churn-signals-" + run);
