@@ -9,6 +9,7 @@ import io.p13n.model.Budget;
 import io.p13n.model.Campaign;
 import io.p13n.model.CampaignStatus;
 import io.p13n.model.LoyaltyTier;
+import io.p13n.model.MessageChannel;
 import io.p13n.model.Reward;
 import io.p13n.model.RewardType;
 import io.p13n.model.Segment;
@@ -183,6 +184,13 @@ public final class CampaignCommand implements Runnable {
         List<String> variants = new ArrayList<>();
 
         @Option(
+                names = "--channel",
+                defaultValue = "ONSITE",
+                description =
+                        "How its offers reach customers: EMAIL, SMS, PUSH or ONSITE (default: ${DEFAULT-VALUE}); none is sent without the customer's marketing consent for it.")
+        MessageChannel channel;
+
+        @Option(
                 names = "--priority",
                 defaultValue = "0",
                 description =
@@ -236,6 +244,7 @@ public final class CampaignCommand implements Runnable {
                     .setStatus(CampaignStatus.ACTIVE)
                     .setPriority(priority)
                     .setTrigger(trigger)
+                    .setChannel(channel)
                     .setStartsAt(
                             starts == null ? null : CampaignSpecs.time("--starts", starts, false))
                     .setEndsAt(ends == null ? null : CampaignSpecs.time("--ends", ends, true))

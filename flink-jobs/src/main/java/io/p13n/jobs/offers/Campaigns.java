@@ -69,6 +69,10 @@ public final class Campaigns {
         if (c.getTrigger() == null || c.getTrigger() == TriggerType.UNKNOWN) {
             p.add("trigger is missing");
         }
+        if (c.getChannel() == null || c.getChannel() == io.p13n.model.MessageChannel.UNKNOWN) {
+            // An unknown channel could match no consent: every offer would be suppressed.
+            p.add("channel must be EMAIL, SMS, PUSH or ONSITE");
+        }
         if (c.getStartsAt() != null && c.getEndsAt() != null && c.getEndsAt() <= c.getStartsAt()) {
             p.add(
                     "the date window is empty: it ends ("

@@ -133,6 +133,13 @@ class OfferHelpersTest {
         assertThat(
                         Campaigns.problems(
                                 campaign("x", TriggerType.AT_RISK)
+                                        .setChannel(io.p13n.model.MessageChannel.UNKNOWN)
+                                        .build()))
+                .as("a channel from a newer producer, read as UNKNOWN")
+                .contains("channel must be EMAIL, SMS, PUSH or ONSITE");
+        assertThat(
+                        Campaigns.problems(
+                                campaign("x", TriggerType.AT_RISK)
                                         .setAudience(
                                                 Audience.newBuilder()
                                                         .setMinChurnRisk(0.8)
