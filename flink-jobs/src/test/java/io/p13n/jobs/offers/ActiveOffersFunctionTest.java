@@ -198,6 +198,20 @@ class ActiveOffersFunctionTest {
         assertThat(snapshots().get(snapshots().size() - 1)).containsExactly("k2", "k3", "k4");
     }
 
+    private void sendConsent(io.p13n.model.MessageChannel channel, boolean granted, Instant at)
+            throws Exception {
+        harness.processElement(
+                new StreamRecord<>(
+                        OfferInputs.ledger(
+                                TestEvents.consent(
+                                        "c1",
+                                        io.p13n.model.ConsentPurpose.MARKETING,
+                                        channel,
+                                        granted,
+                                        at)),
+                        at.toEpochMilli()));
+    }
+
     @Test
     void aWithdrawalOfMarketingConsentTakesThatChannelsOffersDown() throws Exception {
         start();
@@ -207,16 +221,7 @@ class ActiveOffersFunctionTest {
         send(decision("onsite", OfferOutcome.SENT, 0)); // ONSITE by default
         Instant day1 = Instant.ofEpochMilli(T0.toEpochMilli() + DAY);
 
-        harness.processElement(
-                new StreamRecord<>(
-                        OfferInputs.ledger(
-                                TestEvents.consent(
-                                        "c1",
-                                        io.p13n.model.ConsentPurpose.MARKETING,
-                                        io.p13n.model.MessageChannel.EMAIL,
-                                        false,
-                                        day1)),
-                        day1.toEpochMilli()));
+        sendConsent(io.p13n.model.MessageChannel.EMAIL, false, day1);
 
         assertThat(snapshots()).hasSize(3);
         assertThat(snapshots().get(1)).containsExactlyInAnyOrder("email", "onsite");
@@ -225,26 +230,8 @@ class ActiveOffersFunctionTest {
                 .isEqualTo(io.p13n.model.MessageChannel.ONSITE);
 
         // Withdrawing every channel takes the rest; a grant afterwards brings nothing back.
-        harness.processElement(
-                new StreamRecord<>(
-                        OfferInputs.ledger(
-                                TestEvents.consent(
-                                        "c1",
-                                        io.p13n.model.ConsentPurpose.MARKETING,
-                                        null,
-                                        false,
-                                        day1.plusSeconds(60))),
-                        day1.toEpochMilli() + 60_000));
-        harness.processElement(
-                new StreamRecord<>(
-                        OfferInputs.ledger(
-                                TestEvents.consent(
-                                        "c1",
-                                        io.p13n.model.ConsentPurpose.MARKETING,
-                                        null,
-                                        true,
-                                        day1.plusSeconds(120))),
-                        day1.toEpochMilli() + 120_000));
+        sendConsent(null, false, day1.plusSeconds(60));
+        sendConsent(null, true, day1.plusSeconds(120));
         assertThat(snapshots()).hasSize(4).last().isEqualTo(List.of());
     }
 }
