@@ -91,6 +91,8 @@ class CampaignCommandTest {
                         "B:50:percent=15",
                         "--priority",
                         "10",
+                        "--channel",
+                        "EMAIL",
                         "--created-by",
                         "ann");
 
@@ -99,6 +101,7 @@ class CampaignCommandTest {
         assertThat(c.getStatus()).isEqualTo(CampaignStatus.ACTIVE);
         assertThat(c.getVersion()).isEqualTo(1);
         assertThat(c.getTrigger()).isEqualTo(TriggerType.CART_ABANDONED);
+        assertThat(c.getChannel()).isEqualTo(io.p13n.model.MessageChannel.EMAIL);
         assertThat(c.getAudience().getSegments()).containsExactly(Segment.ACTIVE, Segment.LOYAL);
         assertThat(c.getAudience().getTiers()).containsExactly(LoyaltyTier.GOLD);
         assertThat(c.getAudience().getMinChurnRisk()).isEqualTo(0.5);
@@ -130,6 +133,13 @@ class CampaignCommandTest {
         assertThat(c.getPriority()).isEqualTo(10);
         assertThat(c.getCreatedBy()).isEqualTo("ann");
         assertThat(io.p13n.jobs.offers.Campaigns.validate(c, NOW)).isEmpty();
+    }
+
+    @Test
+    void aCampaignIsShownOnTheStorefrontUnlessAChannelIsNamed() {
+        Campaign c = parse("--id", "plain", "--trigger", "WIN_BACK", "--percent-off", "10");
+
+        assertThat(c.getChannel()).isEqualTo(io.p13n.model.MessageChannel.ONSITE);
     }
 
     @ParameterizedTest(name = "{0}")
