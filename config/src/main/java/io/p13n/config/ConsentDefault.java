@@ -15,5 +15,10 @@ public enum ConsentDefault {
      * Opt-in regimes (e.g. the EU's ePrivacy rules for email and SMS marketing, GDPR consent for
      * profiling): nothing until the customer grants it.
      */
-    DENIED
+    DENIED;
+
+    /** Whether a customer without a record is taken to have consented. */
+    public boolean granted() {
+        return this == GRANTED;
+    }
 }

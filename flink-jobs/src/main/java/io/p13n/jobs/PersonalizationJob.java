@@ -871,10 +871,8 @@ public final class PersonalizationJob {
                 new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX)),
                 config.get(EngineOptions.REDIS_PROFILE_TTL),
                 config.get(EngineOptions.AFFINITY_HALF_LIFE),
-                config.get(EngineOptions.PRIVACY_PERSONALIZATION_CONSENT_DEFAULT)
-                        == io.p13n.config.ConsentDefault.GRANTED,
-                config.get(EngineOptions.PRIVACY_MARKETING_CONSENT_DEFAULT)
-                        == io.p13n.config.ConsentDefault.GRANTED);
+                config.get(EngineOptions.PRIVACY_PERSONALIZATION_CONSENT_DEFAULT).granted(),
+                config.get(EngineOptions.PRIVACY_MARKETING_CONSENT_DEFAULT).granted());
     }
 
     public static RedisEndpoint redisEndpoint(EngineConfig config) {

@@ -1,6 +1,5 @@
 package io.p13n.jobs.offers;
 
-import io.p13n.config.ConsentDefault;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import java.io.Serializable;
@@ -122,8 +121,7 @@ public record OfferSettings(
                 config.get(EngineOptions.OFFERS_STATS_TTL).toMillis(),
                 config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
                 config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS),
-                config.get(EngineOptions.PRIVACY_MARKETING_CONSENT_DEFAULT)
-                        == ConsentDefault.GRANTED);
+                config.get(EngineOptions.PRIVACY_MARKETING_CONSENT_DEFAULT).granted());
     }
 
     /** The documented defaults (what an empty configuration gives), for tests. */

@@ -1,6 +1,5 @@
 package io.p13n.jobs.profile;
 
-import io.p13n.config.ConsentDefault;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.churn.BgNbdParameters;
@@ -84,8 +83,7 @@ public record ProfileSettings(
                 config.get(EngineOptions.CHURN_P_ALIVE_AT_RISK),
                 millis(config.get(EngineOptions.CHURN_RESCORE_INTERVAL)),
                 model,
-                config.get(EngineOptions.PRIVACY_PERSONALIZATION_CONSENT_DEFAULT)
-                        == ConsentDefault.GRANTED);
+                config.get(EngineOptions.PRIVACY_PERSONALIZATION_CONSENT_DEFAULT).granted());
     }
 
     /** The documented defaults (what an empty configuration gives), for tests. */
