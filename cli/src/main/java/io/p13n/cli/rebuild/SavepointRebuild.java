@@ -222,7 +222,7 @@ public final class SavepointRebuild {
             RedisMapper<TrendingItems> trendingMapper =
                     RecommendationRedisMappers.trending(keys, recommend.trendingTtlMillis());
             KeyedValueReader.Mapping<TrendingState, TrendingItems> top =
-                    (category, state) -> Trending.top(state, state.getLastEventTime(), recommend);
+                    (category, state) -> Trending.latest(state, recommend);
             Consumer<TrendingItems> writeTrending =
                     list -> {
                         held.add(list);

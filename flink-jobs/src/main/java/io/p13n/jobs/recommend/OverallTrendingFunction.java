@@ -78,7 +78,7 @@ public class OverallTrendingFunction
         Trending.merge(state, categoryTop, settings);
         trending.update(state);
         if (publications.changed(categoryTop.getUpdatedAt(), null)) {
-            out.collect(Trending.top(state, categoryTop.getUpdatedAt(), settings));
+            out.collect(Trending.latest(state, settings));
         }
     }
 
@@ -87,7 +87,7 @@ public class OverallTrendingFunction
             throws Exception {
         TrendingState state = trending.value();
         if (state != null) {
-            out.collect(Trending.top(state, eventTime, settings));
+            out.collect(Trending.latest(state, settings));
         }
     }
 }

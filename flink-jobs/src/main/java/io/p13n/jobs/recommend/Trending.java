@@ -59,6 +59,16 @@ public final class Trending {
         }
     }
 
+    /**
+     * The top list as of the latest event the state has seen. Updates reach a category from several
+     * upstream subtasks, so the one just applied may be older than the state's latest; a list
+     * decayed to that older time would overstate every score (by 2^(age / half-life)) and differ
+     * from the same state read back from a savepoint.
+     */
+    public static TrendingItems latest(TrendingState state, RecommendationSettings s) {
+        return top(state, state.getLastEventTime(), s);
+    }
+
     /** The top {@code trendingSize} items with popularity as of {@code now}, best first. */
     public static TrendingItems top(TrendingState state, long now, RecommendationSettings s) {
         List<DecayedItem> sorted = new ArrayList<>(state.getItems());

@@ -83,7 +83,7 @@ public class TrendingItemsFunction
         Trending.apply(state, update, settings);
         trending.update(state);
         if (publications.changed(update.getEventTime(), null)) {
-            out.collect(Trending.top(state, update.getEventTime(), settings));
+            out.collect(Trending.latest(state, settings));
         }
     }
 
@@ -92,7 +92,7 @@ public class TrendingItemsFunction
             throws Exception {
         TrendingState state = trending.value();
         if (state != null) {
-            out.collect(Trending.top(state, eventTime, settings));
+            out.collect(Trending.latest(state, settings));
         }
     }
 }
