@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             CampaignCommand.class,
             BenchCommand.class,
             RedisCommand.class,
+            PrivacyCommand.class,
             ConfigCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -65,6 +65,15 @@ public final class EngineOptions {
                             + " granted or withdrawn; keyed by customer id) are read from. It may stay"
                             + " empty: privacy.*-consent-default then decides for everyone.");
 
+    public static final ConfigOption<String> KAFKA_TOPIC_ERASURES =
+            ConfigOption.withDefault(
+                    "kafka.topic.erasures",
+                    ValueType.topic(),
+                    "erasure-requests",
+                    "Topic the erasure requests (ErasureRequest, keyed by customer id; written by"
+                            + " `personalize privacy erase` or the store's own tooling) are read from."
+                            + " It may stay empty or not exist until the first request.");
+
     public static final ConfigOption<String> KAFKA_TOPIC_DEAD_LETTERS =
             ConfigOption.withDefault(
                     "kafka.topic.dead-letters",
@@ -992,6 +1001,34 @@ public final class EngineOptions {
                             + " denied (no browsing history, segments or behavioural recommendations"
                             + " until the customer grants it; see README, Privacy).");
 
+    public static final ConfigOption<Duration> PRIVACY_ERASURE_SUPPRESSION_PERIOD =
+            ConfigOption.withDefault(
+                    "privacy.erasure.suppression-period",
+                    duration(Duration.ofDays(1)),
+                    "35d",
+                    "How long an erased customer id stays suppressed: events with it are dropped at the"
+                            + " entrance, so late events and replays of the input topics do not bring the"
+                            + " customer back. Keep it above the retention of the clicks, orders and"
+                            + " consents topics (Kafka's default 7 days; 35 days covers a monthly replay).");
+
+    public static final ConfigOption<Integer> PRIVACY_ERASURE_SUPPRESSION_MAX =
+            ConfigOption.withDefault(
+                    "privacy.erasure.suppression-max",
+                    integer(1, 10_000_000),
+                    "200000",
+                    "Most erased ids suppressed at once (each about 70 heap bytes on every subtask of"
+                            + " the entrance stage, 16 bytes in each checkpoint). When full, the entries"
+                            + " closest to the end of their suppression period go first, with a warning.");
+
+    public static final ConfigOption<Duration> PRIVACY_ERASURE_GRACE =
+            ConfigOption.withDefault(
+                    "privacy.erasure.grace",
+                    duration(Duration.ofSeconds(1), Duration.ofHours(1)),
+                    "30s",
+                    "How long the offer ledger drops decisions of an erased customer that were already"
+                            + " on their way (decided just before the erasure, queued in a campaign's"
+                            + " budget stage) before it forgets the customer entirely.");
+
     /** Every option, in the order of the documentation and of {@link EngineConfig#describe()}. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
@@ -999,6 +1036,7 @@ public final class EngineOptions {
                     KAFKA_TOPIC_CLICKS,
                     KAFKA_TOPIC_ORDERS,
                     KAFKA_TOPIC_CONSENTS,
+                    KAFKA_TOPIC_ERASURES,
                     KAFKA_TOPIC_DEAD_LETTERS,
                     KAFKA_GROUP_ID,
                     KAFKA_STARTING_OFFSETS,
@@ -1100,6 +1138,9 @@ public final class EngineOptions {
                     OFFERS_STATS_TTL,
                     PRIVACY_MARKETING_CONSENT_DEFAULT,
                     PRIVACY_PERSONALIZATION_CONSENT_DEFAULT,
+                    PRIVACY_ERASURE_SUPPRESSION_PERIOD,
+                    PRIVACY_ERASURE_SUPPRESSION_MAX,
+                    PRIVACY_ERASURE_GRACE,
                     JOB_PARALLELISM,
                     JOB_MAX_PARALLELISM,
                     JOB_RESTART_INITIAL_BACKOFF,

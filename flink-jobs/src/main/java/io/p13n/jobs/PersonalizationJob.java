@@ -5,6 +5,7 @@ import io.p13n.config.EngineOptions;
 import io.p13n.config.RedisMode;
 import io.p13n.config.Secret;
 import io.p13n.jobs.ingest.CustomerEvents;
+import io.p13n.jobs.ingest.RouteAndSuppressErasedFunction;
 import io.p13n.jobs.ingest.RouteDeadLettersFunction;
 import io.p13n.jobs.kafka.CheckpointCommittedKafkaSink;
 import io.p13n.jobs.offers.ActiveOffersFunction;
@@ -17,6 +18,9 @@ import io.p13n.jobs.offers.OfferOutputTags;
 import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.offers.OfferStateDescriptors;
 import io.p13n.jobs.offers.OfferTriggerFunction;
+import io.p13n.jobs.privacy.ErasedIds;
+import io.p13n.jobs.privacy.ErasureSettings;
+import io.p13n.jobs.privacy.Erasures;
 import io.p13n.jobs.profile.CustomerProfileFunction;
 import io.p13n.jobs.profile.ProfileRedisMapper;
 import io.p13n.jobs.recommend.ItemTransitionsFunction;
@@ -49,6 +53,7 @@ import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.CustomerRecommendations;
 import io.p13n.model.DeadLetter;
+import io.p13n.model.Erasure;
 import io.p13n.model.ItemTransitionBatch;
 import io.p13n.model.ItemView;
 import io.p13n.model.OfferDecision;
@@ -183,6 +188,7 @@ public final class PersonalizationJob {
                 kafkaSource(config, EventKind.CLICKS),
                 kafkaSource(config, EventKind.ORDERS),
                 kafkaSource(config, EventKind.CONSENTS),
+                kafkaSource(config, EventKind.ERASURES),
                 campaignSource(config),
                 WorkflowSettings.from(config),
                 new WorkflowSinks(
@@ -191,11 +197,13 @@ public final class PersonalizationJob {
                         kafkaSink(
                                 config,
                                 EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES,
-                                SegmentChange::getCustomerId),
+                                SegmentChange::getCustomerId,
+                                Erasures::isTombstone),
                         kafkaSink(
                                 config,
                                 EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS,
-                                ChurnSignal::getCustomerId),
+                                ChurnSignal::getCustomerId,
+                                Erasures::isTombstone),
                         redisSink(
                                 config,
                                 RecommendationRedisMappers.similarItems(
@@ -308,19 +316,41 @@ public final class PersonalizationJob {
             Source<Campaign, ?, ?> campaignSource,
             WorkflowSettings settings,
             WorkflowSinks sinks) {
-        defineWorkflow(env, clickSource, orderSource, null, campaignSource, settings, sinks);
+        defineWorkflow(env, clickSource, orderSource, null, null, campaignSource, settings, sinks);
+    }
+
+    /** The workflow without erasure requests. */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<SourceRecord, ?, ?> clickSource,
+            Source<SourceRecord, ?, ?> orderSource,
+            Source<SourceRecord, ?, ?> consentSource,
+            Source<Campaign, ?, ?> campaignSource,
+            WorkflowSettings settings,
+            WorkflowSinks sinks) {
+        defineWorkflow(
+                env,
+                clickSource,
+                orderSource,
+                consentSource,
+                null,
+                campaignSource,
+                settings,
+                sinks);
     }
 
     /**
      * Assembles the job graph. The event sources must emit every record (events and dead letters
      * alike) as {@link SourceRecord}s; the workflow assigns event time and watermarks. {@code
-     * consentSource} may be null (no consent decisions: the defaults apply).
+     * consentSource} may be null (no consent decisions: the defaults apply), and so may {@code
+     * erasureSource} (no erasure requests: the entrance stage keeps no suppression list).
      */
     public static void defineWorkflow(
             StreamExecutionEnvironment env,
             Source<SourceRecord, ?, ?> clickSource,
             Source<SourceRecord, ?, ?> orderSource,
             Source<SourceRecord, ?, ?> consentSource,
+            Source<SourceRecord, ?, ?> erasureSource,
             Source<Campaign, ?, ?> campaignSource,
             WorkflowSettings settings,
             WorkflowSinks sinks) {
@@ -336,14 +366,26 @@ public final class PersonalizationJob {
         env.configure(pipeline);
 
         DataStream<CustomerEvent> events =
-                validEvents(env, clickSource, orderSource, consentSource, settings, sinks);
+                validEvents(
+                        env,
+                        clickSource,
+                        orderSource,
+                        consentSource,
+                        erasureSource,
+                        settings,
+                        sinks);
         SingleOutputStreamOperator<CustomerProfile> profiles =
                 defineProfiles(events, settings, sinks);
         DataStream<CustomerEvent> uniqueEvents = profiles.getSideOutput(OutputTags.UNIQUE_EVENTS);
         defineRecommendations(
                 uniqueEvents, profiles, settings.recommend(), settings.stateCaches(), sinks);
         defineOffers(
-                uniqueEvents, profiles, campaigns(env, campaignSource), settings.offers(), sinks);
+                uniqueEvents,
+                profiles,
+                campaigns(env, campaignSource),
+                settings.offers(),
+                settings.erasure().grace(),
+                sinks);
     }
 
     /**
@@ -355,6 +397,7 @@ public final class PersonalizationJob {
             Source<SourceRecord, ?, ?> clickSource,
             Source<SourceRecord, ?, ?> orderSource,
             Source<SourceRecord, ?, ?> consentSource,
+            Source<SourceRecord, ?, ?> erasureSource,
             WorkflowSettings settings,
             WorkflowSinks sinks) {
         WatermarkStrategy<SourceRecord> watermarks =
@@ -376,10 +419,35 @@ public final class PersonalizationJob {
                             env.fromSource(consentSource, watermarks, "Consents from Kafka")
                                     .uid(Uids.CONSENTS_SOURCE));
         }
-        SingleOutputStreamOperator<CustomerEvent> events =
-                records.process(new RouteDeadLettersFunction())
-                        .uid(Uids.ROUTE_DEAD_LETTERS)
-                        .name("Route dead letters, count events");
+        SingleOutputStreamOperator<CustomerEvent> events;
+        if (erasureSource == null) {
+            events =
+                    records.process(new RouteDeadLettersFunction())
+                            .uid(Uids.ROUTE_DEAD_LETTERS)
+                            .name("Route dead letters, count events");
+        } else {
+            // Erasure requests reach every subtask of the entrance, which suppresses the id there.
+            // They never hold event time back (a request is "now", a replay is years ago).
+            DataStream<SourceRecord> erasures =
+                    env.fromSource(
+                                    erasureSource,
+                                    WatermarkStrategy.<SourceRecord>forGenerator(
+                                                    context -> new EndOfTimeWatermarks<>())
+                                            .withTimestampAssigner(
+                                                    (record, kafkaTimestamp) ->
+                                                            CustomerEvents.timestampOf(record)),
+                                    "Erasure requests from Kafka")
+                            .uid(Uids.ERASURES_SOURCE)
+                            .setParallelism(1);
+            ErasureSettings erasure = settings.erasure();
+            events =
+                    records.connect(erasures.broadcast(ErasedIds.DESCRIPTOR))
+                            .process(
+                                    new RouteAndSuppressErasedFunction(
+                                            erasure.suppressionPeriod(), erasure.maxSuppressed()))
+                            .uid(Uids.ROUTE_DEAD_LETTERS)
+                            .name("Route dead letters, drop erased customers, count events");
+        }
         events.getSideOutput(OutputTags.DEAD_LETTERS)
                 .sinkTo(sinks.deadLetters())
                 .uid(Uids.DEAD_LETTER_SINK)
@@ -452,6 +520,7 @@ public final class PersonalizationJob {
             SingleOutputStreamOperator<CustomerProfile> profiles,
             DataStream<Campaign> campaigns,
             OfferSettings settings,
+            Duration erasureGrace,
             WorkflowSinks sinks) {
         DataStream<OrderEvent> orders =
                 uniqueEvents
@@ -510,7 +579,16 @@ public final class PersonalizationJob {
                         .returns(new AvroTypeInfo<>(ConsentEvent.class))
                         .uid(Uids.ACTIVE_OFFERS + "-withdrawal-payloads")
                         .name("Withdrawal payloads");
-        defineLedger(withinBudget, orders, withdrawals, settings, sinks);
+        DataStream<Erasure> erasures =
+                uniqueEvents
+                        .filter(event -> event.getPayload() instanceof Erasure)
+                        .uid(Uids.ACTIVE_OFFERS + "-erasures")
+                        .name("Erasures")
+                        .map(event -> (Erasure) event.getPayload())
+                        .returns(new AvroTypeInfo<>(Erasure.class))
+                        .uid(Uids.ACTIVE_OFFERS + "-erasure-payloads")
+                        .name("Erasure payloads");
+        defineLedger(withinBudget, orders, withdrawals, erasures, settings, erasureGrace, sinks);
     }
 
     /**
@@ -521,7 +599,9 @@ public final class PersonalizationJob {
             DataStream<OfferDecision> withinBudget,
             DataStream<OrderEvent> orders,
             DataStream<ConsentEvent> withdrawals,
+            DataStream<Erasure> erasures,
             OfferSettings settings,
+            Duration erasureGrace,
             WorkflowSinks sinks) {
         SingleOutputStreamOperator<ActiveOffers> activeOffers =
                 withinBudget
@@ -538,9 +618,13 @@ public final class PersonalizationJob {
                                         .map(OfferInputs::ledger)
                                         .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
                                         .uid(Uids.ACTIVE_OFFERS + "-consents")
-                                        .name("Withdrawals for the ledger"))
+                                        .name("Withdrawals for the ledger"),
+                                erasures.map(OfferInputs::ledger)
+                                        .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
+                                        .uid(Uids.ACTIVE_OFFERS + "-erasures-in")
+                                        .name("Erasures for the ledger"))
                         .keyBy(OfferInputs::customerId, Types.STRING)
-                        .process(new ActiveOffersFunction(settings))
+                        .process(new ActiveOffersFunction(settings, erasureGrace))
                         .uid(Uids.ACTIVE_OFFERS)
                         .name("Active offers, attribution");
         activeOffers
@@ -740,6 +824,7 @@ public final class PersonalizationJob {
                             case CLICKS -> EngineOptions.KAFKA_TOPIC_CLICKS;
                             case ORDERS -> EngineOptions.KAFKA_TOPIC_ORDERS;
                             case CONSENTS -> EngineOptions.KAFKA_TOPIC_CONSENTS;
+                            case ERASURES -> EngineOptions.KAFKA_TOPIC_ERASURES;
                         });
         OffsetsInitializer startingOffsets =
                 switch (config.get(EngineOptions.KAFKA_STARTING_OFFSETS)) {
@@ -751,7 +836,7 @@ public final class PersonalizationJob {
         var builder =
                 KafkaSource.<SourceRecord>builder()
                         .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
-        if (kind == EventKind.CONSENTS) {
+        if (kind == EventKind.CONSENTS || kind == EventKind.ERASURES) {
             // A pattern rather than a name: a store that sends no consent decisions need not create
             // the topic (a named topic that does not exist fails the job at start); once created,
             // it is found within the discovery interval and read from its beginning.
@@ -839,11 +924,12 @@ public final class PersonalizationJob {
     static <T extends org.apache.avro.specific.SpecificRecordBase> Sink<T> kafkaSink(
             EngineConfig config,
             io.p13n.config.ConfigOption<String> topic,
-            org.apache.flink.util.function.SerializableFunction<T, String> key) {
+            org.apache.flink.util.function.SerializableFunction<T, String> key,
+            org.apache.flink.util.function.SerializableFunction<T, Boolean> tombstone) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
                 .setKafkaProducerConfig(kafkaProperties(config))
-                .setRecordSerializer(new KeyedAvroSerializer<T>(config.get(topic), key))
+                .setRecordSerializer(new KeyedAvroSerializer<T>(config.get(topic), key, tombstone))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }

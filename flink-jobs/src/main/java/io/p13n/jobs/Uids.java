@@ -11,6 +11,7 @@ public final class Uids {
     public static final String CLICKS_SOURCE = "clicks-kafka-source";
     public static final String ORDERS_SOURCE = "orders-kafka-source";
     public static final String CONSENTS_SOURCE = "consents-kafka-source";
+    public static final String ERASURES_SOURCE = "erasures-kafka-source";
     public static final String ROUTE_DEAD_LETTERS = "route-dead-letters";
     public static final String CUSTOMER_PROFILE = "customer-profile";
     public static final String PROFILE_SINK = "redis-profile-sink";

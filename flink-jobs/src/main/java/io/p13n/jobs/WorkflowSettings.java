@@ -3,6 +3,7 @@ package io.p13n.jobs;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.offers.OfferSettings;
+import io.p13n.jobs.privacy.ErasureSettings;
 import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.state.StateCaches;
@@ -18,7 +19,8 @@ public record WorkflowSettings(
         StateCaches.Settings stateCaches,
         ProfileSettings profile,
         RecommendationSettings recommend,
-        OfferSettings offers) {
+        OfferSettings offers,
+        ErasureSettings erasure) {
 
     public static WorkflowSettings from(EngineConfig config) {
         return new WorkflowSettings(
@@ -31,6 +33,7 @@ public record WorkflowSettings(
                         config.get(EngineOptions.STATE_CACHE_MAX_ENTRIES), StateCaches.MAX_AGE),
                 ProfileSettings.from(config),
                 RecommendationSettings.from(config),
-                OfferSettings.from(config));
+                OfferSettings.from(config),
+                ErasureSettings.from(config));
     }
 }

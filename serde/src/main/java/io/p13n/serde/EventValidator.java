@@ -4,6 +4,7 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.ConsentPurpose;
+import io.p13n.model.ErasureRequest;
 import io.p13n.model.MessageChannel;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
@@ -117,6 +118,20 @@ public final class EventValidator implements Serializable {
         if (consent.getExpiresAt() != null
                 && !consent.getExpiresAt().isAfter(consent.getEventTime())) {
             return "expiresAt must be after eventTime, was " + consent.getExpiresAt();
+        }
+        return null;
+    }
+
+    /**
+     * An erasure request must name its customer and carry a request id (the audit trail's handle).
+     * Its time is not checked against the clock: a request is honoured whenever it was made.
+     */
+    public String problemWith(ErasureRequest request) {
+        if (isBlank(request.getRequestId())) {
+            return "missing requestId";
+        }
+        if (isBlank(request.getCustomerId())) {
+            return "missing customerId";
         }
         return null;
     }

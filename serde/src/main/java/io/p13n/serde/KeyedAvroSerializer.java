@@ -29,13 +29,26 @@ public final class KeyedAvroSerializer<T extends SpecificRecordBase>
 
     private final String topic;
     private final SerializableFunction<T, String> key;
+    private final SerializableFunction<T, Boolean> tombstone;
 
     public KeyedAvroSerializer(String topic, SerializableFunction<T, String> key) {
+        this(topic, key, record -> false);
+    }
+
+    /**
+     * @param tombstone which records are written as tombstones (the key with a null value: "forget
+     *     this key", and on a compacted topic the key's earlier records go at the next compaction)
+     */
+    public KeyedAvroSerializer(
+            String topic,
+            SerializableFunction<T, String> key,
+            SerializableFunction<T, Boolean> tombstone) {
         if (topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("topic must be set");
         }
         this.topic = topic;
         this.key = key;
+        this.tombstone = tombstone;
     }
 
     /**
@@ -56,6 +69,6 @@ public final class KeyedAvroSerializer<T extends SpecificRecordBase>
                 null,
                 null,
                 key.apply(record).getBytes(StandardCharsets.UTF_8),
-                AvroEventSerializer.encode(record));
+                tombstone.apply(record) ? null : AvroEventSerializer.encode(record));
     }
 }

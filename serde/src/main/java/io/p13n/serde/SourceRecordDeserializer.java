@@ -4,6 +4,7 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.DeadLetterKind;
+import io.p13n.model.ErasureRequest;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.SourceRecord;
 import java.nio.ByteBuffer;
@@ -37,7 +38,8 @@ public final class SourceRecordDeserializer
     public enum EventKind {
         CLICKS,
         ORDERS,
-        CONSENTS
+        CONSENTS,
+        ERASURES
     }
 
     private final EventKind kind;
@@ -48,6 +50,7 @@ public final class SourceRecordDeserializer
     private transient BinaryMessageDecoder<ClickEvent> clickDecoder;
     private transient BinaryMessageDecoder<OrderEvent> orderDecoder;
     private transient BinaryMessageDecoder<ConsentEvent> consentDecoder;
+    private transient BinaryMessageDecoder<ErasureRequest> erasureDecoder;
 
     public SourceRecordDeserializer(EventKind kind, long maxFutureSkewMillis) {
         if (kind == null) {
@@ -63,10 +66,18 @@ public final class SourceRecordDeserializer
     }
 
     private void ensureDecoders() {
-        if (clickDecoder != null || orderDecoder != null || consentDecoder != null) {
+        if (clickDecoder != null
+                || orderDecoder != null
+                || consentDecoder != null
+                || erasureDecoder != null) {
             return;
         }
-        if (kind == EventKind.CONSENTS) {
+        if (kind == EventKind.ERASURES) {
+            erasureDecoder =
+                    ErasureRequest.createDecoder(historyOf(ErasureRequest.getClassSchema()));
+            SchemaHistory.writerSchemasOf(ErasureRequest.getClassSchema().getFullName())
+                    .forEach(erasureDecoder::addSchema);
+        } else if (kind == EventKind.CONSENTS) {
             consentDecoder = ConsentEvent.createDecoder(historyOf(ConsentEvent.getClassSchema()));
             SchemaHistory.writerSchemasOf(ConsentEvent.getClassSchema().getFullName())
                     .forEach(consentDecoder::addSchema);
@@ -107,6 +118,7 @@ public final class SourceRecordDeserializer
                         case CLICKS -> clickDecoder.decode(value);
                         case ORDERS -> orderDecoder.decode(value);
                         case CONSENTS -> consentDecoder.decode(value);
+                        case ERASURES -> erasureDecoder.decode(value);
                     };
         } catch (MissingSchemaException e) {
             return deadLetter(
@@ -135,8 +147,10 @@ public final class SourceRecordDeserializer
             problem = validator.problemWith(click, nowMillis);
         } else if (event instanceof OrderEvent order) {
             problem = validator.problemWith(order, nowMillis);
+        } else if (event instanceof ConsentEvent consent) {
+            problem = validator.problemWith(consent, nowMillis);
         } else {
-            problem = validator.problemWith((ConsentEvent) event, nowMillis);
+            problem = validator.problemWith((ErasureRequest) event);
         }
         if (problem != null) {
             return deadLetter(record, DeadLetterKind.INVALID, problem);

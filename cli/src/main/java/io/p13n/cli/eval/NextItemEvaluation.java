@@ -165,7 +165,8 @@ final class NextItemEvaluation {
                         new ArrayList<>(),
                         new ArrayList<>(),
                         new ArrayList<>(),
-                        time);
+                        time,
+                        false);
         CustomerRecommendations recs = model.recommend(request);
         List<String> ids = new ArrayList<>(Math.min(k, recs.getItems().size()));
         for (ScoredItem item : recs.getItems()) {

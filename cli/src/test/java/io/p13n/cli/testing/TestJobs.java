@@ -18,8 +18,9 @@ public final class TestJobs {
      * An engine configuration isolated by {@code run}: its own topics ({@code clicks-RUN}, {@code
      * orders-RUN}, {@code dead-letters-RUN}, {@code segment-changes-RUN}, {@code
      * churn-signals-RUN}, {@code offer-triggers-RUN}, {@code campaigns-RUN}, created here),
-     * consumer group and Redis key prefix ({@code itRUN}); RocksDB with a checkpoint every second.
-     * {@code overrides} replace any of it.
+     * consumer group ({@code consents-RUN} and {@code erasures-RUN} are not created: the engine
+     * runs without them) and Redis key prefix ({@code itRUN}); RocksDB with a checkpoint every
+     * second. {@code overrides} replace any of it.
      */
     public static EngineConfig engineConfig(
             LocalServices services, String run, Path checkpoints, Map<String, String> overrides)
@@ -50,6 +51,7 @@ public final class TestJobs {
         settings.put(EngineOptions.KAFKA_TOPIC_ORDERS.key(), "orders-" + run);
         // Not created here: the engine must run without it (a store that sends no consents).
         settings.put(EngineOptions.KAFKA_TOPIC_CONSENTS.key(), "consents-" + run);
+        settings.put(EngineOptions.KAFKA_TOPIC_ERASURES.key(), "erasures-" + run);
         settings.put(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS.key(), "dead-letters-" + run);
         settings.put(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES.key(), "segment-changes-" + run);
         settings.put(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS.key(), "churn-signals-" + run);

@@ -4,10 +4,12 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.DeadLetter;
+import io.p13n.model.Erasure;
+import io.p13n.model.ErasureRequest;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.SourceRecord;
 
-/** Field access across the three event types a {@link CustomerEvent} may carry. */
+/** Field access across the event types a {@link CustomerEvent} may carry. */
 public final class CustomerEvents {
     private CustomerEvents() {}
 
@@ -19,7 +21,10 @@ public final class CustomerEvents {
         if (payload instanceof OrderEvent order) {
             return order.getCustomerId();
         }
-        return ((ConsentEvent) payload).getCustomerId();
+        if (payload instanceof ConsentEvent consent) {
+            return consent.getCustomerId();
+        }
+        return ((Erasure) payload).getCustomerId();
     }
 
     public static long eventTimeMillis(CustomerEvent event) {
@@ -30,7 +35,10 @@ public final class CustomerEvents {
         if (payload instanceof OrderEvent order) {
             return order.getEventTime().toEpochMilli();
         }
-        return ((ConsentEvent) payload).getEventTime().toEpochMilli();
+        if (payload instanceof ConsentEvent consent) {
+            return consent.getEventTime().toEpochMilli();
+        }
+        return ((Erasure) payload).getRequestedAt();
     }
 
     /**
@@ -45,6 +53,9 @@ public final class CustomerEvents {
         }
         if (payload instanceof ConsentEvent) {
             return "k:" + ((ConsentEvent) payload).getEventId();
+        }
+        if (payload instanceof Erasure erasure) {
+            return "e:" + erasure.getRequestId();
         }
         OrderEvent order = (OrderEvent) payload;
         return "o:" + order.getOrderId() + ":" + order.getStatus();
@@ -65,6 +76,9 @@ public final class CustomerEvents {
         }
         if (payload instanceof ConsentEvent) {
             return ((ConsentEvent) payload).getEventTime().toEpochMilli();
+        }
+        if (payload instanceof ErasureRequest request) {
+            return request.getRequestedAt().toEpochMilli();
         }
         assert payload instanceof DeadLetter;
         return Long.MIN_VALUE;

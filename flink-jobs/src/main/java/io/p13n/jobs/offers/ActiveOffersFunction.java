@@ -6,6 +6,7 @@ import io.p13n.model.ActiveOffers;
 import io.p13n.model.CampaignStatsDelta;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.ConsentPurpose;
+import io.p13n.model.Erasure;
 import io.p13n.model.IssuedOffer;
 import io.p13n.model.OfferDecision;
 import io.p13n.model.OfferLedgerInput;
@@ -23,6 +24,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -47,19 +49,34 @@ import org.apache.flink.util.Collector;
  *
  * <p>State: one record per customer, bounded as above, expiring after {@code offers.state-ttl}; at
  * most one event-time timer (the next expiry or prune), none once the ledger is empty.
+ *
+ * <p>An {@link Erasure} empties the ledger and takes the customer's offers off Redis. Decisions
+ * made just before it may still be queued in a campaign's budget stage (another path than the
+ * erasure's): for {@code privacy.erasure.grace} the ledger keeps only a marker that drops them,
+ * then forgets the customer (a processing-time timer).
  */
 public class ActiveOffersFunction
         extends KeyedProcessFunction<String, OfferLedgerInput, ActiveOffers> {
     private static final long serialVersionUID = 1L;
 
+    /** {@code privacy.erasure.grace}'s default. */
+    static final Duration DEFAULT_ERASURE_GRACE = Duration.ofSeconds(30);
+
     private final OfferSettings settings;
+    private final long erasureGraceMillis;
 
     private transient ValueState<OfferLedgerState> state;
     private transient Counter duplicates;
     private transient Counter redemptions;
+    private transient Counter erasedDropped;
 
     public ActiveOffersFunction(OfferSettings settings) {
+        this(settings, DEFAULT_ERASURE_GRACE);
+    }
+
+    public ActiveOffersFunction(OfferSettings settings, Duration erasureGrace) {
         this.settings = settings;
+        this.erasureGraceMillis = erasureGrace.toMillis();
     }
 
     /** The ledger state's descriptor (also for reading it from a savepoint). */
@@ -75,6 +92,7 @@ public class ActiveOffersFunction
         state = getRuntimeContext().getState(ledgerDescriptor(settings));
         var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
         duplicates = group.counter("offerDecisionDuplicates");
+        erasedDropped = group.counter("offerDecisionsOfErasedCustomersDropped");
         redemptions = group.counter("offerRedemptions");
     }
 
@@ -82,11 +100,21 @@ public class ActiveOffersFunction
     public void processElement(OfferLedgerInput input, Context ctx, Collector<ActiveOffers> out)
             throws Exception {
         OfferLedgerState s = state.value();
-        if (s == null) {
-            s = new OfferLedgerState(new ArrayList<>(), 0L);
-        }
-        long watermark = ctx.timerService().currentWatermark();
         Object payload = input.getPayload();
+        long watermark = ctx.timerService().currentWatermark();
+        if (payload instanceof Erasure) {
+            erase(s, ctx, out);
+            return;
+        }
+        if (s != null && s.getErasedUntil() > 0) {
+            if (payload instanceof OfferDecision) {
+                erasedDropped.inc();
+            }
+            return; // erased: what still arrives of the customer is dropped
+        }
+        if (s == null) {
+            s = new OfferLedgerState(new ArrayList<>(), 0L, 0L);
+        }
         long now;
         List<String> before;
         if (payload instanceof OfferDecision d) {
@@ -113,10 +141,33 @@ public class ActiveOffersFunction
         finish(s, now, before, ctx.getCurrentKey(), ctx.timerService(), out);
     }
 
+    /** Empties the ledger, deletes the Redis offers, and keeps the marker for the grace period. */
+    private void erase(OfferLedgerState s, Context ctx, Collector<ActiveOffers> out)
+            throws Exception {
+        if (s != null && s.getErasedUntil() > 0) {
+            return; // already erased, still within the grace period
+        }
+        if (s != null && s.getTimer() > 0) {
+            ctx.timerService().deleteEventTimeTimer(s.getTimer());
+        }
+        long until = ctx.timerService().currentProcessingTime() + erasureGraceMillis;
+        ctx.timerService().registerProcessingTimeTimer(until);
+        state.update(new OfferLedgerState(new ArrayList<>(), 0L, until));
+        long now = Math.max(0, ctx.timerService().currentWatermark());
+        out.collect(new ActiveOffers(ctx.getCurrentKey(), new ArrayList<>(), now));
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActiveOffers> out)
             throws Exception {
         OfferLedgerState s = state.value();
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            // the only processing-time timer: an erasure's grace period is over
+            if (s != null && s.getErasedUntil() == timestamp) {
+                state.clear();
+            }
+            return;
+        }
         if (s == null || s.getTimer() != timestamp) {
             return;
         }

@@ -2,6 +2,7 @@ package io.p13n.jobs.offers;
 
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerProfile;
+import io.p13n.model.Erasure;
 import io.p13n.model.OfferDecision;
 import io.p13n.model.OfferInput;
 import io.p13n.model.OfferLedgerInput;
@@ -34,6 +35,10 @@ public final class OfferInputs {
         return new OfferLedgerInput(consent);
     }
 
+    public static OfferLedgerInput ledger(Erasure erasure) {
+        return new OfferLedgerInput(erasure);
+    }
+
     /** Key of {@link OfferTriggerFunction}: the customer. */
     public static String customerId(OfferInput input) {
         Object p = input.getPayload();
@@ -51,6 +56,9 @@ public final class OfferInputs {
         if (p instanceof OrderEvent order) {
             return order.getCustomerId();
         }
-        return ((ConsentEvent) p).getCustomerId();
+        if (p instanceof ConsentEvent consent) {
+            return consent.getCustomerId();
+        }
+        return ((Erasure) p).getCustomerId();
     }
 }

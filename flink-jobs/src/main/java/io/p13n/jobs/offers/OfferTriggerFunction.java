@@ -259,10 +259,21 @@ public class OfferTriggerFunction
     public void processElement(OfferInput input, ReadOnlyContext ctx, Collector<OfferDecision> out)
             throws Exception {
         OfferCustomerState s = state.value();
+        Object payload = input.getPayload();
+        if (payload instanceof CustomerProfile erased && erased.getErased()) {
+            // Forgotten: caps, cooldowns, anniversaries and waiting moments, with the timer.
+            if (s != null && s.getTimer() > 0) {
+                ctx.timerService().deleteEventTimeTimer(s.getTimer());
+            }
+            state.clear();
+            if (pending != null) {
+                pending.clear();
+            }
+            return;
+        }
         if (s == null) {
             s = OfferCustomerState.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
         }
-        Object payload = input.getPayload();
         List<Moment> found = new ArrayList<>(2);
         if (payload instanceof CustomerProfile profile) {
             found = observe(s, profile, settings);

@@ -4,6 +4,7 @@ import io.p13n.jobs.OutputTags;
 import io.p13n.jobs.churn.PurchaseRhythm;
 import io.p13n.jobs.ingest.CustomerEvents;
 import io.p13n.jobs.privacy.Consents;
+import io.p13n.jobs.privacy.Erasures;
 import io.p13n.jobs.privacy.Unprofiled;
 import io.p13n.jobs.profile.ActivityWindows.Metric;
 import io.p13n.jobs.state.KeyedStates;
@@ -14,6 +15,8 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
+import io.p13n.model.Erasure;
+import io.p13n.model.ErasureProgress;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
 import io.p13n.model.Segment;
@@ -27,6 +30,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -69,6 +73,17 @@ public class CustomerProfileFunction
     /** State name: stable, renaming it drops every profile on restore from a savepoint. */
     public static final String PROFILE = "customer-profile";
 
+    /** State name of an erasure in progress (while its copies arrive). */
+    public static final String ERASING = "erasure-progress";
+
+    /**
+     * How long the stage waits for an erasure's last copy before it forgets the wait: a copy goes
+     * missing only when the entrance stage was rescaled in between. Until then the customer's
+     * events are dropped here too; after it, the entrance stage's suppression list alone drops
+     * them.
+     */
+    static final Duration ERASURE_WAIT = Duration.ofMinutes(10);
+
     private static final long DAY = PurchaseRhythm.DAY_MILLIS;
 
     private final Duration customerTtl;
@@ -82,6 +97,9 @@ public class CustomerProfileFunction
     private transient Counter duplicates;
     private transient Counter timersFired;
     private transient Counter unprofiledClicks;
+    private transient ValueState<ErasureProgress> erasing;
+    private transient Counter erasures;
+    private transient Counter erasedEventsDropped;
 
     public CustomerProfileFunction(
             Duration customerTtl,
@@ -118,6 +136,20 @@ public class CustomerProfileFunction
                         .cache(
                                 PROFILE,
                                 getRuntimeContext().getState(profileDescriptor(customerTtl)));
+        // Not cached: read only for customers without a profile, and gone within milliseconds.
+        erasing =
+                getRuntimeContext()
+                        .getState(
+                                KeyedStates.descriptor(
+                                        ERASING,
+                                        new AvroTypeInfo<>(ErasureProgress.class),
+                                        ERASURE_WAIT.multipliedBy(2)));
+        erasures = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("erasures");
+        erasedEventsDropped =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("p13n")
+                        .counter("eventsOfErasedCustomersDropped");
         lateEvents = getRuntimeContext().getMetricGroup().addGroup("p13n").counter("lateEvents");
         duplicates =
                 getRuntimeContext().getMetricGroup().addGroup("p13n").counter("duplicateEvents");
@@ -133,9 +165,17 @@ public class CustomerProfileFunction
     @Override
     public void processElement(CustomerEvent event, Context ctx, Collector<CustomerProfile> out)
             throws Exception {
+        if (event.getPayload() instanceof Erasure erasure) {
+            erase(erasure, event, ctx, out);
+            return;
+        }
         CustomerProfile profile = profileState.value();
         boolean fresh = profile == null;
         if (fresh) {
+            if (erasing.value() != null) {
+                erasedEventsDropped.inc(); // erased: its other copies are still on their way
+                return;
+            }
             profile = CustomerProfile.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
         }
         java.nio.ByteBuffer window =
@@ -196,6 +236,45 @@ public class CustomerProfileFunction
         publish(profile, fresh, offerFactsBefore, ctx, out);
     }
 
+    /**
+     * Forgets the customer: the profile (with its de-duplication window) and its timer go, and the
+     * first copy tells every later stage, the Redis sinks and the output topics. Events of the
+     * customer that arrive before the last copy are dropped; after it the entrance stage drops
+     * them, and nothing of the id is left in this stage.
+     */
+    private void erase(
+            Erasure erasure, CustomerEvent event, Context ctx, Collector<CustomerProfile> out)
+            throws Exception {
+        String customer = ctx.getCurrentKey();
+        CustomerProfile profile = profileState.value();
+        if (profile != null) {
+            if (profile.getNextTimer() > 0) {
+                ctx.timerService().deleteEventTimeTimer(profile.getNextTimer());
+            }
+            profileState.clear();
+        }
+        ErasureProgress progress = erasing.value();
+        if (progress == null) {
+            erasures.inc();
+            CustomerProfile erased = Erasures.erasedProfile(customer);
+            out.collect(erased);
+            ctx.output(OutputTags.OFFER_PROFILES, erased);
+            ctx.output(OutputTags.UNIQUE_EVENTS, event);
+            ctx.output(OutputTags.SEGMENT_CHANGES, Erasures.segmentTombstone(customer));
+            ctx.output(OutputTags.CHURN_SIGNALS, Erasures.churnTombstone(customer));
+            long giveUpAt = ctx.timerService().currentProcessingTime() + ERASURE_WAIT.toMillis();
+            ctx.timerService().registerProcessingTimeTimer(giveUpAt);
+            progress = new ErasureProgress(0, giveUpAt);
+        }
+        progress.setCopiesSeen(progress.getCopiesSeen() + 1);
+        if (progress.getCopiesSeen() >= erasure.getCopies()) {
+            ctx.timerService().deleteProcessingTimeTimer(progress.getGiveUpAt());
+            erasing.clear();
+        } else {
+            erasing.update(progress);
+        }
+    }
+
     private boolean profiling(CustomerProfile profile, long now) {
         return Consents.personalizationAllowed(
                 profile.getConsents(), now, settings.personalizationByDefault());
@@ -241,6 +320,14 @@ public class CustomerProfileFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerProfile> out)
             throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            // the only processing-time timer: an erasure whose copies went missing
+            ErasureProgress progress = erasing.value();
+            if (progress != null && progress.getGiveUpAt() == timestamp) {
+                erasing.clear();
+            }
+            return;
+        }
         CustomerProfile profile = profileState.value();
         if (profile == null || profile.getNextTimer() != timestamp) {
             return; // state expired, or a timer this function has since replaced

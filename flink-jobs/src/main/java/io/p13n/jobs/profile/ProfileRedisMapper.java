@@ -3,9 +3,11 @@ package io.p13n.jobs.profile;
 import io.p13n.jobs.churn.PurchaseRhythm;
 import io.p13n.jobs.privacy.Consents;
 import io.p13n.jobs.profile.ActivityWindows.Metric;
+import io.p13n.jobs.redis.RedisDelete;
 import io.p13n.jobs.redis.RedisHashMapper;
 import io.p13n.jobs.redis.RedisHashWrite;
 import io.p13n.jobs.redis.RedisKeys;
+import io.p13n.jobs.redis.RedisWrite;
 import io.p13n.model.CategoryScore;
 import io.p13n.model.CustomerProfile;
 import java.time.Duration;
@@ -60,6 +62,12 @@ public final class ProfileRedisMapper implements RedisHashMapper<CustomerProfile
     @Override
     public String keyOf(CustomerProfile p) {
         return keys.profile(p.getCustomerId());
+    }
+
+    /** An erased customer's profile: the hash is deleted. */
+    @Override
+    public RedisWrite toWrite(CustomerProfile p) {
+        return p.getErased() ? new RedisDelete(keyOf(p)) : toHashWrite(p);
     }
 
     @Override

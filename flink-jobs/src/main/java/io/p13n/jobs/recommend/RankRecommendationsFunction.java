@@ -81,6 +81,16 @@ public class RankRecommendationsFunction
     @Override
     public void asyncInvoke(
             RecommendationRequest request, ResultFuture<CustomerRecommendations> result) {
+        if (request.getErased()) {
+            // nothing to rank: the sink deletes the list (ordered wait keeps it after earlier ones)
+            result.complete(
+                    List.of(
+                            CustomerRecommendations.newBuilder()
+                                    .setCustomerId(request.getCustomerId())
+                                    .setErased(true)
+                                    .build()));
+            return;
+        }
         CompletableFuture.supplyAsync(() -> rank(request), executor)
                 .whenComplete(
                         (ranked, error) -> {

@@ -141,7 +141,7 @@ public final class Ranker {
                                 ? "neighbours+trending"
                                 : "neighbours";
         return new CustomerRecommendations(
-                request.getCustomerId(), picker.items, strategy, request.getEventTime());
+                request.getCustomerId(), picker.items, strategy, request.getEventTime(), false);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.p13n.jobs.recommend;
 
+import io.p13n.jobs.redis.RedisDelete;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.redis.RedisMapper;
 import io.p13n.jobs.redis.RedisValueWrite;
@@ -27,10 +28,26 @@ public final class RecommendationRedisMappers {
 
     public static RedisMapper<CustomerRecommendations> recommendations(
             RedisKeys keys, long ttlMillis) {
-        return new JsonDocument<>(
-                recommendations -> keys.recommendations(recommendations.getCustomerId()),
-                ServingJson::of,
-                ttlMillis);
+        RedisMapper<CustomerRecommendations> document =
+                new JsonDocument<>(
+                        recommendations -> keys.recommendations(recommendations.getCustomerId()),
+                        ServingJson::of,
+                        ttlMillis);
+        return new RedisMapper<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public RedisWrite toWrite(CustomerRecommendations recommendations) {
+                return recommendations.getErased()
+                        ? new RedisDelete(keyOf(recommendations))
+                        : document.toWrite(recommendations);
+            }
+
+            @Override
+            public String keyOf(CustomerRecommendations recommendations) {
+                return document.keyOf(recommendations);
+            }
+        };
     }
 
     /** The Redis key of a trending list: {@link Trending#OVERALL} is the overall list. */

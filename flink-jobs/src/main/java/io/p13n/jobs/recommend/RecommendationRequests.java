@@ -28,6 +28,7 @@ public final class RecommendationRequests {
                 cart,
                 new ArrayList<>(p.getPurchasedProducts()),
                 categories,
-                p.getLastEventTime());
+                p.getLastEventTime(),
+                false);
     }
 }

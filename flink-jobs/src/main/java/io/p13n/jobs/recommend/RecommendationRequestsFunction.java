@@ -92,6 +92,17 @@ public class RecommendationRequestsFunction
     public void processElement(
             CustomerProfile profile, Context ctx, Collector<RecommendationRequest> out)
             throws Exception {
+        if (profile.getErased()) {
+            // A pending request would re-create the list after its deletion: it goes too.
+            publications.forget();
+            fingerprint.clear();
+            out.collect(
+                    RecommendationRequest.newBuilder()
+                            .setCustomerId(profile.getCustomerId())
+                            .setErased(true)
+                            .build());
+            return;
+        }
         long digest = fingerprint(profile);
         Long seen = fingerprint.value();
         if (seen != null && seen == digest) {

@@ -153,6 +153,7 @@ public final class RedisPipeline {
         // Every hash's field digests, recorded once the pipeline is acknowledged.
         List<String> hashKeys = new ArrayList<>();
         List<long[]> hashDigests = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
         int commands = 0;
         try (AbstractPipeline pipeline = client.pipelined()) {
             for (RedisWrite write : writes) {
@@ -186,6 +187,7 @@ public final class RedisPipeline {
                                     SetParams.setParams().px(value.ttlMillis())));
                 } else {
                     replies.add(pipeline.del(write.key()));
+                    deleted.add(write.key());
                 }
                 commands += write.commands();
             }
@@ -215,6 +217,9 @@ public final class RedisPipeline {
             // it is refreshed again once that is older than the interval.
             for (String key : expired) {
                 record.refreshed(key, now);
+            }
+            for (String key : deleted) {
+                record.forget(key);
             }
         }
         return commands;

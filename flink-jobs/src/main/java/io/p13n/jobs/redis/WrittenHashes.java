@@ -116,6 +116,11 @@ final class WrittenHashes {
         written.computeIfAbsent(key, k -> new Written()).ttlSetAt = now;
     }
 
+    /** Forgets {@code key}, deleted from Redis: its next write is a whole one. */
+    void forget(String key) {
+        written.remove(key);
+    }
+
     int size() {
         return written.size();
     }

@@ -151,6 +151,20 @@ public final class Publications<OUT> {
         return false;
     }
 
+    /**
+     * Forgets the current key: a pending publication is dropped, not made (its subject is gone, as
+     * after an erasure), and the key's next change goes out at once.
+     */
+    public void forget() {
+        if (host == null) {
+            return;
+        }
+        Entry e = entries.remove(host.currentKey());
+        if (e != null && e.pending) {
+            pendingCount--;
+        }
+    }
+
     private void schedule(long due, long now) {
         long at = Math.max(due, now + minTickGapMillis);
         if (nextTick > now && nextTick <= at) {

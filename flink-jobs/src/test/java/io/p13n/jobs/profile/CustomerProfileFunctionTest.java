@@ -7,6 +7,7 @@ import io.p13n.jobs.OutputTags;
 import io.p13n.jobs.churn.BgNbdModel;
 import io.p13n.jobs.churn.BgNbdParameters;
 import io.p13n.jobs.ingest.CustomerEvents;
+import io.p13n.jobs.privacy.Erasures;
 import io.p13n.jobs.testing.TestProfiles;
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.ChurnSignalType;
@@ -14,6 +15,7 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
+import io.p13n.model.Erasure;
 import io.p13n.model.LoyaltyTier;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
@@ -617,5 +619,76 @@ class CustomerProfileFunctionTest {
                         T0.plusSeconds(5)));
         send(TestEvents.productView("c1", T0.plusSeconds(10)));
         assertThat(latest().getProductViews()).isEqualTo(1);
+    }
+
+    // ---- erasure --------------------------------------------------------------------------------
+
+    private static Erasure erasure(String customer, int copies) {
+        return new Erasure(customer, "req-1", T0.plus(DAY).toEpochMilli(), copies);
+    }
+
+    @Test
+    void anErasureForgetsTheCustomerAndTellsEveryStageAfterIt() throws Exception {
+        start();
+        send(TestEvents.productView("c1", T0));
+        send(cartAdd(T0.plusSeconds(10), "p1", 20.0));
+        send(TestEvents.placed("c1", T0.plusSeconds(60), 80));
+        send(TestEvents.productView("c2", T0));
+        assertThat(harness.numEventTimeTimers()).as("c1's next deadline").isPositive();
+        int profilesBefore = harness.extractOutputValues().size();
+        int uniqueBefore = uniqueEvents().size();
+
+        send(erasure("c1", 2));
+
+        CustomerProfile erased = latest();
+        assertThat(harness.extractOutputValues()).hasSize(profilesBefore + 1);
+        assertThat(erased.getErased()).isTrue();
+        assertThat(erased.getCustomerId()).isEqualTo("c1");
+        assertThat(erased.getOrders()).as("nothing but the id").isZero();
+        assertThat(uniqueEvents()).hasSize(uniqueBefore + 1);
+        assertThat(uniqueEvents().get(uniqueBefore).getPayload()).isInstanceOf(Erasure.class);
+        var offerProfiles = harness.getSideOutput(OutputTags.OFFER_PROFILES);
+        assertThat(List.copyOf(offerProfiles).get(offerProfiles.size() - 1).getValue().getErased())
+                .isTrue();
+        var segment = harness.getSideOutput(OutputTags.SEGMENT_CHANGES);
+        assertThat(Erasures.isTombstone(List.copyOf(segment).get(segment.size() - 1).getValue()))
+                .isTrue();
+        var churn = harness.getSideOutput(OutputTags.CHURN_SIGNALS);
+        assertThat(Erasures.isTombstone(List.copyOf(churn).get(churn.size() - 1).getValue()))
+                .isTrue();
+
+        // Until the last copy, what still arrives of c1 is dropped.
+        send(TestEvents.productView("c1", T0.plusSeconds(120)));
+        assertThat(harness.extractOutputValues()).hasSize(profilesBefore + 1);
+        assertThat(harness.numProcessingTimeTimers()).as("the give-up timer").isEqualTo(1);
+
+        send(erasure("c1", 2));
+        assertThat(harness.extractOutputValues())
+                .as("the second copy only ends the wait")
+                .hasSize(profilesBefore + 1);
+        assertThat(harness.numEventTimeTimers()).as("c2 has no deadline after one view").isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("c2's profile alone").isEqualTo(1);
+    }
+
+    @Test
+    void anErasureWhoseCopiesGoMissingIsForgottenByItsTimer() throws Exception {
+        start();
+        send(TestEvents.productView("c1", T0));
+        harness.setProcessingTime(1_000);
+        send(erasure("c1", 2));
+        assertThat(harness.numKeyedStateEntries()).as("the wait for the second copy").isEqualTo(1);
+
+        harness.setProcessingTime(1_000 + CustomerProfileFunction.ERASURE_WAIT.toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void anErasureOfACustomerNeverSeenStillDeletesTheirKeys() throws Exception {
+        start();
+        send(erasure("ghost", 1));
+        assertThat(latest().getErased()).isTrue();
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 }

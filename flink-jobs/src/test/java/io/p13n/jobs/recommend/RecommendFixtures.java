@@ -88,6 +88,7 @@ final class RecommendFixtures {
                 new ArrayList<>(cart),
                 new ArrayList<>(purchased),
                 new ArrayList<>(categories),
-                T0);
+                T0,
+                false);
     }
 }

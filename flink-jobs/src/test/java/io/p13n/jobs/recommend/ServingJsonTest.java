@@ -43,7 +43,8 @@ class ServingJsonTest {
                                 "c1",
                                 List.of(new ScoredItem("P9", "C3", 1.0, "trending now")),
                                 "trending",
-                                T));
+                                T,
+                                false));
 
         assertThat(ServingJson.strategy(json)).isEqualTo("trending");
         assertThat(ServingJson.items(json))

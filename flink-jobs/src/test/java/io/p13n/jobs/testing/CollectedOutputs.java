@@ -2,6 +2,7 @@ package io.p13n.jobs.testing;
 
 import io.p13n.jobs.WorkflowSettings;
 import io.p13n.jobs.WorkflowSinks;
+import io.p13n.jobs.privacy.ErasureSettings;
 import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.jobs.recommend.RecommendationSettings;
 import io.p13n.jobs.state.StateCaches;
@@ -56,6 +57,7 @@ public final class CollectedOutputs {
                 new StateCaches.Settings(4096, StateCaches.MAX_AGE),
                 ProfileSettings.defaults(),
                 RecommendationSettings.defaults(),
-                TestOffers.settings());
+                TestOffers.settings(),
+                ErasureSettings.defaults());
     }
 }

@@ -1,0 +1,76 @@
+package io.p13n.jobs.ingest;
+
+import io.p13n.model.ClickEvent;
+import io.p13n.model.ClickType;
+import io.p13n.model.ConsentEvent;
+import io.p13n.model.CustomerEvent;
+import io.p13n.model.DeadLetter;
+import io.p13n.model.DeadLetterKind;
+import io.p13n.model.OrderEvent;
+import io.p13n.model.OrderStatus;
+import java.util.EnumMap;
+import java.util.function.Consumer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.util.Collector;
+
+/**
+ * The entrance stage's routing, shared by its one-input and its erasure-aware form: decoded events
+ * become {@link CustomerEvent}s, dead letters go to their output; counts events in by type and dead
+ * letters by kind.
+ */
+final class EventRouter {
+    private final EnumMap<ClickType, Counter> clicksIn = new EnumMap<>(ClickType.class);
+    private final EnumMap<OrderStatus, Counter> ordersIn = new EnumMap<>(OrderStatus.class);
+    private final EnumMap<DeadLetterKind, Counter> deadLetters =
+            new EnumMap<>(DeadLetterKind.class);
+    private final Counter consentsIn;
+
+    EventRouter(MetricGroup group) {
+        for (ClickType type : ClickType.values()) {
+            clicksIn.put(type, group.addGroup("type", type.name()).counter("eventsIn"));
+        }
+        for (OrderStatus status : OrderStatus.values()) {
+            ordersIn.put(
+                    status, group.addGroup("type", "ORDER_" + status.name()).counter("eventsIn"));
+        }
+        consentsIn = group.addGroup("type", "CONSENT").counter("eventsIn");
+        for (DeadLetterKind kind : DeadLetterKind.values()) {
+            deadLetters.put(kind, group.addGroup("kind", kind.name()).counter("deadLetters"));
+        }
+    }
+
+    /** The customer id of a decoded event, null for a dead letter. */
+    static String customerIdOf(Object payload) {
+        if (payload instanceof ClickEvent click) {
+            return click.getCustomerId();
+        }
+        if (payload instanceof OrderEvent order) {
+            return order.getCustomerId();
+        }
+        if (payload instanceof ConsentEvent consent) {
+            return consent.getCustomerId();
+        }
+        return null;
+    }
+
+    void route(Object payload, Collector<CustomerEvent> out, Consumer<DeadLetter> deadLetterOut) {
+        if (payload instanceof ClickEvent click) {
+            clicksIn.get(click.getType()).inc();
+            out.collect(new CustomerEvent(payload));
+        } else if (payload instanceof OrderEvent order) {
+            ordersIn.get(order.getStatus()).inc();
+            out.collect(new CustomerEvent(payload));
+        } else if (payload instanceof ConsentEvent) {
+            consentsIn.inc();
+            out.collect(new CustomerEvent(payload));
+        } else {
+            deadLetter((DeadLetter) payload, deadLetterOut);
+        }
+    }
+
+    void deadLetter(DeadLetter letter, Consumer<DeadLetter> deadLetterOut) {
+        deadLetters.get(letter.getKind()).inc();
+        deadLetterOut.accept(letter);
+    }
+}

@@ -1,0 +1,33 @@
+package io.p13n.jobs.privacy;
+
+import io.p13n.config.EngineConfig;
+import io.p13n.config.EngineOptions;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How erasure works, read once from {@code privacy.erasure.*}.
+ *
+ * @param suppressionPeriod how long an erased id's events are dropped at the entrance
+ * @param maxSuppressed most ids suppressed at once
+ * @param grace how long the offer ledger drops decisions of an erased customer still on their way
+ */
+public record ErasureSettings(Duration suppressionPeriod, int maxSuppressed, Duration grace)
+        implements Serializable {
+
+    public static ErasureSettings from(EngineConfig config) {
+        return new ErasureSettings(
+                config.get(EngineOptions.PRIVACY_ERASURE_SUPPRESSION_PERIOD),
+                config.get(EngineOptions.PRIVACY_ERASURE_SUPPRESSION_MAX),
+                config.get(EngineOptions.PRIVACY_ERASURE_GRACE));
+    }
+
+    /** The documented defaults (what an empty configuration gives), for tests. */
+    public static ErasureSettings defaults() {
+        return from(
+                EngineConfig.fromMap(
+                        Map.of(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), "localhost:9092"),
+                        Map.of()));
+    }
+}
