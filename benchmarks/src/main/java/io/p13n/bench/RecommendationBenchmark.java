@@ -129,7 +129,8 @@ public class RecommendationBenchmark {
                                 product(random.nextInt(2_000)),
                                 product(random.nextInt(2_000))),
                         categories,
-                        time);
+                        time,
+                        false);
 
         similarList = ItemNeighbours.similar(neighbours, time, settings);
         if (similarList.getItems().size() != settings.similarSize()) {

@@ -161,6 +161,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 churnSignals,
                 config.get(EngineOptions.KAFKA_TOPIC_CONSENTS),
                 config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
+        // Found by pattern, so `privacy erase` works in the demo from the start.
+        kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_ERASURES));
         // One partition: campaign changes stay in order.
         kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
         publishDemoCampaigns(

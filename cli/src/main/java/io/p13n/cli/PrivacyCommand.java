@@ -1,5 +1,10 @@
 package io.p13n.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.p13n.cli.rebuild.RebuildException;
+import io.p13n.cli.rebuild.SavepointExport;
 import io.p13n.config.ConfigException;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
@@ -7,6 +12,8 @@ import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.ErasureRequest;
 import io.p13n.serde.AvroEventSerializer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -31,12 +39,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import redis.clients.jedis.UnifiedJedis;
 
-/** Customer data rights: erasure (and, with the State Processor API, export). */
+/**
+ * Customer data rights: export (Redis and, with the State Processor API, keyed state) and erasure.
+ */
 @Command(
         name = "privacy",
         mixinStandardHelpOptions = true,
-        description = "Customer data rights: forget a customer.",
-        subcommands = {PrivacyCommand.Erase.class})
+        description =
+                "Customer data rights: export what the engine holds about a customer, forget one.",
+        subcommands = {PrivacyCommand.Export.class, PrivacyCommand.Erase.class})
 final class PrivacyCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -216,6 +227,87 @@ final class PrivacyCommand implements Runnable {
                     Thread.sleep(200);
                 }
             }
+        }
+    }
+
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Everything the engine holds about a customer, as JSON, for access and portability requests: what the storefront reads from Redis (profile hash, recommendations, active offers) and, with --from-savepoint, the job's keyed state (profile, session trail, offer caps and anniversaries, offer ledger) read with Flink's State Processor API.",
+                "Reading state scans each operator's whole state: an offline tool for a savepoint or retained checkpoint, not a lookup."
+            })
+    static final class Export implements Callable<Integer> {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Parameters(index = "0", paramLabel = "CUSTOMER_ID", description = "The customer id.")
+        String customerId;
+
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description =
+                        "Engine configuration (.properties); P13N_* environment variables override it. Without it, the environment alone.")
+        Path configFile;
+
+        @Option(
+                names = "--from-savepoint",
+                paramLabel = "PATH",
+                description =
+                        "A savepoint or retained checkpoint directory of the job, for its keyed state.")
+        String savepoint;
+
+        @Option(
+                names = "--output",
+                paramLabel = "FILE",
+                description = "Write the JSON here instead of standard output.")
+        Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            EngineConfig config;
+            try {
+                config = config(configFile);
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            ObjectNode root = JSON.createObjectNode();
+            root.put("customerId", customerId);
+            root.put("exportedAt", Instant.now().toString());
+            RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
+            ObjectNode redis = root.putObject("redis");
+            try (UnifiedJedis client = PersonalizationJob.redisEndpoint(config).connect()) {
+                Map<String, String> profile = client.hgetAll(keys.profile(customerId));
+                redis.set(
+                        "profile",
+                        profile.isEmpty() ? null : JSON.valueToTree(new TreeMap<>(profile)));
+                redis.set(
+                        "recommendations", document(client.get(keys.recommendations(customerId))));
+                redis.set("offers", document(client.get(keys.activeOffers(customerId))));
+            }
+            if (savepoint == null) {
+                root.put("state", "not read: give --from-savepoint PATH for the job's keyed state");
+            } else {
+                try {
+                    root.set("state", new SavepointExport(config).export(savepoint, customerId));
+                } catch (RebuildException e) {
+                    System.err.println(e.getMessage());
+                    return 1;
+                }
+            }
+            String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            if (output == null) {
+                System.out.println(json);
+            } else {
+                Files.writeString(output, json + System.lineSeparator());
+                System.out.println("Written to " + output);
+            }
+            return 0;
+        }
+
+        private static JsonNode document(String value) throws IOException {
+            return value == null ? null : JSON.readTree(value);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.p13n.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.p13n.cli.testing.CliRuns;
 import io.p13n.cli.testing.LocalServices;
 import io.p13n.cli.testing.TestJobs;
@@ -11,6 +13,7 @@ import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.testing.TestOffers;
+import io.p13n.model.ClickType;
 import io.p13n.model.OrderStatus;
 import io.p13n.model.TriggerType;
 import io.p13n.model.testing.TestEvents;
@@ -33,6 +36,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.CommonTestUtils;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,12 +54,19 @@ import redis.clients.jedis.resps.ScanResult;
  * coupon and segment changes asks to be forgotten through {@code personalize privacy erase}. Their
  * Redis keys go, the customer-keyed output topics end with a tombstone for them, a replay of their
  * old events does not bring them back, and a savepoint of the job holds no byte of their id, while
- * the other customer is untouched throughout.
+ * the other customer is untouched throughout (and their search query is kept nowhere).
  */
 class ErasureITCase {
     @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
 
-    @RegisterExtension static final MiniClusterExtension FLINK = TestJobs.miniCluster();
+    /** Four slots: the engine takes two, `privacy export` reads state with a job of its own. */
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(4)
+                            .build());
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
@@ -116,6 +127,17 @@ class ErasureITCase {
                                                     .build())));
                 }
             }
+            // Free text that can carry personal data is never kept: the search query below must
+            // not reach Redis or the savepoint either.
+            String query = "query-of-" + kept;
+            history.add(
+                    new ProducerRecord<>(
+                            clicks,
+                            kept,
+                            AvroEventSerializer.encode(
+                                    TestEvents.click(kept, ClickType.SEARCH, start.plusSeconds(30))
+                                            .setSearchQuery(query)
+                                            .build())));
             for (ProducerRecord<String, byte[]> r : history) {
                 producer.send(r).get();
             }
@@ -139,6 +161,28 @@ class ErasureITCase {
                     () -> lastValueOf(erased, bootstrap, segmentChanges) != null);
             Map<String, String> keptProfile = redis.hgetAll(keys.profile(kept));
 
+            // Access request first: what the engine holds about the customer, Redis and state.
+            CommonTestUtils.waitForAllTaskRunning(cluster, job.getJobID(), false);
+            String before =
+                    job.triggerSavepoint(
+                                    work.resolve("savepoints").toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get();
+            JsonNode export = export(erased, settings, before);
+            assertThat(export.at("/redis/profile/orders").asText()).isEqualTo("2");
+            assertThat(export.at("/redis/recommendations/strategy").isTextual())
+                    .as("the recommendation list in %s", export)
+                    .isTrue();
+            assertThat(export.at("/redis/offers/offers").size()).isEqualTo(1);
+            assertThat(export.at("/state/profile/customerId").asText())
+                    .as("the profile in %s", export.get("state"))
+                    .isEqualTo(erased);
+            assertThat(export.at("/state/profile/orders").asInt()).isEqualTo(2);
+            assertThat(export.at("/state/sessionTrail/items").size()).isPositive();
+            assertThat(export.at("/state/offerMoments/customerId").asText()).isEqualTo(erased);
+            assertThat(export.at("/state/offerLedger/offers").size()).isEqualTo(1);
+            assertThat(export.toString()).doesNotContain(kept);
+
             String[] result =
                     CliRuns.execute(
                             "privacy",
@@ -155,13 +199,16 @@ class ErasureITCase {
 
             // Nothing in Redis names the customer: no key, no value.
             for (String key : scan(redis, config.get(EngineOptions.REDIS_KEY_PREFIX) + ":*")) {
-                assertThat(key).doesNotContain(erased);
+                assertThat(key).doesNotContain(erased).doesNotContain(query);
                 String type = redis.type(key);
                 String value =
                         "hash".equals(type)
                                 ? redis.hgetAll(key).toString()
                                 : "string".equals(type) ? redis.get(key) : "";
-                assertThat(value).as("value of %s", key).doesNotContain(erased);
+                assertThat(value)
+                        .as("value of %s", key)
+                        .doesNotContain(erased)
+                        .doesNotContain(query);
             }
             assertThat(redis.exists(keys.recommendations(kept))).isTrue();
             assertThat(redis.exists(keys.activeOffers(kept))).isTrue();
@@ -224,6 +271,19 @@ class ErasureITCase {
                     .as("the search finds a customer id in the savepoint")
                     .isNotEmpty();
             assertThat(filesContaining(dir, erased)).as("files holding the erased id").isEmpty();
+            assertThat(filesContaining(dir, query)).as("files holding the search query").isEmpty();
+            JsonNode after = export(erased, settings, savepoint);
+            for (String part :
+                    List.of(
+                            "/redis/profile",
+                            "/redis/recommendations",
+                            "/redis/offers",
+                            "/state/profile",
+                            "/state/sessionTrail",
+                            "/state/offerMoments",
+                            "/state/offerLedger")) {
+                assertThat(after.at(part).isNull()).as("%s after the erasure", part).isTrue();
+            }
         } finally {
             if (!job.getJobStatus().get().isGloballyTerminalState()) {
                 TestJobs.cancel(job);
@@ -238,6 +298,25 @@ class ErasureITCase {
         // short, so the ledger's marker is gone before the savepoint
         o.put(EngineOptions.PRIVACY_ERASURE_GRACE.key(), "1s");
         return o;
+    }
+
+    /** {@code privacy export ID --from-savepoint PATH}, parsed. */
+    private JsonNode export(String customer, Map<String, String> settings, String savepoint)
+            throws Exception {
+        Path out = work.resolve("export-" + UUID.randomUUID() + ".json");
+        String[] result =
+                CliRuns.execute(
+                        "privacy",
+                        "export",
+                        customer,
+                        "--config",
+                        configFile(settings).toString(),
+                        "--from-savepoint",
+                        Path.of(java.net.URI.create(savepoint)).toString(),
+                        "--output",
+                        out.toString());
+        assertThat(result[0]).as("export exit code; stderr: %s", result[2]).isEqualTo("0");
+        return new ObjectMapper().readTree(out.toFile());
     }
 
     private Path configFile(Map<String, String> settings) throws IOException {

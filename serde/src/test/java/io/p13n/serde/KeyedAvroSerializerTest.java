@@ -36,4 +36,27 @@ class KeyedAvroSerializerTest {
         // once.
         assertThat(record.timestamp()).isNull();
     }
+
+    @Test
+    void shouldWriteATombstoneAsTheKeyWithANullValue() throws Exception {
+        SegmentChange tombstone =
+                new SegmentChange(
+                        "c1:erased",
+                        "c1",
+                        Segment.UNKNOWN,
+                        Segment.UNKNOWN,
+                        Instant.EPOCH,
+                        List.of());
+        KeyedAvroSerializer<SegmentChange> serializer =
+                new KeyedAvroSerializer<>(
+                        "segment-changes",
+                        SegmentChange::getCustomerId,
+                        c -> c.getChangeId().endsWith(":erased"));
+
+        ProducerRecord<byte[], byte[]> record = serializer.serialize(tombstone, null, 0L);
+
+        assertThat(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("c1");
+        assertThat(record.value()).isNull();
+    }
 }

@@ -8,6 +8,7 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.DeadLetterKind;
+import io.p13n.model.ErasureRequest;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
 import io.p13n.model.SourceRecord;
@@ -255,5 +256,23 @@ class SourceRecordDeserializerTest {
                                                 NOW))
                                 .getReason())
                 .isEqualTo("missing customerId");
+    }
+
+    @Test
+    void shouldDecodeAnErasureRequestAndRefuseOneWithoutACustomer() {
+        SourceRecordDeserializer erasures =
+                new SourceRecordDeserializer(EventKind.ERASURES, FIVE_MINUTES);
+        ErasureRequest request = new ErasureRequest("req-1", "c1", "portal", T0);
+        assertThat(
+                        erasures.toSourceRecord(record(AvroEventSerializer.encode(request), 1), NOW)
+                                .getPayload())
+                .isEqualTo(request);
+
+        request.setCustomerId(" ");
+        DeadLetter letter =
+                deadLetterOf(
+                        erasures.toSourceRecord(
+                                record(AvroEventSerializer.encode(request), 2), NOW));
+        assertThat(letter.getReason()).isEqualTo("missing customerId");
     }
 }

@@ -171,10 +171,10 @@ public final class SavepointRebuild {
     public Result rebuild(String path, PrintStream out) throws RebuildException {
         long started = System.nanoTime();
         String location = checkLocation(path);
-        StreamExecutionEnvironment env = localEnvironment();
+        StreamExecutionEnvironment env = localEnvironment(config);
         SavepointReader savepoint;
         try {
-            savepoint = SavepointReader.read(env, location, stateBackend());
+            savepoint = SavepointReader.read(env, location, stateBackend(config));
         } catch (Exception e) {
             throw new RebuildException(
                     "Cannot read the savepoint at " + path + ": " + rootMessage(e), e);
@@ -403,7 +403,7 @@ public final class SavepointRebuild {
         }
     }
 
-    private StreamExecutionEnvironment localEnvironment() {
+    static StreamExecutionEnvironment localEnvironment(EngineConfig config) {
         Configuration flink = new Configuration();
         flink.set(CoreOptions.DEFAULT_PARALLELISM, config.get(EngineOptions.JOB_PARALLELISM));
         flink.setString(
@@ -416,13 +416,13 @@ public final class SavepointRebuild {
     }
 
     /** The job's backend: a retained RocksDB checkpoint (native, incremental) needs RocksDB. */
-    private StateBackend stateBackend() {
+    static StateBackend stateBackend(EngineConfig config) {
         return config.get(EngineOptions.STATE_BACKEND) == StateBackendKind.ROCKSDB
                 ? new EmbeddedRocksDBStateBackend()
                 : new HashMapStateBackend();
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable root = ExceptionUtils.stripExecutionException(e);
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

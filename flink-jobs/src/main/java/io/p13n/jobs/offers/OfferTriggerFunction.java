@@ -110,8 +110,9 @@ public class OfferTriggerFunction
         this.controlGroup = new ControlGroup(settings.controlShare(), settings.controlSalt());
     }
 
-    @Override
-    public void open(OpenContext openContext) {
+    /** The per-customer state's descriptor (also for reading it from a savepoint). */
+    public static ValueStateDescriptor<OfferCustomerState> customerStateDescriptor(
+            OfferSettings settings) {
         ValueStateDescriptor<OfferCustomerState> descriptor =
                 new ValueStateDescriptor<>(
                         OfferStateDescriptors.CUSTOMER_STATE,
@@ -119,7 +120,12 @@ public class OfferTriggerFunction
         // Over a year by default: seasonal reminders need the purchase a year back.
         descriptor.enableTimeToLive(
                 KeyedStates.ttl(java.time.Duration.ofMillis(settings.stateTtlMillis())));
-        state = getRuntimeContext().getState(descriptor);
+        return descriptor;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(customerStateDescriptor(settings));
         if (settings.lateCampaignGraceMillis() > 0 && !settings.backfill()) {
             pendingDescriptor =
                     new ValueStateDescriptor<>(

@@ -6,12 +6,14 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.ConsentPurpose;
 import io.p13n.model.CustomerEvent;
+import io.p13n.model.Erasure;
 import io.p13n.model.ItemView;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.SessionTrailState;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -48,17 +50,17 @@ public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEven
         this.settings = settings;
     }
 
+    /** The trail state's descriptor (also for reading it from a savepoint). */
+    public static ValueStateDescriptor<SessionTrailState> trailDescriptor() {
+        return KeyedStates.descriptor(
+                SESSION_TRAIL, new AvroTypeInfo<>(SessionTrailState.class), TRAIL_TTL);
+    }
+
     @Override
     public void open(OpenContext openContext) {
         trail =
                 StateCaches.orNone(caches)
-                        .cache(
-                                SESSION_TRAIL,
-                                KeyedStates.value(
-                                        getRuntimeContext(),
-                                        SESSION_TRAIL,
-                                        new AvroTypeInfo<>(SessionTrailState.class),
-                                        TRAIL_TTL));
+                        .cache(SESSION_TRAIL, getRuntimeContext().getState(trailDescriptor()));
     }
 
     @Override
@@ -70,6 +72,10 @@ public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEven
             for (ItemView view : SessionTrail.onOrder((OrderEvent) payload, settings)) {
                 out.collect(view);
             }
+            return;
+        }
+        if (payload instanceof Erasure) {
+            trail.clear(); // the item models keep only aggregates without the customer id
             return;
         }
         if (payload instanceof ConsentEvent consent) {

@@ -8,6 +8,7 @@ import io.p13n.model.ActiveOffer;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.Budget;
 import io.p13n.model.CampaignStatsDelta;
+import io.p13n.model.Erasure;
 import io.p13n.model.OfferDecision;
 import io.p13n.model.OfferLedgerInput;
 import io.p13n.model.OfferOutcome;
@@ -233,5 +234,39 @@ class ActiveOffersFunctionTest {
         sendConsent(null, false, day1.plusSeconds(60));
         sendConsent(null, true, day1.plusSeconds(120));
         assertThat(snapshots()).hasSize(4).last().isEqualTo(List.of());
+    }
+
+    // ---- erasure --------------------------------------------------------------------------------
+
+    @Test
+    void anErasureEmptiesTheLedgerAndDropsDecisionsStillOnTheirWayForTheGracePeriod()
+            throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new ActiveOffersFunction(
+                                TestOffers.settings(Map.of()), Duration.ofSeconds(30)),
+                        OfferInputs::customerId,
+                        Types.STRING);
+        harness.open();
+        harness.setProcessingTime(1_000);
+        send(decision("welcome", OfferOutcome.SENT, 0));
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processElement(
+                new StreamRecord<>(
+                        OfferInputs.ledger(new Erasure("c1", "req-1", T0.toEpochMilli(), 1)),
+                        T0.toEpochMilli()));
+        assertThat(snapshots()).as("the offers come off Redis").endsWith(List.of());
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        int deltas = deltas().size();
+        send(decision("winback", OfferOutcome.SENT, 1)); // decided before the erasure, late
+        assertThat(snapshots()).endsWith(List.of());
+        assertThat(deltas()).as("not counted").hasSize(deltas);
+        assertThat(harness.numKeyedStateEntries()).as("the marker").isEqualTo(1);
+
+        harness.setProcessingTime(1_000 + 30_000);
+        assertThat(harness.numKeyedStateEntries()).as("forgotten after the grace").isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 }

@@ -8,6 +8,7 @@ import static io.p13n.model.testing.TestEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.p13n.jobs.privacy.Erasures;
 import io.p13n.jobs.testing.TestOffers;
 import io.p13n.model.Audience;
 import io.p13n.model.Campaign;
@@ -797,5 +798,33 @@ class OfferTriggerFunctionTest {
         assertThat(suppressed())
                 .extracting(OfferDecision::getOutcome)
                 .containsExactly(OfferOutcome.SUPPRESSED_CONSENT);
+    }
+
+    // ---- erasure --------------------------------------------------------------------------------
+
+    @Test
+    void anErasedProfileClearsTheCustomersOfferStateAndTimer() throws Exception {
+        start();
+        campaigns(campaign("season", TriggerType.SEASONAL_REPURCHASE).build());
+        Instant bought = Instant.parse("2026-03-10T12:00:00Z");
+        send(profile("c1", Segment.ACTIVE, bought.minusSeconds(60)));
+        send(
+                TestEvents.order("c1", OrderStatus.PLACED, bought, 80)
+                        .setLines(
+                                List.of(
+                                        OrderLine.newBuilder()
+                                                .setProductId("seeds")
+                                                .setCategoryId("garden")
+                                                .setUnitPrice(80)
+                                                .build()))
+                        .build());
+        send(profile("c2", Segment.ACTIVE, bought));
+        assertThat(harness.numEventTimeTimers()).as("c1's anniversary reminder").isEqualTo(1);
+
+        send(CustomerProfile.newBuilder(Erasures.erasedProfile("c1")));
+
+        assertThat(harness.numEventTimeTimers()).isZero();
+        harness.watermark(Instant.parse("2028-01-01T00:00:00Z").toEpochMilli());
+        assertThat(decisions()).as("no reminder of a forgotten purchase").isEmpty();
     }
 }

@@ -109,4 +109,14 @@ class ProfileRedisMapperTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("a{b");
     }
+
+    @Test
+    void shouldDeleteTheHashOfAnErasedCustomer() {
+        ProfileRedisMapper mapper =
+                new ProfileRedisMapper(
+                        new RedisKeys("p13n"), Duration.ofDays(30), Duration.ofDays(30));
+        assertThat(mapper.toWrite(io.p13n.jobs.privacy.Erasures.erasedProfile("c42")))
+                .isEqualTo(
+                        new io.p13n.jobs.redis.RedisDelete(new RedisKeys("p13n").profile("c42")));
+    }
 }

@@ -243,4 +243,21 @@ class RecommendationRequestsFunctionTest {
                 .containsExactly(
                         List.of("A1"), List.of("B1"), List.of("A2", "A1"), List.of("B2", "B1"));
     }
+
+    @Test
+    void anErasedProfileDropsAPendingRequestAndAsksForTheListsDeletion() throws Exception {
+        sendAt(0, profile(T, "P1"));
+        sendAt(10, profile(T + 100, "P2", "P1")); // pending until the interval ends
+        sendAt(20, io.p13n.jobs.privacy.Erasures.erasedProfile("alice"));
+        harness.setProcessingTime(10 * interval); // the pending one would have gone out here
+
+        List<RecommendationRequest> out = harness.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(1).getErased()).isTrue();
+        assertThat(out.get(1).getCustomerId()).isEqualTo("alice");
+
+        // the fingerprint went too: the same profile, were it to come back, is ranked again
+        sendAt(20 * interval, profile(T + 100, "P2", "P1"));
+        assertThat(harness.extractOutputValues()).hasSize(3);
+    }
 }

@@ -58,4 +58,17 @@ class ServingJsonTest {
         assertThat(ServingJson.items(null)).isEmpty();
         assertThat(ServingJson.updatedAt("{}")).isZero();
     }
+
+    @Test
+    void anErasedCustomersListIsDeleted() {
+        io.p13n.jobs.redis.RedisKeys keys = new io.p13n.jobs.redis.RedisKeys("p13n");
+        var mapper = RecommendationRedisMappers.recommendations(keys, 60_000);
+        CustomerRecommendations erased =
+                CustomerRecommendations.newBuilder().setCustomerId("c1").setErased(true).build();
+
+        assertThat(mapper.toWrite(erased))
+                .isEqualTo(new io.p13n.jobs.redis.RedisDelete(keys.recommendations("c1")));
+        erased.setErased(false);
+        assertThat(mapper.toWrite(erased)).isInstanceOf(io.p13n.jobs.redis.RedisValueWrite.class);
+    }
 }
