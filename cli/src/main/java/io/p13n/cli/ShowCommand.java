@@ -168,8 +168,8 @@ final class ShowCommand implements Runnable {
     }
 
     /**
-     * The innermost message of {@code e}: Jedis wraps the server's reply (WRONGPASS, NOPERM) or the
-     * TLS failure in connection-pool exceptions whose own messages say nothing.
+     * Every distinct message along {@code e}'s causes: Jedis wraps the server's reply (WRONGPASS,
+     * NOPERM) or the TLS failure in connection-pool exceptions whose own messages say little.
      */
     static String reason(Throwable e) {
         List<String> messages = new ArrayList<>();

@@ -1,11 +1,14 @@
 package io.p13n.jobs.redis;
 
+import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -188,9 +191,17 @@ public final class RedisEndpoint implements Serializable {
     /** TLS sockets that trust the CAs of {@link #trustStore}. */
     private SSLSocketFactory trustingSocketFactory() {
         char[] secret = trustStorePassword == null ? null : trustStorePassword.toCharArray();
+        File file = Path.of(trustStore).toFile();
+        if (!file.isFile()) {
+            throw new UncheckedIOException(
+                    "cannot read the Redis trust store "
+                            + trustStore
+                            + ": no such file (it must exist where the job's tasks run)",
+                    new FileNotFoundException(trustStore));
+        }
         try {
             // Detects PKCS12 or JKS from the file itself.
-            KeyStore store = KeyStore.getInstance(Path.of(trustStore).toFile(), secret);
+            KeyStore store = KeyStore.getInstance(file, secret);
             TrustManagerFactory trust =
                     TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
@@ -198,10 +209,19 @@ public final class RedisEndpoint implements Serializable {
             context.init(null, trust.getTrustManagers(), null);
             return context.getSocketFactory();
         } catch (IOException e) {
-            // The JDK says "keystore password was incorrect" or names the file; neither quotes the
-            // password.
+            // The JDK's messages ("keystore password was incorrect", "Failed PKCS12 integrity
+            // checking") never quote the password; the second does not say it is the likely cause.
+            String hint =
+                    e.getCause() instanceof UnrecoverableKeyException
+                            ? " (wrong redis.tls.truststore.password?)"
+                            : "";
             throw new UncheckedIOException(
-                    "cannot read the Redis trust store " + trustStore + ": " + e.getMessage(), e);
+                    "cannot read the Redis trust store "
+                            + trustStore
+                            + ": "
+                            + e.getMessage()
+                            + hint,
+                    e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(
                     "cannot use the Redis trust store " + trustStore + ": " + e, e);
