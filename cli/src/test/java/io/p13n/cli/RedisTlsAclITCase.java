@@ -56,9 +56,9 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * The engine against a Redis that requires what a production one does: TLS only, a certificate from
  * a private CA (trusted through {@code redis.tls.truststore.*}), the default user off, and an ACL
  * user that may run only the commands the engine and {@code show} use, on keys under the engine's
- * prefix ({@link #ENGINE_ACL}, which the README lists). Needs a {@code redis-server} built with TLS
- * (Debian's; the embedded one is not): without it the tests are skipped with a message saying so,
- * never passed.
+ * prefix ({@link #ENGINE_ACL}, which the README lists). Needs a {@code redis-server} that can serve
+ * TLS ({@link LocalTlsRedis#binary()}: Debian's first): without one the tests are skipped with a
+ * message saying so, never passed.
  */
 class RedisTlsAclITCase {
     @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
@@ -77,10 +77,10 @@ class RedisTlsAclITCase {
      * Pub/Sub channels, and exactly the commands it sends. Writes (job and {@code redis rebuild}):
      * HSET, PEXPIRE, SET (with PX), DEL; the ranking reads serving lists with GET; {@code show}
      * adds EXISTS, HGETALL, TTL, PTTL and SCAN (which Redis does not limit to the key pattern: it
-     * lists names, never values). On connecting, Jedis sends AUTH (always allowed), CLIENT SETNAME
-     * and CLIENT SETINFO without waiting for their replies, so a refusal of either goes unnoticed:
-     * the test checks the name arrives. Redis 7.0 does not know CLIENT SETINFO; on 7.2 and later
-     * add +client|setinfo, or Redis logs each refusal in ACL LOG.
+     * lists names, never values). On connecting, Jedis authenticates with HELLO (which every user
+     * may send) and sends CLIENT SETNAME without waiting for the reply, so a refusal would go
+     * unnoticed: the test checks the name arrives and that ACL LOG stays empty. The engine turns
+     * Jedis's CLIENT SETINFO off, so no version of Redis needs it granted.
      */
     static final String ENGINE_ACL =
             "resetkeys ~%s:* resetchannels -@all +hset +pexpire +set +get +del"

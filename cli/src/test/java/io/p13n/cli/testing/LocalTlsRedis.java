@@ -1,5 +1,6 @@
 package io.p13n.cli.testing;
 
+import io.p13n.cli.local.EmbeddedRedis;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,9 +24,11 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * A {@code redis-server} that speaks TLS only ({@code port 0}, a TLS port), with the default user
  * switched off, an {@code admin} user for the test's own checks, and the ACL users a test asks for.
- * Needs a {@code redis-server} built with TLS, such as Debian's package (the binary embedded-redis
- * bundles is not): {@link #binary()} finds it. The configuration, with the passwords, is a file in
- * the test's directory, so no password shows in the process list. {@link #close()} kills it.
+ * Needs a {@code redis-server} built with TLS: {@link #binary()} prefers Debian's package, then one
+ * on PATH, then the Redis 6.2 that embedded-redis bundles (built with TLS, but linked against the
+ * system's {@code libssl.so.3}, so it runs only where OpenSSL 3 is installed). The configuration,
+ * with the passwords, is a file in the test's directory, so no password shows in the process list.
+ * {@link #close()} kills it.
  */
 public final class LocalTlsRedis implements AutoCloseable {
     /** The address it listens on. */
@@ -59,8 +62,9 @@ public final class LocalTlsRedis implements AutoCloseable {
     }
 
     /**
-     * Debian's {@code /usr/bin/redis-server} if installed, else a {@code redis-server} on PATH;
-     * empty if neither. Whether it has TLS shows when it starts.
+     * Debian's {@code /usr/bin/redis-server} if installed, else a {@code redis-server} on PATH,
+     * else the bundled one; empty if none can be found. Whether it can serve TLS shows when it
+     * starts.
      */
     public static Optional<File> binary() {
         File debian = new File("/usr/bin/redis-server");
@@ -76,7 +80,11 @@ public final class LocalTlsRedis implements AutoCloseable {
                 }
             }
         }
-        return Optional.empty();
+        try {
+            return Optional.of(EmbeddedRedis.binary());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -84,7 +92,8 @@ public final class LocalTlsRedis implements AutoCloseable {
      * certs}, and {@code users} as {@code user} directives (e.g. {@code "p13n on >pw ~p13n:*
      * +get"}).
      *
-     * @throws NoTlsException if the binary was built without TLS
+     * @throws NoTlsException if the binary cannot serve TLS (built without it, or its OpenSSL
+     *     library is missing)
      */
     public static LocalTlsRedis start(
             File binary, Path dir, TestCertificates certs, List<String> users) throws Exception {
@@ -120,7 +129,7 @@ public final class LocalTlsRedis implements AutoCloseable {
                             .start();
             LocalTlsRedis redis = new LocalTlsRedis(process, port, log, certs, adminPassword);
             try {
-                redis.awaitReady();
+                redis.awaitReady(binary);
                 return redis;
             } catch (PortTakenException e) {
                 redis.close();
@@ -134,14 +143,18 @@ public final class LocalTlsRedis implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws Exception {
+    private void awaitReady(File binary) throws Exception {
         long deadline = System.nanoTime() + STARTING.toNanos();
         while (true) {
             if (!process.isAlive()) {
                 String output = Files.readString(log);
                 if (output.contains("tls-port") || output.contains("TLS support")) {
                     throw new NoTlsException(
-                            "redis-server was built without TLS (" + log + "): " + NEEDS);
+                            binary + " was built without TLS (" + log + "): " + NEEDS);
+                }
+                if (output.contains("error while loading shared libraries")) {
+                    throw new NoTlsException(
+                            binary + " cannot load its libraries (" + log + "): " + NEEDS);
                 }
                 if (output.contains("Address already in use")) {
                     throw new PortTakenException();
