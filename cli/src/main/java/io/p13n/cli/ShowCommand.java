@@ -1,10 +1,16 @@
 package io.p13n.cli;
 
+import io.p13n.config.ConfigException;
+import io.p13n.config.EngineConfig;
+import io.p13n.config.EngineOptions;
+import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.recommend.ServingJson;
+import io.p13n.jobs.redis.RedisEndpoint;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.ScoredItem;
 import io.p13n.serde.DeadLetterSerializer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -25,7 +31,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 
 /** What the storefront (Redis) and an operator (dead-letter topic) would see. */
@@ -51,46 +58,127 @@ final class ShowCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Where the engine's Redis is. */
+    /**
+     * Where the engine's Redis is and how to reach it: a host, port and key prefix on the command
+     * line, or the engine's own configuration file, so that a Redis with an ACL user, a password or
+     * TLS is read exactly the way the engine writes it.
+     */
     static final class RedisOptions {
-        @Option(
-                names = "--redis-host",
-                defaultValue = "localhost",
-                description = "Redis host (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--redis-host", description = "Redis host (default: localhost).")
         String host;
 
-        @Option(
-                names = "--redis-port",
-                defaultValue = "6379",
-                description = "Redis port (default: ${DEFAULT-VALUE}).")
-        int port;
+        @Option(names = "--redis-port", description = "Redis port (default: 6379).")
+        Integer port;
 
         @Option(
                 names = "--key-prefix",
-                defaultValue = "p13n",
-                description = "redis.key-prefix of the engine (default: ${DEFAULT-VALUE}).")
+                description = "redis.key-prefix of the engine (default: p13n).")
         String prefix;
 
-        RedisClient connect() {
-            return RedisClient.create(host, port);
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description =
+                        "The engine's configuration (.properties), P13N_* environment variables overriding it: connect as the engine does (redis.host and redis.port or the cluster nodes, redis.user, redis.password, redis.tls and its trust store) and read its redis.key-prefix. Not with --redis-host, --redis-port or --key-prefix.")
+        Path configFile;
+
+        private EngineConfig config;
+
+        /** The engine's configuration, or null without --config; exit code 2 when invalid. */
+        private EngineConfig config() {
+            if (configFile != null && config == null) {
+                if (host != null || port != null || prefix != null) {
+                    throw new ConfigException(
+                            List.of(
+                                    "--config takes the Redis settings from the file: leave out"
+                                            + " --redis-host, --redis-port and --key-prefix"));
+                }
+                config = EngineConfig.load(configFile, System.getenv());
+            }
+            return config;
+        }
+
+        String prefix() {
+            EngineConfig engine = config();
+            if (engine != null) {
+                return engine.get(EngineOptions.REDIS_KEY_PREFIX);
+            }
+            return prefix == null ? "p13n" : prefix;
+        }
+
+        RedisEndpoint endpoint() {
+            EngineConfig engine = config();
+            if (engine != null) {
+                return PersonalizationJob.redisEndpoint(engine);
+            }
+            return RedisEndpoint.standalone(
+                    host == null ? "localhost" : host, port == null ? 6379 : port);
+        }
+
+        /**
+         * Runs {@code reading} with a client; a Redis that refuses or cannot be reached (a wrong
+         * password, an untrusted certificate, a missing ACL permission) is reported in one line
+         * naming the endpoint and Redis's reason, exit code 1.
+         */
+        int read(Reading reading) {
+            try {
+                config();
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            RedisEndpoint endpoint = endpoint();
+            try (UnifiedJedis client = endpoint.connect()) {
+                return reading.read(client, new RedisKeys(prefix()));
+            } catch (JedisException | java.io.UncheckedIOException | IllegalStateException e) {
+                System.err.println("Cannot read " + endpoint + ": " + reason(e));
+                return 1;
+            }
         }
 
         /**
          * Prints the customer's profile with {@code printer}, or says there is none (exit code 1).
          */
         int withProfile(
-                String customerId, java.util.function.BiConsumer<String, RedisClient> printer) {
-            String key = new RedisKeys(prefix).profile(customerId);
-            try (RedisClient client = connect()) {
-                if (!client.exists(key)) {
-                    System.err.println(
-                            "No profile for customer '" + customerId + "' (key " + key + ").");
-                    return 1;
-                }
-                printer.accept(key, client);
-                return 0;
+                String customerId, java.util.function.BiConsumer<String, UnifiedJedis> printer) {
+            return read(
+                    (client, keys) -> {
+                        String key = keys.profile(customerId);
+                        if (!client.exists(key)) {
+                            System.err.println(
+                                    "No profile for customer '"
+                                            + customerId
+                                            + "' (key "
+                                            + key
+                                            + ").");
+                            return 1;
+                        }
+                        printer.accept(key, client);
+                        return 0;
+                    });
+        }
+    }
+
+    /**
+     * What a show command does with a client and the engine's key layout; returns the exit code.
+     */
+    @FunctionalInterface
+    interface Reading {
+        int read(UnifiedJedis client, RedisKeys keys);
+    }
+
+    /**
+     * Every distinct message along {@code e}'s causes: Jedis wraps the server's reply (WRONGPASS,
+     * NOPERM) or the TLS failure in connection-pool exceptions whose own messages say little.
+     */
+    static String reason(Throwable e) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = e; t != null && messages.size() < 5; t = t.getCause()) {
+            if (t.getMessage() != null && !messages.contains(t.getMessage())) {
+                messages.add(t.getMessage());
             }
         }
+        return messages.isEmpty() ? e.getClass().getSimpleName() : String.join(": ", messages);
     }
 
     static void printHash(String key, Map<String, String> hash, long ttlSeconds) {
@@ -220,26 +308,28 @@ final class ShowCommand implements Runnable {
 
         @Override
         public Integer call() {
-            RedisKeys keys = new RedisKeys(redis.prefix);
-            try (RedisClient client = redis.connect()) {
-                List<String> found = new ArrayList<>();
-                String cursor = ScanParams.SCAN_POINTER_START;
-                ScanParams params = new ScanParams().match(keys.profilePattern()).count(500);
-                do {
-                    var page = client.scan(cursor, params);
-                    found.addAll(page.getResult());
-                    cursor = page.getCursor();
-                } while (found.size() < limit && !cursor.equals(ScanParams.SCAN_POINTER_START));
-                if (found.isEmpty()) {
-                    System.err.println("No profiles yet under " + keys.profilePattern());
-                    return 1;
-                }
-                for (String key : found.subList(0, Math.min(limit, found.size()))) {
-                    printHash(key, client.hgetAll(key), client.ttl(key));
-                    System.out.println();
-                }
-                return 0;
-            }
+            return redis.read(
+                    (client, keys) -> {
+                        List<String> found = new ArrayList<>();
+                        String cursor = ScanParams.SCAN_POINTER_START;
+                        ScanParams params =
+                                new ScanParams().match(keys.profilePattern()).count(500);
+                        do {
+                            var page = client.scan(cursor, params);
+                            found.addAll(page.getResult());
+                            cursor = page.getCursor();
+                        } while (found.size() < limit
+                                && !cursor.equals(ScanParams.SCAN_POINTER_START));
+                        if (found.isEmpty()) {
+                            System.err.println("No profiles yet under " + keys.profilePattern());
+                            return 1;
+                        }
+                        for (String key : found.subList(0, Math.min(limit, found.size()))) {
+                            printHash(key, client.hgetAll(key), client.ttl(key));
+                            System.out.println();
+                        }
+                        return 0;
+                    });
         }
     }
 
@@ -247,7 +337,7 @@ final class ShowCommand implements Runnable {
      * Prints a serving list (recommendations, similar items, trending) as the storefront would show
      * it; exit code 1 when the key does not exist.
      */
-    static int printList(RedisClient client, String title, String key) {
+    static int printList(UnifiedJedis client, String title, String key) {
         String json = client.get(key);
         if (json == null) {
             System.err.println(
@@ -293,27 +383,28 @@ final class ShowCommand implements Runnable {
 
         @Override
         public Integer call() {
-            RedisKeys keys = new RedisKeys(redis.prefix);
-            try (RedisClient client = redis.connect()) {
-                int status =
-                        printList(
-                                client,
-                                "Recommendations for " + customerId,
-                                keys.recommendations(customerId));
-                Map<String, String> profile = client.hgetAll(keys.profile(customerId));
-                if (!profile.isEmpty()) {
-                    System.out.println("from their profile:");
-                    for (String field :
-                            List.of(
-                                    "recentlyViewed",
-                                    "cartProducts",
-                                    "purchasedProducts",
-                                    "topCategories")) {
-                        System.out.printf("  %-18s %s%n", field, profile.getOrDefault(field, ""));
-                    }
-                }
-                return status;
-            }
+            return redis.read(
+                    (client, keys) -> {
+                        int status =
+                                printList(
+                                        client,
+                                        "Recommendations for " + customerId,
+                                        keys.recommendations(customerId));
+                        Map<String, String> profile = client.hgetAll(keys.profile(customerId));
+                        if (!profile.isEmpty()) {
+                            System.out.println("from their profile:");
+                            for (String field :
+                                    List.of(
+                                            "recentlyViewed",
+                                            "cartProducts",
+                                            "purchasedProducts",
+                                            "topCategories")) {
+                                System.out.printf(
+                                        "  %-18s %s%n", field, profile.getOrDefault(field, ""));
+                            }
+                        }
+                        return status;
+                    });
         }
     }
 
@@ -330,12 +421,11 @@ final class ShowCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (RedisClient client = redis.connect()) {
-                return printList(
-                        client,
-                        "Similar to " + productId,
-                        new RedisKeys(redis.prefix).similarItems(productId));
-            }
+            return redis.read(
+                    (client, keys) -> {
+                        return printList(
+                                client, "Similar to " + productId, keys.similarItems(productId));
+                    });
         }
     }
 
@@ -354,12 +444,15 @@ final class ShowCommand implements Runnable {
 
         @Override
         public Integer call() {
-            RedisKeys keys = new RedisKeys(redis.prefix);
-            try (RedisClient client = redis.connect()) {
-                return categoryId == null
-                        ? printList(client, "Trending now", keys.trending())
-                        : printList(client, "Trending in " + categoryId, keys.trending(categoryId));
-            }
+            return redis.read(
+                    (client, keys) -> {
+                        return categoryId == null
+                                ? printList(client, "Trending now", keys.trending())
+                                : printList(
+                                        client,
+                                        "Trending in " + categoryId,
+                                        keys.trending(categoryId));
+                    });
         }
     }
 

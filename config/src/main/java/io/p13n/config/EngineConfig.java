@@ -229,6 +229,7 @@ public final class EngineConfig {
         }
         checkPassthrough(settings, problems);
         checkRedisCluster(values, settings, problems);
+        checkRedisTrustStore(values, settings, problems);
         checkAscending(
                 values,
                 settings,
@@ -345,6 +346,38 @@ public final class EngineConfig {
                             + nodes.envName()
                             + "): expected "
                             + nodes.expected());
+        }
+    }
+
+    /**
+     * A trust store only means something with TLS on, and its password only with a trust store: a
+     * trust store set with redis.tls=false would let an operator believe the traffic is encrypted.
+     */
+    private static void checkRedisTrustStore(
+            Map<String, Object> values, Map<String, Setting> settings, List<String> problems) {
+        ConfigOption<Optional<String>> location = EngineOptions.REDIS_TLS_TRUSTSTORE_LOCATION;
+        ConfigOption<Optional<Secret>> password = EngineOptions.REDIS_TLS_TRUSTSTORE_PASSWORD;
+        Object tls = values.get(EngineOptions.REDIS_TLS.key());
+        Object store = values.get(location.key());
+        if (Boolean.FALSE.equals(tls) && store instanceof Optional<?> o && o.isPresent()) {
+            problems.add(
+                    location.key()
+                            + " is set (from "
+                            + settings.get(location.key()).origin()
+                            + ") but redis.tls = 'false': expected redis.tls=true, or no trust store");
+        }
+        Object secret = values.get(password.key());
+        if (secret instanceof Optional<?> s
+                && s.isPresent()
+                && store instanceof Optional<?> o
+                && o.isEmpty()) {
+            problems.add(
+                    password.key()
+                            + " is set (from "
+                            + settings.get(password.key()).origin()
+                            + ") without "
+                            + location.key()
+                            + ": expected the trust store it opens");
         }
     }
 

@@ -200,7 +200,26 @@ public final class EngineOptions {
                     ValueType.bool(),
                     "false",
                     "Connect to Redis over TLS, as most managed Redis services require. The server"
-                            + " certificate is checked against the JVM's default trust store.");
+                            + " certificate must be signed by a CA in redis.tls.truststore.location (the"
+                            + " JVM's default trust store when unset) and name the host connected to"
+                            + " (redis.host or each cluster node), as for HTTPS.");
+
+    public static final ConfigOption<Optional<String>> REDIS_TLS_TRUSTSTORE_LOCATION =
+            ConfigOption.withDefault(
+                    "redis.tls.truststore.location",
+                    optional(ValueType.string("a file path", s -> !s.isEmpty())),
+                    "",
+                    "Trust store (PKCS12 or JKS) with the certificates of the CAs that signed the Redis"
+                            + " servers' certificates, when redis.tls=true. Unset uses the JVM's default trust"
+                            + " store, which is right for servers with publicly signed certificates. Read"
+                            + " where the job's tasks run, when they connect.");
+
+    public static final ConfigOption<Optional<Secret>> REDIS_TLS_TRUSTSTORE_PASSWORD =
+            ConfigOption.optionalSecret(
+                    "redis.tls.truststore.password",
+                    ValueType.password("a non-empty password"),
+                    "Password of the trust store in redis.tls.truststore.location. Unset reads the store"
+                            + " without checking its integrity.");
 
     public static final ConfigOption<Duration> REDIS_TIMEOUT =
             ConfigOption.withDefault(
@@ -1052,6 +1071,8 @@ public final class EngineOptions {
                     REDIS_USER,
                     REDIS_PASSWORD,
                     REDIS_TLS,
+                    REDIS_TLS_TRUSTSTORE_LOCATION,
+                    REDIS_TLS_TRUSTSTORE_PASSWORD,
                     REDIS_TIMEOUT,
                     REDIS_KEY_PREFIX,
                     REDIS_PROFILE_TTL,

@@ -525,6 +525,58 @@ class EngineConfigTest {
     }
 
     @Nested
+    class RedisTrustStore {
+        @Test
+        void trustStoreWithTlsIsValid() {
+            EngineConfig config =
+                    EngineConfig.fromMap(
+                            minimalWith(
+                                    "redis.tls", "true",
+                                    "redis.tls.truststore.location", "/etc/p13n/redis.p12"),
+                            Map.of("P13N_REDIS_TLS_TRUSTSTORE_PASSWORD", "s3cret"));
+
+            assertThat(config.get(EngineOptions.REDIS_TLS_TRUSTSTORE_LOCATION))
+                    .contains("/etc/p13n/redis.p12");
+            assertThat(
+                            config.get(EngineOptions.REDIS_TLS_TRUSTSTORE_PASSWORD)
+                                    .orElseThrow()
+                                    .reveal())
+                    .isEqualTo("s3cret");
+            assertThat(config.describe())
+                    .contains("redis.tls.truststore.password = ******")
+                    .doesNotContain("s3cret");
+        }
+
+        @Test
+        void trustStoreWithoutTlsIsRefused() {
+            ConfigException e =
+                    problemsOf(minimalWith("redis.tls.truststore.location", "/etc/p13n/redis.p12"));
+
+            assertThat(e.problems())
+                    .containsExactly(
+                            "redis.tls.truststore.location is set (from provided values) but"
+                                    + " redis.tls = 'false': expected redis.tls=true, or no trust store");
+        }
+
+        @Test
+        void trustStorePasswordWithoutTrustStoreIsRefusedWithoutShowingIt() {
+            ConfigException e =
+                    problemsOf(
+                            minimalWith(
+                                    "redis.tls",
+                                    "true",
+                                    "redis.tls.truststore.password",
+                                    "s3cret"));
+
+            assertThat(e.problems())
+                    .containsExactly(
+                            "redis.tls.truststore.password is set (from provided values) without"
+                                    + " redis.tls.truststore.location: expected the trust store it opens");
+            assertThat(e.getMessage()).doesNotContain("s3cret");
+        }
+    }
+
+    @Nested
     class Secrets {
         private static final String JAAS =
                 "org.apache.kafka.common.security.scram.ScramLoginModule required"

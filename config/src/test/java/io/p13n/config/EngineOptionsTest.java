@@ -71,7 +71,8 @@ class EngineOptionsTest {
                 .containsExactlyInAnyOrder(
                         EngineOptions.KAFKA_SASL_JAAS_CONFIG,
                         EngineOptions.KAFKA_SSL_TRUSTSTORE_PASSWORD,
-                        EngineOptions.REDIS_PASSWORD);
+                        EngineOptions.REDIS_PASSWORD,
+                        EngineOptions.REDIS_TLS_TRUSTSTORE_PASSWORD);
     }
 
     @Test

@@ -91,12 +91,14 @@ class ExamplePropertiesTest {
             Properties one = new Properties();
             one.load(new StringReader(line.substring(1)));
             String key = one.stringPropertyNames().iterator().next();
-            // Cluster mode, so that the commented cluster nodes are checked in the mode that uses
-            // them.
+            // Cluster mode and TLS with a trust store, so that the commented cluster nodes and
+            // trust store settings are checked in the mode that uses them.
             Map<String, String> values = new HashMap<>();
             values.put("kafka.bootstrap-servers", "localhost:9092");
             values.put("redis.mode", "cluster");
             values.put("redis.cluster.nodes", "redis-1:6379");
+            values.put("redis.tls", "true");
+            values.put("redis.tls.truststore.location", "/etc/p13n/redis.truststore.p12");
             values.put(key, one.getProperty(key));
 
             assertThat(EngineConfig.fromMap(values, Map.of())).as(line).isNotNull();

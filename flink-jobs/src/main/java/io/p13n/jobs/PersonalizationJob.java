@@ -972,6 +972,11 @@ public final class PersonalizationJob {
                         config.get(EngineOptions.REDIS_USER).orElse(null),
                         config.get(EngineOptions.REDIS_PASSWORD).map(Secret::reveal).orElse(null))
                 .withTls(config.get(EngineOptions.REDIS_TLS))
+                .withTrustStore(
+                        config.get(EngineOptions.REDIS_TLS_TRUSTSTORE_LOCATION).orElse(null),
+                        config.get(EngineOptions.REDIS_TLS_TRUSTSTORE_PASSWORD)
+                                .map(Secret::reveal)
+                                .orElse(null))
                 .withTimeoutMillis((int) config.get(EngineOptions.REDIS_TIMEOUT).toMillis());
     }
 

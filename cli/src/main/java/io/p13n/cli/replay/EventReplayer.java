@@ -35,6 +35,8 @@ public final class EventReplayer implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final Map<String, LongAdder> sentByType = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * @param producer where to send; closed by {@link #close()}
@@ -94,6 +96,14 @@ public final class EventReplayer implements AutoCloseable {
         return failures.get();
     }
 
+    /**
+     * Why the first failed record failed (the producer's exception, e.g. an authentication
+     * failure), or null if none did. Kafka's messages name the problem, never a credential.
+     */
+    public String firstFailure() {
+        return firstFailure.get();
+    }
+
     /** Stops and closes the Kafka producer, waiting up to 10 s for records in flight. */
     @Override
     public void close() {
@@ -119,6 +129,7 @@ public final class EventReplayer implements AutoCloseable {
                     if (exception == null) {
                         sentByType.computeIfAbsent(type, t -> new LongAdder()).increment();
                     } else if (failures.incrementAndGet() == 1) {
+                        firstFailure.compareAndSet(null, exception.toString());
                         LOG.warn(
                                 "sending to {} failed; further failures are only counted",
                                 record.topic(),

@@ -1,7 +1,6 @@
 package io.p13n.cli.replay;
 
 import io.p13n.cli.traffic.EventFields;
-import io.p13n.cli.traffic.EventProducers;
 import io.p13n.cli.traffic.EventTopicOptions;
 import io.p13n.cli.traffic.StopOnShutdown;
 import java.io.IOException;
@@ -120,9 +119,9 @@ public final class ReplayCommand implements Callable<Integer> {
                     events.size(),
                     EventFields.eventTime(events.get(0)),
                     EventFields.eventTime(events.get(events.size() - 1)),
-                    kafka.bootstrapServers,
-                    kafka.clicksTopic,
-                    kafka.ordersTopic,
+                    kafka.bootstrapServers(),
+                    kafka.clicksTopic(),
+                    kafka.ordersTopic(),
                     speedup > 0
                             ? ", event time compressed " + speedup + "x"
                             : " as fast as possible");
@@ -131,15 +130,16 @@ public final class ReplayCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         EventReplayer replayer =
-                new EventReplayer(
-                        EventProducers.create(kafka.bootstrapServers, "p13n-replay"),
-                        kafka.topics(),
-                        speedup);
+                new EventReplayer(kafka.producer("p13n-replay"), kafka.topics(), speedup);
         try (StopOnShutdown guard = new StopOnShutdown("replay", replayer::stop);
                 replayer) {
             replayer.replay(events);
         }
         printSummary(out, replayer, skipped, (System.nanoTime() - started) / 1e9);
+        if (replayer.firstFailure() != null) {
+            err.println("First failure: " + replayer.firstFailure());
+            err.flush();
+        }
         return replayer.failures() == 0 ? 0 : 1;
     }
 

@@ -17,7 +17,18 @@ public final class EventProducers {
     private EventProducers() {}
 
     public static Producer<String, byte[]> create(String bootstrapServers, String clientId) {
-        Map<String, Object> config =
+        return create(bootstrapServers, clientId, Map.of());
+    }
+
+    /**
+     * The same producer with {@code clientProperties} on top, such as the engine's security
+     * settings and {@code kafka.client.*} ({@link
+     * io.p13n.config.EngineConfig#kafkaClientProperties}).
+     */
+    public static Producer<String, byte[]> create(
+            String bootstrapServers, String clientId, Map<String, String> clientProperties) {
+        Map<String, Object> config = new java.util.HashMap<>();
+        config.putAll(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         bootstrapServers,
@@ -30,7 +41,8 @@ public final class EventProducers {
                         ProducerConfig.LINGER_MS_CONFIG,
                         5,
                         ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                        "lz4");
+                        "lz4"));
+        config.putAll(clientProperties);
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 }

@@ -102,15 +102,15 @@ public final class GenerateCommand implements Callable<Integer> {
         TrafficProducer traffic =
                 new TrafficProducer(
                         simulator,
-                        EventProducers.create(kafka.bootstrapServers, "p13n-generate-" + ids),
+                        kafka.producer("p13n-generate-" + ids),
                         kafka.topics(),
                         rate,
                         badRecordRate);
         out.printf(
                 "Sending storefront traffic to %s (clicks -> %s, orders -> %s) at %s, run id %s. Ctrl-C stops.%n",
-                kafka.bootstrapServers,
-                kafka.clicksTopic,
-                kafka.ordersTopic,
+                kafka.bootstrapServers(),
+                kafka.clicksTopic(),
+                kafka.ordersTopic(),
                 rate == 0 ? "full speed" : rate + " events/s",
                 ids);
         out.flush();
@@ -145,6 +145,11 @@ public final class GenerateCommand implements Callable<Integer> {
                 traffic.badRecordsSent(),
                 traffic.failures());
         out.flush();
+        if (traffic.firstFailure() != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("First failure: " + traffic.firstFailure());
+            err.flush();
+        }
         return traffic.failures() == 0 ? 0 : 1;
     }
 

@@ -49,6 +49,8 @@ public final class TrafficProducer implements AutoCloseable {
     private final LongAdder ordersSent = new LongAdder();
     private final LongAdder badRecordsSent = new LongAdder();
     private final AtomicLong failures = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * @param simulator source of events, used only by the thread that calls {@link #run}
@@ -146,6 +148,14 @@ public final class TrafficProducer implements AutoCloseable {
         return failures.get();
     }
 
+    /**
+     * Why the first failed record failed (the producer's exception, e.g. an authentication
+     * failure), or null if none did. Kafka's messages name the problem, never a credential.
+     */
+    public String firstFailure() {
+        return firstFailure.get();
+    }
+
     /** Stops sending and closes the Kafka producer, waiting up to 10 s for records in flight. */
     @Override
     public void close() {
@@ -171,6 +181,7 @@ public final class TrafficProducer implements AutoCloseable {
                         return;
                     }
                     if (failures.incrementAndGet() == 1) {
+                        firstFailure.compareAndSet(null, exception.toString());
                         LOG.warn(
                                 "sending to {} failed; further failures are only counted",
                                 record.topic(),

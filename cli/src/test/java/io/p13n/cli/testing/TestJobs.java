@@ -44,9 +44,28 @@ public final class TestJobs {
     /** The settings behind {@link #engineConfig}, e.g. to write a configuration file. */
     public static Map<String, String> engineSettings(
             LocalServices services, String run, Path checkpoints, Map<String, String> overrides) {
+        return engineSettings(
+                services.kafka().bootstrapServers(),
+                services.redis().host(),
+                services.redis().port(),
+                run,
+                checkpoints,
+                overrides);
+    }
+
+    /**
+     * The same settings for a Kafka and a Redis of the test's own (e.g. one that requires
+     * authentication); the caller creates the topics.
+     */
+    public static Map<String, String> engineSettings(
+            String bootstrapServers,
+            String redisHost,
+            int redisPort,
+            String run,
+            Path checkpoints,
+            Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>();
-        settings.put(
-                EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), services.kafka().bootstrapServers());
+        settings.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), bootstrapServers);
         settings.put(EngineOptions.KAFKA_TOPIC_CLICKS.key(), "clicks-" + run);
         settings.put(EngineOptions.KAFKA_TOPIC_ORDERS.key(), "orders-" + run);
         // Not created here: the engine must run without it (a store that sends no consents).
@@ -59,8 +78,8 @@ public final class TestJobs {
         settings.put(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS.key(), "offer-triggers-" + run);
         settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "group-" + run);
         settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
-        settings.put(EngineOptions.REDIS_HOST.key(), services.redis().host());
-        settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(services.redis().port()));
+        settings.put(EngineOptions.REDIS_HOST.key(), redisHost);
+        settings.put(EngineOptions.REDIS_PORT.key(), Integer.toString(redisPort));
         settings.put(EngineOptions.REDIS_KEY_PREFIX.key(), "it" + run);
         settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
         settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "1s");
