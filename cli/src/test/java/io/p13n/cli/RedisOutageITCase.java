@@ -168,7 +168,14 @@ class RedisOutageITCase {
     private static ProcessHandle redisServerProcess() {
         return ProcessHandle.current()
                 .descendants()
-                .filter(p -> p.info().command().orElse("").contains("redis-server"))
+                // Debian's /usr/bin/redis-server is a link to redis-check-rdb (one binary that
+                // acts by the name it is started as): the process reports the link's target.
+                .filter(
+                        p -> {
+                            String command = p.info().command().orElse("");
+                            return command.contains("redis-server")
+                                    || command.contains("redis-check-rdb");
+                        })
                 .max(
                         java.util.Comparator.comparing(
                                 p -> p.info().startInstant().orElse(Instant.EPOCH)))

@@ -19,6 +19,14 @@ import java.time.Instant;
 public final class EventValidator implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Longest id accepted (customer, event, order, product, category): ids become keyed-state keys
+     * and Redis keys, so an unbounded one would make every structure keyed by it unbounded too.
+     * UUIDs are 36 characters, e-mail-like ids rarely pass 100; a fuzzed 200,000-character id went
+     * through before this bound.
+     */
+    public static final int MAX_ID_LENGTH = 256;
+
     private final long maxFutureSkewMillis;
 
     /**
@@ -34,6 +42,15 @@ public final class EventValidator implements Serializable {
     }
 
     public String problemWith(ClickEvent click, long nowMillis) {
+        String id =
+                tooLong(
+                        click.getEventId(),
+                        click.getCustomerId(),
+                        click.getProductId(),
+                        click.getCategoryId());
+        if (id != null) {
+            return id;
+        }
         if (isBlank(click.getEventId())) {
             return "missing eventId";
         }
@@ -59,6 +76,16 @@ public final class EventValidator implements Serializable {
     }
 
     public String problemWith(OrderEvent order, long nowMillis) {
+        String id = tooLong(order.getOrderId(), order.getCustomerId());
+        if (id != null) {
+            return id;
+        }
+        for (OrderLine line : order.getLines()) {
+            id = tooLong(line.getProductId(), line.getCategoryId());
+            if (id != null) {
+                return id;
+            }
+        }
         if (isBlank(order.getOrderId())) {
             return "missing orderId";
         }
@@ -95,6 +122,10 @@ public final class EventValidator implements Serializable {
      * only, and an expiry must come after the decision.
      */
     public String problemWith(ConsentEvent consent, long nowMillis) {
+        String id = tooLong(consent.getEventId(), consent.getCustomerId());
+        if (id != null) {
+            return id;
+        }
         if (isBlank(consent.getEventId())) {
             return "missing eventId";
         }
@@ -127,11 +158,30 @@ public final class EventValidator implements Serializable {
      * Its time is not checked against the clock: a request is honoured whenever it was made.
      */
     public String problemWith(ErasureRequest request) {
+        String id = tooLong(request.getRequestId(), request.getCustomerId());
+        if (id != null) {
+            return id;
+        }
         if (isBlank(request.getRequestId())) {
             return "missing requestId";
         }
         if (isBlank(request.getCustomerId())) {
             return "missing customerId";
+        }
+        return null;
+    }
+
+    /** A message about the first id longer than {@link #MAX_ID_LENGTH}, or null. */
+    private static String tooLong(String... ids) {
+        for (String id : ids) {
+            if (id != null && id.length() > MAX_ID_LENGTH) {
+                return "id of "
+                        + id.length()
+                        + " characters (at most "
+                        + MAX_ID_LENGTH
+                        + "), starting "
+                        + id.substring(0, 16);
+            }
         }
         return null;
     }

@@ -275,4 +275,21 @@ class SourceRecordDeserializerTest {
                                 record(AvroEventSerializer.encode(request), 2), NOW));
         assertThat(letter.getReason()).isEqualTo("missing customerId");
     }
+
+    @Test
+    void shouldRouteAnOverlongIdToDeadLetterSoNoKeyIsUnbounded() {
+        ClickEvent click = TestEvents.productView("c".repeat(200_000), T0);
+
+        DeadLetter letter =
+                deadLetterOf(
+                        clicks.toSourceRecord(record(AvroEventSerializer.encode(click), 9), NOW));
+
+        assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
+        assertThat(letter.getReason()).startsWith("id of 200000 characters (at most 256)");
+        click.setCustomerId("c".repeat(EventValidator.MAX_ID_LENGTH));
+        assertThat(
+                        clicks.toSourceRecord(record(AvroEventSerializer.encode(click), 10), NOW)
+                                .getPayload())
+                .isInstanceOf(ClickEvent.class);
+    }
 }
