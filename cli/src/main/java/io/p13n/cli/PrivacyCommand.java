@@ -9,6 +9,7 @@ import io.p13n.config.ConfigException;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.PersonalizationJob;
+import io.p13n.jobs.privacy.Pseudonyms;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.ErasureRequest;
 import io.p13n.serde.AvroEventSerializer;
@@ -54,6 +55,16 @@ final class PrivacyCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * The id the engine keeps the customer under: the pseudonym when {@code
+     * privacy.pseudonymization-key} is set, else the id itself.
+     */
+    static String engineId(EngineConfig config, String customerId) {
+        return config.get(EngineOptions.PRIVACY_PSEUDONYMIZATION_KEY)
+                .map(key -> new Pseudonyms(key.reveal()).of(customerId))
+                .orElse(customerId);
     }
 
     /** The engine configuration from {@code --config}, or the environment alone. */
@@ -196,9 +207,9 @@ final class PrivacyCommand implements Runnable {
             RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
             List<String> customerKeys =
                     List.of(
-                            keys.profile(customerId),
-                            keys.recommendations(customerId),
-                            keys.activeOffers(customerId));
+                            keys.profile(engineId(config, customerId)),
+                            keys.recommendations(engineId(config, customerId)),
+                            keys.activeOffers(engineId(config, customerId)));
             long deadline = System.nanoTime() + wait.toNanos();
             long started = System.nanoTime();
             try (UnifiedJedis redis = PersonalizationJob.redisEndpoint(config).connect()) {
@@ -274,23 +285,26 @@ final class PrivacyCommand implements Runnable {
             }
             ObjectNode root = JSON.createObjectNode();
             root.put("customerId", customerId);
+            String id = engineId(config, customerId);
+            if (!id.equals(customerId)) {
+                root.put("pseudonym", id); // what the engine knows the customer by
+            }
             root.put("exportedAt", Instant.now().toString());
             RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
             ObjectNode redis = root.putObject("redis");
             try (UnifiedJedis client = PersonalizationJob.redisEndpoint(config).connect()) {
-                Map<String, String> profile = client.hgetAll(keys.profile(customerId));
+                Map<String, String> profile = client.hgetAll(keys.profile(id));
                 redis.set(
                         "profile",
                         profile.isEmpty() ? null : JSON.valueToTree(new TreeMap<>(profile)));
-                redis.set(
-                        "recommendations", document(client.get(keys.recommendations(customerId))));
-                redis.set("offers", document(client.get(keys.activeOffers(customerId))));
+                redis.set("recommendations", document(client.get(keys.recommendations(id))));
+                redis.set("offers", document(client.get(keys.activeOffers(id))));
             }
             if (savepoint == null) {
                 root.put("state", "not read: give --from-savepoint PATH for the job's keyed state");
             } else {
                 try {
-                    root.set("state", new SavepointExport(config).export(savepoint, customerId));
+                    root.set("state", new SavepointExport(config).export(savepoint, id));
                 } catch (RebuildException e) {
                     System.err.println(e.getMessage());
                     return 1;

@@ -1048,6 +1048,17 @@ public final class EngineOptions {
                             + " on their way (decided just before the erasure, queued in a campaign's"
                             + " budget stage) before it forgets the customer entirely.");
 
+    public static final ConfigOption<Optional<Secret>> PRIVACY_PSEUDONYMIZATION_KEY =
+            ConfigOption.optionalSecret(
+                    "privacy.pseudonymization-key",
+                    ValueType.secret("a key of at least 32 characters", s -> s.length() >= 32),
+                    "Set: every customer id is replaced at the entrance by its keyed HMAC-SHA256"
+                            + " (22 URL-safe base64 characters, 128 bits), so state, Redis keys, profiles"
+                            + " and output topics never hold the raw id; the storefront computes the same"
+                            + " pseudonym to read Redis. Keep it in the environment"
+                            + " (P13N_PRIVACY_PSEUDONYMIZATION_KEY); changing it starts every customer"
+                            + " afresh. See README, Privacy and security.");
+
     /** Every option, in the order of the documentation and of {@link EngineConfig#describe()}. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
@@ -1162,6 +1173,7 @@ public final class EngineOptions {
                     PRIVACY_ERASURE_SUPPRESSION_PERIOD,
                     PRIVACY_ERASURE_SUPPRESSION_MAX,
                     PRIVACY_ERASURE_GRACE,
+                    PRIVACY_PSEUDONYMIZATION_KEY,
                     JOB_PARALLELISM,
                     JOB_MAX_PARALLELISM,
                     JOB_RESTART_INITIAL_BACKOFF,

@@ -422,7 +422,9 @@ public final class PersonalizationJob {
         SingleOutputStreamOperator<CustomerEvent> events;
         if (erasureSource == null) {
             events =
-                    records.process(new RouteDeadLettersFunction())
+                    records.process(
+                                    new RouteDeadLettersFunction(
+                                            settings.erasure().pseudonymizationKey()))
                             .uid(Uids.ROUTE_DEAD_LETTERS)
                             .name("Route dead letters, count events");
         } else {
@@ -444,7 +446,9 @@ public final class PersonalizationJob {
                     records.connect(erasures.broadcast(ErasedIds.DESCRIPTOR))
                             .process(
                                     new RouteAndSuppressErasedFunction(
-                                            erasure.suppressionPeriod(), erasure.maxSuppressed()))
+                                            erasure.suppressionPeriod(),
+                                            erasure.maxSuppressed(),
+                                            erasure.pseudonymizationKey()))
                             .uid(Uids.ROUTE_DEAD_LETTERS)
                             .name("Route dead letters, drop erased customers, count events");
         }

@@ -1,5 +1,6 @@
 package io.p13n.jobs.ingest;
 
+import io.p13n.jobs.privacy.Pseudonyms;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.ConsentEvent;
@@ -25,8 +26,14 @@ final class EventRouter {
     private final EnumMap<DeadLetterKind, Counter> deadLetters =
             new EnumMap<>(DeadLetterKind.class);
     private final Counter consentsIn;
+    private final Pseudonyms pseudonyms;
 
-    EventRouter(MetricGroup group) {
+    /**
+     * @param pseudonymizationKey null: ids pass as they are; else each customer id is replaced by
+     *     its pseudonym ({@link Pseudonyms}) before anything else sees it
+     */
+    EventRouter(MetricGroup group, String pseudonymizationKey) {
+        this.pseudonyms = pseudonymizationKey == null ? null : new Pseudonyms(pseudonymizationKey);
         for (ClickType type : ClickType.values()) {
             clicksIn.put(type, group.addGroup("type", type.name()).counter("eventsIn"));
         }
@@ -52,6 +59,28 @@ final class EventRouter {
             return consent.getCustomerId();
         }
         return null;
+    }
+
+    /**
+     * Replaces the customer id of a decoded event by its pseudonym, when pseudonymization is on.
+     * The event is the decoder's own fresh object, so it may be changed.
+     */
+    void pseudonymize(Object payload) {
+        if (pseudonyms == null) {
+            return;
+        }
+        if (payload instanceof ClickEvent click) {
+            click.setCustomerId(pseudonyms.of(click.getCustomerId()));
+        } else if (payload instanceof OrderEvent order) {
+            order.setCustomerId(pseudonyms.of(order.getCustomerId()));
+        } else if (payload instanceof ConsentEvent consent) {
+            consent.setCustomerId(pseudonyms.of(consent.getCustomerId()));
+        }
+    }
+
+    /** The id the stages after the entrance know the customer by. */
+    String customerIdFor(String raw) {
+        return pseudonyms == null ? raw : pseudonyms.of(raw);
     }
 
     void route(Object payload, Collector<CustomerEvent> out, Consumer<DeadLetter> deadLetterOut) {

@@ -34,6 +34,7 @@ public class RouteAndSuppressErasedFunction
 
     private final long suppressionMillis;
     private final int maxSuppressed;
+    private final io.p13n.config.Secret pseudonymizationKey;
 
     private transient EventRouter router;
     private transient Counter suppressedEvents;
@@ -43,6 +44,15 @@ public class RouteAndSuppressErasedFunction
     private transient boolean mayHoldErased;
 
     public RouteAndSuppressErasedFunction(Duration suppressionPeriod, int maxSuppressed) {
+        this(suppressionPeriod, maxSuppressed, null);
+    }
+
+    /** With customer ids replaced by their pseudonyms ({@code key} null: not). */
+    public RouteAndSuppressErasedFunction(
+            Duration suppressionPeriod,
+            int maxSuppressed,
+            io.p13n.config.Secret pseudonymizationKey) {
+        this.pseudonymizationKey = pseudonymizationKey;
         if (suppressionPeriod.isNegative() || suppressionPeriod.isZero()) {
             throw new IllegalArgumentException(
                     "suppression period must be positive, was " + suppressionPeriod);
@@ -57,7 +67,9 @@ public class RouteAndSuppressErasedFunction
     @Override
     public void open(OpenContext openContext) {
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("p13n");
-        router = new EventRouter(group);
+        router =
+                new EventRouter(
+                        group, pseudonymizationKey == null ? null : pseudonymizationKey.reveal());
         suppressedEvents = group.counter("eventsOfErasedCustomersDropped");
         erasures = group.counter("erasureRequests");
         evicted = group.counter("erasureSuppressionsEvicted");
@@ -69,6 +81,7 @@ public class RouteAndSuppressErasedFunction
             SourceRecord record, ReadOnlyContext ctx, Collector<CustomerEvent> out)
             throws Exception {
         Object payload = record.getPayload();
+        router.pseudonymize(payload);
         String customer = EventRouter.customerIdOf(payload);
         if (customer != null && mayHoldErased) {
             var list = ctx.getBroadcastState(ErasedIds.DESCRIPTOR);
@@ -93,11 +106,12 @@ public class RouteAndSuppressErasedFunction
             return;
         }
         ErasureRequest request = (ErasureRequest) record.getPayload();
+        String customer = router.customerIdFor(request.getCustomerId());
         long now = ctx.currentProcessingTime();
         int dropped =
                 ErasedIds.add(
                         ctx.getBroadcastState(ErasedIds.DESCRIPTOR),
-                        request.getCustomerId(),
+                        customer,
                         now,
                         now + suppressionMillis,
                         maxSuppressed);
@@ -123,7 +137,7 @@ public class RouteAndSuppressErasedFunction
         out.collect(
                 new CustomerEvent(
                         new Erasure(
-                                request.getCustomerId(),
+                                customer,
                                 request.getRequestId(),
                                 request.getRequestedAt().toEpochMilli(),
                                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks())));

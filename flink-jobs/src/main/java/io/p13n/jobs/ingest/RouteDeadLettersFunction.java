@@ -16,15 +16,29 @@ import org.apache.flink.util.Collector;
 public class RouteDeadLettersFunction extends ProcessFunction<SourceRecord, CustomerEvent> {
     private static final long serialVersionUID = 1L;
 
+    private final io.p13n.config.Secret pseudonymizationKey;
     private transient EventRouter router;
+
+    public RouteDeadLettersFunction() {
+        this(null);
+    }
+
+    /** With customer ids replaced by their pseudonyms ({@code key} null: not). */
+    public RouteDeadLettersFunction(io.p13n.config.Secret pseudonymizationKey) {
+        this.pseudonymizationKey = pseudonymizationKey;
+    }
 
     @Override
     public void open(OpenContext openContext) {
-        router = new EventRouter(getRuntimeContext().getMetricGroup().addGroup("p13n"));
+        router =
+                new EventRouter(
+                        getRuntimeContext().getMetricGroup().addGroup("p13n"),
+                        pseudonymizationKey == null ? null : pseudonymizationKey.reveal());
     }
 
     @Override
     public void processElement(SourceRecord record, Context ctx, Collector<CustomerEvent> out) {
+        router.pseudonymize(record.getPayload());
         router.route(
                 record.getPayload(), out, letter -> ctx.output(OutputTags.DEAD_LETTERS, letter));
     }
