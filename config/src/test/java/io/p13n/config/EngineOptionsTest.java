@@ -72,7 +72,8 @@ class EngineOptionsTest {
                         EngineOptions.KAFKA_SASL_JAAS_CONFIG,
                         EngineOptions.KAFKA_SSL_TRUSTSTORE_PASSWORD,
                         EngineOptions.REDIS_PASSWORD,
-                        EngineOptions.REDIS_TLS_TRUSTSTORE_PASSWORD);
+                        EngineOptions.REDIS_TLS_TRUSTSTORE_PASSWORD,
+                        EngineOptions.PRIVACY_PSEUDONYMIZATION_KEY);
     }
 
     @Test
