@@ -76,6 +76,80 @@ class RedisSinkWriterITCase {
                 UnregisteredMetricsGroup.createSinkWriterMetricGroup());
     }
 
+    private RedisSinkWriter<RedisHashWrite> writerWithMinInterval(long minIntervalMillis) {
+        RedisEndpoint endpoint =
+                RedisEndpoint.standalone(SERVICES.redis().host(), SERVICES.redis().port());
+        return new RedisSinkWriter<>(
+                endpoint.connect(),
+                w -> w,
+                100,
+                200,
+                minIntervalMillis,
+                time,
+                UnregisteredMetricsGroup.createSinkWriterMetricGroup());
+    }
+
+    @Test
+    void aKeyWrittenWithinItsMinimumIntervalWaitsForTheIntervalsEndAndIsWrittenOnce()
+            throws Exception {
+        String key = prefix + ":a";
+        try (var writer = writerWithMinInterval(1_000)) {
+            writer.write(write("a", Map.of("views", "1")), null);
+            time.fireAll(); // leading edge: the first change goes with the next batch
+            assertThat(redis.hget(key, "views")).isEqualTo("1");
+
+            long hsets = hsetCalls();
+            time.now += 100;
+            writer.write(write("a", Map.of("views", "2")), null);
+            time.now += 100;
+            writer.write(write("a", Map.of("views", "3")), null);
+            writer.write(write("b", Map.of("views", "1")), null); // not written lately: at once
+            time.fireAll();
+            assertThat(redis.hget(key, "views")).as("within the interval").isEqualTo("1");
+            assertThat(redis.hget(prefix + ":b", "views")).isEqualTo("1");
+            assertThat(time.timers).as("a tick for the deferred key").hasSize(1);
+
+            time.now += 799; // 999 ms after the first write
+            time.fireAll();
+            assertThat(redis.hget(key, "views")).isEqualTo("1");
+
+            time.now += 1; // the interval is over: the latest of the two changes, once
+            time.fireAll();
+            assertThat(redis.hget(key, "views")).isEqualTo("3");
+            assertThat(hsetCalls() - hsets).as("b, then a once").isEqualTo(2);
+            assertThat(time.timers).as("nothing left to wait for").isEmpty();
+        }
+    }
+
+    @Test
+    void aCheckpointSendsTheDeferredWritesAtOnce() throws Exception {
+        String key = prefix + ":a";
+        try (var writer = writerWithMinInterval(60_000)) {
+            writer.write(write("a", Map.of("views", "1")), null);
+            writer.flush(false);
+            time.now += 1;
+            writer.write(write("a", Map.of("views", "2")), null);
+            time.fireAll();
+            assertThat(redis.hget(key, "views")).isEqualTo("1");
+
+            writer.flush(false); // before a checkpoint barrier: nothing may stay behind
+            assertThat(redis.hget(key, "views")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void withoutAMinimumIntervalEveryBatchWritesEveryChangedKey() throws Exception {
+        String key = prefix + ":a";
+        try (var writer = writerWithMinInterval(0)) {
+            writer.write(write("a", Map.of("views", "1")), null);
+            time.fireAll();
+            time.now += 1;
+            writer.write(write("a", Map.of("views", "2")), null);
+            time.fireAll();
+            assertThat(redis.hget(key, "views")).isEqualTo("2");
+        }
+    }
+
     private RedisHashWrite write(String key, Map<String, String> fields) {
         return new RedisHashWrite(prefix + ":" + key, fields, TTL);
     }
