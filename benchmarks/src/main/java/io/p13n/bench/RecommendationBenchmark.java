@@ -32,11 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The recommendation stages' own work, without Flink state: an item-keyed neighbour update ({@link
- * ItemNeighbours#apply}) on a full candidate list ({@code recommend.max-candidates} 100),
- * publishing its top 50 ({@link ItemNeighbours#similar}), a customer's ranking ({@link
- * Ranker#rank}) from 10 recent items with a 50-item similar list each and the trending lists of 5
- * categories plus the overall one, and the serving JSON of a similar-items list both ways (written
- * by the similar-items sink, parsed by the async ranking for every Redis GET).
+ * ItemNeighbours#apply}) on a full candidate list ({@code recommend.max-candidates} 60), publishing
+ * its top 30 ({@link ItemNeighbours#similar}), a customer's ranking ({@link Ranker#rank}) from 10
+ * recent items with a 50-item similar list each and the trending lists of 5 categories plus the
+ * overall one, and the serving JSON of a similar-items list both ways (written by the similar-items
+ * sink, parsed by the async ranking for every Redis GET).
  *
  * <p>Settings are the documented defaults. Ids and categories are shaped like the simulator's.
  */
@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RecommendationBenchmark {
-    /** Distinct fresh targets cycled through: far more than the 100 kept, so each one is new. */
+    /** Distinct fresh targets cycled through: far more than the 60 kept, so each one is new. */
     private static final int FRESH = 1024;
 
     private RecommendationSettings settings;
@@ -67,15 +67,16 @@ public class RecommendationBenchmark {
     @Setup
     public void setUp() {
         settings = RecommendationSettings.defaults();
-        if (settings.maxCandidates() != 100
-                || settings.similarSize() != 50
+        // The sizes the comments below name: a changed default must update them too.
+        if (settings.maxCandidates() != 60
+                || settings.similarSize() != 30
                 || settings.recentItems() != 10) {
             throw new IllegalStateException("defaults changed: " + settings);
         }
         Random random = new Random(11);
         time = Workloads.T0;
 
-        // A full candidate list: 100 neighbours with evidence spread over the last 30 days.
+        // A full candidate list: 60 neighbours with evidence spread over the last 30 days.
         neighbours = ItemNeighbours.empty("p01234");
         List<String> held = new ArrayList<>();
         for (int i = 0; i < settings.maxCandidates(); i++) {
@@ -185,7 +186,7 @@ public class RecommendationBenchmark {
         return new TrendingItems(category, items, now);
     }
 
-    /** A transition to one of the 100 held neighbours: a scan to it and an in-place update. */
+    /** A transition to one of the 60 held neighbours: a scan to it and an in-place update. */
     @Benchmark
     public ItemNeighboursState neighboursApplyKnownTarget() {
         ItemTransition t = knownTargets.get(next++ & 63);
@@ -203,7 +204,7 @@ public class RecommendationBenchmark {
         return neighbours;
     }
 
-    /** The published top 50 of the 100 candidates. */
+    /** The published top 30 of the 60 candidates. */
     @Benchmark
     public SimilarItems neighboursSimilarTop50() {
         return ItemNeighbours.similar(neighbours, time, settings);
@@ -215,7 +216,7 @@ public class RecommendationBenchmark {
         return Ranker.rank(request, similarByItem, trendingByCategory, settings);
     }
 
-    /** A 50-item similar list to its serving JSON (what the similar-items sink writes). */
+    /** A 30-item similar list to its serving JSON (what the similar-items sink writes). */
     @Benchmark
     public String servingJsonWriteSimilar() {
         return ServingJson.of(similarList);
