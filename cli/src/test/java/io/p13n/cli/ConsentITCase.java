@@ -8,6 +8,7 @@ import io.p13n.cli.testing.TopicReader;
 import io.p13n.cli.traffic.EventProducers;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
+import io.p13n.jobs.offers.VariantAssignment;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.testing.TestOffers;
 import io.p13n.model.ConsentPurpose;
@@ -33,8 +34,9 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Consent end to end on real Kafka, Redis and Flink, under an opt-in regime for marketing: an email
- * campaign reaches only the customer who granted email, a withdrawal takes the coupon off the
- * storefront, and a customer who withdrew personalization is served an empty, say-so profile.
+ * campaign reaches only the customer who granted email, its statistics count the moments stopped
+ * for consent (in neither arm), a withdrawal takes the coupon off the storefront, and a customer
+ * who withdrew personalization is served an empty, say-so profile.
  */
 class ConsentITCase {
     @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
@@ -180,6 +182,33 @@ class ConsentITCase {
             assertThat(redis.exists(keys.activeOffers("silent"))).isFalse();
             assertThat(redis.exists(keys.activeOffers("private"))).isFalse();
 
+            // The campaign's statistics record the moments stopped for consent, in neither arm:
+            // "private" passed 100 points (its consent decision made its first profile, the
+            // baseline) and 300, "silent" only 300 (its first order was its baseline); the
+            // consenting customers' second milestone is stopped by the frequency cap, not counted.
+            String stats = keys.campaignStats("email-" + run);
+            long suppressedForConsent = 3;
+            TestJobs.awaitTrue(
+                    "the consent-suppressed moments in the campaign stats",
+                    TIMEOUT,
+                    () -> {
+                        String n = redis.hget(stats, "suppressedForConsent");
+                        return n != null && Long.parseLong(n) >= suppressedForConsent;
+                    });
+            Map<String, String> campaignStats = redis.hgetAll(stats);
+            assertThat(campaignStats)
+                    .as("silent once, private twice")
+                    .containsEntry("suppressedForConsent", Long.toString(suppressedForConsent))
+                    .containsEntry(VariantAssignment.DEFAULT_ARM + ".sent", "2")
+                    .containsEntry(VariantAssignment.DEFAULT_ARM + ".heldOut", "0");
+            assertThat(campaignStats.keySet())
+                    .as("the suppressed customers make no arm")
+                    .allMatch(
+                            f ->
+                                    f.startsWith(VariantAssignment.DEFAULT_ARM + ".")
+                                            || f.equals("suppressedForConsent")
+                                            || f.equals("updatedAt"));
+
             Map<String, String> unprofiled = redis.hgetAll(keys.profile("private"));
             assertThat(unprofiled)
                     .as("served, saying why it is empty")
@@ -207,6 +236,9 @@ class ConsentITCase {
                     () -> !redis.exists(keys.activeOffers("withdraws")));
             assertThat(redis.exists(keys.activeOffers("granted"))).isTrue();
             assertThat(redis.hget(keys.profile("withdraws"), "marketingChannels")).isEmpty();
+            assertThat(redis.hget(stats, "suppressedForConsent"))
+                    .as("a withdrawal is no moment: nothing more suppressed")
+                    .isEqualTo(Long.toString(suppressedForConsent));
         } finally {
             TestJobs.cancel(job);
         }

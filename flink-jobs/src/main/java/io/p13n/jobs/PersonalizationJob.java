@@ -515,8 +515,8 @@ public final class PersonalizationJob {
      *
      * <pre>
      *  profiles + orders ─▶ triggers (customer, campaigns broadcast) ─▶ budgets (campaign) ─┬─▶ Kafka offer-triggers (exactly once)
-     *                                                                                        └─▶ ledger (customer) + orders ─▶ Redis offers (on checkpoint)
-     *                                                                                                  └─▶ stats (campaign) ─▶ Redis campaign stats
+     *                        │                                                               └─▶ ledger (customer) + orders ─▶ Redis offers (on checkpoint)
+     *                        └─▶ suppressed for consent ─────────────────────────────────────────────▶ stats (campaign) ─▶ Redis campaign stats
      * </pre>
      */
     private static void defineOffers(
@@ -555,6 +555,15 @@ public final class PersonalizationJob {
                         .process(new OfferTriggerFunction(settings))
                         .uid(Uids.OFFER_TRIGGERS)
                         .name("Offer triggers");
+        // Moments stopped for lack of marketing consent count in their campaign's stats (in
+        // neither arm), so the arms stay comparable and the stopped ones stay visible.
+        DataStream<CampaignStatsDelta> consentSuppressed =
+                decisions
+                        .getSideOutput(OfferOutputTags.SUPPRESSED)
+                        .flatMap(OfferInputs::consentSuppressed)
+                        .returns(new AvroTypeInfo<>(CampaignStatsDelta.class))
+                        .uid(Uids.CONSENT_SUPPRESSED_STATS)
+                        .name("Consent-suppressed moments for the stats");
         SingleOutputStreamOperator<OfferDecision> withinBudget =
                 decisions
                         .keyBy(OfferDecision::getCampaignId, Types.STRING)
@@ -592,18 +601,28 @@ public final class PersonalizationJob {
                         .returns(new AvroTypeInfo<>(Erasure.class))
                         .uid(Uids.ACTIVE_OFFERS + "-erasure-payloads")
                         .name("Erasure payloads");
-        defineLedger(withinBudget, orders, withdrawals, erasures, settings, erasureGrace, sinks);
+        defineLedger(
+                withinBudget,
+                orders,
+                withdrawals,
+                erasures,
+                consentSuppressed,
+                settings,
+                erasureGrace,
+                sinks);
     }
 
     /**
      * The issued-offer ledger per customer (sent and held-out decisions, orders for redemption and
-     * conversion attribution) to Redis, and the campaign stats it counts, per campaign, to Redis.
+     * conversion attribution) to Redis, and the campaign stats it counts, with the moments
+     * suppressed for consent, per campaign, to Redis.
      */
     private static void defineLedger(
             DataStream<OfferDecision> withinBudget,
             DataStream<OrderEvent> orders,
             DataStream<ConsentEvent> withdrawals,
             DataStream<Erasure> erasures,
+            DataStream<CampaignStatsDelta> consentSuppressed,
             OfferSettings settings,
             Duration erasureGrace,
             WorkflowSinks sinks) {
@@ -637,6 +656,7 @@ public final class PersonalizationJob {
                 .name("Active offers to Redis");
         activeOffers
                 .getSideOutput(OfferOutputTags.STATS_DELTAS)
+                .union(consentSuppressed)
                 .keyBy(CampaignStatsDelta::getCampaignId, Types.STRING)
                 .process(new CampaignStatsFunction(settings))
                 .uid(Uids.CAMPAIGN_STATS)

@@ -34,6 +34,7 @@ public final class Uids {
     public static final String CAMPAIGN_BUDGETS = "campaign-budgets";
     public static final String ACTIVE_OFFERS = "active-offers";
     public static final String CAMPAIGN_STATS = "campaign-stats";
+    public static final String CONSENT_SUPPRESSED_STATS = "campaign-stats-consent-suppressed";
     public static final String OFFER_TRIGGER_SINK = "kafka-offer-trigger-wal-sink";
     public static final String ACTIVE_OFFERS_SINK = "redis-active-offers-sink";
     public static final String CAMPAIGN_STATS_SINK = "redis-campaign-stats-sink";

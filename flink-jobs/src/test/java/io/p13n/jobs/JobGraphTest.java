@@ -47,8 +47,34 @@ class JobGraphTest {
                         Uids.CLICKS_SOURCE,
                         Uids.ORDERS_SOURCE,
                         Uids.SEGMENT_CHANGE_SINK,
-                        Uids.CHURN_SIGNAL_SINK)
+                        Uids.CHURN_SIGNAL_SINK,
+                        Uids.CAMPAIGN_STATS,
+                        Uids.CONSENT_SUPPRESSED_STATS)
                 .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldCountConsentSuppressedMomentsInTheCampaignStats() {
+        StreamGraph graph = envWithWorkflow().getStreamGraph();
+
+        assertThat(inputsOf(graph, Uids.CONSENT_SUPPRESSED_STATS))
+                .as("the trigger stage's SUPPRESSED side output")
+                .containsExactly(Uids.OFFER_TRIGGERS);
+        assertThat(inputsOf(graph, Uids.CAMPAIGN_STATS))
+                .as("the ledger's deltas and the consent-suppressed moments, keyed by campaign")
+                .containsExactlyInAnyOrder(Uids.ACTIVE_OFFERS, Uids.CONSENT_SUPPRESSED_STATS);
+    }
+
+    /** The uids of the nodes that feed the node with {@code uid}. */
+    private static java.util.List<String> inputsOf(StreamGraph graph, String uid) {
+        StreamNode node =
+                graph.getStreamNodes().stream()
+                        .filter(n -> uid.equals(n.getTransformationUID()))
+                        .findFirst()
+                        .orElseThrow();
+        return node.getInEdges().stream()
+                .map(e -> graph.getStreamNode(e.getSourceId()).getTransformationUID())
+                .toList();
     }
 
     @Test

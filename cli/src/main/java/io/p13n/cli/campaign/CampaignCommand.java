@@ -485,7 +485,7 @@ public final class CampaignCommand implements Runnable {
             name = "stats",
             mixinStandardHelpOptions = true,
             description =
-                    "A campaign's results per arm, from Redis: sent, held out, redeemed, converted, revenue, rates and lift.")
+                    "A campaign's results per arm, from Redis: sent, held out, redeemed, converted, revenue, rates and lift; and the moments suppressed for lack of marketing consent (in neither arm).")
     public static final class Stats implements Callable<Integer> {
         @Option(
                 names = "--redis-host",
@@ -540,6 +540,9 @@ public final class CampaignCommand implements Runnable {
             return 0;
         }
     }
+
+    /** The stats hash's campaign-level count of moments stopped for lack of marketing consent. */
+    static final String SUPPRESSED_FOR_CONSENT = "suppressedForConsent";
 
     /** Arm totals parsed from the stats hash, and the report printed from them. */
     record Arm(
@@ -629,6 +632,12 @@ public final class CampaignCommand implements Runnable {
                         controlConverted,
                         controlHeld,
                         lift(treatedConverted, treatedSent, controlConverted, controlHeld)));
+        // Campaign-level: consent is checked before the control split, so these are in no arm.
+        out.append(
+                String.format(
+                        "suppressed for consent %s (no marketing consent for the campaign's channel;"
+                                + " in neither arm)%n",
+                        hash.getOrDefault(SUPPRESSED_FOR_CONSENT, "not recorded")));
         return out.toString();
     }
 

@@ -247,6 +247,8 @@ class CampaignCommandTest {
                         "10",
                         "control.revenue",
                         "400.00",
+                        "suppressedForConsent",
+                        "17",
                         "updatedAt",
                         "2026-11-23T10:00:00Z");
 
@@ -262,5 +264,18 @@ class CampaignCommandTest {
         // treated 50/200 = 25%, control 10/50 = 20%: lift +25%
         assertThat(report)
                 .contains("treated conversion 25.0% (50/200), control 20.0% (10/50), lift +25.0%");
+        assertThat(report).contains("suppressed for consent 17 ");
+        assertThat(report.lines().map(l -> l.split(" +")[0]))
+                .as("a campaign-level count, not an arm")
+                .containsExactly("Campaign", "ARM", "A", "B", "control", "treated", "suppressed");
+    }
+
+    @Test
+    void statsReportShouldSayWhenTheConsentCountWasNotRecorded() {
+        String report =
+                CampaignCommand.report(
+                        "old", hash("A.sent", "1", "updatedAt", "2026-11-23T10:00:00Z"));
+
+        assertThat(report).contains("suppressed for consent not recorded");
     }
 }

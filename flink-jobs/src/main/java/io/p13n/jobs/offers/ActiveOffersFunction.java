@@ -404,6 +404,6 @@ public class ActiveOffersFunction
             double revenue,
             long at) {
         return new CampaignStatsDelta(
-                d.getCampaignId(), arm(d), sent, heldOut, redeemed, converted, revenue, at);
+                d.getCampaignId(), arm(d), sent, heldOut, redeemed, converted, revenue, at, 0L);
     }
 }

@@ -21,13 +21,19 @@ import org.apache.flink.util.Collector;
  * Running totals per campaign and arm; keyed by campaign id. Emits the campaign's {@link
  * CampaignStats} (every arm) after each delta.
  *
+ * <p>Besides the arms, one campaign-level count: moments the campaign matched but the customer had
+ * no marketing consent for its channel ({@code SUPPRESSED_CONSENT}, from {@link
+ * OfferTriggerFunction}'s {@link OfferOutputTags#SUPPRESSED} side output). Consent is checked
+ * before the control split, so those customers are in neither arm; their deltas carry no arm and
+ * create none.
+ *
  * <p>Metrics are operator-wide totals (counters offersSent/HeldOut/Redeemed/Converted and a gauge
  * of attributed revenue), not per campaign: campaigns are created at run time without limit and a
  * metric group lives as long as the operator, so per-campaign metrics would grow without bound in
  * every metrics backend. Per-campaign numbers are in Redis ({@link CampaignStatsRedisMapper}).
  *
- * <p>State: one record per campaign, one entry per arm (its variants plus control); expires after
- * {@code offers.state-ttl} without a delta.
+ * <p>State: one record per campaign, one entry per arm (its variants plus control) and the
+ * campaign-level count; expires after {@code offers.state-ttl} without a delta.
  */
 public class CampaignStatsFunction
         extends KeyedProcessFunction<String, CampaignStatsDelta, CampaignStats> {
@@ -70,7 +76,7 @@ public class CampaignStatsFunction
             throws Exception {
         CampaignStatsState s = state.value();
         if (s == null) {
-            s = new CampaignStatsState(new ArrayList<>(), 0L);
+            s = new CampaignStatsState(new ArrayList<>(), 0L, 0L);
         }
         if (!add(s, delta)) {
             return;
@@ -87,11 +93,21 @@ public class CampaignStatsFunction
             arms.add(
                     ArmStats.newBuilder(a).build()); // a copy: downstream must not see state mutate
         }
-        out.collect(new CampaignStats(ctx.getCurrentKey(), arms, s.getUpdatedAt()));
+        out.collect(
+                new CampaignStats(
+                        ctx.getCurrentKey(), arms, s.getUpdatedAt(), s.getSuppressedForConsent()));
     }
 
-    /** Adds the delta to its arm; false when the arm is new and the bound is reached. */
+    /**
+     * Adds the delta: its campaign-level count to the campaign, its arm counts (when it names an
+     * arm) to that arm. False when nothing changed: no campaign-level count and the arm is new with
+     * the bound reached.
+     */
     static boolean add(CampaignStatsState s, CampaignStatsDelta d) {
+        s.setSuppressedForConsent(s.getSuppressedForConsent() + d.getSuppressedForConsent());
+        if (d.getArm() == null) {
+            return true;
+        }
         ArmStats arm = null;
         for (ArmStats a : s.getArms()) {
             if (a.getArm().equals(d.getArm())) {
@@ -100,7 +116,7 @@ public class CampaignStatsFunction
         }
         if (arm == null) {
             if (s.getArms().size() >= MAX_ARMS) {
-                return false;
+                return d.getSuppressedForConsent() != 0;
             }
             arm = new ArmStats(d.getArm(), 0L, 0L, 0L, 0L, 0.0);
             List<ArmStats> arms = new ArrayList<>(s.getArms());

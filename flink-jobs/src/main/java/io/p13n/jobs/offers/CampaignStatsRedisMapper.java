@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * A campaign's stats as one hash ({@link RedisKeys#campaignStats}): per arm {@code ARM.sent},
  * {@code ARM.heldOut}, {@code ARM.redeemed}, {@code ARM.converted}, {@code ARM.revenue} (two
- * decimals), and {@code updatedAt} (ISO-8601 UTC event time). Arm "control" holds the held-out
- * customers.
+ * decimals); campaign-level {@code suppressedForConsent} (moments stopped for lack of marketing
+ * consent, in neither arm) and {@code updatedAt} (ISO-8601 UTC event time). Arm "control" holds the
+ * held-out customers. Campaign-level fields have no dot, so they never read as an arm's.
  */
 public final class CampaignStatsRedisMapper implements RedisHashMapper<CampaignStats> {
     private static final long serialVersionUID = 1L;
@@ -46,6 +47,7 @@ public final class CampaignStatsRedisMapper implements RedisHashMapper<CampaignS
             f.put(a.getArm() + ".converted", Long.toString(a.getConverted()));
             f.put(a.getArm() + ".revenue", Decimals.fixed(a.getRevenue(), 2));
         }
+        f.put("suppressedForConsent", Long.toString(stats.getSuppressedForConsent()));
         f.put(
                 "updatedAt",
                 stats.getUpdatedAt() == 0

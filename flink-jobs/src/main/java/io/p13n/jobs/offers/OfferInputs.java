@@ -1,16 +1,19 @@
 package io.p13n.jobs.offers;
 
+import io.p13n.model.CampaignStatsDelta;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.Erasure;
 import io.p13n.model.OfferDecision;
 import io.p13n.model.OfferInput;
 import io.p13n.model.OfferLedgerInput;
+import io.p13n.model.OfferOutcome;
 import io.p13n.model.OrderEvent;
+import org.apache.flink.util.Collector;
 
 /**
- * Wrapping the offer stages' inputs, and their keys (usable as {@code KeySelector}s by method
- * reference).
+ * Wrapping the offer stages' inputs (and the stats stage's consent-suppressed deltas), and their
+ * keys (usable as {@code KeySelector}s by method reference).
  */
 public final class OfferInputs {
     private OfferInputs() {}
@@ -37,6 +40,25 @@ public final class OfferInputs {
 
     public static OfferLedgerInput ledger(Erasure erasure) {
         return new OfferLedgerInput(erasure);
+    }
+
+    /**
+     * The stats stage's campaign-level input from {@link OfferTriggerFunction}'s {@link
+     * OfferOutputTags#SUPPRESSED} side output (a flatMap): a SUPPRESSED_CONSENT decision counts
+     * once in its campaign's {@code suppressedForConsent}, with no arm (the customer is in
+     * neither); a decision the frequency cap or a cooldown stopped (SUPPRESSED) counts nowhere.
+     */
+    public static void consentSuppressed(
+            OfferDecision decision, Collector<CampaignStatsDelta> out) {
+        if (decision.getOutcome() == OfferOutcome.SUPPRESSED_CONSENT) {
+            out.collect(
+                    CampaignStatsDelta.newBuilder()
+                            .setCampaignId(decision.getCampaignId())
+                            .setArm(null)
+                            .setEventTime(decision.getIssuedAt())
+                            .setSuppressedForConsent(1L)
+                            .build());
+        }
     }
 
     /** Key of {@link OfferTriggerFunction}: the customer. */

@@ -10,8 +10,10 @@ public final class OfferOutputTags {
     private OfferOutputTags() {}
 
     /**
-     * Decisions the frequency cap or a campaign cooldown stopped (outcome SUPPRESSED), from {@link
-     * OfferTriggerFunction}: for counting and debugging; nothing downstream needs them.
+     * Decisions stopped before anything was sent or held out, from {@link OfferTriggerFunction}:
+     * outcome SUPPRESSED_CONSENT (no marketing consent for the campaign's channel), counted per
+     * campaign by {@link CampaignStatsFunction} ({@link OfferInputs#consentSuppressed}); outcome
+     * SUPPRESSED (the frequency cap or a campaign cooldown), which nothing downstream needs.
      */
     public static final OutputTag<OfferDecision> SUPPRESSED =
             new OutputTag<>("offer-suppressed", new AvroTypeInfo<>(OfferDecision.class));

@@ -55,10 +55,13 @@ import org.slf4j.LoggerFactory;
  * purchase in a category. The first profile of a customer sets the baseline and fires nothing.
  *
  * <p>For a moment the ACTIVE campaign with that trigger, a date window containing the moment and a
- * matching audience, with the highest priority (then smallest id), is chosen; then, in order: the
- * global control group (decision HELD_OUT, caps not consumed), the frequency cap across campaigns
- * and the campaign's cooldown (decision SUPPRESSED, to {@link OfferOutputTags#SUPPRESSED} only),
- * else SENT (caps consumed). The A/B variant is a stable hash. Output: SENT and HELD_OUT decisions.
+ * matching audience, with the highest priority (then smallest id), is chosen; a customer without
+ * marketing consent for the campaign's channel gets SUPPRESSED_CONSENT (to {@link
+ * OfferOutputTags#SUPPRESSED}, counted in the campaign's stats, in neither arm); then the frequency
+ * cap across campaigns and the campaign's cooldown (decision SUPPRESSED, to {@link
+ * OfferOutputTags#SUPPRESSED} only); then the global control group (decision HELD_OUT) or SENT,
+ * caps consumed either way, so both arms count the same moments. The A/B variant is a stable hash.
+ * Output: SENT and HELD_OUT decisions.
  *
  * <p>Late campaigns: the campaigns topic has its own source, which can lag the event topics (a job
  * starting on a backlog, a campaign published just before a burst of events). A moment no campaign

@@ -6,10 +6,16 @@ import io.p13n.jobs.redis.RedisHashWrite;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.testing.TestOffers;
 import io.p13n.model.ArmStats;
+import io.p13n.model.Budget;
 import io.p13n.model.CampaignStats;
 import io.p13n.model.CampaignStatsDelta;
+import io.p13n.model.CampaignStatsState;
+import io.p13n.model.OfferDecision;
+import io.p13n.model.OfferOutcome;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -44,8 +50,41 @@ class CampaignStatsFunctionTest {
         harness.processElement(
                 new StreamRecord<>(
                         new CampaignStatsDelta(
-                                campaign, arm, sent, heldOut, redeemed, converted, revenue, at),
+                                campaign, arm, sent, heldOut, redeemed, converted, revenue, at, 0L),
                         at));
+    }
+
+    /**
+     * A decision of the trigger stage's SUPPRESSED side output, through the job's own mapping to
+     * the stats stage ({@link OfferInputs#consentSuppressed}).
+     */
+    private void suppressed(String campaign, OfferOutcome outcome, long at) throws Exception {
+        OfferDecision d =
+                CampaignBudgetFunctionTest.decision(
+                        new Budget(null, null), outcome, 0, customers++);
+        d.setCampaignId(campaign);
+        d.setIssuedAt(at);
+        List<CampaignStatsDelta> deltas = new ArrayList<>();
+        OfferInputs.consentSuppressed(d, new ListCollector<>(deltas));
+        for (CampaignStatsDelta delta : deltas) {
+            harness.processElement(new StreamRecord<>(delta, at));
+        }
+    }
+
+    private int customers;
+
+    private static String totals(ArmStats a) {
+        return a.getArm()
+                + ":"
+                + a.getSent()
+                + ":"
+                + a.getHeldOut()
+                + ":"
+                + a.getRedeemed()
+                + ":"
+                + a.getConverted()
+                + ":"
+                + a.getRevenue();
     }
 
     @Test
@@ -85,6 +124,71 @@ class CampaignStatsFunctionTest {
     }
 
     @Test
+    void shouldCountConsentSuppressedMomentsForTheCampaignInNeitherArm() throws Exception {
+        // What the ledger counts: two offers sent in arm A, one held out, a redemption.
+        send("x", "A", 1, 0, 0, 0, 0, 10);
+        send("x", "A", 1, 0, 0, 0, 0, 20);
+        send("x", "control", 0, 1, 0, 0, 0, 30);
+        // What the trigger stage stopped: two moments without consent, one by the frequency cap.
+        suppressed("x", OfferOutcome.SUPPRESSED_CONSENT, 40);
+        suppressed("x", OfferOutcome.SUPPRESSED, 45);
+        suppressed("x", OfferOutcome.SUPPRESSED_CONSENT, 50);
+        suppressed("y", OfferOutcome.SUPPRESSED_CONSENT, 55);
+        send("x", "A", 0, 0, 1, 1, 12.5, 60);
+
+        List<CampaignStats> out = harness.extractOutputValues();
+        assertThat(out)
+                .as("one snapshot per delta; a cap-suppressed moment makes none")
+                .extracting(CampaignStats::getSuppressedForConsent)
+                .containsExactly(0L, 0L, 0L, 1L, 2L, 1L, 2L);
+        CampaignStats x = out.get(6);
+        assertThat(x.getCampaignId()).isEqualTo("x");
+        assertThat(x.getArms())
+                .as("the consent-suppressed customers are in neither arm, and make no arm")
+                .extracting(CampaignStatsFunctionTest::totals)
+                .containsExactly("A:2:0:1:1:12.5", "control:0:1:0:0:0.0");
+        assertThat(x.getSuppressedForConsent()).isEqualTo(2);
+        assertThat(x.getUpdatedAt()).isEqualTo(60);
+        CampaignStats y = out.get(5);
+        assertThat(y.getCampaignId()).isEqualTo("y");
+        assertThat(y.getArms()).isEmpty();
+        assertThat(y.getSuppressedForConsent()).isEqualTo(1);
+        assertThat(y.getUpdatedAt()).isEqualTo(55);
+    }
+
+    @Test
+    void shouldCountAConsentSuppressedMomentWhenTheArmsAreFull() {
+        CampaignStatsState s = new CampaignStatsState(new ArrayList<>(), 0L, 0L);
+        for (int i = 0; i < CampaignStatsFunction.MAX_ARMS; i++) {
+            assertThat(
+                            CampaignStatsFunction.add(
+                                    s,
+                                    CampaignStatsDelta.newBuilder()
+                                            .setCampaignId("x")
+                                            .setArm(String.format("v%02d", i))
+                                            .setSent(1L)
+                                            .build()))
+                    .isTrue();
+        }
+        CampaignStatsDelta oneArmTooMany =
+                CampaignStatsDelta.newBuilder()
+                        .setCampaignId("x")
+                        .setArm("extra")
+                        .setSent(1L)
+                        .build();
+        CampaignStatsDelta consent =
+                CampaignStatsDelta.newBuilder()
+                        .setCampaignId("x")
+                        .setSuppressedForConsent(1L)
+                        .build();
+
+        assertThat(CampaignStatsFunction.add(s, oneArmTooMany)).isFalse();
+        assertThat(CampaignStatsFunction.add(s, consent)).isTrue();
+        assertThat(s.getArms()).hasSize(CampaignStatsFunction.MAX_ARMS);
+        assertThat(s.getSuppressedForConsent()).isEqualTo(1);
+    }
+
+    @Test
     void redisMapperShouldWriteOneHashPerCampaign() {
         CampaignStats stats =
                 new CampaignStats(
@@ -92,7 +196,8 @@ class CampaignStatsFunctionTest {
                         List.of(
                                 new ArmStats("A", 10L, 0L, 3L, 4L, 123.456),
                                 new ArmStats("control", 0L, 2L, 0L, 1L, 10.0)),
-                        1_700_000_000_000L);
+                        1_700_000_000_000L,
+                        7L);
         RedisHashWrite w =
                 new CampaignStatsRedisMapper(new RedisKeys("p13n"), Duration.ofDays(90))
                         .toHashWrite(stats);
@@ -106,6 +211,7 @@ class CampaignStatsFunctionTest {
                 .containsEntry("A.revenue", "123.46")
                 .containsEntry("control.heldOut", "2")
                 .containsEntry("control.converted", "1")
+                .containsEntry("suppressedForConsent", "7")
                 .containsEntry("updatedAt", "2023-11-14T22:13:20Z");
     }
 }
