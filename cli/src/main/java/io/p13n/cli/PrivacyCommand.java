@@ -9,7 +9,6 @@ import io.p13n.config.ConfigException;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.PersonalizationJob;
-import io.p13n.jobs.privacy.Pseudonyms;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.ErasureRequest;
 import io.p13n.serde.AvroEventSerializer;
@@ -62,9 +61,7 @@ final class PrivacyCommand implements Runnable {
      * privacy.pseudonymization-key} is set, else the id itself.
      */
     static String engineId(EngineConfig config, String customerId) {
-        return config.get(EngineOptions.PRIVACY_PSEUDONYMIZATION_KEY)
-                .map(key -> new Pseudonyms(key.reveal()).of(customerId))
-                .orElse(customerId);
+        return CustomerIds.engineId(customerId, false, CustomerIds.key(config));
     }
 
     /** The engine configuration from {@code --config}, or the environment alone. */

@@ -3,6 +3,7 @@ package io.p13n.cli;
 import io.p13n.config.ConfigException;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
+import io.p13n.config.Secret;
 import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.recommend.ServingJson;
 import io.p13n.jobs.redis.RedisEndpoint;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -61,7 +63,8 @@ final class ShowCommand implements Runnable {
     /**
      * Where the engine's Redis is and how to reach it: a host, port and key prefix on the command
      * line, or the engine's own configuration file, so that a Redis with an ACL user, a password or
-     * TLS is read exactly the way the engine writes it.
+     * TLS is read exactly the way the engine writes it, and a customer is looked up under the id
+     * the engine keeps (the pseudonym, when it pseudonymizes).
      */
     static final class RedisOptions {
         @Option(names = "--redis-host", description = "Redis host (default: localhost).")
@@ -79,7 +82,7 @@ final class ShowCommand implements Runnable {
                 names = "--config",
                 paramLabel = "FILE",
                 description =
-                        "The engine's configuration (.properties), P13N_* environment variables overriding it: connect as the engine does (redis.host and redis.port or the cluster nodes, redis.user, redis.password, redis.tls and its trust store) and read its redis.key-prefix. Not with --redis-host, --redis-port or --key-prefix.")
+                        "The engine's configuration (.properties), P13N_* environment variables overriding it: connect as the engine does (redis.host and redis.port or the cluster nodes, redis.user, redis.password, redis.tls and its trust store), read its redis.key-prefix and, for a customer, its privacy.pseudonymization-key. Not with --redis-host, --redis-port or --key-prefix.")
         Path configFile;
 
         private EngineConfig config;
@@ -137,26 +140,100 @@ final class ShowCommand implements Runnable {
         }
 
         /**
+         * The engine's {@code privacy.pseudonymization-key}: from {@code --config} (loaded with the
+         * process's P13N_* environment overriding it), else from {@code
+         * P13N_PRIVACY_PSEUDONYMIZATION_KEY} in {@code env} alone, as {@code privacy erase} and
+         * {@code privacy export} read it.
+         */
+        Optional<Secret> pseudonymizationKey(Map<String, String> env) {
+            EngineConfig engine = config();
+            return engine != null ? CustomerIds.key(engine) : CustomerIds.keyFromEnvironment(env);
+        }
+
+        /**
+         * The id the engine keeps the customer under (its pseudonym when the engine pseudonymizes
+         * and the id was not given as one).
+         *
+         * @throws ConfigException when the configuration or the key is invalid
+         */
+        String engineId(CustomerArgument customer, Map<String, String> env) {
+            return customer.pseudonymized
+                    ? customer.id
+                    : CustomerIds.engineId(customer.id, false, pseudonymizationKey(env));
+        }
+
+        /**
+         * Runs {@code reading} for one customer, under the id the engine keeps them by; exit code 2
+         * when the configuration is invalid.
+         */
+        int readCustomer(CustomerArgument customer, CustomerReading reading) {
+            String id;
+            try {
+                id = engineId(customer, System.getenv());
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            return read((client, keys) -> reading.read(client, keys, id));
+        }
+
+        /**
          * Prints the customer's profile with {@code printer}, or says there is none (exit code 1).
          */
-        int withProfile(
-                String customerId, java.util.function.BiConsumer<String, UnifiedJedis> printer) {
-            return read(
-                    (client, keys) -> {
-                        String key = keys.profile(customerId);
+        int withProfile(CustomerArgument customer, ProfilePrinter printer) {
+            return readCustomer(
+                    customer,
+                    (client, keys, id) -> {
+                        String key = keys.profile(id);
                         if (!client.exists(key)) {
                             System.err.println(
                                     "No profile for customer '"
-                                            + customerId
+                                            + customer.label(id)
                                             + "' (key "
                                             + key
                                             + ").");
                             return 1;
                         }
-                        printer.accept(key, client);
+                        printer.print(customer.label(id), key, client);
                         return 0;
                     });
         }
+    }
+
+    /**
+     * A customer id on the command line: the store's own id, pseudonymized as the engine does it
+     * when {@code privacy.pseudonymization-key} is set, or with {@code --pseudonymized} the
+     * engine's id as is.
+     */
+    static final class CustomerArgument {
+        @Parameters(
+                paramLabel = "CUSTOMER_ID",
+                description =
+                        "The customer's id as the store knows it. When the engine pseudonymizes ids (privacy.pseudonymization-key in --config FILE or in P13N_PRIVACY_PSEUDONYMIZATION_KEY), its pseudonym is computed from it and looked up.")
+        String id;
+
+        @Option(
+                names = "--pseudonymized",
+                description =
+                        "CUSTOMER_ID is already the id the engine keeps (a pseudonym, as in the Redis keys and the profile's customerId): look it up as is.")
+        boolean pseudonymized;
+
+        /** The id as given, and the pseudonym when it was computed from it. */
+        String label(String engineId) {
+            return engineId.equals(id) ? id : id + " (pseudonym " + engineId + ")";
+        }
+    }
+
+    /** What a show command does for one customer, under the id the engine keeps them by. */
+    @FunctionalInterface
+    interface CustomerReading {
+        int read(UnifiedJedis client, RedisKeys keys, String engineId);
+    }
+
+    /** Prints a customer's profile hash: the customer as named to the user, the key, a client. */
+    @FunctionalInterface
+    interface ProfilePrinter {
+        void print(String label, String key, UnifiedJedis client);
     }
 
     /**
@@ -238,17 +315,16 @@ final class ShowCommand implements Runnable {
     static final class Customer implements Callable<Integer> {
         @Mixin RedisOptions redis;
 
-        @Parameters(paramLabel = "CUSTOMER_ID")
-        String customerId;
+        @Mixin CustomerArgument customer;
 
         @Override
         public Integer call() {
             return redis.withProfile(
-                    customerId,
-                    (key, client) -> {
+                    customer,
+                    (label, key, client) -> {
                         Map<String, String> hash = client.hgetAll(key);
                         System.out.println(
-                                customerId
+                                label
                                         + "   ("
                                         + key
                                         + ", expires in "
@@ -282,14 +358,13 @@ final class ShowCommand implements Runnable {
     static final class Profile implements Callable<Integer> {
         @Mixin RedisOptions redis;
 
-        @Parameters(paramLabel = "CUSTOMER_ID")
-        String customerId;
+        @Mixin CustomerArgument customer;
 
         @Override
         public Integer call() {
             return redis.withProfile(
-                    customerId,
-                    (key, client) -> printHash(key, client.hgetAll(key), client.ttl(key)));
+                    customer,
+                    (label, key, client) -> printHash(key, client.hgetAll(key), client.ttl(key)));
         }
     }
 
@@ -378,19 +453,19 @@ final class ShowCommand implements Runnable {
     static final class Recommendations implements Callable<Integer> {
         @Mixin RedisOptions redis;
 
-        @Parameters(paramLabel = "CUSTOMER_ID")
-        String customerId;
+        @Mixin CustomerArgument customer;
 
         @Override
         public Integer call() {
-            return redis.read(
-                    (client, keys) -> {
+            return redis.readCustomer(
+                    customer,
+                    (client, keys, id) -> {
                         int status =
                                 printList(
                                         client,
-                                        "Recommendations for " + customerId,
-                                        keys.recommendations(customerId));
-                        Map<String, String> profile = client.hgetAll(keys.profile(customerId));
+                                        "Recommendations for " + customer.label(id),
+                                        keys.recommendations(id));
+                        Map<String, String> profile = client.hgetAll(keys.profile(id));
                         if (!profile.isEmpty()) {
                             System.out.println("from their profile:");
                             for (String field :

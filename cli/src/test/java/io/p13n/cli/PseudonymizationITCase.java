@@ -40,8 +40,9 @@ import redis.clients.jedis.params.ScanParams;
 /**
  * Pseudonymized ids on real Kafka, Redis and Flink: with {@code privacy.pseudonymization-key} set,
  * the customer's profile is under the pseudonym a storefront computes with the JDK alone, no Redis
- * key or value and no output-topic record holds the raw id, and {@code privacy erase} given the raw
- * id finds and forgets the pseudonymized customer.
+ * key or value and no output-topic record holds the raw id, {@code show customer} and {@code show
+ * profile} given the raw id show the pseudonym's profile (and {@code --pseudonymized} takes an id
+ * as is), and {@code privacy erase} given the raw id finds and forgets the pseudonymized customer.
  */
 class PseudonymizationITCase {
     @RegisterExtension static final LocalServices SERVICES = LocalServices.kafkaAndRedis();
@@ -136,6 +137,40 @@ class PseudonymizationITCase {
             try (Writer out = Files.newBufferedWriter(file)) {
                 properties.store(out, "PseudonymizationITCase");
             }
+            // `show` takes the raw id and computes the pseudonym from the same configuration.
+            String[] shown =
+                    CliRuns.execute("show", "customer", customer, "--config", file.toString());
+            assertThat(shown[0]).as(shown[2]).isEqualTo("0");
+            assertThat(shown[1])
+                    .contains(keys.profile(pseudonym))
+                    .containsPattern("\\n  orders +1\\n");
+            String[] hash =
+                    CliRuns.execute("show", "profile", customer, "--config", file.toString());
+            assertThat(hash[0]).as(hash[2]).isEqualTo("0");
+            assertThat(hash[1]).containsPattern("customerId +" + pseudonym);
+            String[] given =
+                    CliRuns.execute(
+                            "show",
+                            "customer",
+                            pseudonym,
+                            "--pseudonymized",
+                            "--config",
+                            file.toString());
+            assertThat(given[0]).as(given[2]).isEqualTo("0");
+            assertThat(given[1]).contains(keys.profile(pseudonym));
+            String[] rawAsIs =
+                    CliRuns.execute(
+                            "show",
+                            "customer",
+                            customer,
+                            "--pseudonymized",
+                            "--config",
+                            file.toString());
+            assertThat(rawAsIs[0])
+                    .as("the raw id taken as is names no profile: %s", rawAsIs[1])
+                    .isEqualTo("1");
+            assertThat(rawAsIs[2]).contains("No profile for customer '" + customer + "'");
+
             String[] erase =
                     CliRuns.execute(
                             "privacy",
