@@ -252,18 +252,6 @@ public final class EngineOptions {
                             + " is written, so that customers who stopped coming back expire instead of filling"
                             + " Redis.");
 
-    public static final ConfigOption<Duration> REDIS_PROFILE_MIN_INTERVAL =
-            ConfigOption.withDefault(
-                    "redis.profile.min-interval",
-                    duration(Duration.ZERO, Duration.ofMinutes(1)),
-                    "1s",
-                    "Shortest time between two writes of one customer's profile hash. The first change"
-                            + " after a quiet spell goes out with the next batch; further changes within"
-                            + " the interval are folded into one write at its end (and before every"
-                            + " checkpoint). Shoppers click seconds apart, so live traffic is rarely"
-                            + " delayed; a backlog being caught up costs one profile write per customer"
-                            + " per interval instead of one per event. 0 writes every change.");
-
     public static final ConfigOption<Integer> REDIS_BATCH_MAX_SIZE =
             ConfigOption.withDefault(
                     "redis.batch.max-size",
@@ -1099,7 +1087,6 @@ public final class EngineOptions {
                     REDIS_TIMEOUT,
                     REDIS_KEY_PREFIX,
                     REDIS_PROFILE_TTL,
-                    REDIS_PROFILE_MIN_INTERVAL,
                     REDIS_BATCH_MAX_SIZE,
                     REDIS_BATCH_MAX_DELAY,
                     CHECKPOINT_INTERVAL,

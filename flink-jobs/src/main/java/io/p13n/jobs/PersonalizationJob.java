@@ -972,8 +972,7 @@ public final class PersonalizationJob {
                 redisEndpoint(config),
                 profileMapper(config),
                 config.get(EngineOptions.REDIS_BATCH_MAX_SIZE),
-                config.get(EngineOptions.REDIS_BATCH_MAX_DELAY),
-                config.get(EngineOptions.REDIS_PROFILE_MIN_INTERVAL));
+                config.get(EngineOptions.REDIS_BATCH_MAX_DELAY));
     }
 
     /** The profile hash the storefront reads (also what a rebuild of Redis writes). */

@@ -27,26 +27,12 @@ public final class RedisSink<T> implements Sink<T> {
     private final RedisMapper<T> mapper;
     private final int maxBatchSize;
     private final long maxBatchDelayMillis;
-    private final long minIntervalMillis;
 
     public RedisSink(
             RedisEndpoint endpoint,
             RedisMapper<T> mapper,
             int maxBatchSize,
             Duration maxBatchDelay) {
-        this(endpoint, mapper, maxBatchSize, maxBatchDelay, Duration.ZERO);
-    }
-
-    /**
-     * @param minInterval shortest time between two writes of one key; changes within it are folded
-     *     into one write at its end (zero: every batch writes every changed key)
-     */
-    public RedisSink(
-            RedisEndpoint endpoint,
-            RedisMapper<T> mapper,
-            int maxBatchSize,
-            Duration maxBatchDelay,
-            Duration minInterval) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         if (maxBatchSize < 1) {
@@ -58,10 +44,6 @@ public final class RedisSink<T> implements Sink<T> {
         }
         this.maxBatchSize = maxBatchSize;
         this.maxBatchDelayMillis = maxBatchDelay.toMillis();
-        if (minInterval == null || minInterval.isNegative()) {
-            throw new IllegalArgumentException("minInterval must be >= 0, was " + minInterval);
-        }
-        this.minIntervalMillis = minInterval.toMillis();
     }
 
     @Override
@@ -71,7 +53,6 @@ public final class RedisSink<T> implements Sink<T> {
                 mapper,
                 maxBatchSize,
                 maxBatchDelayMillis,
-                minIntervalMillis,
                 context.getProcessingTimeService(),
                 context.metricGroup());
     }
