@@ -153,7 +153,14 @@ public record BenchResult(
             Long finalCheckpointId,
             Long finalDurationMs,
             Long finalStateBytes,
-            Long finalCheckpointedBytes) {}
+            Long finalCheckpointedBytes,
+            List<VertexState> finalStateByVertex) {}
+
+    /**
+     * One vertex's share of the final checkpoint: which stage the state per customer is in
+     * (customer-keyed stages against item- and category-keyed ones).
+     */
+    public record VertexState(String name, long stateBytes, long checkpointedBytes) {}
 
     /** The fixed-rate phase. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

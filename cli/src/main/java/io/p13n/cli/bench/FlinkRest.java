@@ -74,6 +74,33 @@ final class FlinkRest {
         return get("/jobs/" + jobId + "/checkpoints");
     }
 
+    /**
+     * State per vertex in one checkpoint ({@code GET /jobs/:id/checkpoints/details/:cid}), largest
+     * first, named from the job's vertices.
+     */
+    java.util.List<BenchResult.VertexState> stateByVertex(String jobId, long checkpointId)
+            throws IOException, InterruptedException {
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        for (JsonNode vertex : job(jobId).path("vertices")) {
+            names.put(vertex.path("id").asText(), vertex.path("name").asText());
+        }
+        JsonNode details = get("/jobs/" + jobId + "/checkpoints/details/" + checkpointId);
+        java.util.List<BenchResult.VertexState> states = new ArrayList<>();
+        details.path("tasks")
+                .fields()
+                .forEachRemaining(
+                        task ->
+                                states.add(
+                                        new BenchResult.VertexState(
+                                                names.getOrDefault(task.getKey(), task.getKey()),
+                                                task.getValue().path("state_size").asLong(),
+                                                task.getValue()
+                                                        .path("checkpointed_size")
+                                                        .asLong())));
+        states.sort((a, b) -> Long.compare(b.stateBytes(), a.stateBytes()));
+        return states;
+    }
+
     /** Triggers a checkpoint of the configured type and waits for it; returns its id. */
     long triggerCheckpoint(String jobId, Duration timeout)
             throws IOException, InterruptedException {

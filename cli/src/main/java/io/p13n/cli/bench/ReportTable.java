@@ -94,6 +94,11 @@ final class ReportTable {
                             "\nWhere the time went while draining (share of the vertex's subtask time busy / back-pressured):\n")
                     .append(work);
         }
+        String state = stateLines(result.phases());
+        if (!state.isEmpty()) {
+            out.append("\nState in the final checkpoint, by vertex (full size / incremental):\n")
+                    .append(state);
+        }
         LatencyResult l = result.latency();
         if (l != null) {
             out.append('\n').append(latencyLine(l)).append('\n');
@@ -166,6 +171,34 @@ final class ReportTable {
                                 name,
                                 percent(v.busyShare()),
                                 percent(v.backPressuredShare())));
+                label = "";
+            }
+        }
+        return out.toString();
+    }
+
+    /** The vertices holding state in each phase's final checkpoint, largest first. */
+    static String stateLines(List<PhaseResult> phases) {
+        StringBuilder out = new StringBuilder();
+        for (PhaseResult p : phases) {
+            CheckpointResult c = p.ok() ? p.checkpoints() : null;
+            if (c == null || c.finalStateByVertex() == null) {
+                continue;
+            }
+            String label = p.phase();
+            for (BenchResult.VertexState v : c.finalStateByVertex()) {
+                if (v.stateBytes() == 0) {
+                    continue;
+                }
+                String name = v.name().length() > 72 ? v.name().substring(0, 69) + "..." : v.name();
+                out.append(
+                        String.format(
+                                Locale.ROOT,
+                                "  %-13s %-72s %,12d / %,12d%n",
+                                label,
+                                name,
+                                v.stateBytes(),
+                                v.checkpointedBytes()));
                 label = "";
             }
         }

@@ -328,7 +328,8 @@ final class ThroughputRun {
                 last == null ? null : last.id(),
                 last == null ? null : last.durationMillis(),
                 last == null ? null : last.stateSize(),
-                last == null ? null : last.checkpointedSize());
+                last == null ? null : last.checkpointedSize(),
+                last == null ? null : rest.stateByVertex(jobId, last.id()));
     }
 
     /** Cancels the job if it still runs, and waits for it (and its local cluster) to end. */

@@ -45,7 +45,18 @@ class ReportTest {
                 null,
                 2.5,
                 redis,
-                new CheckpointResult(3, 812.0, 1_500L, 7L, 240L, 5_000_000L, 80_000L),
+                new CheckpointResult(
+                        3,
+                        812.0,
+                        1_500L,
+                        7L,
+                        240L,
+                        5_000_000L,
+                        80_000L,
+                        List.of(
+                                new BenchResult.VertexState(
+                                        "Customer profile", 3_000_000L, 50_000L),
+                                new BenchResult.VertexState("Similar items", 2_000_000L, 30_000L))),
                 stateBytes,
                 List.of(
                         new VertexResult(
@@ -169,6 +180,9 @@ class ReportTest {
                         "engine \\(HashMap\\) events/s vs pass-through\\s+>= 0.5\\s+-  not measured")
                 .containsPattern("state bytes per active customer\\s+<= 1024\\s+700  met")
                 .contains("97% /   0%")
+                .contains("State in the final checkpoint, by vertex")
+                .containsPattern("Customer profile\\s+3,000,000 /       50,000")
+                .containsPattern("Similar items\\s+2,000,000 /       30,000")
                 .contains(
                         "Warning: other processes used 35% of the machine's CPU during rocksdb (the bench 60%)")
                 .doesNotContain("during pass-through");
@@ -210,6 +224,10 @@ class ReportTest {
         assertThat(rocksdb.path("checkpoints").path("finalStateBytes").asLong())
                 .isEqualTo(5_000_000);
         assertThat(rocksdb.path("stateBytesPerCustomer").asDouble()).isEqualTo(700);
+        JsonNode byVertex = rocksdb.path("checkpoints").path("finalStateByVertex");
+        assertThat(byVertex).hasSize(2);
+        assertThat(byVertex.get(0).path("name").asText()).isEqualTo("Customer profile");
+        assertThat(byVertex.get(0).path("stateBytes").asLong()).isEqualTo(3_000_000);
         assertThat(rocksdb.path("timeline").get(1).get(1).asDouble()).isEqualTo(30_000);
         JsonNode failed = json.path("phases").get(2);
         assertThat(failed.path("status").asText()).isEqualTo("failed");
