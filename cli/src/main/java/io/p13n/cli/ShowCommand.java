@@ -1,12 +1,7 @@
 package io.p13n.cli;
 
-import io.p13n.config.ConfigException;
-import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
-import io.p13n.config.Secret;
-import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.recommend.ServingJson;
-import io.p13n.jobs.redis.RedisEndpoint;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.ScoredItem;
 import io.p13n.serde.DeadLetterSerializer;
@@ -17,14 +12,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -34,7 +28,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 
 /** What the storefront (Redis) and an operator (dead-letter topic) would see. */
@@ -58,146 +51,6 @@ final class ShowCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
-    }
-
-    /**
-     * Where the engine's Redis is and how to reach it: a host, port and key prefix on the command
-     * line, or the engine's own configuration file, so that a Redis with an ACL user, a password or
-     * TLS is read exactly the way the engine writes it, and a customer is looked up under the id
-     * the engine keeps (the pseudonym, when it pseudonymizes).
-     */
-    static final class RedisOptions {
-        @Option(names = "--redis-host", description = "Redis host (default: localhost).")
-        String host;
-
-        @Option(names = "--redis-port", description = "Redis port (default: 6379).")
-        Integer port;
-
-        @Option(
-                names = "--key-prefix",
-                description = "redis.key-prefix of the engine (default: p13n).")
-        String prefix;
-
-        @Option(
-                names = "--config",
-                paramLabel = "FILE",
-                description =
-                        "The engine's configuration (.properties), P13N_* environment variables overriding it: connect as the engine does (redis.host and redis.port or the cluster nodes, redis.user, redis.password, redis.tls and its trust store), read its redis.key-prefix and, for a customer, its privacy.pseudonymization-key. Not with --redis-host, --redis-port or --key-prefix.")
-        Path configFile;
-
-        private EngineConfig config;
-
-        /** The engine's configuration, or null without --config; exit code 2 when invalid. */
-        private EngineConfig config() {
-            if (configFile != null && config == null) {
-                if (host != null || port != null || prefix != null) {
-                    throw new ConfigException(
-                            List.of(
-                                    "--config takes the Redis settings from the file: leave out"
-                                            + " --redis-host, --redis-port and --key-prefix"));
-                }
-                config = EngineConfig.load(configFile, System.getenv());
-            }
-            return config;
-        }
-
-        String prefix() {
-            EngineConfig engine = config();
-            if (engine != null) {
-                return engine.get(EngineOptions.REDIS_KEY_PREFIX);
-            }
-            return prefix == null ? "p13n" : prefix;
-        }
-
-        RedisEndpoint endpoint() {
-            EngineConfig engine = config();
-            if (engine != null) {
-                return PersonalizationJob.redisEndpoint(engine);
-            }
-            return RedisEndpoint.standalone(
-                    host == null ? "localhost" : host, port == null ? 6379 : port);
-        }
-
-        /**
-         * Runs {@code reading} with a client; a Redis that refuses or cannot be reached (a wrong
-         * password, an untrusted certificate, a missing ACL permission) is reported in one line
-         * naming the endpoint and Redis's reason, exit code 1.
-         */
-        int read(Reading reading) {
-            try {
-                config();
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                return 2;
-            }
-            RedisEndpoint endpoint = endpoint();
-            try (UnifiedJedis client = endpoint.connect()) {
-                return reading.read(client, new RedisKeys(prefix()));
-            } catch (JedisException | java.io.UncheckedIOException | IllegalStateException e) {
-                System.err.println("Cannot read " + endpoint + ": " + reason(e));
-                return 1;
-            }
-        }
-
-        /**
-         * The engine's {@code privacy.pseudonymization-key}: from {@code --config} (loaded with the
-         * process's P13N_* environment overriding it), else from {@code
-         * P13N_PRIVACY_PSEUDONYMIZATION_KEY} in {@code env} alone, as {@code privacy erase} and
-         * {@code privacy export} read it.
-         */
-        Optional<Secret> pseudonymizationKey(Map<String, String> env) {
-            EngineConfig engine = config();
-            return engine != null ? CustomerIds.key(engine) : CustomerIds.keyFromEnvironment(env);
-        }
-
-        /**
-         * The id the engine keeps the customer under (its pseudonym when the engine pseudonymizes
-         * and the id was not given as one).
-         *
-         * @throws ConfigException when the configuration or the key is invalid
-         */
-        String engineId(CustomerArgument customer, Map<String, String> env) {
-            return customer.pseudonymized
-                    ? customer.id
-                    : CustomerIds.engineId(customer.id, false, pseudonymizationKey(env));
-        }
-
-        /**
-         * Runs {@code reading} for one customer, under the id the engine keeps them by; exit code 2
-         * when the configuration is invalid.
-         */
-        int readCustomer(CustomerArgument customer, CustomerReading reading) {
-            String id;
-            try {
-                id = engineId(customer, System.getenv());
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                return 2;
-            }
-            return read((client, keys) -> reading.read(client, keys, id));
-        }
-
-        /**
-         * Prints the customer's profile with {@code printer}, or says there is none (exit code 1).
-         */
-        int withProfile(CustomerArgument customer, ProfilePrinter printer) {
-            return readCustomer(
-                    customer,
-                    (client, keys, id) -> {
-                        String key = keys.profile(id);
-                        if (!client.exists(key)) {
-                            System.err.println(
-                                    "No profile for customer '"
-                                            + customer.label(id)
-                                            + "' (key "
-                                            + key
-                                            + ").");
-                            return 1;
-                        }
-                        printer.print(customer.label(id), key, client);
-                        return 0;
-                    });
-        }
     }
 
     /**
@@ -237,16 +90,9 @@ final class ShowCommand implements Runnable {
     }
 
     /**
-     * What a show command does with a client and the engine's key layout; returns the exit code.
-     */
-    @FunctionalInterface
-    interface Reading {
-        int read(UnifiedJedis client, RedisKeys keys);
-    }
-
-    /**
      * Every distinct message along {@code e}'s causes: Jedis wraps the server's reply (WRONGPASS,
-     * NOPERM) or the TLS failure in connection-pool exceptions whose own messages say little.
+     * NOPERM) or the TLS failure in connection-pool exceptions whose own messages say little, and
+     * Kafka's clients wrap theirs too.
      */
     static String reason(Throwable e) {
         List<String> messages = new ArrayList<>();
@@ -531,22 +377,46 @@ final class ShowCommand implements Runnable {
         }
     }
 
+    /**
+     * Where the dead letters are: {@code --bootstrap-servers} and {@code --topic}, or the engine's
+     * configuration, as {@code generate} and {@code campaign} take it.
+     */
+    static final class DeadLetterTopicOptions extends KafkaOptions {
+        @Option(
+                names = "--topic",
+                description = "kafka.topic.dead-letters of the engine (default: dead-letters).")
+        String topic;
+
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description =
+                        "The engine's configuration (.properties), P13N_* environment variables overriding it: read its kafka.topic.dead-letters on its kafka.bootstrap-servers with its security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.truststore.*) and kafka.client.* settings; give it the credentials of a principal that may read the dead-letter topic. Not with --bootstrap-servers or --topic (neither wins: the command refuses the mix).")
+        Path configFile;
+
+        @Override
+        protected Path configFile() {
+            return configFile;
+        }
+
+        @Override
+        protected Map<String, String> topicOptions() {
+            Map<String, String> given = new java.util.LinkedHashMap<>();
+            given.put("--topic", topic);
+            return given;
+        }
+
+        String topic() {
+            return topic(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS, topic, "dead-letters");
+        }
+    }
+
     @Command(
             name = "dead-letters",
             mixinStandardHelpOptions = true,
             description = "Records on the dead-letter topic with where they came from and why.")
     static final class DeadLetters implements Callable<Integer> {
-        @Option(
-                names = "--bootstrap-servers",
-                required = true,
-                description = "Kafka bootstrap servers.")
-        String bootstrapServers;
-
-        @Option(
-                names = "--topic",
-                defaultValue = "dead-letters",
-                description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
-        String topic;
+        @Mixin DeadLetterTopicOptions kafka;
 
         @Option(
                 names = "--limit",
@@ -556,54 +426,67 @@ final class ShowCommand implements Runnable {
 
         @Override
         public Integer call() {
+            String bootstrapServers = kafka.bootstrapServers();
+            String topic = kafka.topic();
             Properties props = new Properties();
+            props.putAll(kafka.clientProperties());
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            // A throw-away group: reading must not move anybody's committed offsets.
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, "p13n-show-" + UUID.randomUUID());
+            // No group: partitions are assigned and nothing is committed, so reading moves nobody's
+            // offsets and needs no group ACL.
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
             try (KafkaConsumer<byte[], byte[]> consumer =
                     new KafkaConsumer<>(
                             props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (PartitionInfo p : consumer.partitionsFor(topic)) {
-                    partitions.add(new TopicPartition(topic, p.partition()));
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                int shown = 0;
-                long deadline = System.currentTimeMillis() + 10_000;
-                while (shown < limit
-                        && System.currentTimeMillis() < deadline
-                        && !caughtUp(consumer, end)) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        if (shown >= limit) {
-                            break;
-                        }
-                        shown++;
-                        System.out.printf(
-                                "%s-%d@%d  from %s-%s@%s  %s: %s%n    value (%d bytes): %s%n",
-                                r.topic(),
-                                r.partition(),
-                                r.offset(),
-                                header(r, DeadLetterSerializer.HEADER_TOPIC),
-                                header(r, DeadLetterSerializer.HEADER_PARTITION),
-                                header(r, DeadLetterSerializer.HEADER_OFFSET),
-                                header(r, DeadLetterSerializer.HEADER_KIND),
-                                header(r, DeadLetterSerializer.HEADER_REASON),
-                                r.value() == null ? 0 : r.value().length,
-                                preview(r.value()));
-                    }
-                }
-                long total = end.values().stream().mapToLong(Long::longValue).sum();
-                System.out.println(
-                        total
-                                + " dead letter(s) on "
-                                + topic
-                                + (shown < total ? ", showing the first " + shown : ""));
-                return 0;
+                return print(consumer, topic);
+            } catch (KafkaException e) {
+                // Refused (authentication, authorization) or unreachable: Kafka's reason, one line.
+                System.err.println(
+                        "Cannot read " + topic + " on " + bootstrapServers + ": " + reason(e));
+                return 1;
             }
+        }
+
+        private int print(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            int shown = 0;
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (shown < limit
+                    && System.currentTimeMillis() < deadline
+                    && !caughtUp(consumer, end)) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (shown >= limit) {
+                        break;
+                    }
+                    shown++;
+                    System.out.printf(
+                            "%s-%d@%d  from %s-%s@%s  %s: %s%n    value (%d bytes): %s%n",
+                            r.topic(),
+                            r.partition(),
+                            r.offset(),
+                            header(r, DeadLetterSerializer.HEADER_TOPIC),
+                            header(r, DeadLetterSerializer.HEADER_PARTITION),
+                            header(r, DeadLetterSerializer.HEADER_OFFSET),
+                            header(r, DeadLetterSerializer.HEADER_KIND),
+                            header(r, DeadLetterSerializer.HEADER_REASON),
+                            r.value() == null ? 0 : r.value().length,
+                            preview(r.value()));
+                }
+            }
+            long total = end.values().stream().mapToLong(Long::longValue).sum();
+            System.out.println(
+                    total
+                            + " dead letter(s) on "
+                            + topic
+                            + (shown < total ? ", showing the first " + shown : ""));
+            return 0;
         }
 
         private static boolean caughtUp(

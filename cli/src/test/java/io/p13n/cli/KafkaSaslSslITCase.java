@@ -12,9 +12,7 @@ import io.p13n.cli.testing.TopicReader;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.redis.RedisKeys;
-import io.p13n.jobs.testing.TestOffers;
-import io.p13n.model.TriggerType;
-import io.p13n.serde.AvroEventSerializer;
+import io.p13n.model.Campaign;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -40,8 +37,6 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,9 +49,12 @@ import redis.clients.jedis.params.ScanParams;
 /**
  * The engine and the CLI against a Kafka broker that requires what a managed one does: SASL_SSL
  * with SCRAM-SHA-512 on its client listener, a certificate from a private CA (trusted through
- * {@code kafka.ssl.truststore.*}), and the StandardAuthorizer with no access without an ACL. The
- * engine's principal gets exactly the ACLs the README lists ({@link #engineAcls}), the storefront's
- * (the CLI's {@code replay} and {@code generate}) WRITE on the two input topics.
+ * {@code kafka.ssl.truststore.*}), and the StandardAuthorizer with no access without an ACL. Every
+ * principal gets exactly the ACLs the README lists: the engine's {@link #engineAcls}, the
+ * storefront's (the CLI's {@code replay} and {@code generate}) WRITE on the two input topics,
+ * marketing's ({@code campaign}) {@link #campaignAcls} and support's ({@code show dead-letters})
+ * {@link #deadLetterAcls}. Each CLI command is given the engine's configuration with its own
+ * principal's credentials ({@code --config}).
  */
 class KafkaSaslSslITCase {
     @RegisterExtension static final LocalServices SERVICES = LocalServices.redisOnly();
@@ -69,6 +67,10 @@ class KafkaSaslSslITCase {
     private static final String ENGINE_PASSWORD = "engine-pw-" + UUID.randomUUID();
     private static final String STOREFRONT = "storefront";
     private static final String STOREFRONT_PASSWORD = "storefront-pw-" + UUID.randomUUID();
+    private static final String MARKETING = "marketing";
+    private static final String MARKETING_PASSWORD = "marketing-pw-" + UUID.randomUUID();
+    private static final String SUPPORT = "support";
+    private static final String SUPPORT_PASSWORD = "support-pw-" + UUID.randomUUID();
     private static final String STORE_PASSWORD = "store-pw-" + UUID.randomUUID();
 
     /** Kept when a test fails: the broker's data and the certificates. */
@@ -84,6 +86,8 @@ class KafkaSaslSslITCase {
         kafka = LocalSecureKafka.start(dir.resolve("kafka"), certs);
         kafka.upsertUser(ENGINE, ENGINE_PASSWORD);
         kafka.upsertUser(STOREFRONT, STOREFRONT_PASSWORD);
+        kafka.upsertUser(MARKETING, MARKETING_PASSWORD);
+        kafka.upsertUser(SUPPORT, SUPPORT_PASSWORD);
     }
 
     @AfterAll
@@ -199,6 +203,39 @@ class KafkaSaslSslITCase {
         return acls;
     }
 
+    /**
+     * What {@code campaign create|list|pause|resume|end} need, as the README lists it: READ (the
+     * latest version of each campaign), WRITE (a new version) and DESCRIBE on the campaigns topic.
+     * No group: the CLI reads without one. (CREATE only for a CLI that should create the topic.)
+     */
+    static List<AclBinding> campaignAcls(String principal, EngineConfig config) {
+        List<AclBinding> acls = new ArrayList<>();
+        allow(
+                acls,
+                principal,
+                ResourceType.TOPIC,
+                config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
+                PatternType.LITERAL,
+                AclOperation.READ,
+                AclOperation.WRITE,
+                AclOperation.DESCRIBE);
+        return acls;
+    }
+
+    /** What {@code show dead-letters} needs: READ and DESCRIBE on the dead-letter topic. */
+    static List<AclBinding> deadLetterAcls(String principal, EngineConfig config) {
+        List<AclBinding> acls = new ArrayList<>();
+        allow(
+                acls,
+                principal,
+                ResourceType.TOPIC,
+                config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS),
+                PatternType.LITERAL,
+                AclOperation.READ,
+                AclOperation.DESCRIBE);
+        return acls;
+    }
+
     private static void allow(
             List<AclBinding> acls,
             String principal,
@@ -216,7 +253,7 @@ class KafkaSaslSslITCase {
     }
 
     @Test
-    void shouldRunTheEngineReplayAndGenerateWithScramOverTlsAndOnlyTheirAcls(@TempDir Path work)
+    void shouldRunTheEngineAndTheCliWithScramOverTlsAndOnlyTheirAcls(@TempDir Path work)
             throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Path checkpoints = work.resolve("checkpoints");
@@ -249,24 +286,77 @@ class KafkaSaslSslITCase {
                     AclOperation.DESCRIBE);
         }
         kafka.grant(storefront);
+        kafka.grant(campaignAcls(MARKETING, config));
+        kafka.grant(deadLetterAcls(SUPPORT, config));
         RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
+        String campaign = "milestone-" + run;
+        String campaigns = config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS);
+        String deadLetters = config.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS);
+        Path marketingFile =
+                writeProperties(
+                        work.resolve("marketing.properties"),
+                        settings(run, checkpoints, MARKETING, MARKETING_PASSWORD));
+        Path supportFile =
+                writeProperties(
+                        work.resolve("support.properties"),
+                        settings(run, checkpoints, SUPPORT, SUPPORT_PASSWORD));
+        List<String[]> cliRuns = new ArrayList<>();
 
         JobClient job = TestJobs.startEngine(config, "kafka-sasl-ssl-" + run);
         try (RedisClient redis =
                 RedisClient.create(SERVICES.redis().host(), SERVICES.redis().port())) {
-            // Marketing's campaign, published by the operator (not a principal of this test).
-            try (KafkaProducer<String, byte[]> operator = operatorProducer()) {
-                operator.send(
-                                new ProducerRecord<>(
-                                        config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
-                                        "milestone-" + run,
-                                        AvroEventSerializer.encode(
-                                                TestOffers.campaign(
-                                                                "milestone-" + run,
-                                                                TriggerType.POINTS_MILESTONE)
-                                                        .build())))
-                        .get();
+            // Marketing's campaign, created with the CLI as marketing's principal...
+            String[] create =
+                    CliRuns.execute(
+                            "campaign",
+                            "create",
+                            "--config",
+                            marketingFile.toString(),
+                            "--id",
+                            campaign,
+                            "--trigger",
+                            "POINTS_MILESTONE",
+                            "--percent-off",
+                            "10");
+            cliRuns.add(create);
+            assertThat(create[0]).as(create[1] + create[2]).isEqualTo("0");
+            assertThat(create[1])
+                    .contains(
+                            "Created campaign '"
+                                    + campaign
+                                    + "' (version 1, ACTIVE) on "
+                                    + campaigns);
+            // ...is on the campaigns topic, as the engine's principal reads it...
+            List<Campaign> published = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record :
+                    TopicReader.readAll(
+                            new HashMap<>(kafka.clientProperties(ENGINE, ENGINE_PASSWORD)),
+                            campaigns)) {
+                assertThat(record.key()).isEqualTo(campaign);
+                published.add(Campaign.getDecoder().decode(record.value()));
             }
+            assertThat(published)
+                    .extracting(
+                            c ->
+                                    c.getId()
+                                            + "@"
+                                            + c.getVersion()
+                                            + ":"
+                                            + c.getStatus()
+                                            + ":"
+                                            + c.getTrigger()
+                                            + ":"
+                                            + c.getReward().getValue())
+                    .containsExactly(campaign + "@1:ACTIVE:POINTS_MILESTONE:10.0");
+            // ...and campaign list shows it.
+            String[] list =
+                    CliRuns.execute("campaign", "list", "--config", marketingFile.toString());
+            cliRuns.add(list);
+            assertThat(list[0]).as(list[1] + list[2]).isEqualTo("0");
+            assertThat(list[1].lines().filter(l -> l.startsWith(campaign + " ")))
+                    .singleElement()
+                    .asString()
+                    .contains("ACTIVE", "POINTS_MILESTONE", "10% off");
 
             // The storefront's CLI, from a configuration with its own credentials.
             Map<String, String> storefrontSettings =
@@ -303,10 +393,21 @@ class KafkaSaslSslITCase {
                             "0");
             assertThat(generate[0]).as(generate[1] + generate[2]).isEqualTo("0");
             assertThat(generate[1]).contains("Done: 30 records sent").contains(", 0 failed.");
-            for (String[] result : List.of(replay, generate)) {
-                assertThat(result[1] + result[2])
-                        .doesNotContain(STOREFRONT_PASSWORD, STORE_PASSWORD);
-            }
+            // Two records the engine cannot use, for its dead-letter topic.
+            String[] garbage =
+                    CliRuns.execute(
+                            "generate",
+                            "--config",
+                            storefrontFile.toString(),
+                            "--max-events",
+                            "2",
+                            "--bad-record-rate",
+                            "1",
+                            "--rate",
+                            "0");
+            assertThat(garbage[0]).as(garbage[1] + garbage[2]).isEqualTo("0");
+            assertThat(garbage[1]).contains("Done: 2 records sent").contains("2 bad), 0 failed.");
+            cliRuns.addAll(List.of(replay, generate, garbage));
 
             // The engine read them as its own principal, with only its ACLs...
             TestJobs.awaitTrue(
@@ -327,9 +428,62 @@ class KafkaSaslSslITCase {
                     "cdnow-00007's coupon on the offers topic (read committed)",
                     TIMEOUT,
                     () ->
-                            TopicReader.customersWithOffers(
-                                            kafka.internalBootstrapServers(), offers)
-                                    .contains("cdnow-00007"));
+                            TopicReader.offerDecisions(kafka.internalBootstrapServers(), offers)
+                                    .stream()
+                                    .anyMatch(
+                                            d ->
+                                                    d.getCustomerId().equals("cdnow-00007")
+                                                            && d.getCampaignId().equals(campaign)));
+
+            // campaign stats reads the campaign's results from Redis as the engine wrote them
+            // (its host, port and key prefix from the file).
+            String[][] stats = new String[1][];
+            TestJobs.awaitTrue(
+                    "the campaign's stats with at least one offer sent",
+                    TIMEOUT,
+                    () -> {
+                        stats[0] =
+                                CliRuns.execute(
+                                        "campaign",
+                                        "stats",
+                                        "--config",
+                                        marketingFile.toString(),
+                                        campaign);
+                        return stats[0][0].equals("0")
+                                && stats[0][1].matches(
+                                        "(?s).*treated conversion \\S+ \\(\\d+/[1-9]\\d*\\).*");
+                    });
+            assertThat(stats[0][1]).contains("Campaign " + campaign);
+            cliRuns.add(stats[0]);
+
+            // show dead-letters reads what the engine routed there, as support's principal.
+            String[][] shown = new String[1][];
+            TestJobs.awaitTrue(
+                    "the bad records on the dead-letter topic",
+                    TIMEOUT,
+                    () -> {
+                        shown[0] =
+                                CliRuns.execute(
+                                        "show", "dead-letters", "--config", supportFile.toString());
+                        return shown[0][0].equals("0")
+                                && shown[0][1]
+                                                .lines()
+                                                .filter(l -> l.contains("  from " + clicks + "-0@"))
+                                                .count()
+                                        >= 2;
+                    });
+            assertThat(shown[0][1]).contains(" dead letter(s) on " + deadLetters);
+            cliRuns.add(shown[0]);
+
+            for (String[] result : cliRuns) {
+                assertThat(result[1] + result[2])
+                        .doesNotContain(
+                                STOREFRONT_PASSWORD,
+                                MARKETING_PASSWORD,
+                                SUPPORT_PASSWORD,
+                                ENGINE_PASSWORD,
+                                STORE_PASSWORD);
+            }
         } finally {
             TestJobs.cancel(job);
         }
@@ -375,6 +529,46 @@ class KafkaSaslSslITCase {
                         "First failure: org.apache.kafka.common.errors.SaslAuthenticationException")
                 .contains("invalid credentials with SASL mechanism SCRAM-SHA-512");
         assertThat(result[1] + result[2]).doesNotContain(wrong, ENGINE_PASSWORD, STORE_PASSWORD);
+
+        // campaign and show dead-letters, as marketing and support with a wrong password: one
+        // line naming the authentication failure, exit code 1, no stack trace, no password.
+        Path marketing =
+                writeProperties(
+                        work.resolve("wrong-marketing.properties"),
+                        settings("wrong", work, MARKETING, wrong));
+        Path support =
+                writeProperties(
+                        work.resolve("wrong-support.properties"),
+                        settings("wrong", work, SUPPORT, wrong));
+        String[] create =
+                CliRuns.execute(
+                        "campaign",
+                        "create",
+                        "--config",
+                        marketing.toString(),
+                        "--id",
+                        "refused",
+                        "--trigger",
+                        "WIN_BACK",
+                        "--percent-off",
+                        "10");
+        String[] list = CliRuns.execute("campaign", "list", "--config", marketing.toString());
+        String[] deadLetters =
+                CliRuns.execute("show", "dead-letters", "--config", support.toString());
+
+        for (String[] refused : List.of(create, list, deadLetters)) {
+            assertThat(refused[0]).as(refused[2]).isEqualTo("1");
+            assertThat(refused[2])
+                    .contains(kafka.bootstrapServers())
+                    .contains("Authentication failed")
+                    .contains("invalid credentials with SASL mechanism SCRAM-SHA-512")
+                    .doesNotContain("\tat ", "Exception in thread");
+            assertThat(refused[2].lines()).hasSize(1);
+            assertThat(refused[1] + refused[2])
+                    .doesNotContain(wrong, MARKETING_PASSWORD, SUPPORT_PASSWORD, STORE_PASSWORD);
+        }
+        assertThat(create[2]).startsWith("personalize campaign: cannot read campaigns-wrong on ");
+        assertThat(deadLetters[2]).startsWith("Cannot read dead-letters-wrong on ");
     }
 
     @Test
@@ -400,12 +594,6 @@ class KafkaSaslSslITCase {
         try (Admin engine = Admin.create(kafka.clientProperties(ENGINE, ENGINE_PASSWORD))) {
             assertThat(engine.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
         }
-    }
-
-    private static KafkaProducer<String, byte[]> operatorProducer() {
-        Map<String, Object> props = new HashMap<>();
-        props.put("bootstrap.servers", kafka.internalBootstrapServers());
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     private static long profileCount(RedisClient redis, RedisKeys keys) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /** The launcher's commands: help everywhere, and a bad configuration stops before anything runs. */
 class PersonalizeCliTest {
@@ -49,6 +50,49 @@ class PersonalizeCliTest {
         assertThat(result[0]).isEqualTo("0");
         assertThat(result[1])
                 .contains("Usage: personalize" + (command.isEmpty() ? "" : " " + command));
+    }
+
+    @Test
+    void showDeadLettersWithConfigShouldReadTheEnginesTopicAsTheEngineConnects(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("engine.properties");
+        Files.writeString(
+                file,
+                "kafka.bootstrap-servers=broker-a:9093\n"
+                        + "kafka.topic.dead-letters=shop-dead-letters\n"
+                        + "kafka.security.protocol=SASL_SSL\n"
+                        + "kafka.sasl.mechanism=SCRAM-SHA-512\n"
+                        + "kafka.client.request.timeout.ms=5000\n");
+        ShowCommand.DeadLetters show = new ShowCommand.DeadLetters();
+        new CommandLine(show).parseArgs("--config", file.toString());
+
+        assertThat(show.kafka.bootstrapServers()).isEqualTo("broker-a:9093");
+        assertThat(show.kafka.topic()).isEqualTo("shop-dead-letters");
+        assertThat(show.kafka.clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("request.timeout.ms", "5000");
+
+        ShowCommand.DeadLetters plain = new ShowCommand.DeadLetters();
+        new CommandLine(plain).parseArgs("--bootstrap-servers", "localhost:1");
+        assertThat(plain.kafka.topic()).isEqualTo("dead-letters");
+        assertThat(plain.kafka.clientProperties()).isEmpty();
+    }
+
+    @Test
+    void showDeadLettersShouldRefuseConfigTogetherWithTheCommandLinesKafka(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("engine.properties");
+        Files.writeString(file, "kafka.bootstrap-servers=localhost:1\n");
+
+        String[] mixed =
+                execute("show", "dead-letters", "--config", file.toString(), "--topic", "x");
+        String[] neither = execute("show", "dead-letters");
+
+        assertThat(mixed[0]).isEqualTo("2");
+        assertThat(mixed[2]).contains("leave out --bootstrap-servers and --topic");
+        assertThat(neither[0]).isEqualTo("2");
+        assertThat(neither[2]).contains("Missing --bootstrap-servers (or --config FILE)");
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.p13n.cli.campaign;
 
+import io.p13n.cli.RedisOptions;
 import io.p13n.cli.traffic.DurationConverter;
 import io.p13n.jobs.offers.Campaigns;
 import io.p13n.jobs.offers.VariantAssignment;
-import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.Audience;
 import io.p13n.model.Budget;
 import io.p13n.model.Campaign;
@@ -30,7 +30,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import redis.clients.jedis.RedisClient;
 
 /**
  * {@code personalize campaign}: define marketing campaigns (published to the campaigns topic the
@@ -348,14 +347,15 @@ public final class CampaignCommand implements Runnable {
 
         @Override
         public Integer call() {
+            CampaignTopic topic = kafka.campaignTopic();
             Map<String, Campaign> campaigns;
             try {
-                campaigns = kafka.campaignTopic().latest();
+                campaigns = topic.latest();
             } catch (IOException | RuntimeException e) {
                 return failed(e);
             }
             if (campaigns.isEmpty()) {
-                System.out.println("No campaigns on " + kafka.topic + ".");
+                System.out.println("No campaigns on " + topic.name() + ".");
                 return 0;
             }
             String format = "%-20s %-8s %3s %-20s %5s %-12s %-12s %s%n";
@@ -393,8 +393,9 @@ public final class CampaignCommand implements Runnable {
 
         @Override
         public Integer call() {
+            CampaignTopic topic = kafka.campaignTopic();
             try {
-                return change(kafka.campaignTopic());
+                return change(topic);
             } catch (IOException | RuntimeException e) {
                 return failed(e);
             }
@@ -487,57 +488,33 @@ public final class CampaignCommand implements Runnable {
             description =
                     "A campaign's results per arm, from Redis: sent, held out, redeemed, converted, revenue, rates and lift; and the moments suppressed for lack of marketing consent (in neither arm).")
     public static final class Stats implements Callable<Integer> {
-        @Option(
-                names = "--redis-host",
-                defaultValue = "localhost",
-                description = "Redis host (default: ${DEFAULT-VALUE}).")
-        String host;
-
-        @Option(
-                names = "--redis-port",
-                defaultValue = "6379",
-                description = "Redis port (default: ${DEFAULT-VALUE}).")
-        int port;
-
-        @Option(
-                names = "--key-prefix",
-                defaultValue = "p13n",
-                description = "redis.key-prefix of the engine (default: ${DEFAULT-VALUE}).")
-        String prefix;
+        /**
+         * --redis-host/--redis-port/--key-prefix or --config, exactly as {@code show} takes them.
+         */
+        @Mixin RedisOptions redis;
 
         @Parameters(paramLabel = "CAMPAIGN_ID")
         String id;
 
         @Override
         public Integer call() {
-            String key = new RedisKeys(prefix).campaignStats(id);
-            Map<String, String> hash;
-            try (RedisClient client = RedisClient.create(host, port)) {
-                hash = client.hgetAll(key);
-            } catch (RuntimeException e) {
-                return failed(
-                        new IllegalStateException(
-                                "cannot read "
-                                        + key
-                                        + " from Redis at "
-                                        + host
-                                        + ":"
-                                        + port
-                                        + ": "
-                                        + e.getMessage(),
-                                e));
-            }
-            if (hash.isEmpty()) {
-                System.err.println(
-                        "No stats for campaign '"
-                                + id
-                                + "' (key "
-                                + key
-                                + "): no offer issued yet, or expired.");
-                return 1;
-            }
-            System.out.print(report(id, hash));
-            return 0;
+            // A Redis that refuses or cannot be reached is one line naming it (exit code 1).
+            return redis.read(
+                    (client, keys) -> {
+                        String key = keys.campaignStats(id);
+                        Map<String, String> hash = client.hgetAll(key);
+                        if (hash.isEmpty()) {
+                            System.err.println(
+                                    "No stats for campaign '"
+                                            + id
+                                            + "' (key "
+                                            + key
+                                            + "): no offer issued yet, or expired.");
+                            return 1;
+                        }
+                        System.out.print(report(id, hash));
+                        return 0;
+                    });
         }
     }
 

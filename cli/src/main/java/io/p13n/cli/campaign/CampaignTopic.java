@@ -11,10 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,17 +31,32 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The campaigns topic: Campaign records in Avro single-object encoding, keyed by campaign id, the
  * latest version of each id winning. Created compacted (one partition: campaigns are few and their
- * order per id must hold) when missing.
+ * order per id must hold) when missing. Every client connects with the same client settings (the
+ * engine's security settings under {@code --config}); reading needs no consumer group.
  */
 final class CampaignTopic {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String bootstrapServers;
+    private final Map<String, String> clientProperties;
     private final String topic;
 
-    CampaignTopic(String bootstrapServers, String topic) {
+    /**
+     * @param clientProperties added to every client's settings, such as the engine's security
+     *     settings ({@link io.p13n.config.EngineConfig#kafkaClientProperties()})
+     */
+    CampaignTopic(String bootstrapServers, Map<String, String> clientProperties, String topic) {
         this.bootstrapServers = bootstrapServers;
+        this.clientProperties = Map.copyOf(clientProperties);
         this.topic = topic;
+    }
+
+    /** The client settings, then {@code bootstrapServers}: the base of every client's. */
+    private Properties clientConfig() {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
     }
 
     String name() {
@@ -52,8 +66,7 @@ final class CampaignTopic {
     /** Publishes one campaign version and waits for the broker's acknowledgement. */
     void publish(Campaign campaign) throws IOException {
         ensureExists();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = clientConfig();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "p13n-campaign-cli");
@@ -95,9 +108,8 @@ final class CampaignTopic {
     }
 
     private List<Campaign> readAll() throws IOException {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "p13n-campaign-cli-" + UUID.randomUUID());
+        // No group: partitions are assigned, nothing is committed (and no group ACL is needed).
+        Properties props = clientConfig();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
@@ -147,9 +159,7 @@ final class CampaignTopic {
     }
 
     private void ensureExists() throws IOException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(clientConfig())) {
             if (admin.listTopics().names().get().contains(topic)) {
                 return;
             }

@@ -9,22 +9,29 @@ import io.p13n.model.LoyaltyTier;
 import io.p13n.model.RewardType;
 import io.p13n.model.Segment;
 import io.p13n.model.TriggerType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * Parsing and validation of {@code campaign create}, without Kafka: refusals happen before
+ * Parsing and validation of {@code campaign create}, and where every campaign command connects
+ * ({@code --bootstrap-servers} or {@code --config}), without Kafka: refusals happen before
  * publishing.
  */
 class CampaignCommandTest {
     private static final long NOW = Instant.parse("2026-11-23T12:00:00Z").toEpochMilli();
+
+    @TempDir Path dir;
 
     /** A map from alternating keys and values. */
     static Map<String, String> hash(String... keysAndValues) {
@@ -207,10 +214,163 @@ class CampaignCommandTest {
         String[] result = execute("campaign", "stats", "--redis-port", "1", "x");
 
         assertThat(result[0]).isEqualTo("1");
+        assertThat(result[2]).startsWith("Cannot read redis localhost:1: ").doesNotContain("\tat ");
+        assertThat(result[2].lines()).hasSize(1);
+    }
+
+    /** An engine configuration with a Kafka and a Redis of its own and SCRAM over TLS. */
+    private Path engineFile() throws Exception {
+        Path file = dir.resolve("engine.properties");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "kafka.bootstrap-servers=broker-a:9093,broker-b:9093",
+                        "kafka.topic.campaigns=shop-campaigns",
+                        "kafka.security.protocol=SASL_SSL",
+                        "kafka.sasl.mechanism=SCRAM-SHA-512",
+                        "kafka.sasl.jaas-config=org.apache.kafka.common.security.scram.ScramLoginModule"
+                                + " required username=\"marketing\" password=\"pw\";",
+                        "redis.port=1",
+                        "redis.key-prefix=shop",
+                        ""));
+        return file;
+    }
+
+    @Test
+    void withConfigEveryKafkaCommandShouldConnectAsTheEngineConfigurationSays() throws Exception {
+        String file = engineFile().toString();
+        List<CampaignTopicOptions> parsed = new ArrayList<>();
+        CampaignCommand.Create create = new CampaignCommand.Create();
+        new CommandLine(create)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .parseArgs(
+                        "--config",
+                        file,
+                        "--id",
+                        "c1",
+                        "--trigger",
+                        "WIN_BACK",
+                        "--percent-off",
+                        "10");
+        parsed.add(create.kafka);
+        CampaignCommand.ListCampaigns list = new CampaignCommand.ListCampaigns();
+        new CommandLine(list).parseArgs("--config", file);
+        parsed.add(list.kafka);
+        for (CampaignCommand.StatusChange change :
+                List.of(
+                        new CampaignCommand.Pause(),
+                        new CampaignCommand.Resume(),
+                        new CampaignCommand.End())) {
+            new CommandLine(change).parseArgs("--config", file, "c1");
+            parsed.add(change.kafka);
+        }
+
+        for (CampaignTopicOptions kafka : parsed) {
+            assertThat(kafka.bootstrapServers()).isEqualTo("broker-a:9093,broker-b:9093");
+            assertThat(kafka.campaignTopic().name()).isEqualTo("shop-campaigns");
+            assertThat(kafka.clientProperties())
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                    .containsEntry(
+                            "sasl.jaas.config",
+                            "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                                    + " username=\"marketing\" password=\"pw\";");
+        }
+    }
+
+    @Test
+    void withoutConfigTheCommandLineNamesBrokerAndTopicWithoutSecurity() {
+        CampaignCommand.ListCampaigns list = new CampaignCommand.ListCampaigns();
+        new CommandLine(list).parseArgs("--bootstrap-servers", "localhost:1");
+
+        assertThat(list.kafka.bootstrapServers()).isEqualTo("localhost:1");
+        assertThat(list.kafka.campaignTopic().name()).isEqualTo("campaigns");
+        assertThat(list.kafka.clientProperties()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "create | --bootstrap-servers localhost:1 --id c1 --trigger WIN_BACK --percent-off 10",
+                "list   | --campaigns-topic other",
+                "pause  | --bootstrap-servers localhost:1 c1",
+                "end    | --campaigns-topic other c1",
+            })
+    void shouldRefuseConfigTogetherWithTheCommandLinesKafka(String command, String options)
+            throws Exception {
+        List<String> args =
+                new ArrayList<>(List.of("campaign", command, "--config", engineFile().toString()));
+        args.addAll(Arrays.asList(options.trim().split("\\s+")));
+
+        String[] result = execute(args.toArray(String[]::new));
+
+        assertThat(result[0]).isEqualTo("2");
         assertThat(result[2])
-                .startsWith(
-                        "personalize campaign: cannot read p13n:campaign:{x}:stats from Redis at localhost:1")
-                .doesNotContain("\tat ");
+                .contains(
+                        "--config takes Kafka's address, security and topics from the file: leave"
+                                + " out --bootstrap-servers and --campaigns-topic");
+    }
+
+    @Test
+    void shouldAskForABrokerOrAConfiguration() {
+        String[] result = execute("campaign", "list");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("Missing --bootstrap-servers (or --config FILE)");
+    }
+
+    @Test
+    void shouldRefuseAnInvalidConfigurationBeforeConnecting() throws Exception {
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(
+                file, "kafka.bootstrap-servers=localhost:1\nkafka.security.protocol=SSH\n");
+
+        String[] result = execute("campaign", "list", "--config", file.toString());
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("kafka.security.protocol", "'SSH'");
+    }
+
+    @Test
+    void statsWithConfigShouldReadTheEnginesRedis() throws Exception {
+        String[] result = execute("campaign", "stats", "--config", engineFile().toString(), "x");
+
+        assertThat(result[0]).isEqualTo("1");
+        assertThat(result[2])
+                .as("redis.port=1 of the file")
+                .startsWith("Cannot read redis localhost:1: ");
+    }
+
+    @Test
+    void statsShouldRefuseConfigTogetherWithTheCommandLinesRedis() throws Exception {
+        String[] result =
+                execute(
+                        "campaign",
+                        "stats",
+                        "--config",
+                        engineFile().toString(),
+                        "--redis-port",
+                        "6379",
+                        "x");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("--config takes the Redis settings from the file");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"create", "list", "pause", "resume", "end", "stats"})
+    void everyCampaignCommandTakesTheEngineConfiguration(String command) {
+        CommandLine line =
+                io.p13n.cli.PersonalizeCli.commandLine()
+                        .getSubcommands()
+                        .get("campaign")
+                        .getSubcommands()
+                        .get(command);
+
+        assertThat(line.getCommandSpec().findOption("--config")).isNotNull();
+        assertThat(line.getUsageMessage()).contains("--config=FILE");
     }
 
     @Test

@@ -19,12 +19,17 @@ public final class TopicReader {
     /** Every record of the topic, partition by partition, each partition in offset order. */
     public static List<ConsumerRecord<String, byte[]>> readAll(
             String bootstrapServers, String topic) {
-        Map<String, Object> config =
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed");
+        return readAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /**
+     * The same with a client's settings ({@code bootstrap.servers} and e.g. SASL and TLS), so as a
+     * principal of a broker that authenticates; no consumer group.
+     */
+    public static List<ConsumerRecord<String, byte[]>> readAll(
+            Map<String, Object> clientProperties, String topic) {
+        Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(
                         config, new StringDeserializer(), new ByteArrayDeserializer())) {
