@@ -15,6 +15,17 @@ public final class TestJobs {
     private TestJobs() {}
 
     /**
+     * A {@code watermark.idle-timeout} longer than any test, for tests that compare two runs. Once
+     * every partition of the event topics has been quiet for the idle timeout, the campaign and
+     * erasure streams' "end of time" watermarks are the only ones left, and the customer and offer
+     * stages' event-time clock jumps to the end of time: every profile timer fires (the customer
+     * ends CHURNED) and every offer expires (its Redis document is deleted). Whether that happens
+     * before a run is read depends on wall-clock gaps (a JVM starting, a restore), not on the
+     * events, so such a test keeps it out of both runs and compares what the events make of them.
+     */
+    public static final String NEVER_IDLE = "1h";
+
+    /**
      * An engine configuration isolated by {@code run}: its own topics ({@code clicks-RUN}, {@code
      * orders-RUN}, {@code dead-letters-RUN}, {@code segment-changes-RUN}, {@code
      * churn-signals-RUN}, {@code offer-triggers-RUN}, {@code campaigns-RUN}, created here),
@@ -28,6 +39,52 @@ public final class TestJobs {
         EngineConfig config =
                 EngineConfig.fromMap(
                         engineSettings(services, run, checkpoints, overrides), Map.of());
+        createTopics(services, config);
+        return config;
+    }
+
+    /**
+     * The configuration of a failure-free reference run beside a run configured by {@link
+     * #engineConfig} with the same {@code run} and {@code overrides}: it reads the same input
+     * topics (clicks, orders, consents, erasures, campaigns) with its own consumer group ({@code
+     * reference-RUN}), and writes to its own Redis key prefix ({@code refRUN}) and output topics
+     * ({@code ref-offer-triggers-RUN}, ...; created here), under its own job name ({@code
+     * JOB_NAME-reference}, so its transactional ids are its own) and checkpoint directory.
+     */
+    public static EngineConfig referenceConfig(
+            LocalServices services, String run, Path checkpoints, Map<String, String> overrides)
+            throws Exception {
+        EngineConfig config =
+                EngineConfig.fromMap(
+                        referenceSettings(services, run, checkpoints, overrides), Map.of());
+        createTopics(services, config);
+        return config;
+    }
+
+    /** The settings behind {@link #referenceConfig}, e.g. to write a configuration file. */
+    public static Map<String, String> referenceSettings(
+            LocalServices services, String run, Path checkpoints, Map<String, String> overrides) {
+        Map<String, String> settings =
+                new HashMap<>(engineSettings(services, run, checkpoints, overrides));
+        settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "reference-" + run);
+        settings.put(EngineOptions.REDIS_KEY_PREFIX.key(), "ref" + run);
+        settings.put(
+                EngineOptions.JOB_NAME.key(),
+                EngineConfig.fromMap(settings, Map.of()).get(EngineOptions.JOB_NAME)
+                        + "-reference");
+        for (var output :
+                java.util.List.of(
+                        EngineOptions.KAFKA_TOPIC_DEAD_LETTERS,
+                        EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES,
+                        EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS,
+                        EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS)) {
+            settings.put(output.key(), "ref-" + settings.get(output.key()));
+        }
+        return settings;
+    }
+
+    /** Creates the topics of {@code config} that do not exist yet. */
+    private static void createTopics(LocalServices services, EngineConfig config) throws Exception {
         services.kafka()
                 .createTopics(
                         2,
@@ -38,7 +95,6 @@ public final class TestJobs {
                         config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS),
                         config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
         services.kafka().createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
-        return config;
     }
 
     /** The settings behind {@link #engineConfig}, e.g. to write a configuration file. */
