@@ -151,7 +151,6 @@ class FlinkClusterCrashITCase {
     void aKilledTaskManagerReplacedLeavesWhatAFailureFreeRunLeaves() throws Exception {
         assertThat(JOB_JAR).as("the job jar (mvn package builds it)").isRegularFile();
         String run = UUID.randomUUID().toString().substring(0, 8);
-        // The idle timeout: no jump of event time to its end while a run is quiet (see there).
         Map<String, String> settings =
                 Map.of(
                         EngineOptions.OFFERS_CONTROL_SHARE.key(),
@@ -159,9 +158,7 @@ class FlinkClusterCrashITCase {
                         EngineOptions.OFFERS_POINTS_MILESTONE_STEP.key(),
                         "100",
                         EngineOptions.JOB_NAME.key(),
-                        "cluster-crash-" + run,
-                        EngineOptions.WATERMARK_IDLE_TIMEOUT.key(),
-                        TestJobs.NEVER_IDLE);
+                        "cluster-crash-" + run);
         EngineConfig config =
                 TestJobs.engineConfig(SERVICES, run, work.resolve("checkpoints"), settings);
         EngineConfig reference =

@@ -74,15 +74,13 @@ class RunResumesAfterKillITCase {
     void aKilledRunStartedAgainLeavesWhatARunThatNeverFailedLeaves() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Path checkpoints = work.resolve("checkpoints");
-        // The idle timeout: no jump of event time to its end while a run is quiet (see there).
         Map<String, String> overrides =
                 Map.of(
                         EngineOptions.CHECKPOINT_INTERVAL.key(), "500ms",
                         EngineOptions.KAFKA_STARTING_OFFSETS.key(), "committed",
                         EngineOptions.OFFERS_CONTROL_SHARE.key(), "0",
                         EngineOptions.OFFERS_POINTS_MILESTONE_STEP.key(), "100",
-                        EngineOptions.JOB_NAME.key(), "resume-" + run,
-                        EngineOptions.WATERMARK_IDLE_TIMEOUT.key(), TestJobs.NEVER_IDLE);
+                        EngineOptions.JOB_NAME.key(), "resume-" + run);
         EngineConfig config = TestJobs.engineConfig(SERVICES, run, checkpoints, overrides);
         Path configFile =
                 writeConfig(

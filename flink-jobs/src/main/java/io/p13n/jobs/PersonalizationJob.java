@@ -429,12 +429,13 @@ public final class PersonalizationJob {
                             .name("Route dead letters, count events");
         } else {
             // Erasure requests reach every subtask of the entrance, which suppresses the id there.
-            // They never hold event time back (a request is "now", a replay is years ago).
+            // They neither hold event time back nor move it (a request is "now", a replay is years
+            // ago): the stream is idle as far as watermarks go.
             DataStream<SourceRecord> erasures =
                     env.fromSource(
                                     erasureSource,
                                     WatermarkStrategy.<SourceRecord>forGenerator(
-                                                    context -> new EndOfTimeWatermarks<>())
+                                                    context -> new IdleWatermarks<>())
                                             .withTimestampAssigner(
                                                     (record, kafkaTimestamp) ->
                                                             CustomerEvents.timestampOf(record)),
@@ -491,16 +492,15 @@ public final class PersonalizationJob {
     }
 
     /**
-     * Campaigns: every subtask of the offer stage holds all of them (broadcast state). They never
-     * hold event time back: the stream's watermark is "end of time", so the offer stage's clock is
-     * the events' clock alone (an idle campaigns topic is the normal case).
+     * Campaigns: every subtask of the offer stage holds all of them (broadcast state). They neither
+     * hold event time back nor move it: the stream is idle as far as watermarks go ({@link
+     * IdleWatermarks}), so the offer stage's clock is the events' clock alone.
      */
     private static DataStream<Campaign> campaigns(
             StreamExecutionEnvironment env, Source<Campaign, ?, ?> campaignSource) {
         return env.fromSource(
                         campaignSource,
-                        WatermarkStrategy.<Campaign>forGenerator(
-                                        context -> new EndOfTimeWatermarks<>())
+                        WatermarkStrategy.<Campaign>forGenerator(context -> new IdleWatermarks<>())
                                 .withTimestampAssigner(
                                         (campaign, kafkaTimestamp) -> campaign.getUpdatedAt()),
                         "Campaigns from Kafka")
@@ -683,15 +683,21 @@ public final class PersonalizationJob {
                 new CachingKeyedProcessOperator<>(function, caches));
     }
 
-    /** Watermarks for a stream that must never hold event time back: always the end of time. */
-    static final class EndOfTimeWatermarks<T> implements WatermarkGenerator<T> {
+    /**
+     * Watermarks for a control stream (campaigns, erasure requests) that must neither hold event
+     * time back nor move it: the stream is marked idle and never emits a watermark, so the event
+     * streams alone set the clock of every operator it joins. It used to emit the end of time; when
+     * every event partition then went idle ({@code watermark.idle-timeout}), that was the only
+     * watermark left, every profile timer fired at the end of time and every offer expired (found
+     * by the crash tests' comparison with a failure-free run; {@code IdlePartitionsITCase}).
+     */
+    static final class IdleWatermarks<T> implements WatermarkGenerator<T> {
         @Override
         public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(
-                    new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 

@@ -15,17 +15,6 @@ public final class TestJobs {
     private TestJobs() {}
 
     /**
-     * A {@code watermark.idle-timeout} longer than any test, for tests that compare two runs. Once
-     * every partition of the event topics has been quiet for the idle timeout, the campaign and
-     * erasure streams' "end of time" watermarks are the only ones left, and the customer and offer
-     * stages' event-time clock jumps to the end of time: every profile timer fires (the customer
-     * ends CHURNED) and every offer expires (its Redis document is deleted). Whether that happens
-     * before a run is read depends on wall-clock gaps (a JVM starting, a restore), not on the
-     * events, so such a test keeps it out of both runs and compares what the events make of them.
-     */
-    public static final String NEVER_IDLE = "1h";
-
-    /**
      * An engine configuration isolated by {@code run}: its own topics ({@code clicks-RUN}, {@code
      * orders-RUN}, {@code dead-letters-RUN}, {@code segment-changes-RUN}, {@code
      * churn-signals-RUN}, {@code offer-triggers-RUN}, {@code campaigns-RUN}, created here),
