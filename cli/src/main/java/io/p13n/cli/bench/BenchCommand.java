@@ -255,6 +255,16 @@ public final class BenchCommand implements Callable<Integer> {
     Duration phaseTimeout;
 
     @Option(
+            names = "--warm-up",
+            description =
+                    "Before the measured phases, let the engine (RocksDB) drain the backlog once,"
+                            + " unmeasured: the phases then run compiled code instead of paying the"
+                            + " JIT compiler (a quarter of the CPU of a one-minute drain). Figures"
+                            + " are then steady-state ones and do not compare with cold runs"
+                            + " (default: off).")
+    boolean warmUp;
+
+    @Option(
             names = "--keep-work",
             description =
                     "Keep the checkpoints and savepoint under OUTPUT-DIR/work (default: deleted).")
@@ -309,6 +319,9 @@ public final class BenchCommand implements Callable<Integer> {
 
             BenchResult.WorkloadResult workloadResult = prefill(workload, kafka, baseConfig);
 
+            if (warmUp) {
+                warmUp(base, work, workloadResult, probe, stop);
+            }
             List<PhaseResult> results = new ArrayList<>();
             String savepoint = null;
             for (Phase phase : selected) {
@@ -373,7 +386,8 @@ public final class BenchCommand implements Callable<Integer> {
                                     partitions,
                                     ReportTable.human(checkpointInterval),
                                     Map.copyOf(engineOptions),
-                                    Map.copyOf(flinkOptions)),
+                                    Map.copyOf(flinkOptions),
+                                    warmUp),
                             workloadResult,
                             results,
                             latency,
@@ -437,6 +451,50 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), checkpointInterval.toMillis() + "ms");
         settings.put(EngineOptions.JOB_PARALLELISM.key(), Integer.toString(parallelism));
         return settings;
+    }
+
+    /**
+     * One unmeasured drain of the backlog by the engine on RocksDB, with its own consumer group,
+     * job name and checkpoints, so the measured phases start from compiled code. The next phase
+     * empties Redis before it starts, as every phase does.
+     */
+    private void warmUp(
+            Map<String, String> base,
+            Path work,
+            BenchResult.WorkloadResult workloadResult,
+            RedisProbe probe,
+            StopOnSignal stop)
+            throws Exception {
+        stop.check();
+        Map<String, String> settings = new HashMap<>(base);
+        settings.put(EngineOptions.KAFKA_GROUP_ID.key(), "p13n-bench-warm-up");
+        settings.put(EngineOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
+        settings.put(EngineOptions.STATE_BACKEND.key(), "rocksdb");
+        settings.put(EngineOptions.JOB_NAME.key(), "p13n-bench-warm-up");
+        settings.put(
+                EngineOptions.CHECKPOINT_DIR.key(),
+                work.resolve("checkpoints").resolve("warm-up").toUri().toString());
+        int restPort = freePort();
+        out.printf(
+                "warm-up: the engine (rocksdb) drains the backlog once, unmeasured, dashboard"
+                        + " http://localhost:%d%n",
+                restPort);
+        PhaseResult warm =
+                new ThroughputRun(
+                                Phase.ROCKSDB,
+                                EngineConfig.fromMap(settings, Map.of()),
+                                workloadResult.events(),
+                                workloadResult.customersWithEvents(),
+                                probe,
+                                restPort,
+                                phaseTimeout,
+                                new ProgressLine(out))
+                        .withFlinkOptions(flinkOptions)
+                        .run();
+        out.printf(
+                Locale.ROOT,
+                "warm-up: %,.0f ev/s (not reported; the phases below run warm)%n",
+                warm.eventsPerSecond());
     }
 
     /**

@@ -31,7 +31,8 @@ public record BenchResult(
             int partitions,
             String checkpointInterval,
             Map<String, String> engineOptions,
-            Map<String, String> flinkOptions) {}
+            Map<String, String> flinkOptions,
+            boolean warmedUp) {}
 
     /** The pre-filled backlog. */
     public record WorkloadResult(

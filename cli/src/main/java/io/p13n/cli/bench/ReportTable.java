@@ -37,7 +37,7 @@ final class ReportTable {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "Engine: parallelism %d, %d partitions per topic, checkpoint every %s%s%s%n",
+                            "Engine: parallelism %d, %d partitions per topic, checkpoint every %s%s%s%s%n",
                             result.settings().parallelism(),
                             result.settings().partitions(),
                             result.settings().checkpointInterval(),
@@ -46,7 +46,10 @@ final class ReportTable {
                                     : ", engine options " + result.settings().engineOptions(),
                             result.settings().flinkOptions().isEmpty()
                                     ? ""
-                                    : ", Flink options " + result.settings().flinkOptions()));
+                                    : ", Flink options " + result.settings().flinkOptions(),
+                            result.settings().warmedUp()
+                                    ? "; warmed up (one unmeasured engine drain first)"
+                                    : ""));
         }
         out.append('\n');
         String header =

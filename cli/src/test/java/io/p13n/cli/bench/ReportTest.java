@@ -118,7 +118,7 @@ class ReportTest {
                 BenchResult.FORMAT_VERSION,
                 "2026-11-23T10:00:00Z",
                 new BenchResult.Environment(2, 3L << 30, "OpenJDK 17", "6.2.11", "2.2.1"),
-                new BenchResult.Settings(2, 2, "30s", Map.of(), Map.of()),
+                new BenchResult.Settings(2, 2, "30s", Map.of(), Map.of(), true),
                 new BenchResult.WorkloadResult(
                         100_000,
                         97_000,
@@ -165,6 +165,7 @@ class ReportTest {
                 .contains(
                         "Workload: 100,000 events (97,000 clicks, 3,000 orders) from 1,000 customers (900 with events)")
                 .contains("checkpoint every 30s")
+                .contains("; warmed up (one unmeasured engine drain first)")
                 .containsPattern(
                         "pass-through\\s+100,000\\s+1\\.00\\s+-\\s+-\\s+-\\s+3\\s+812 / 1,500\\s+240")
                 .containsPattern("rocksdb\\s+30,000\\s+0\\.30\\s+0\\.200\\s+200\\s+700")
