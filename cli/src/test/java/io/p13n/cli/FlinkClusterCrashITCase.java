@@ -248,16 +248,7 @@ class FlinkClusterCrashITCase {
                             reference.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS),
                             expected,
                             "in the reference run");
-            // What the data implies, so that the comparison is not between two empty runs: one
-            // coupon for passing the milestone, held as an active offer.
-            assertThat(failureFree.coupons().values())
-                    .as("coupons per customer in the reference run")
-                    .hasSize(CUSTOMERS)
-                    .allMatch(coupons -> coupons.size() == 1);
-            assertThat(failureFree.redisOffers().values())
-                    .as("active offers per customer in the reference run")
-                    .hasSize(CUSTOMERS)
-                    .allMatch(document -> RunComparison.offerCount(document) == 1);
+            RunComparison.assertOneCouponEach(failureFree, CUSTOMERS);
 
             RunComparison.compare(
                             getClass().getSimpleName(), sent, failureFree, recovered, CUSTOMER_IDS)
@@ -265,12 +256,7 @@ class FlinkClusterCrashITCase {
         }
     }
 
-    /**
-     * Waits until a job has counted every order in Redis and its coupons and active offers are
-     * committed, then reads what it left. Decisions follow the orders through the job and leave
-     * with the checkpoint that covers them: the second checkpoint after the last order shows in
-     * Redis started after the last decision was made.
-     */
+    /** What a job left once it has settled ({@link RunComparison#readAfterCheckpoints}). */
     private RunComparison.Outcome outcome(
             JobID job,
             RedisClient redis,
@@ -279,36 +265,16 @@ class FlinkClusterCrashITCase {
             Map<String, Integer> expected,
             String when)
             throws Exception {
-        TestJobs.awaitTrue(
-                "every order in Redis " + when,
+        return RunComparison.readAfterCheckpoints(
+                redis,
+                keys,
+                SERVICES.kafka().bootstrapServers(),
+                offerTriggers,
+                CUSTOMER_IDS,
+                expected,
+                () -> completedCheckpoint(job),
                 TIMEOUT,
-                () -> TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS).equals(expected));
-        long covering = latestCheckpoint(job) + 2;
-        TestJobs.awaitTrue(
-                "two more checkpoints " + when,
-                TIMEOUT,
-                () -> completedCheckpoint(job) >= covering);
-        RunComparison.Outcome outcome =
-                RunComparison.settled(
-                        () ->
-                                RunComparison.read(
-                                        redis,
-                                        keys,
-                                        SERVICES.kafka().bootstrapServers(),
-                                        offerTriggers,
-                                        CUSTOMER_IDS),
-                        () -> {
-                            long next = latestCheckpoint(job) + 1;
-                            TestJobs.awaitTrue(
-                                    "the next checkpoint " + when,
-                                    TIMEOUT,
-                                    () -> completedCheckpoint(job) >= next);
-                        },
-                        TIMEOUT);
-        assertThat(TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS))
-                .as("orders per customer in Redis " + when)
-                .isEqualTo(expected);
-        return outcome;
+                when);
     }
 
     /** Cancels a job and waits until the cluster reports it stopped. */

@@ -158,17 +158,7 @@ class RunResumesAfterKillITCase {
                                 expectedOrders,
                                 "in the reference run");
                 referenceRun.destroyForcibly();
-                // What the data implies, so that the comparison is not between two empty runs:
-                // one coupon each (the later milestones fall within the frequency cap), held as
-                // an active offer.
-                assertThat(failureFree.coupons().values())
-                        .as("coupons per customer in the reference run")
-                        .hasSize(CUSTOMERS)
-                        .allMatch(coupons -> coupons.size() == 1);
-                assertThat(failureFree.redisOffers().values())
-                        .as("active offers per customer in the reference run")
-                        .hasSize(CUSTOMERS)
-                        .allMatch(document -> RunComparison.offerCount(document) == 1);
+                RunComparison.assertOneCouponEach(failureFree, CUSTOMERS);
 
                 RunComparison.Outcome resumed =
                         outcome(
@@ -203,12 +193,7 @@ class RunResumesAfterKillITCase {
         }
     }
 
-    /**
-     * Waits until a run has counted every order in Redis and its coupons and active offers are
-     * committed, then reads what it left. Decisions follow the orders through the job and leave
-     * with the checkpoint that covers them: the second checkpoint after the last order shows in
-     * Redis started after the last decision was made.
-     */
+    /** What a run left once it has settled ({@link RunComparison#readAfterCheckpoints}). */
     private static RunComparison.Outcome outcome(
             RedisClient redis,
             RedisKeys keys,
@@ -217,38 +202,16 @@ class RunResumesAfterKillITCase {
             Map<String, Integer> expectedOrders,
             String when)
             throws Exception {
-        TestJobs.awaitTrue(
-                "every order in Redis " + when,
+        return RunComparison.readAfterCheckpoints(
+                redis,
+                keys,
+                SERVICES.kafka().bootstrapServers(),
+                offerTriggers,
+                CUSTOMER_IDS,
+                expectedOrders,
+                () -> TestJobs.latestCompletedCheckpoint(jobCheckpoints),
                 TIMEOUT,
-                () -> TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS).equals(expectedOrders));
-        long covering = TestJobs.latestCompletedCheckpoint(jobCheckpoints) + 2;
-        TestJobs.awaitTrue(
-                "two more checkpoints " + when,
-                TIMEOUT,
-                () -> TestJobs.latestCompletedCheckpoint(jobCheckpoints) >= covering);
-        RunComparison.Outcome outcome =
-                RunComparison.settled(
-                        () ->
-                                RunComparison.read(
-                                        redis,
-                                        keys,
-                                        SERVICES.kafka().bootstrapServers(),
-                                        offerTriggers,
-                                        CUSTOMER_IDS),
-                        () -> {
-                            long next = TestJobs.latestCompletedCheckpoint(jobCheckpoints) + 1;
-                            TestJobs.awaitTrue(
-                                    "the next checkpoint " + when,
-                                    TIMEOUT,
-                                    () ->
-                                            TestJobs.latestCompletedCheckpoint(jobCheckpoints)
-                                                    >= next);
-                        },
-                        TIMEOUT);
-        assertThat(TestJobs.ordersInRedis(redis, keys, CUSTOMER_IDS))
-                .as("orders per customer in Redis " + when)
-                .isEqualTo(expectedOrders);
-        return outcome;
+                when);
     }
 
     /** Where {@code run} keeps the checkpoints of the job {@code config} names. */

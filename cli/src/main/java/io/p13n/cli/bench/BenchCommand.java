@@ -338,17 +338,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 ? "pass-through job"
                                 : "the engine (" + phase.label() + ")",
                         restPort);
-                ThroughputRun run =
-                        new ThroughputRun(
-                                        phase,
-                                        config,
-                                        workloadResult.events(),
-                                        workloadResult.customersWithEvents(),
-                                        probe,
-                                        restPort,
-                                        phaseTimeout,
-                                        new ProgressLine(out))
-                                .withFlinkOptions(flinkOptions);
+                ThroughputRun run = throughputRun(phase, config, workloadResult, probe, restPort);
                 if (phase == Phase.ROCKSDB && selected.contains(Phase.LATENCY)) {
                     run.endWithSavepoint(work.resolve("savepoints"));
                 }
@@ -453,6 +443,25 @@ public final class BenchCommand implements Callable<Integer> {
         return settings;
     }
 
+    /** A drain of the pre-filled backlog by {@code phase}'s job, with the bench's Flink options. */
+    private ThroughputRun throughputRun(
+            Phase phase,
+            EngineConfig config,
+            BenchResult.WorkloadResult workloadResult,
+            RedisProbe probe,
+            int restPort) {
+        return new ThroughputRun(
+                        phase,
+                        config,
+                        workloadResult.events(),
+                        workloadResult.customersWithEvents(),
+                        probe,
+                        restPort,
+                        phaseTimeout,
+                        new ProgressLine(out))
+                .withFlinkOptions(flinkOptions);
+    }
+
     /**
      * One unmeasured drain of the backlog by the engine on RocksDB, with its own consumer group,
      * job name and checkpoints, so the measured phases start from compiled code. The next phase
@@ -480,16 +489,12 @@ public final class BenchCommand implements Callable<Integer> {
                         + " http://localhost:%d%n",
                 restPort);
         PhaseResult warm =
-                new ThroughputRun(
+                throughputRun(
                                 Phase.ROCKSDB,
                                 EngineConfig.fromMap(settings, Map.of()),
-                                workloadResult.events(),
-                                workloadResult.customersWithEvents(),
+                                workloadResult,
                                 probe,
-                                restPort,
-                                phaseTimeout,
-                                new ProgressLine(out))
-                        .withFlinkOptions(flinkOptions)
+                                restPort)
                         .run();
         out.printf(
                 Locale.ROOT,

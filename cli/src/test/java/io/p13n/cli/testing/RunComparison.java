@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -279,6 +280,78 @@ public final class RunComparison {
             }
             previous = next;
         }
+    }
+
+    /**
+     * Waits until a run has counted every order in Redis and its coupons and active offers are
+     * committed, then reads what it left. Decisions follow the orders through the job and leave
+     * with the checkpoint that covers them: the second checkpoint after the last order shows in
+     * Redis started after the last decision was made.
+     *
+     * @param completedCheckpoint the id of the run's newest completed checkpoint, negative while
+     *     unknown
+     */
+    public static Outcome readAfterCheckpoints(
+            UnifiedJedis redis,
+            RedisKeys keys,
+            String bootstrapServers,
+            String offerTriggersTopic,
+            List<String> customers,
+            Map<String, Integer> expectedOrders,
+            LongSupplier completedCheckpoint,
+            Duration timeout,
+            String when)
+            throws Exception {
+        TestJobs.awaitTrue(
+                "every order in Redis " + when,
+                timeout,
+                () -> TestJobs.ordersInRedis(redis, keys, customers).equals(expectedOrders));
+        long covering = known(completedCheckpoint, timeout, when) + 2;
+        TestJobs.awaitTrue(
+                "two more checkpoints " + when,
+                timeout,
+                () -> completedCheckpoint.getAsLong() >= covering);
+        Outcome outcome =
+                settled(
+                        () -> read(redis, keys, bootstrapServers, offerTriggersTopic, customers),
+                        () -> {
+                            long next = known(completedCheckpoint, timeout, when) + 1;
+                            TestJobs.awaitTrue(
+                                    "the next checkpoint " + when,
+                                    timeout,
+                                    () -> completedCheckpoint.getAsLong() >= next);
+                        },
+                        timeout);
+        assertThat(TestJobs.ordersInRedis(redis, keys, customers))
+                .as("orders per customer in Redis " + when)
+                .isEqualTo(expectedOrders);
+        return outcome;
+    }
+
+    private static long known(LongSupplier completedCheckpoint, Duration timeout, String when)
+            throws Exception {
+        long[] id = {-1};
+        TestJobs.awaitTrue(
+                "the newest checkpoint " + when,
+                timeout,
+                () -> (id[0] = completedCheckpoint.getAsLong()) >= 0);
+        return id[0];
+    }
+
+    /**
+     * What the data of the crash tests implies of a failure-free run, so that a comparison is not
+     * between two empty runs: one coupon per customer (the milestone passed), held as one active
+     * offer.
+     */
+    public static void assertOneCouponEach(Outcome reference, int customers) {
+        assertThat(reference.coupons().values())
+                .as("coupons per customer in the reference run")
+                .hasSize(customers)
+                .allMatch(coupons -> coupons.size() == 1);
+        assertThat(reference.redisOffers().values())
+                .as("active offers per customer in the reference run")
+                .hasSize(customers)
+                .allMatch(document -> offerCount(document) == 1);
     }
 
     /** A wait that may fail. */
