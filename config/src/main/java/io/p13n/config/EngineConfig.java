@@ -230,6 +230,7 @@ public final class EngineConfig {
         checkPassthrough(settings, problems);
         checkRedisCluster(values, settings, problems);
         checkRedisTrustStore(values, settings, problems);
+        checkConsoleLogin(values, problems);
         checkAscending(
                 values,
                 settings,
@@ -346,6 +347,33 @@ public final class EngineConfig {
                             + nodes.envName()
                             + "): expected "
                             + nodes.expected());
+        }
+    }
+
+    /**
+     * The console's login is a pair, and a proxy header is trusted only from named proxies: half a
+     * login, or a header anyone could send, would look like protection and be none.
+     */
+    private static void checkConsoleLogin(Map<String, Object> values, List<String> problems) {
+        Object user = values.get(EngineOptions.CONSOLE_USER.key());
+        Object password = values.get(EngineOptions.CONSOLE_PASSWORD.key());
+        if (user instanceof Optional<?> u && password instanceof Optional<?> p) {
+            if (u.isPresent() != p.isPresent()) {
+                problems.add(
+                        "console.user and console.password go together: set both (the password"
+                                + " in env "
+                                + EngineOptions.CONSOLE_PASSWORD.envName()
+                                + ") or neither");
+            }
+        }
+        Object header = values.get(EngineOptions.CONSOLE_PROXY_USER_HEADER.key());
+        Object proxies = values.get(EngineOptions.CONSOLE_PROXY_ADDRESSES.key());
+        if (header instanceof Optional<?> h
+                && proxies instanceof List<?> list
+                && h.isPresent() == list.isEmpty()) {
+            problems.add(
+                    "console.proxy.user-header and console.proxy.addresses go together: a user"
+                            + " header is trusted only from the proxies' addresses");
         }
     }
 

@@ -1107,6 +1107,69 @@ public final class EngineOptions {
                     KAFKA_TOPIC_CHURN_SIGNALS,
                     PROFILE_RECENTLY_VIEWED_MAX,
                     PROFILE_PURCHASED_MAX,
+    // ---- Marketing console (`personalize console`)
+    // ---------------------------------------------
+
+    public static final ConfigOption<String> CONSOLE_BIND =
+            ConfigOption.withDefault(
+                    "console.bind",
+                    ValueType.token("an IP address or host name to listen on"),
+                    "127.0.0.1",
+                    "Address the marketing console listens on. The default, the loopback address,"
+                            + " keeps it on this machine; anything else (0.0.0.0, a LAN address) needs"
+                            + " console.user and console.password or a trusted proxy header, or the console"
+                            + " refuses to start.");
+
+    public static final ConfigOption<Integer> CONSOLE_PORT =
+            ConfigOption.withDefault(
+                    "console.port",
+                    integer(0, 65535),
+                    "8070",
+                    "Port of the marketing console (0: any free port, printed at start).");
+
+    public static final ConfigOption<Optional<String>> CONSOLE_USER =
+            ConfigOption.withDefault(
+                    "console.user",
+                    optional(ValueType.token("a user name without spaces")),
+                    "",
+                    "User name of the console's HTTP Basic login; set it with console.password.");
+
+    public static final ConfigOption<Optional<Secret>> CONSOLE_PASSWORD =
+            ConfigOption.optionalSecret(
+                    "console.password",
+                    ValueType.secret("a password of at least 12 characters", s -> s.length() >= 12),
+                    "Password of the console's HTTP Basic login (compared in constant time). Keep it in"
+                            + " the environment (P13N_CONSOLE_PASSWORD). Basic sends it with every request:"
+                            + " put TLS in front of a console reached over a network.");
+
+    public static final ConfigOption<Optional<String>> CONSOLE_PROXY_USER_HEADER =
+            ConfigOption.withDefault(
+                    "console.proxy.user-header",
+                    optional(
+                            ValueType.string(
+                                    "an HTTP header name such as X-Forwarded-User",
+                                    s -> s.matches("[A-Za-z0-9-]+"))),
+                    "",
+                    "Header in which an authenticating reverse proxy (oauth2-proxy, an SSO gateway) names"
+                            + " the signed-in user. Accepted only on connections from"
+                            + " console.proxy.addresses; any other request without a Basic login is refused.");
+
+    public static final ConfigOption<List<String>> CONSOLE_PROXY_ADDRESSES =
+            ConfigOption.withDefault(
+                    "console.proxy.addresses",
+                    ValueType.ipAddressList(
+                            "a comma-separated list of IP addresses, such as 10.0.0.5,10.0.0.6"),
+                    "",
+                    "IP addresses of the reverse proxies whose console.proxy.user-header is trusted.");
+
+    public static final ConfigOption<String> CONSOLE_FLINK_REST =
+            ConfigOption.withDefault(
+                    "console.flink-rest",
+                    ValueType.uri("an http(s) URL such as http://jobmanager:8081"),
+                    "http://localhost:8081",
+                    "Flink REST API of the running engine (its dashboard's address): the console's Live page"
+                            + " reads the job's state and checkpoints there and links to the dashboard.");
+
                     CART_MAX_ITEMS,
                     CART_ABANDON_AFTER,
                     AFFINITY_HALF_LIFE,
@@ -1178,7 +1241,14 @@ public final class EngineOptions {
                     JOB_MAX_PARALLELISM,
                     JOB_RESTART_INITIAL_BACKOFF,
                     JOB_RESTART_MAX_BACKOFF,
-                    JOB_NAME);
+                    JOB_NAME,
+                    CONSOLE_BIND,
+                    CONSOLE_PORT,
+                    CONSOLE_USER,
+                    CONSOLE_PASSWORD,
+                    CONSOLE_PROXY_USER_HEADER,
+                    CONSOLE_PROXY_ADDRESSES,
+                    CONSOLE_FLINK_REST);
 
     private EngineOptions() {}
 

@@ -158,6 +158,36 @@ final class ValueType<T> {
                 .collect(Collectors.toUnmodifiableList());
     }
 
+    /**
+     * Comma-separated IP address literals (IPv4 dotted or IPv6), trimmed, empties dropped, possibly
+     * empty. Host names are refused: a trust decision must not depend on what DNS answers today.
+     */
+    static ValueType<List<String>> ipAddressList(String expected) {
+        return new ValueType<>(
+                expected,
+                text -> {
+                    List<String> items = new ArrayList<>();
+                    for (String item : splitList(text)) {
+                        if (!IP_V4.matcher(item).matches()
+                                && !(item.contains(":") && item.matches("[0-9A-Fa-f:.]+"))) {
+                            throw new IllegalArgumentException();
+                        }
+                        try {
+                            // A literal: no lookup happens; normalizes IPv6 spellings.
+                            items.add(java.net.InetAddress.getByName(item).getHostAddress());
+                        } catch (java.net.UnknownHostException e) {
+                            throw new IllegalArgumentException();
+                        }
+                    }
+                    return List.copyOf(items);
+                },
+                items -> String.join(",", items));
+    }
+
+    private static final Pattern IP_V4 =
+            Pattern.compile(
+                    "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
     // ---- numbers and booleans
     // ---------------------------------------------------------------------
 

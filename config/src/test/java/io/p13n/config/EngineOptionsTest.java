@@ -73,7 +73,8 @@ class EngineOptionsTest {
                         EngineOptions.KAFKA_SSL_TRUSTSTORE_PASSWORD,
                         EngineOptions.REDIS_PASSWORD,
                         EngineOptions.REDIS_TLS_TRUSTSTORE_PASSWORD,
-                        EngineOptions.PRIVACY_PSEUDONYMIZATION_KEY);
+                        EngineOptions.PRIVACY_PSEUDONYMIZATION_KEY,
+                        EngineOptions.CONSOLE_PASSWORD);
     }
 
     @Test

@@ -99,6 +99,11 @@ class ExamplePropertiesTest {
             values.put("redis.cluster.nodes", "redis-1:6379");
             values.put("redis.tls", "true");
             values.put("redis.tls.truststore.location", "/etc/p13n/redis.truststore.p12");
+            // The console's login and proxy settings are pairs: each is checked beside its partner.
+            values.put("console.user", "marketing");
+            values.put("console.password", "change-me-please");
+            values.put("console.proxy.user-header", "X-Forwarded-User");
+            values.put("console.proxy.addresses", "10.0.0.5");
             values.put(key, one.getProperty(key));
 
             assertThat(EngineConfig.fromMap(values, Map.of())).as(line).isNotNull();
