@@ -415,6 +415,70 @@ public final class EngineOptions {
                     "How long a customer's remembered event ids are kept after their last event; a retry"
                             + " arriving later than this is not recognised as a duplicate.");
 
+    // ---- Identity merge
+    // ---------------------------------------------------------------------------
+
+    public static final ConfigOption<String> KAFKA_TOPIC_IDENTITIES =
+            ConfigOption.withDefault(
+                    "kafka.topic.identities",
+                    ValueType.topic(),
+                    "identities",
+                    "Topic the identifications (IdentifyEvent: an anonymous or device id is a known"
+                            + " customer; keyed by the anonymous id) are read from. It may stay empty or"
+                            + " not exist: nothing is merged then.");
+
+    public static final ConfigOption<String> KAFKA_TOPIC_IDENTITY_HAND_OFFS =
+            ConfigOption.withDefault(
+                    "kafka.topic.identity-hand-offs",
+                    ValueType.topic(),
+                    "identity-hand-offs",
+                    "Internal topic the engine writes to and reads back: a merged-away profile on its"
+                            + " way to the id it merges into, and events still carrying a merged-away id."
+                            + " Written in one transaction per checkpoint, read committed. The engine"
+                            + " creates it at start if it may (partitions as the clicks topic).");
+
+    public static final ConfigOption<IdentitySurvivor> IDENTITY_SURVIVING_ID =
+            ConfigOption.withDefault(
+                    "identity.surviving-id",
+                    ValueType.enumeration(IdentitySurvivor.values()),
+                    "known",
+                    "Which id keeps the profile when an identification merges two: known (the customer"
+                            + " id; the anonymous profile is merged into it) or anonymous (the device id"
+                            + " keeps it, for a store that keys everything by device).");
+
+    public static final ConfigOption<List<String>> IDENTITY_JUNK_IDS =
+            ConfigOption.withDefault(
+                    "identity.junk-ids",
+                    ValueType.tokenList("a comma-separated list of ids without spaces", 0),
+                    "0,anonymous,null,undefined,guest,unknown",
+                    "Ids an identification may not merge (compared ignoring case): placeholders a"
+                            + " storefront sends when it has no real id. Merging them would pour every"
+                            + " visitor's history into one profile. Such identifications are refused and"
+                            + " counted; an empty id is invalid and dead-lettered.");
+
+    public static final ConfigOption<List<String>> IDENTITY_TRUSTED_SOURCES =
+            ConfigOption.withDefault(
+                    "identity.trusted-sources",
+                    ValueType.tokenList("a comma-separated list of at least one source", 1),
+                    "login,checkout,pos",
+                    "The IdentifyEvent sources that may merge (compared ignoring case), e.g. a login,"
+                            + " a checkout with an account, a loyalty card at a store's till. An"
+                            + " identification from any other source (a newsletter link, a form anyone can"
+                            + " fill in) is refused and counted: it could join a stranger's history to a"
+                            + " customer.");
+
+    public static final ConfigOption<Integer> IDENTITY_MAX_ANONYMOUS_IDS =
+            ConfigOption.withDefault(
+                    "identity.max-anonymous-ids",
+                    integer(1, 1000),
+                    "20",
+                    "Most ids merged into one customer within state.customer-ttl. A person has a few"
+                            + " browsers and devices and clears cookies now and then; far more means a"
+                            + " shared account (a till's staff login identifying every walk-in) whose"
+                            + " merges would be wrong. Past it a merge is refused and counted, and the"
+                            + " anonymous profile goes back to its id. It also bounds the list of merged"
+                            + " ids the profile keeps (about 80 bytes each).");
+
     // ---- Customer intelligence (profile bounds, affinity, loyalty, segments, churn)
     // ---------------
 
@@ -1103,6 +1167,12 @@ public final class EngineOptions {
                     VALIDATION_MAX_FUTURE_SKEW,
                     DEDUP_WINDOW_SIZE,
                     DEDUP_TTL,
+                    KAFKA_TOPIC_IDENTITIES,
+                    KAFKA_TOPIC_IDENTITY_HAND_OFFS,
+                    IDENTITY_SURVIVING_ID,
+                    IDENTITY_JUNK_IDS,
+                    IDENTITY_TRUSTED_SOURCES,
+                    IDENTITY_MAX_ANONYMOUS_IDS,
                     KAFKA_TOPIC_SEGMENT_CHANGES,
                     KAFKA_TOPIC_CHURN_SIGNALS,
                     PROFILE_RECENTLY_VIEWED_MAX,

@@ -150,6 +150,25 @@ final class ValueType<T> {
         return List.copyOf(items);
     }
 
+    /**
+     * Comma-separated tokens (no whitespace inside one), trimmed, empties dropped, at least {@code
+     * minItems} of them.
+     */
+    static ValueType<List<String>> tokenList(String expected, int minItems) {
+        return new ValueType<>(
+                expected,
+                text -> {
+                    List<String> items = splitList(text);
+                    if (items.size() < minItems
+                            || items.stream()
+                                    .anyMatch(i -> i.chars().anyMatch(Character::isWhitespace))) {
+                        throw new IllegalArgumentException();
+                    }
+                    return items;
+                },
+                items -> String.join(",", items));
+    }
+
     /** Comma-separated, each item trimmed, empty items dropped ("a,,b," is [a, b]). */
     static List<String> splitList(String text) {
         return Arrays.stream(text.split(","))
