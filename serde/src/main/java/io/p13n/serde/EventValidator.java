@@ -5,6 +5,7 @@ import io.p13n.model.ClickType;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.ConsentPurpose;
 import io.p13n.model.ErasureRequest;
+import io.p13n.model.IdentifyEvent;
 import io.p13n.model.MessageChannel;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
@@ -169,6 +170,36 @@ public final class EventValidator implements Serializable {
             return "missing customerId";
         }
         return null;
+    }
+
+    /**
+     * An identification must name three ids (event, anonymous, customer) that are not the same
+     * visitor twice, and a plausible time. Its source and the ids' values are judged later, by the
+     * merge rules (README, Identity merge): a refused identification is well formed.
+     */
+    public String problemWith(IdentifyEvent identify, long nowMillis) {
+        String id =
+                tooLong(
+                        identify.getEventId(),
+                        identify.getAnonymousId(),
+                        identify.getCustomerId(),
+                        identify.getSource());
+        if (id != null) {
+            return id;
+        }
+        if (isBlank(identify.getEventId())) {
+            return "missing eventId";
+        }
+        if (isBlank(identify.getAnonymousId())) {
+            return "missing anonymousId";
+        }
+        if (isBlank(identify.getCustomerId())) {
+            return "missing customerId";
+        }
+        if (identify.getAnonymousId().equals(identify.getCustomerId())) {
+            return "anonymousId and customerId are the same id";
+        }
+        return problemWithTime(identify.getEventTime(), nowMillis);
     }
 
     /** A message about the first id longer than {@link #MAX_ID_LENGTH}, or null. */

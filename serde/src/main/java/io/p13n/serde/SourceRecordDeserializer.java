@@ -5,6 +5,7 @@ import io.p13n.model.ConsentEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.DeadLetterKind;
 import io.p13n.model.ErasureRequest;
+import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.SourceRecord;
 import java.nio.ByteBuffer;
@@ -38,6 +39,7 @@ public final class SourceRecordDeserializer
     public enum EventKind {
         CLICKS,
         ORDERS,
+        IDENTITIES,
         CONSENTS,
         ERASURES
     }
@@ -51,6 +53,7 @@ public final class SourceRecordDeserializer
     private transient BinaryMessageDecoder<OrderEvent> orderDecoder;
     private transient BinaryMessageDecoder<ConsentEvent> consentDecoder;
     private transient BinaryMessageDecoder<ErasureRequest> erasureDecoder;
+    private transient BinaryMessageDecoder<IdentifyEvent> identifyDecoder;
 
     public SourceRecordDeserializer(EventKind kind, long maxFutureSkewMillis) {
         if (kind == null) {
@@ -66,6 +69,15 @@ public final class SourceRecordDeserializer
     }
 
     private void ensureDecoders() {
+        if (kind == EventKind.IDENTITIES) {
+            if (identifyDecoder == null) {
+                identifyDecoder =
+                        IdentifyEvent.createDecoder(historyOf(IdentifyEvent.getClassSchema()));
+                SchemaHistory.writerSchemasOf(IdentifyEvent.getClassSchema().getFullName())
+                        .forEach(identifyDecoder::addSchema);
+            }
+            return;
+        }
         if (clickDecoder != null
                 || orderDecoder != null
                 || consentDecoder != null
@@ -119,6 +131,7 @@ public final class SourceRecordDeserializer
                         case ORDERS -> orderDecoder.decode(value);
                         case CONSENTS -> consentDecoder.decode(value);
                         case ERASURES -> erasureDecoder.decode(value);
+                        case IDENTITIES -> identifyDecoder.decode(value);
                     };
         } catch (MissingSchemaException e) {
             return deadLetter(
@@ -149,6 +162,8 @@ public final class SourceRecordDeserializer
             problem = validator.problemWith(order, nowMillis);
         } else if (event instanceof ConsentEvent consent) {
             problem = validator.problemWith(consent, nowMillis);
+        } else if (event instanceof IdentifyEvent identify) {
+            problem = validator.problemWith(identify, nowMillis);
         } else {
             problem = validator.problemWith((ErasureRequest) event);
         }
