@@ -920,6 +920,24 @@ public final class EngineOptions {
                     "p13n-control-1",
                     "Salt of the control-group hash. Changing it reshuffles who is in the control group.");
 
+    public static final ConfigOption<Double> OFFERS_GLOBAL_CONTROL_SHARE =
+            ConfigOption.withDefault(
+                    "offers.global-control.share",
+                    ValueType.decimal(0, 0.5),
+                    "0.05",
+                    "Share of customers in the global control group: held out of every campaign (their"
+                            + " moments recorded as held out, nothing sent) for one offers.global-control.period,"
+                            + " to measure what all marketing together adds. 0 disables it.");
+
+    public static final ConfigOption<Duration> OFFERS_GLOBAL_CONTROL_PERIOD =
+            ConfigOption.withDefault(
+                    "offers.global-control.period",
+                    duration(Duration.ofDays(1), Duration.ofDays(3650)),
+                    "90d",
+                    "How long a customer stays in (or out of) the global control group: membership is"
+                            + " drawn again at the start of every period (counted in event time from the epoch),"
+                            + " so nobody is kept from all offers for good.");
+
     public static final ConfigOption<Duration> OFFERS_FREQUENCY_CAP =
             ConfigOption.withDefault(
                     "offers.frequency-cap",
@@ -1289,6 +1307,8 @@ public final class EngineOptions {
                     KAFKA_TOPIC_OFFER_TRIGGERS,
                     OFFERS_CONTROL_SHARE,
                     OFFERS_CONTROL_SALT,
+                    OFFERS_GLOBAL_CONTROL_SHARE,
+                    OFFERS_GLOBAL_CONTROL_PERIOD,
                     OFFERS_FREQUENCY_CAP,
                     OFFERS_DEFAULT_COOLDOWN,
                     OFFERS_LATE_CAMPAIGN_GRACE,

@@ -271,6 +271,36 @@ class EngineConfigTest {
         }
 
         @Test
+        void globalControlShareAndPeriodAreValidatedWithKeyValueAndExpected() {
+            ConfigException e =
+                    problemsOf(
+                            minimalWith(
+                                    "offers.global-control.share", "0.7",
+                                    "offers.global-control.period", "2h"));
+
+            assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                            "offers.global-control.share = '0.7' (from provided values): expected a"
+                                    + " number between 0 and 0.5",
+                            "offers.global-control.period = '2h' (from provided values): expected a"
+                                    + " duration between 1d and 3650d (written like 500ms, 30s, 5m, 12h, 7d;"
+                                    + " a bare number is milliseconds; ISO-8601 such as PT30S also works)");
+        }
+
+        @Test
+        void globalControlDefaultsToFivePercentForNinetyDaysAndZeroDisablesIt() {
+            EngineConfig defaults = EngineConfig.fromMap(MINIMAL, NO_ENV);
+            assertThat(defaults.get(EngineOptions.OFFERS_GLOBAL_CONTROL_SHARE)).isEqualTo(0.05);
+            assertThat(defaults.get(EngineOptions.OFFERS_GLOBAL_CONTROL_PERIOD))
+                    .isEqualTo(Duration.ofDays(90));
+            assertThat(
+                            EngineConfig.fromMap(
+                                            minimalWith("offers.global-control.share", "0"), NO_ENV)
+                                    .get(EngineOptions.OFFERS_GLOBAL_CONTROL_SHARE))
+                    .isEqualTo(0.0);
+        }
+
+        @Test
         void negativeDurationFails() {
             ConfigException e = problemsOf(minimalWith("watermark.out-of-orderness", "-PT5S"));
 

@@ -12,7 +12,9 @@ import io.p13n.jobs.offers.ActiveOffersFunction;
 import io.p13n.jobs.offers.ActiveOffersRedisMapper;
 import io.p13n.jobs.offers.CampaignBudgetFunction;
 import io.p13n.jobs.offers.CampaignStatsFunction;
+import io.p13n.jobs.offers.CampaignStatsHistoryRedisMapper;
 import io.p13n.jobs.offers.CampaignStatsRedisMapper;
+import io.p13n.jobs.offers.GlobalControlDeltas;
 import io.p13n.jobs.offers.OfferInputs;
 import io.p13n.jobs.offers.OfferOutputTags;
 import io.p13n.jobs.offers.OfferSettings;
@@ -45,6 +47,7 @@ import io.p13n.jobs.state.PreAggregateOperator;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ActiveOffers;
 import io.p13n.model.Campaign;
+import io.p13n.model.CampaignStats;
 import io.p13n.model.CampaignStatsDelta;
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.ConsentEvent;
@@ -226,6 +229,10 @@ public final class PersonalizationJob {
                         redisSink(
                                 config,
                                 new CampaignStatsRedisMapper(
+                                        keys, config.get(EngineOptions.OFFERS_STATS_TTL))),
+                        redisSink(
+                                config,
+                                new CampaignStatsHistoryRedisMapper(
                                         keys, config.get(EngineOptions.OFFERS_STATS_TTL)))));
     }
 
@@ -654,16 +661,30 @@ public final class PersonalizationJob {
                 .sinkTo(sinks.activeOffers())
                 .uid(Uids.ACTIVE_OFFERS_SINK)
                 .name("Active offers to Redis");
-        activeOffers
-                .getSideOutput(OfferOutputTags.STATS_DELTAS)
-                .union(consentSuppressed)
-                .keyBy(CampaignStatsDelta::getCampaignId, Types.STRING)
-                .process(new CampaignStatsFunction(settings))
-                .uid(Uids.CAMPAIGN_STATS)
-                .name("Campaign stats")
+        DataStream<CampaignStatsDelta> statsDeltas =
+                activeOffers.getSideOutput(OfferOutputTags.STATS_DELTAS);
+        // The global control group's report is one more key of the same stats stage.
+        DataStream<CampaignStatsDelta> globalDeltas =
+                statsDeltas
+                        .flatMap(new GlobalControlDeltas(settings))
+                        .returns(new AvroTypeInfo<>(CampaignStatsDelta.class))
+                        .uid(Uids.GLOBAL_CONTROL_STATS)
+                        .name("Global control report deltas");
+        SingleOutputStreamOperator<CampaignStats> campaignStats =
+                statsDeltas
+                        .union(consentSuppressed, globalDeltas)
+                        .keyBy(CampaignStatsDelta::getCampaignId, Types.STRING)
+                        .process(new CampaignStatsFunction(settings))
+                        .uid(Uids.CAMPAIGN_STATS)
+                        .name("Campaign stats");
+        campaignStats
                 .sinkTo(sinks.campaignStats())
                 .uid(Uids.CAMPAIGN_STATS_SINK)
                 .name("Campaign stats to Redis");
+        campaignStats
+                .sinkTo(sinks.campaignStatsHistory())
+                .uid(Uids.CAMPAIGN_STATS_HISTORY_SINK)
+                .name("Campaign stats history to Redis");
     }
 
     /**

@@ -38,4 +38,6 @@ public final class Uids {
     public static final String OFFER_TRIGGER_SINK = "kafka-offer-trigger-wal-sink";
     public static final String ACTIVE_OFFERS_SINK = "redis-active-offers-sink";
     public static final String CAMPAIGN_STATS_SINK = "redis-campaign-stats-sink";
+    public static final String GLOBAL_CONTROL_STATS = "campaign-stats-global-control";
+    public static final String CAMPAIGN_STATS_HISTORY_SINK = "redis-campaign-stats-history-sink";
 }

@@ -129,6 +129,9 @@ public final class TestJobs {
         settings.put(EngineOptions.CHECKPOINT_DIR.key(), checkpoints.toUri().toString());
         settings.put(EngineOptions.CHECKPOINT_INTERVAL.key(), "1s");
         settings.put(EngineOptions.STATE_BACKEND.key(), "rocksdb");
+        // No global control group unless a test asks for one: its 5 % would hold a test's few
+        // customers out of every campaign by chance.
+        settings.put(EngineOptions.OFFERS_GLOBAL_CONTROL_SHARE.key(), "0");
         settings.putAll(overrides);
         return settings;
     }

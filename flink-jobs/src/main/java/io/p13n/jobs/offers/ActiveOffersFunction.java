@@ -40,11 +40,15 @@ import org.apache.flink.util.Collector;
  * offer, a redemption, and at expiry (an event-time timer).
  *
  * <p>To {@link OfferOutputTags#STATS_DELTAS}: {@code sent}/{@code heldOut} for a new decision (arm
- * = variant, or {@value VariantAssignment#CONTROL_ARM} when held out); for a PLACED order, per
- * offer: {@code redeemed} when the order's coupon code is the offer's (SENT only; the offer stops
- * being active), {@code converted} for the first order within the offer's validity (SENT and
- * HELD_OUT alike, so treated and control conversion compare), {@code revenue} the order total once
- * per offer it redeems or converts. Cancelled and refunded orders are not reversed (documented
+ * = variant, or {@value VariantAssignment#CONTROL_ARM} when held out by the campaign's control
+ * group, {@value VariantAssignment#GLOBAL_CONTROL_ARM} by the global one; with the arm's designed
+ * share for the sample-ratio check); for a PLACED order, per offer: {@code redeemed} when the
+ * order's coupon code is the offer's (SENT only; the offer stops being active), {@code converted}
+ * for the first order within the offer's validity (SENT and HELD_OUT alike, so treated and control
+ * conversion compare), {@code revenue} the order total once per offer it redeems or converts, and
+ * {@code revenueSquares} the matching increment of the sum of squared revenue per offer (an offer
+ * converts once; it can gain revenue twice, from its converting order and a later redeeming one,
+ * and the square is of their sum). Cancelled and refunded orders are not reversed (documented
  * limitation).
  *
  * <p>State: one record per customer, bounded as above, expiring after {@code offers.state-ttl}; at
@@ -196,7 +200,7 @@ public class ActiveOffersFunction
             }
         }
         List<IssuedOffer> offers = new ArrayList<>(s.getOffers());
-        offers.add(new IssuedOffer(OfferDecision.newBuilder(d).build(), false, false, false));
+        offers.add(new IssuedOffer(OfferDecision.newBuilder(d).build(), false, false, false, 0.0));
         if (offers.size() > settings.maxOffersPerCustomer()) {
             // Bound: the offer that expires first goes (it matters least).
             offers.sort(
@@ -207,7 +211,7 @@ public class ActiveOffersFunction
         boolean held = d.getOutcome() == OfferOutcome.HELD_OUT;
         ctx.output(
                 OfferOutputTags.STATS_DELTAS,
-                delta(d, held ? 0 : 1, held ? 1 : 0, 0, 0, 0, d.getIssuedAt()));
+                delta(d, held ? 0 : 1, held ? 1 : 0, 0, 0, 0, 0, d.getArmShare(), d.getIssuedAt()));
         return true;
     }
 
@@ -233,9 +237,24 @@ public class ActiveOffersFunction
             if (converts) {
                 o.setConverted(true);
             }
+            // The variance of revenue per decision needs each decision's total squared; an offer
+            // can gain revenue twice (its converting order, then a later redeeming one), so the
+            // increment of the square is (before + total)^2 - before^2, not total^2.
+            double before = o.getRevenue();
+            double after = before + order.getTotal();
+            o.setRevenue(after);
             ctx.output(
                     OfferOutputTags.STATS_DELTAS,
-                    delta(d, 0, 0, redeems ? 1 : 0, converts ? 1 : 0, order.getTotal(), at));
+                    delta(
+                            d,
+                            0,
+                            0,
+                            redeems ? 1 : 0,
+                            converts ? 1 : 0,
+                            order.getTotal(),
+                            after * after - before * before,
+                            0,
+                            at));
         }
     }
 
@@ -390,9 +409,12 @@ public class ActiveOffersFunction
     }
 
     static String arm(OfferDecision d) {
-        return d.getOutcome() == OfferOutcome.HELD_OUT
-                ? VariantAssignment.CONTROL_ARM
-                : d.getVariant();
+        if (d.getOutcome() != OfferOutcome.HELD_OUT) {
+            return d.getVariant();
+        }
+        return d.getGlobalControl()
+                ? VariantAssignment.GLOBAL_CONTROL_ARM
+                : VariantAssignment.CONTROL_ARM;
     }
 
     private static CampaignStatsDelta delta(
@@ -402,8 +424,20 @@ public class ActiveOffersFunction
             long redeemed,
             long converted,
             double revenue,
+            double revenueSquares,
+            double expectedShare,
             long at) {
-        return new CampaignStatsDelta(
-                d.getCampaignId(), arm(d), sent, heldOut, redeemed, converted, revenue, at, 0L);
+        return CampaignStatsDelta.newBuilder()
+                .setCampaignId(d.getCampaignId())
+                .setArm(arm(d))
+                .setSent(sent)
+                .setHeldOut(heldOut)
+                .setRedeemed(redeemed)
+                .setConverted(converted)
+                .setRevenue(revenue)
+                .setRevenueSquares(revenueSquares)
+                .setExpectedShare(expectedShare)
+                .setEventTime(at)
+                .build();
     }
 }

@@ -32,8 +32,16 @@ import org.apache.flink.util.Collector;
  * metric group lives as long as the operator, so per-campaign metrics would grow without bound in
  * every metrics backend. Per-campaign numbers are in Redis ({@link CampaignStatsRedisMapper}).
  *
- * <p>State: one record per campaign, one entry per arm (its variants plus control) and the
- * campaign-level count; expires after {@code offers.state-ttl} without a delta.
+ * <p>Per arm besides the counts: the sum of squared revenue per decision (for the variance of
+ * revenue per customer) and the arm's designed share of decisions (for the sample-ratio check),
+ * both carried by the deltas. The same function also keeps the global report ({@link
+ * GlobalControlDeltas#GLOBAL_ID}): every campaign's decisions as two arms, treated and the global
+ * control group. That key gets a delta for every decision and attribution of every campaign, so its
+ * one subtask carries all of them; offers are orders of magnitude rarer than the events that drive
+ * the engine, so it is not a bottleneck.
+ *
+ * <p>State: one record per campaign, one entry per arm (its variants plus control and global
+ * control) and the campaign-level count; expires after {@code offers.state-ttl} without a delta.
  */
 public class CampaignStatsFunction
         extends KeyedProcessFunction<String, CampaignStatsDelta, CampaignStats> {
@@ -118,7 +126,7 @@ public class CampaignStatsFunction
             if (s.getArms().size() >= MAX_ARMS) {
                 return d.getSuppressedForConsent() != 0;
             }
-            arm = new ArmStats(d.getArm(), 0L, 0L, 0L, 0L, 0.0);
+            arm = new ArmStats(d.getArm(), 0L, 0L, 0L, 0L, 0.0, 0.0, 0.0);
             List<ArmStats> arms = new ArrayList<>(s.getArms());
             arms.add(arm);
             arms.sort(java.util.Comparator.comparing(ArmStats::getArm));
@@ -129,6 +137,11 @@ public class CampaignStatsFunction
         arm.setRedeemed(arm.getRedeemed() + d.getRedeemed());
         arm.setConverted(arm.getConverted() + d.getConverted());
         arm.setRevenue(arm.getRevenue() + d.getRevenue());
+        arm.setRevenueSquares(arm.getRevenueSquares() + d.getRevenueSquares());
+        if (d.getExpectedShare() > 0) {
+            // the latest design wins: a campaign's new version may change its variant weights
+            arm.setExpectedShare(d.getExpectedShare());
+        }
         return true;
     }
 }

@@ -97,11 +97,15 @@ public final class Campaigns {
         for (Variant v : c.getVariants()) {
             if (v.getName() == null || v.getName().isBlank()) {
                 p.add("a variant has no name");
-            } else if (v.getName().equals(VariantAssignment.CONTROL_ARM)) {
+            } else if (v.getName().equals(VariantAssignment.CONTROL_ARM)
+                    || v.getName().equals(VariantAssignment.GLOBAL_CONTROL_ARM)) {
                 p.add(
                         "variant name '"
-                                + VariantAssignment.CONTROL_ARM
-                                + "' is reserved for the control group");
+                                + v.getName()
+                                + "' is reserved for the "
+                                + (v.getName().equals(VariantAssignment.CONTROL_ARM)
+                                        ? "control group"
+                                        : "global control group"));
             } else if (!names.add(v.getName())) {
                 p.add("variant '" + v.getName() + "' appears twice");
             }

@@ -9,8 +9,8 @@ import java.util.Map;
  * The knobs of retention offers, read once from the configuration ({@code offers.*}) and shipped
  * with the functions as plain values.
  *
- * @param controlShare share of customers in the global control group (0..1)
- * @param controlSalt salt of the control-group hash
+ * @param controlShare share of each campaign's customers in its control group (0..1)
+ * @param controlSalt salt of the control-group hashes (campaign and global)
  * @param frequencyCapMillis at most one SENT coupon per customer within this period, across
  *     campaigns
  * @param defaultCooldownMillis same campaign to the same customer again only after this (campaign
@@ -30,6 +30,9 @@ import java.util.Map;
  * @param offerTriggersTopic topic of OfferDecision records
  * @param marketingByDefault marketing consent assumed without a record ({@code
  *     privacy.marketing-consent-default})
+ * @param globalControlShare share of customers held out of every campaign ({@code
+ *     offers.global-control.share}, 0 disables)
+ * @param globalControlPeriodMillis global control membership is drawn again every period
  */
 public record OfferSettings(
         double controlShare,
@@ -48,7 +51,9 @@ public record OfferSettings(
         long statsTtlMillis,
         String campaignsTopic,
         String offerTriggersTopic,
-        boolean marketingByDefault)
+        boolean marketingByDefault,
+        double globalControlShare,
+        long globalControlPeriodMillis)
         implements Serializable {
 
     public static final long DAY_MILLIS = 86_400_000L;
@@ -91,6 +96,14 @@ public record OfferSettings(
             throw new IllegalArgumentException(
                     "controlShare must be in [0, 1], was " + controlShare);
         }
+        if (!(globalControlShare >= 0 && globalControlShare < 1)) {
+            throw new IllegalArgumentException(
+                    "globalControlShare must be in [0, 1), was " + globalControlShare);
+        }
+        if (globalControlPeriodMillis <= 0) {
+            throw new IllegalArgumentException(
+                    "globalControlPeriodMillis must be positive, was " + globalControlPeriodMillis);
+        }
         if (pointsMilestoneStep <= 0) {
             throw new IllegalArgumentException(
                     "pointsMilestoneStep must be positive, was " + pointsMilestoneStep);
@@ -121,7 +134,9 @@ public record OfferSettings(
                 config.get(EngineOptions.OFFERS_STATS_TTL).toMillis(),
                 config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
                 config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS),
-                config.get(EngineOptions.PRIVACY_MARKETING_CONSENT_DEFAULT).granted());
+                config.get(EngineOptions.PRIVACY_MARKETING_CONSENT_DEFAULT).granted(),
+                config.get(EngineOptions.OFFERS_GLOBAL_CONTROL_SHARE),
+                config.get(EngineOptions.OFFERS_GLOBAL_CONTROL_PERIOD).toMillis());
     }
 
     /** The documented defaults (what an empty configuration gives), for tests. */
@@ -150,7 +165,9 @@ public record OfferSettings(
                 statsTtlMillis,
                 campaignsTopic,
                 offerTriggersTopic,
-                marketingByDefault);
+                marketingByDefault,
+                globalControlShare,
+                globalControlPeriodMillis);
     }
 
     public OfferSettings withControlShare(double share) {
@@ -171,7 +188,9 @@ public record OfferSettings(
                 statsTtlMillis,
                 campaignsTopic,
                 offerTriggersTopic,
-                marketingByDefault);
+                marketingByDefault,
+                globalControlShare,
+                globalControlPeriodMillis);
     }
 
     public OfferSettings withMarketingByDefault(boolean granted) {
@@ -192,7 +211,9 @@ public record OfferSettings(
                 statsTtlMillis,
                 campaignsTopic,
                 offerTriggersTopic,
-                granted);
+                granted,
+                globalControlShare,
+                globalControlPeriodMillis);
     }
 
     public OfferSettings withMaxOffersPerCustomer(int max) {
@@ -213,6 +234,31 @@ public record OfferSettings(
                 statsTtlMillis,
                 campaignsTopic,
                 offerTriggersTopic,
-                marketingByDefault);
+                marketingByDefault,
+                globalControlShare,
+                globalControlPeriodMillis);
+    }
+
+    public OfferSettings withGlobalControlShare(double share) {
+        return new OfferSettings(
+                controlShare,
+                controlSalt,
+                frequencyCapMillis,
+                defaultCooldownMillis,
+                lateCampaignGraceMillis,
+                pointsMilestoneStep,
+                atRiskChurnRisk,
+                atRiskPAlive,
+                seasonalLeadDays,
+                attributionWindowMillis,
+                maxOffersPerCustomer,
+                backfill,
+                stateTtlMillis,
+                statsTtlMillis,
+                campaignsTopic,
+                offerTriggersTopic,
+                marketingByDefault,
+                share,
+                globalControlPeriodMillis);
     }
 }

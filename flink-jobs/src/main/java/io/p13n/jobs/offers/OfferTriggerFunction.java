@@ -59,9 +59,10 @@ import org.slf4j.LoggerFactory;
  * marketing consent for the campaign's channel gets SUPPRESSED_CONSENT (to {@link
  * OfferOutputTags#SUPPRESSED}, counted in the campaign's stats, in neither arm); then the frequency
  * cap across campaigns and the campaign's cooldown (decision SUPPRESSED, to {@link
- * OfferOutputTags#SUPPRESSED} only); then the global control group (decision HELD_OUT) or SENT,
- * caps consumed either way, so both arms count the same moments. The A/B variant is a stable hash.
- * Output: SENT and HELD_OUT decisions.
+ * OfferOutputTags#SUPPRESSED} only); then the global control group ({@code
+ * offers.global-control.*}: HELD_OUT with {@code globalControl}), the campaign's control group
+ * (HELD_OUT) or SENT, caps consumed either way, so all arms count the same moments ({@link
+ * ControlGroup}). The A/B variant is a stable hash. Output: SENT and HELD_OUT decisions.
  *
  * <p>Late campaigns: the campaigns topic has its own source, which can lag the event topics (a job
  * starting on a backlog, a campaign published just before a burst of events). A moment no campaign
@@ -110,7 +111,7 @@ public class OfferTriggerFunction
             throw new IllegalArgumentException("settings must not be null");
         }
         this.settings = settings;
-        this.controlGroup = new ControlGroup(settings.controlShare(), settings.controlSalt());
+        this.controlGroup = ControlGroup.of(settings);
     }
 
     /** The per-customer state's descriptor (also for reading it from a savepoint). */
@@ -588,11 +589,24 @@ public class OfferTriggerFunction
             return;
         }
         consumeCaps(s, best.getId(), m.at());
-        if (controlGroup.isControl(customer)) {
+        // The global control group first (held out of every campaign), then the campaign's own.
+        // Each decision records its arm's designed share for the sample-ratio check.
+        double global = controlGroup.globalShare();
+        if (controlGroup.isGlobalControl(customer, m.at())) {
             decision.setOutcome(OfferOutcome.HELD_OUT);
+            decision.setGlobalControl(true);
+            decision.setArmShare(global);
+            heldOut.inc();
+        } else if (controlGroup.isControl(best.getId(), customer)) {
+            decision.setOutcome(OfferOutcome.HELD_OUT);
+            decision.setArmShare((1 - global) * controlGroup.share());
             heldOut.inc();
         } else {
             decision.setOutcome(OfferOutcome.SENT);
+            decision.setArmShare(
+                    (1 - global)
+                            * (1 - controlGroup.share())
+                            * VariantAssignment.weightShare(best, decision.getVariant()));
             sent.inc();
         }
         if (!settings.backfill()) {

@@ -15,6 +15,15 @@ public final class VariantAssignment {
     /** The arm of held-out (control group) customers in campaign stats. */
     public static final String CONTROL_ARM = "control";
 
+    /**
+     * The arm of customers in the global control group ({@code offers.global-control.*}), held out
+     * of every campaign: in a campaign's stats beside its own control, and in the global report.
+     */
+    public static final String GLOBAL_CONTROL_ARM = "global-control";
+
+    /** The global report's arm of decisions sent, whatever the campaign and variant. */
+    public static final String TREATED_ARM = "treated";
+
     private VariantAssignment() {}
 
     /**
@@ -42,6 +51,28 @@ public final class VariantAssignment {
             }
         }
         return last; // rounding at the very top
+    }
+
+    /**
+     * The share of the campaign's treated customers that the named arm gets by design: its weight
+     * over the total of positive weights; 1 for {@value #DEFAULT_ARM} of a campaign without
+     * variants; 0 for a name the campaign has no positive weight for.
+     */
+    public static double weightShare(Campaign campaign, String arm) {
+        long total = 0;
+        long mine = 0;
+        for (Variant v : campaign.getVariants()) {
+            if (v.getWeight() > 0) {
+                total += v.getWeight();
+                if (v.getName().equals(arm)) {
+                    mine += v.getWeight();
+                }
+            }
+        }
+        if (total == 0) {
+            return DEFAULT_ARM.equals(arm) ? 1 : 0;
+        }
+        return (double) mine / total;
     }
 
     public static String armName(Variant variant) {

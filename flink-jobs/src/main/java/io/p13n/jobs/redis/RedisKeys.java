@@ -13,6 +13,9 @@ import java.io.Serializable;
  *   {prefix}:trending                         JSON, trending overall                    TTL recommend.trending-ttl
  *   {prefix}:trending:{CATEGORY_ID}           JSON, trending in one category            TTL recommend.trending-ttl
  *   {prefix}:campaign:{CAMPAIGN_ID}:stats        hash, a campaign's counts per arm         TTL offers.redis.stats-ttl
+ *   {prefix}:campaign:{CAMPAIGN_ID}:stats-history hash, hourly snapshots (720 slots)      TTL offers.redis.stats-ttl
+ *   {prefix}:global-control:stats                 hash, treated vs global control          TTL offers.redis.stats-ttl
+ *   {prefix}:global-control:stats-history         hash, its hourly snapshots (720 slots)  TTL offers.redis.stats-ttl
  * </pre>
  *
  * JSON values are written with one {@code SET ... PX}: a reader sees the previous document or the
@@ -51,6 +54,21 @@ public final class RedisKeys implements Serializable {
     /** A campaign's stats hash; the campaign id is the hash tag. */
     public String campaignStats(String campaignId) {
         return prefix + ":campaign:{" + campaignId + "}:stats";
+    }
+
+    /** A campaign's hourly stats snapshots; the campaign id is the hash tag, as for its stats. */
+    public String campaignStatsHistory(String campaignId) {
+        return campaignStats(campaignId) + "-history";
+    }
+
+    /** The global control group's report: treated decisions of every campaign vs held out. */
+    public String globalControlStats() {
+        return prefix + ":global-control:stats";
+    }
+
+    /** The global report's hourly snapshots. */
+    public String globalControlStatsHistory() {
+        return globalControlStats() + "-history";
     }
 
     /** {@code prefix:{c:ID}} — the part every key of one customer shares. */

@@ -50,7 +50,8 @@ class CampaignStatsFunctionTest {
         harness.processElement(
                 new StreamRecord<>(
                         new CampaignStatsDelta(
-                                campaign, arm, sent, heldOut, redeemed, converted, revenue, at, 0L),
+                                campaign, arm, sent, heldOut, redeemed, converted, revenue, 0.0,
+                                0.0, at, 0L),
                         at));
     }
 
@@ -194,8 +195,8 @@ class CampaignStatsFunctionTest {
                 new CampaignStats(
                         "spring-sale",
                         List.of(
-                                new ArmStats("A", 10L, 0L, 3L, 4L, 123.456),
-                                new ArmStats("control", 0L, 2L, 0L, 1L, 10.0)),
+                                new ArmStats("A", 10L, 0L, 3L, 4L, 123.456, 0.0, 0.0),
+                                new ArmStats("control", 0L, 2L, 0L, 1L, 10.0, 0.0, 0.0)),
                         1_700_000_000_000L,
                         7L);
         RedisHashWrite w =

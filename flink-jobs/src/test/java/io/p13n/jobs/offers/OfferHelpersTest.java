@@ -31,18 +31,51 @@ class OfferHelpersTest {
         ControlGroup resalted = new ControlGroup(0.1, "salt-2");
         int control = 0;
         int moved = 0;
+        int both = 0;
         for (int i = 0; i < 10_000; i++) {
             String id = "customer-" + i;
-            boolean in = group.isControl(id);
-            assertThat(again.isControl(id)).as(id).isEqualTo(in);
+            boolean in = group.isControl("c1", id);
+            assertThat(again.isControl("c1", id)).as(id).isEqualTo(in);
             control += in ? 1 : 0;
-            moved += in != resalted.isControl(id) ? 1 : 0;
+            moved += in != resalted.isControl("c1", id) ? 1 : 0;
+            both += in && group.isControl("c2", id) ? 1 : 0;
         }
         // binomial(10000, 0.1): sd = 30, so +-150 is 5 sd
         assertThat(control).isBetween(850, 1150);
         assertThat(moved).as("a new salt reshuffles").isGreaterThan(1000);
-        assertThat(new ControlGroup(0, "s").isControl("x")).isFalse();
-        assertThat(new ControlGroup(1, "s").isControl("x")).isTrue();
+        // independent per campaign: about 1 % in both (sd 10), not the 10 % of one shared group
+        assertThat(both).as("each campaign draws its own control group").isBetween(50, 150);
+        assertThat(new ControlGroup(0, "s").isControl("c", "x")).isFalse();
+        assertThat(new ControlGroup(1, "s").isControl("c", "x")).isTrue();
+    }
+
+    @Test
+    void globalControlGroupShouldHoldItsShareOutForAPeriodThenDrawAgain() {
+        long day = OfferSettings.DAY_MILLIS;
+        ControlGroup group = new ControlGroup(0.1, "salt-1", 0.05, 90 * day);
+        int held = 0;
+        int stayed = 0;
+        int heldNext = 0;
+        int heldInBoth = 0;
+        for (int i = 0; i < 20_000; i++) {
+            String id = "customer-" + i;
+            boolean in = group.isGlobalControl(id, 0);
+            assertThat(group.isGlobalControl(id, 90 * day - 1))
+                    .as("the same within the period")
+                    .isEqualTo(in);
+            boolean next = group.isGlobalControl(id, 90 * day);
+            held += in ? 1 : 0;
+            heldNext += next ? 1 : 0;
+            heldInBoth += in && next ? 1 : 0;
+            stayed += in == group.isGlobalControl(id, 45 * day) ? 1 : 0;
+        }
+        // binomial(20000, 0.05): sd = 31, so +-155 is 5 sd
+        assertThat(held).isBetween(845, 1155);
+        assertThat(heldNext).isBetween(845, 1155);
+        assertThat(stayed).isEqualTo(20_000);
+        // drawn again: about 0.25 % in both periods (50, sd 7), not the 5 % of a fixed group
+        assertThat(heldInBoth).as("a new period draws again").isBetween(15, 100);
+        assertThat(new ControlGroup(0.1, "s", 0, day).isGlobalControl("x", 0)).isFalse();
     }
 
     @Test

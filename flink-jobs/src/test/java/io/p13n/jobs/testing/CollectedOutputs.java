@@ -30,6 +30,7 @@ public final class CollectedOutputs {
     public final CollectingSink<ActiveOffers> activeOffers = new CollectingSink<>();
     public final CollectingSink<OfferDecision> offerTriggers = new CollectingSink<>();
     public final CollectingSink<CampaignStats> campaignStats = new CollectingSink<>();
+    public final CollectingSink<CampaignStats> campaignStatsHistory = new CollectingSink<>();
 
     public WorkflowSinks sinks() {
         return new WorkflowSinks(
@@ -43,7 +44,8 @@ public final class CollectedOutputs {
                 new CollectedServingLists(similarItems, trending),
                 activeOffers,
                 offerTriggers,
-                campaignStats);
+                campaignStats,
+                campaignStatsHistory);
     }
 
     /** The documented defaults, as an empty configuration gives them. */

@@ -27,13 +27,14 @@ public final class TestOffers {
     private TestOffers() {}
 
     /**
-     * The documented defaults, except no control group (so a test customer is not held out by
-     * chance), with these keys changed.
+     * The documented defaults, except no control group and no global control group (so a test
+     * customer is not held out by chance), with these keys changed.
      */
     public static OfferSettings settings(Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>();
         values.put(EngineOptions.KAFKA_BOOTSTRAP_SERVERS.key(), "localhost:9092");
         values.put(EngineOptions.OFFERS_CONTROL_SHARE.key(), "0");
+        values.put(EngineOptions.OFFERS_GLOBAL_CONTROL_SHARE.key(), "0");
         values.putAll(overrides);
         return OfferSettings.from(EngineConfig.fromMap(values, Map.of()));
     }
