@@ -885,6 +885,54 @@ public final class EngineOptions {
     // ---- Offers (retention coupons and marketing campaigns)
     // ---------------------------------------
 
+    public static final ConfigOption<String> KAFKA_TOPIC_CATALOG =
+            ConfigOption.withDefault(
+                    "kafka.topic.catalog",
+                    ValueType.topic(),
+                    "catalog",
+                    "Topic the product catalog changes (CatalogEvent: price, stock, category, active;"
+                            + " keyed by product id) are read from. It may stay empty: every product then"
+                            + " counts as available and no price-drop or back-in-stock moment fires.");
+
+    public static final ConfigOption<Duration> CATALOG_WATCH_PERIOD =
+            ConfigOption.withDefault(
+                    "catalog.watch-period",
+                    duration(Duration.ofHours(1), Duration.ofDays(365)),
+                    "14d",
+                    "How long a customer who viewed, wishlisted or carted a product hears of its price"
+                            + " drops and restocks. Two weeks covers a considered purchase; interest older"
+                            + " than that rarely converts and the message reads as spam.");
+
+    public static final ConfigOption<Integer> CATALOG_MAX_WATCHERS =
+            ConfigOption.withDefault(
+                    "catalog.max-watchers",
+                    integer(1, 100_000),
+                    "200",
+                    "Watchers kept per product, the most recent first (the oldest is dropped for a new"
+                            + " one). Bounds both the product's state (~40 bytes each: 200 is ~8 KB for the"
+                            + " hottest products, read and written in the heap cache on each view) and the"
+                            + " fan-out of one price change (200 moments, each still capped per customer by"
+                            + " offers.frequency-cap).");
+
+    public static final ConfigOption<Double> CATALOG_MIN_PRICE_DROP =
+            ConfigOption.withDefault(
+                    "catalog.min-price-drop",
+                    ValueType.decimal(0.001, 0.99),
+                    "0.05",
+                    "Smallest relative price cut that is a price-drop moment (0.05: at least 5 % below the"
+                            + " last catalog price). Smaller changes are rounding and repricing noise that"
+                            + " no customer would call a drop.");
+
+    public static final ConfigOption<Integer> CATALOG_MAX_UNAVAILABLE =
+            ConfigOption.withDefault(
+                    "catalog.max-unavailable",
+                    integer(1, 10_000_000),
+                    "200000",
+                    "Unavailable (out-of-stock or inactive) products remembered by the stages that"
+                            + " publish lists, to leave them out. Every such subtask holds the whole set"
+                            + " (~60 bytes each: 200,000 is ~12 MB); past it the longest-unavailable products"
+                            + " are forgotten first (they have long dropped out of the lists anyway).");
+
     public static final ConfigOption<String> KAFKA_TOPIC_CAMPAIGNS =
             ConfigOption.withDefault(
                     "kafka.topic.campaigns",
@@ -1303,6 +1351,11 @@ public final class EngineOptions {
                     RECOMMEND_SIMILAR_TTL,
                     RECOMMEND_TRENDING_TTL,
                     RECOMMEND_RECOMMENDATIONS_TTL,
+                    KAFKA_TOPIC_CATALOG,
+                    CATALOG_WATCH_PERIOD,
+                    CATALOG_MAX_WATCHERS,
+                    CATALOG_MIN_PRICE_DROP,
+                    CATALOG_MAX_UNAVAILABLE,
                     KAFKA_TOPIC_CAMPAIGNS,
                     KAFKA_TOPIC_OFFER_TRIGGERS,
                     OFFERS_CONTROL_SHARE,

@@ -1,5 +1,6 @@
 package io.p13n.serde;
 
+import io.p13n.model.CatalogEvent;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.ConsentEvent;
@@ -158,6 +159,29 @@ public final class EventValidator implements Serializable {
      * An erasure request must name its customer and carry a request id (the audit trail's handle).
      * Its time is not checked against the clock: a request is honoured whenever it was made.
      */
+    /** A catalog change: ids, time, a price that is a non-negative number. */
+    public String problemWith(CatalogEvent change, long nowMillis) {
+        String id = tooLong(change.getEventId(), change.getProductId(), change.getCategoryId());
+        if (id != null) {
+            return id;
+        }
+        if (isBlank(change.getEventId())) {
+            return "missing eventId";
+        }
+        if (isBlank(change.getProductId())) {
+            return "missing productId";
+        }
+        String time = problemWithTime(change.getEventTime(), nowMillis);
+        if (time != null) {
+            return time;
+        }
+        Double price = change.getPrice();
+        if (price != null && !(price >= 0 && Double.isFinite(price))) {
+            return "price must be a non-negative number, was " + price;
+        }
+        return null;
+    }
+
     public String problemWith(ErasureRequest request) {
         String id = tooLong(request.getRequestId(), request.getCustomerId());
         if (id != null) {

@@ -1,5 +1,6 @@
 package io.p13n.serde;
 
+import io.p13n.model.CatalogEvent;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.DeadLetter;
@@ -41,7 +42,8 @@ public final class SourceRecordDeserializer
         ORDERS,
         IDENTITIES,
         CONSENTS,
-        ERASURES
+        ERASURES,
+        CATALOG
     }
 
     private final EventKind kind;
@@ -54,6 +56,7 @@ public final class SourceRecordDeserializer
     private transient BinaryMessageDecoder<ConsentEvent> consentDecoder;
     private transient BinaryMessageDecoder<ErasureRequest> erasureDecoder;
     private transient BinaryMessageDecoder<IdentifyEvent> identifyDecoder;
+    private transient BinaryMessageDecoder<CatalogEvent> catalogDecoder;
 
     public SourceRecordDeserializer(EventKind kind, long maxFutureSkewMillis) {
         if (kind == null) {
@@ -81,10 +84,15 @@ public final class SourceRecordDeserializer
         if (clickDecoder != null
                 || orderDecoder != null
                 || consentDecoder != null
-                || erasureDecoder != null) {
+                || erasureDecoder != null
+                || catalogDecoder != null) {
             return;
         }
-        if (kind == EventKind.ERASURES) {
+        if (kind == EventKind.CATALOG) {
+            catalogDecoder = CatalogEvent.createDecoder(historyOf(CatalogEvent.getClassSchema()));
+            SchemaHistory.writerSchemasOf(CatalogEvent.getClassSchema().getFullName())
+                    .forEach(catalogDecoder::addSchema);
+        } else if (kind == EventKind.ERASURES) {
             erasureDecoder =
                     ErasureRequest.createDecoder(historyOf(ErasureRequest.getClassSchema()));
             SchemaHistory.writerSchemasOf(ErasureRequest.getClassSchema().getFullName())
@@ -132,6 +140,7 @@ public final class SourceRecordDeserializer
                         case CONSENTS -> consentDecoder.decode(value);
                         case ERASURES -> erasureDecoder.decode(value);
                         case IDENTITIES -> identifyDecoder.decode(value);
+                        case CATALOG -> catalogDecoder.decode(value);
                     };
         } catch (MissingSchemaException e) {
             return deadLetter(
@@ -164,6 +173,8 @@ public final class SourceRecordDeserializer
             problem = validator.problemWith(consent, nowMillis);
         } else if (event instanceof IdentifyEvent identify) {
             problem = validator.problemWith(identify, nowMillis);
+        } else if (event instanceof CatalogEvent change) {
+            problem = validator.problemWith(change, nowMillis);
         } else {
             problem = validator.problemWith((ErasureRequest) event);
         }

@@ -277,6 +277,42 @@ class SourceRecordDeserializerTest {
     }
 
     @Test
+    void shouldDecodeACatalogChangeAndRefuseANegativePrice() {
+        SourceRecordDeserializer catalog =
+                new SourceRecordDeserializer(EventKind.CATALOG, FIVE_MINUTES);
+        io.p13n.model.CatalogEvent change =
+                io.p13n.model.CatalogEvent.newBuilder()
+                        .setEventId("e1")
+                        .setProductId("P1")
+                        .setPrice(9.99)
+                        .setStock(0)
+                        .setEventTime(T0)
+                        .build();
+        assertThat(
+                        catalog.toSourceRecord(record(AvroEventSerializer.encode(change), 1), NOW)
+                                .getPayload())
+                .isEqualTo(change);
+
+        change.setPrice(-1.0);
+        DeadLetter letter =
+                deadLetterOf(
+                        catalog.toSourceRecord(record(AvroEventSerializer.encode(change), 2), NOW));
+        assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
+        assertThat(letter.getReason()).isEqualTo("price must be a non-negative number, was -1.0");
+        // a click is no catalog change: its bytes carry another schema's fingerprint
+        assertThat(
+                        deadLetterOf(
+                                        catalog.toSourceRecord(
+                                                record(
+                                                        AvroEventSerializer.encode(
+                                                                TestEvents.productView("c1", T0)),
+                                                        3),
+                                                NOW))
+                                .getKind())
+                .isEqualTo(DeadLetterKind.UNKNOWN_SCHEMA);
+    }
+
+    @Test
     void shouldRouteAnOverlongIdToDeadLetterSoNoKeyIsUnbounded() {
         ClickEvent click = TestEvents.productView("c".repeat(200_000), T0);
 
