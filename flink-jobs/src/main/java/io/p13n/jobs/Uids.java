@@ -38,6 +38,15 @@ public final class Uids {
     public static final String OFFER_TRIGGER_SINK = "kafka-offer-trigger-wal-sink";
     public static final String ACTIVE_OFFERS_SINK = "redis-active-offers-sink";
     public static final String CAMPAIGN_STATS_SINK = "redis-campaign-stats-sink";
+    public static final String CATALOG_SOURCE = "catalog-kafka-source";
+    public static final String CATALOG_ROUTE = "catalog-route";
+    public static final String CATALOG_DEAD_LETTER_SINK = "kafka-catalog-dead-letter-sink";
+    public static final String CATALOG_INTERESTS = "catalog-interests";
+    public static final String CATALOG_WATCHERS = "catalog-watchers";
+    public static final String SIMILAR_ITEMS_AVAILABLE = "similar-items-available";
+    public static final String TRENDING_AVAILABLE = "trending-available";
+    public static final String RECOMMENDATIONS_AVAILABLE = "recommendations-available";
+    public static final String PRODUCT_MOMENTS = "offer-inputs-product-moments";
     public static final String GLOBAL_CONTROL_STATS = "campaign-stats-global-control";
     public static final String CAMPAIGN_STATS_HISTORY_SINK = "redis-campaign-stats-history-sink";
 }

@@ -2,6 +2,7 @@ package io.p13n.jobs;
 
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
+import io.p13n.jobs.catalog.CatalogSettings;
 import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.privacy.ErasureSettings;
 import io.p13n.jobs.profile.ProfileSettings;
@@ -20,7 +21,8 @@ public record WorkflowSettings(
         ProfileSettings profile,
         RecommendationSettings recommend,
         OfferSettings offers,
-        ErasureSettings erasure) {
+        ErasureSettings erasure,
+        CatalogSettings catalog) {
 
     public static WorkflowSettings from(EngineConfig config) {
         return new WorkflowSettings(
@@ -34,6 +36,7 @@ public record WorkflowSettings(
                 ProfileSettings.from(config),
                 RecommendationSettings.from(config),
                 OfferSettings.from(config),
-                ErasureSettings.from(config));
+                ErasureSettings.from(config),
+                CatalogSettings.from(config));
     }
 }

@@ -9,6 +9,7 @@ import io.p13n.model.OfferInput;
 import io.p13n.model.OfferLedgerInput;
 import io.p13n.model.OfferOutcome;
 import io.p13n.model.OrderEvent;
+import io.p13n.model.ProductMoment;
 import org.apache.flink.util.Collector;
 
 /**
@@ -24,6 +25,10 @@ public final class OfferInputs {
 
     public static OfferInput of(OrderEvent order) {
         return new OfferInput(order);
+    }
+
+    public static OfferInput of(ProductMoment moment) {
+        return new OfferInput(moment);
     }
 
     public static OfferLedgerInput ledger(OfferDecision decision) {
@@ -64,9 +69,13 @@ public final class OfferInputs {
     /** Key of {@link OfferTriggerFunction}: the customer. */
     public static String customerId(OfferInput input) {
         Object p = input.getPayload();
-        return p instanceof CustomerProfile profile
-                ? profile.getCustomerId()
-                : ((OrderEvent) p).getCustomerId();
+        if (p instanceof CustomerProfile profile) {
+            return profile.getCustomerId();
+        }
+        if (p instanceof ProductMoment moment) {
+            return moment.getCustomerId();
+        }
+        return ((OrderEvent) p).getCustomerId();
     }
 
     /** Key of {@link ActiveOffersFunction}: the customer. */

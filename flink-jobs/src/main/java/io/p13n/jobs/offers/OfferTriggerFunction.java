@@ -21,6 +21,7 @@ import io.p13n.model.OrderLine;
 import io.p13n.model.OrderStatus;
 import io.p13n.model.PendingMoment;
 import io.p13n.model.PendingMoments;
+import io.p13n.model.ProductMoment;
 import io.p13n.model.PurchaseAnniversary;
 import io.p13n.model.Reward;
 import io.p13n.model.Segment;
@@ -290,6 +291,13 @@ public class OfferTriggerFunction
         } else if (payload instanceof OrderEvent order) {
             recordPurchase(s, order, ctx.timerService().currentWatermark(), settings);
             s.setLastEventTime(Math.max(s.getLastEventTime(), order.getEventTime().toEpochMilli()));
+        } else if (payload instanceof ProductMoment product) {
+            if (!s.getProfileSeen()) {
+                // Not a customer this stage knows (or one erased since they watched the product):
+                // no facts to match an audience or consent on, so no offer, and no state kept.
+                return;
+            }
+            found.add(productMoment(product));
         }
         for (Moment m : found) {
             decide(
@@ -334,6 +342,20 @@ public class OfferTriggerFunction
         }
         rearm(s, ctx.timerService());
         state.update(s);
+    }
+
+    /** The moment of a watched product's price drop or restock; about the product's category. */
+    static Moment productMoment(ProductMoment m) {
+        String reason =
+                m.getTrigger() == TriggerType.PRICE_DROP
+                        ? "price of "
+                                + m.getProductId()
+                                + " dropped from "
+                                + Decimals.fixed(m.getPreviousPrice(), 2)
+                                + " to "
+                                + Decimals.fixed(m.getPrice(), 2)
+                        : m.getProductId() + " is back in stock";
+        return new Moment(m.getTrigger(), m.getEventTime(), reason, m.getCategoryId());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.p13n.jobs.testing;
 
 import io.p13n.jobs.WorkflowSettings;
 import io.p13n.jobs.WorkflowSinks;
+import io.p13n.jobs.catalog.CatalogSettings;
 import io.p13n.jobs.privacy.ErasureSettings;
 import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.jobs.recommend.RecommendationSettings;
@@ -60,6 +61,7 @@ public final class CollectedOutputs {
                 ProfileSettings.defaults(),
                 RecommendationSettings.defaults(),
                 TestOffers.settings(),
-                ErasureSettings.defaults());
+                ErasureSettings.defaults(),
+                CatalogSettings.defaults());
     }
 }
