@@ -31,6 +31,14 @@ public final class OutputTags {
     public static final OutputTag<CustomerEvent> UNIQUE_EVENTS =
             new OutputTag<>("unique-events", new AvroTypeInfo<>(CustomerEvent.class));
 
+    /**
+     * What the customer stage sends through the identity hand-off topic back to itself, keyed by
+     * the receiving id: merged-away profiles (and refused ones going back), events still carrying a
+     * merged-away id, and erasures of the ids merged into an erased customer.
+     */
+    public static final OutputTag<CustomerEvent> IDENTITY_HAND_OFFS =
+            new OutputTag<>("identity-hand-offs", new AvroTypeInfo<>(CustomerEvent.class));
+
     /** Profiles whose offer-relevant facts changed (see CustomerProfileFunction#offerFacts). */
     public static final OutputTag<CustomerProfile> OFFER_PROFILES =
             new OutputTag<>("offer-profiles", new AvroTypeInfo<>(CustomerProfile.class));

@@ -876,6 +876,7 @@ public final class PersonalizationJob {
                             case ORDERS -> EngineOptions.KAFKA_TOPIC_ORDERS;
                             case CONSENTS -> EngineOptions.KAFKA_TOPIC_CONSENTS;
                             case ERASURES -> EngineOptions.KAFKA_TOPIC_ERASURES;
+                            case IDENTITIES -> EngineOptions.KAFKA_TOPIC_IDENTITIES;
                         });
         OffsetsInitializer startingOffsets =
                 switch (config.get(EngineOptions.KAFKA_STARTING_OFFSETS)) {

@@ -1,12 +1,13 @@
 package io.p13n.jobs.ingest;
 
-import io.p13n.model.CatalogEvent;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.Erasure;
 import io.p13n.model.ErasureRequest;
+import io.p13n.model.IdentifyEvent;
+import io.p13n.model.IdentityHandOff;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.SourceRecord;
 
@@ -25,6 +26,13 @@ public final class CustomerEvents {
         if (payload instanceof ConsentEvent consent) {
             return consent.getCustomerId();
         }
+        if (payload instanceof IdentifyEvent identify) {
+            // handled where the id merged away is kept (the checked event's anonymousId)
+            return identify.getAnonymousId();
+        }
+        if (payload instanceof IdentityHandOff handOff) {
+            return handOff.getReturned() ? handOff.getAnonymousId() : handOff.getCustomerId();
+        }
         return ((Erasure) payload).getCustomerId();
     }
 
@@ -38,6 +46,12 @@ public final class CustomerEvents {
         }
         if (payload instanceof ConsentEvent consent) {
             return consent.getEventTime().toEpochMilli();
+        }
+        if (payload instanceof IdentifyEvent identify) {
+            return identify.getEventTime().toEpochMilli();
+        }
+        if (payload instanceof IdentityHandOff handOff) {
+            return handOff.getEventTime();
         }
         return ((Erasure) payload).getRequestedAt();
     }
@@ -57,6 +71,12 @@ public final class CustomerEvents {
         }
         if (payload instanceof Erasure erasure) {
             return "e:" + erasure.getRequestId();
+        }
+        if (payload instanceof IdentifyEvent identify) {
+            return "i:" + identify.getEventId();
+        }
+        if (payload instanceof IdentityHandOff handOff) {
+            return (handOff.getReturned() ? "r:" : "h:") + handOff.getIdentifyEventId();
         }
         OrderEvent order = (OrderEvent) payload;
         return "o:" + order.getOrderId() + ":" + order.getStatus();
@@ -81,8 +101,8 @@ public final class CustomerEvents {
         if (payload instanceof ErasureRequest request) {
             return request.getRequestedAt().toEpochMilli();
         }
-        if (payload instanceof CatalogEvent change) {
-            return change.getEventTime().toEpochMilli();
+        if (payload instanceof IdentifyEvent identify) {
+            return identify.getEventTime().toEpochMilli();
         }
         assert payload instanceof DeadLetter;
         return Long.MIN_VALUE;

@@ -7,6 +7,7 @@ import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.DeadLetterKind;
+import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderStatus;
 import java.util.EnumMap;
@@ -26,6 +27,7 @@ final class EventRouter {
     private final EnumMap<DeadLetterKind, Counter> deadLetters =
             new EnumMap<>(DeadLetterKind.class);
     private final Counter consentsIn;
+    private final Counter identificationsIn;
     private final Pseudonyms pseudonyms;
 
     /**
@@ -42,6 +44,7 @@ final class EventRouter {
                     status, group.addGroup("type", "ORDER_" + status.name()).counter("eventsIn"));
         }
         consentsIn = group.addGroup("type", "CONSENT").counter("eventsIn");
+        identificationsIn = group.addGroup("type", "IDENTIFY").counter("eventsIn");
         for (DeadLetterKind kind : DeadLetterKind.values()) {
             deadLetters.put(kind, group.addGroup("kind", kind.name()).counter("deadLetters"));
         }
@@ -57,6 +60,9 @@ final class EventRouter {
         }
         if (payload instanceof ConsentEvent consent) {
             return consent.getCustomerId();
+        }
+        if (payload instanceof IdentifyEvent identify) {
+            return identify.getAnonymousId();
         }
         return null;
     }
@@ -75,6 +81,9 @@ final class EventRouter {
             order.setCustomerId(pseudonyms.of(order.getCustomerId()));
         } else if (payload instanceof ConsentEvent consent) {
             consent.setCustomerId(pseudonyms.of(consent.getCustomerId()));
+        } else if (payload instanceof IdentifyEvent identify) {
+            identify.setAnonymousId(pseudonyms.of(identify.getAnonymousId()));
+            identify.setCustomerId(pseudonyms.of(identify.getCustomerId()));
         }
     }
 
@@ -92,6 +101,9 @@ final class EventRouter {
             out.collect(new CustomerEvent(payload));
         } else if (payload instanceof ConsentEvent) {
             consentsIn.inc();
+            out.collect(new CustomerEvent(payload));
+        } else if (payload instanceof IdentifyEvent) {
+            identificationsIn.inc();
             out.collect(new CustomerEvent(payload));
         } else {
             deadLetter((DeadLetter) payload, deadLetterOut);

@@ -6,6 +6,7 @@ import io.p13n.model.CustomerEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.Erasure;
 import io.p13n.model.ErasureRequest;
+import io.p13n.model.IdentifyEvent;
 import io.p13n.model.SourceRecord;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -87,7 +88,11 @@ public class RouteAndSuppressErasedFunction
             var list = ctx.getBroadcastState(ErasedIds.DESCRIPTOR);
             if (!list.immutableEntries().iterator().hasNext()) {
                 mayHoldErased = false;
-            } else if (ErasedIds.suppressed(list, customer, ctx.currentProcessingTime())) {
+            } else if (ErasedIds.suppressed(list, customer, ctx.currentProcessingTime())
+                    || (payload instanceof IdentifyEvent identify
+                            && ErasedIds.suppressed(
+                                    list, identify.getCustomerId(), ctx.currentProcessingTime()))) {
+                // an identification of an erased id, on either side, would bring it back
                 suppressedEvents.inc();
                 return;
             }

@@ -7,8 +7,9 @@ import io.p13n.model.CustomerProfile;
  * consent: no browsing history, cart, category interests, sessions, purchase rhythm, segment or
  * churn score, only what the store owes them or needs to run the stream: the orders and spend
  * behind their loyalty points and tier, the consent decisions themselves and the de-duplication
- * window. The item models still count their orders' co-purchases (aggregates without a customer
- * id), not their clicks.
+ * window (and the ids merged into the customer, so a replayed merge is still recognised). The item
+ * models still count their orders' co-purchases (aggregates without a customer id), not their
+ * clicks.
  */
 public final class Unprofiled {
     private Unprofiled() {}
@@ -28,6 +29,7 @@ public final class Unprofiled {
                 .setTier(p.getTier())
                 .setConsents(p.getConsents())
                 .setRecentEventHashes(p.getRecentEventHashes())
+                .setMergedIdentities(p.getMergedIdentities()) // what keeps a merge from repeating
                 .build();
     }
 }

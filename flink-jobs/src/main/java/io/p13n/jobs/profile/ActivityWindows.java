@@ -51,6 +51,46 @@ public final class ActivityWindows {
         ring.set(index, ring.get(index) + 1);
     }
 
+    /**
+     * Adds every count of {@code other}'s ring into {@code profile}'s, day by day (an identity
+     * merge): days older than either ring's reach are dropped, as {@link #increment} drops them.
+     */
+    public static void merge(CustomerProfile profile, CustomerProfile other) {
+        long newest = other.getActivityDay();
+        List<Integer> ring = other.getDailyActivity();
+        if (newest < 0 || ring.size() != DAYS * METRICS) {
+            return;
+        }
+        for (long day = newest - DAYS + 1; day <= newest; day++) {
+            for (Metric metric : Metric.values()) {
+                int count = ring.get(slot(day) + metric.ordinal());
+                if (count != 0) {
+                    add(profile, metric, day, count);
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds {@code delta} (negative to take back, never below zero) to {@code metric} on {@code
+     * day}.
+     */
+    public static void add(CustomerProfile profile, Metric metric, long day, int delta) {
+        if (delta > 0) {
+            increment(profile, metric, day); // moves the ring forward if the day is new
+            delta--;
+        }
+        long newest = profile.getActivityDay();
+        List<Integer> ring = profile.getDailyActivity();
+        if (newest < 0 || ring.size() != DAYS * METRICS || day <= newest - DAYS || day > newest) {
+            return;
+        }
+        List<Integer> out = ring instanceof ArrayList ? ring : new ArrayList<>(ring);
+        int index = slot(day) + metric.ordinal();
+        out.set(index, Math.max(0, out.get(index) + delta));
+        profile.setDailyActivity(out);
+    }
+
     /** Occurrences of {@code metric} in the {@code days} days ending with {@code asOfDay}. */
     public static int count(CustomerProfile profile, Metric metric, long asOfDay, int days) {
         long newest = profile.getActivityDay();

@@ -17,6 +17,9 @@ import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.Erasure;
 import io.p13n.model.ErasureProgress;
+import io.p13n.model.IdentifyEvent;
+import io.p13n.model.IdentityHandOff;
+import io.p13n.model.MergedIdentity;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
 import io.p13n.model.Segment;
@@ -57,6 +60,15 @@ import org.apache.flink.util.Collector;
  * falling P(alive)) come from one event-time timer per customer, set to the next deadline and
  * replaced when an event moves it: no scans over customers, and at most one pending timer each.
  * Churned customers and prospects with an empty cart hold none.
+ *
+ * <p><b>Identity merge</b> (README, Identity merge): an {@link IdentifyEvent}, keyed by the id
+ * merged away, turns that id's profile into a forwarding record ({@code mergedInto}: the id it now
+ * belongs to) and sends the profile, as an {@link IdentityHandOff}, to {@link
+ * OutputTags#IDENTITY_HAND_OFFS}; the workflow writes that to a Kafka topic on each checkpoint and
+ * reads it back into this stage, keyed by the receiving id, which folds it in ({@link
+ * ProfileMerge}) once per identification ({@code mergedIdentities}, capped). Later events of the
+ * merged-away id take the same way. A keyed function cannot reach another key's state, and Flink 2
+ * has no iterations: the topic is the second hop.
  */
 public class CustomerProfileFunction
         extends KeyedProcessFunction<String, CustomerEvent, CustomerProfile>
@@ -100,12 +112,53 @@ public class CustomerProfileFunction
     private transient ValueState<ErasureProgress> erasing;
     private transient Counter erasures;
     private transient Counter erasedEventsDropped;
+    private transient Counter merges;
+    private transient Counter handOffsSent;
+    private transient Counter handOffsRepeated;
+    private transient Counter mergesRefusedAtCap;
+    private transient Counter handOffsReturned;
+    private transient Counter handOffsDropped;
+    private transient Counter eventsRerouted;
+    private transient Counter identificationsRepeated;
+
+    /**
+     * At most this many ids merged into one customer within {@code customerTtl}
+     * (identity.max-anonymous-ids): also the bound of the profile's list of merged ids.
+     */
+    private final int maxMergedIds;
+
+    /** Default of identity.max-anonymous-ids, for the constructor without it. */
+    public static final int DEFAULT_MAX_MERGED_IDS = 20;
+
+    /**
+     * A forwarding record is rewritten (its TTL renewed) when an event of the id it forwards is
+     * this much newer than the last renewal: a merged-away id that stays in use keeps forwarding,
+     * at one state write a day.
+     */
+    static final long FORWARD_RENEWAL_MILLIS = PurchaseRhythm.DAY_MILLIS;
 
     public CustomerProfileFunction(
             Duration customerTtl,
             int dedupWindowSize,
             Duration dedupTtl,
             ProfileSettings settings) {
+        this(customerTtl, dedupWindowSize, dedupTtl, settings, DEFAULT_MAX_MERGED_IDS);
+    }
+
+    /**
+     * @param maxMergedIds identity.max-anonymous-ids: past it a merge is refused and the profile
+     *     goes back to its id
+     */
+    public CustomerProfileFunction(
+            Duration customerTtl,
+            int dedupWindowSize,
+            Duration dedupTtl,
+            ProfileSettings settings,
+            int maxMergedIds) {
+        if (maxMergedIds < 1) {
+            throw new IllegalArgumentException("maxMergedIds must be >= 1, was " + maxMergedIds);
+        }
+        this.maxMergedIds = maxMergedIds;
         if (customerTtl == null || customerTtl.isNegative() || customerTtl.isZero()) {
             throw new IllegalArgumentException("customerTtl must be positive, was " + customerTtl);
         }
@@ -160,6 +213,16 @@ public class CustomerProfileFunction
                         .counter("clicksWithoutPersonalizationConsent");
         timersFired =
                 getRuntimeContext().getMetricGroup().addGroup("p13n").counter("profileTimersFired");
+        var identity = getRuntimeContext().getMetricGroup().addGroup("p13n").addGroup("identity");
+        merges = identity.counter("merges");
+        handOffsSent = identity.counter("handOffsSent");
+        handOffsRepeated = identity.counter("handOffsRepeated");
+        mergesRefusedAtCap =
+                identity.addGroup("reason", "MAX_ANONYMOUS_IDS").counter("identificationsRefused");
+        handOffsReturned = identity.counter("handOffsReturned");
+        handOffsDropped = identity.counter("handOffsDropped");
+        eventsRerouted = identity.counter("eventsRerouted");
+        identificationsRepeated = identity.counter("identificationsRepeated");
     }
 
     @Override
@@ -169,7 +232,19 @@ public class CustomerProfileFunction
             erase(erasure, event, ctx, out);
             return;
         }
+        if (event.getPayload() instanceof IdentifyEvent identify) {
+            identify(identify, ctx, out);
+            return;
+        }
+        if (event.getPayload() instanceof IdentityHandOff handOff) {
+            receive(handOff, ctx, out);
+            return;
+        }
         CustomerProfile profile = profileState.value();
+        if (profile != null && profile.getMergedInto() != null) {
+            forward(profile, event, ctx);
+            return;
+        }
         boolean fresh = profile == null;
         if (fresh) {
             if (erasing.value() != null) {
@@ -248,6 +323,18 @@ public class CustomerProfileFunction
         String customer = ctx.getCurrentKey();
         CustomerProfile profile = profileState.value();
         if (profile != null) {
+            // The ids merged into the customer go too: their forwarding records would otherwise
+            // bring the customer back with their next event.
+            for (MergedIdentity merged : profile.getMergedIdentities()) {
+                ctx.output(
+                        OutputTags.IDENTITY_HAND_OFFS,
+                        new CustomerEvent(
+                                new Erasure(
+                                        merged.getAnonymousId(),
+                                        erasure.getRequestId(),
+                                        erasure.getRequestedAt(),
+                                        1)));
+            }
             if (profile.getNextTimer() > 0) {
                 ctx.timerService().deleteEventTimeTimer(profile.getNextTimer());
             }
@@ -273,6 +360,217 @@ public class CustomerProfileFunction
         } else {
             erasing.update(progress);
         }
+    }
+
+    /**
+     * An identification, at the id merged away: its live profile (if any) leaves for the receiving
+     * id, its Redis keys and every later stage's state of it go (as on an erasure), and a
+     * forwarding record takes its place. The latest identification of an id decides where its later
+     * events go; its history moves once.
+     */
+    private void identify(IdentifyEvent identify, Context ctx, Collector<CustomerProfile> out)
+            throws Exception {
+        String from = ctx.getCurrentKey();
+        String into = identify.getCustomerId();
+        CustomerProfile profile = profileState.value();
+        if (profile != null && into.equals(profile.getMergedInto())) {
+            identificationsRepeated.inc(); // a re-sent identification, or a second login
+            return;
+        }
+        long time = identify.getEventTime().toEpochMilli();
+        CustomerProfile handed = null;
+        if (profile != null && profile.getMergedInto() == null) {
+            if (profile.getNextTimer() > 0) {
+                ctx.timerService().deleteEventTimeTimer(profile.getNextTimer());
+            }
+            handed = profile;
+            handed.setNextTimer(0);
+            handed.setMergedIdentities(new ArrayList<>());
+            forget(from, time, identify.getEventId(), ctx, out);
+        }
+        profileState.update(
+                CustomerProfile.newBuilder()
+                        .setCustomerId(from)
+                        .setMergedInto(into)
+                        .setLastSeen(time)
+                        .build());
+        handOffsSent.inc();
+        ctx.output(
+                OutputTags.IDENTITY_HAND_OFFS,
+                new CustomerEvent(
+                        new IdentityHandOff(
+                                identify.getEventId(),
+                                from,
+                                into,
+                                identify.getSource(),
+                                time,
+                                false,
+                                handed)));
+    }
+
+    /**
+     * Tells every later stage and the sinks that {@code id} is gone (its profile hash, offers and
+     * recommendations deleted; tombstones on the compacted topics), as an erasure does.
+     */
+    private void forget(
+            String id, long time, String why, Context ctx, Collector<CustomerProfile> out) {
+        CustomerProfile gone = Erasures.erasedProfile(id);
+        out.collect(gone);
+        ctx.output(OutputTags.OFFER_PROFILES, gone);
+        ctx.output(
+                OutputTags.UNIQUE_EVENTS,
+                new CustomerEvent(new Erasure(id, "merge:" + why, time, 1)));
+        ctx.output(OutputTags.SEGMENT_CHANGES, Erasures.segmentTombstone(id));
+        ctx.output(OutputTags.CHURN_SIGNALS, Erasures.churnTombstone(id));
+    }
+
+    /** An event of an id merged away: on to the id it belongs to, through the hand-off topic. */
+    private void forward(CustomerProfile forwarding, CustomerEvent event, Context ctx)
+            throws Exception {
+        String into = forwarding.getMergedInto();
+        Object payload = event.getPayload();
+        Object moved;
+        if (payload instanceof ClickEvent click) {
+            moved = ClickEvent.newBuilder(click).setCustomerId(into).build();
+        } else if (payload instanceof OrderEvent order) {
+            moved = OrderEvent.newBuilder(order).setCustomerId(into).build();
+        } else {
+            moved = ConsentEvent.newBuilder((ConsentEvent) payload).setCustomerId(into).build();
+        }
+        eventsRerouted.inc();
+        ctx.output(OutputTags.IDENTITY_HAND_OFFS, new CustomerEvent(moved));
+        long eventTime = CustomerEvents.eventTimeMillis(event);
+        if (eventTime - forwarding.getLastSeen() > FORWARD_RENEWAL_MILLIS) {
+            forwarding.setLastSeen(eventTime);
+            profileState.update(forwarding); // renews the forwarding record's TTL
+        }
+    }
+
+    /**
+     * A hand-off at the receiving id: folded into its profile once (a replay is recognised by the
+     * identification's id), refused past the cap (and sent back), passed on if this id was itself
+     * merged away since; a hand-off that comes back round to the id it left closes a cycle of
+     * identifications (a merged into b, then b into a, before either hand-off arrived), and that id
+     * keeps its own profile: the cycle cancels out instead of swapping histories.
+     */
+    private void receive(IdentityHandOff handOff, Context ctx, Collector<CustomerProfile> out)
+            throws Exception {
+        String here = ctx.getCurrentKey();
+        CustomerProfile profile = profileState.value();
+        if (handOff.getReturned()) {
+            takeBack(handOff, profile, ctx, out);
+            return;
+        }
+        if (here.equals(handOff.getAnonymousId())) {
+            restore(handOff, ctx, out); // came back round: a cycle of identifications
+            return;
+        }
+        if (profile != null && profile.getMergedInto() != null) {
+            // Merged away itself since: on to where it went. A chain of forwarding records ends at
+            // a live id, or back here at the id the profile left (above).
+            IdentityHandOff onward = IdentityHandOff.newBuilder(handOff).build();
+            onward.setCustomerId(profile.getMergedInto());
+            ctx.output(OutputTags.IDENTITY_HAND_OFFS, new CustomerEvent(onward));
+            return;
+        }
+        boolean fresh = profile == null;
+        if (fresh) {
+            if (erasing.value() != null) {
+                handOffsDropped.inc(); // erased: nothing of it may be recreated
+                return;
+            }
+            profile = CustomerProfile.newBuilder().setCustomerId(here).build();
+        }
+        List<MergedIdentity> merged = new ArrayList<>(profile.getMergedIdentities().size() + 1);
+        boolean seen = false;
+        for (MergedIdentity entry : profile.getMergedIdentities()) {
+            if (entry.getIdentifyEventId().equals(handOff.getIdentifyEventId())) {
+                handOffsRepeated.inc(); // replayed: merged once already
+                return;
+            }
+            if (entry.getMergedAt() < handOff.getEventTime() - customerTtl.toMillis()) {
+                continue; // its forwarding record has expired: it no longer counts
+            }
+            if (entry.getAnonymousId().equals(handOff.getAnonymousId())) {
+                seen = true; // merged before, and again (it browsed anonymously in between)
+                continue;
+            }
+            merged.add(entry);
+        }
+        if (!seen && merged.size() >= maxMergedIds) {
+            mergesRefusedAtCap.inc();
+            handOffsReturned.inc();
+            IdentityHandOff back = IdentityHandOff.newBuilder(handOff).setReturned(true).build();
+            ctx.output(OutputTags.IDENTITY_HAND_OFFS, new CustomerEvent(back));
+            return;
+        }
+        merged.add(
+                new MergedIdentity(
+                        handOff.getAnonymousId(),
+                        handOff.getIdentifyEventId(),
+                        handOff.getEventTime()));
+        long offerFactsBefore = offerFacts(profile);
+        if (handOff.getProfile() != null) {
+            ProfileMerge.merge(
+                    profile,
+                    handOff.getProfile(),
+                    settings,
+                    dedupWindowSize,
+                    ctx.timerService().currentProcessingTime(),
+                    dedupTtlMillis);
+        }
+        profile.setMergedInto(null);
+        profile.setMergedIdentities(merged);
+        merges.inc();
+        settle(profile, fresh, offerFactsBefore, ctx, out);
+    }
+
+    /** A refused hand-off back at the id it left: the profile is that id's own again. */
+    private void takeBack(
+            IdentityHandOff handOff,
+            CustomerProfile profile,
+            Context ctx,
+            Collector<CustomerProfile> out)
+            throws Exception {
+        if (profile == null || !handOff.getCustomerId().equals(profile.getMergedInto())) {
+            handOffsDropped.inc(); // identified again (or erased) since: nothing to go back to
+            return;
+        }
+        restore(handOff, ctx, out);
+    }
+
+    /** The handed-off profile (or a new one) becomes the live profile of its own id again. */
+    private void restore(IdentityHandOff handOff, Context ctx, Collector<CustomerProfile> out)
+            throws Exception {
+        CustomerProfile profile =
+                handOff.getProfile() != null
+                        ? handOff.getProfile()
+                        : CustomerProfile.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
+        profile.setCustomerId(ctx.getCurrentKey());
+        profile.setMergedInto(null);
+        profile.setNextTimer(0);
+        settle(profile, true, offerFacts(profile), ctx, out);
+    }
+
+    /** Re-derives a merged or restored profile, stores and emits it. */
+    private void settle(
+            CustomerProfile profile,
+            boolean fresh,
+            long offerFactsBefore,
+            Context ctx,
+            Collector<CustomerProfile> out)
+            throws Exception {
+        long now = Math.max(profile.getLastEventTime(), ctx.timerService().currentWatermark());
+        if (profiling(profile, now)) {
+            evaluate(profile, now, true, ctx.timerService(), ctx);
+        } else {
+            if (profile.getNextTimer() > 0) {
+                ctx.timerService().deleteEventTimeTimer(profile.getNextTimer());
+            }
+            profile = Unprofiled.of(profile);
+            profile.setTier(Loyalty.tier(Loyalty.rollingSpend(profile, now), settings));
+        }
+        publish(profile, fresh, offerFactsBefore, ctx, out);
     }
 
     private boolean profiling(CustomerProfile profile, long now) {
@@ -486,11 +784,7 @@ public class CustomerProfileFunction
             case PRODUCT_VIEW -> {
                 profile.setProductViews(profile.getProductViews() + 1);
                 ActivityWindows.increment(profile, Metric.PRODUCT_VIEWS, day);
-                profile.setRecentlyViewed(
-                        RecentItems.pushFront(
-                                profile.getRecentlyViewed(),
-                                click.getProductId(),
-                                s.recentlyViewedMax()));
+                RecentViews.record(profile, click.getProductId(), eventTime, s.recentlyViewedMax());
                 CategoryAffinity.add(
                         profile,
                         click.getCategoryId(),

@@ -81,6 +81,24 @@ public final class Loyalty {
         return t.getYear() * 12L + (t.getMonthValue() - 1);
     }
 
+    /**
+     * Adds {@code other}'s monthly spend into {@code profile}'s ring, month by month (an identity
+     * merge); months outside the rolling year of either ring are dropped.
+     */
+    static void mergeSpend(CustomerProfile profile, CustomerProfile other) {
+        long newest = other.getSpendMonth();
+        List<Double> ring = other.getMonthlySpend();
+        if (newest < 0 || ring.size() != MONTHS) {
+            return;
+        }
+        for (long m = newest - MONTHS + 1; m <= newest; m++) {
+            double amount = ring.get((int) Math.floorMod(m, (long) MONTHS));
+            if (amount != 0) {
+                addSpend(profile, m, amount);
+            }
+        }
+    }
+
     private static void addSpend(CustomerProfile profile, long month, double amount) {
         List<Double> ring = profile.getMonthlySpend();
         if (ring.size() != MONTHS || !(ring instanceof ArrayList)) {

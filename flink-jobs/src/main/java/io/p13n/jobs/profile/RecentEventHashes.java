@@ -47,6 +47,30 @@ public final class RecentEventHashes {
         return out;
     }
 
+    /**
+     * {@code window} with every hash of {@code other} recorded too, oldest first (an identity
+     * merge: a retry of an event the merged-away id had counted is still recognised). Returns
+     * {@code window} itself when {@code other} holds nothing.
+     */
+    public static ByteBuffer merge(
+            ByteBuffer window, ByteBuffer other, int windowSize, long now, long ttlMillis) {
+        long[] ring = read(other, windowSize);
+        if (ring == null || now - ring[1] > ttlMillis) {
+            return window;
+        }
+        long written = ring[0];
+        int filled = (int) Math.min(written, windowSize);
+        ByteBuffer out = window;
+        for (int k = filled; k > 0; k--) {
+            long hash = ring[HEADER + (int) Math.floorMod(written - k, (long) windowSize)];
+            ByteBuffer next = record(out, hash, windowSize, now, ttlMillis);
+            if (next != null) {
+                out = next;
+            }
+        }
+        return out;
+    }
+
     /** The ring as longs, or null when empty or written for another window size. */
     private static long[] read(ByteBuffer window, int windowSize) {
         if (window == null || window.remaining() != 8 * (windowSize + HEADER)) {
