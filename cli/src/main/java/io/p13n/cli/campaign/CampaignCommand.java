@@ -4,6 +4,14 @@ import io.p13n.cli.RedisOptions;
 import io.p13n.cli.traffic.DurationConverter;
 import io.p13n.jobs.offers.Campaigns;
 import io.p13n.jobs.offers.VariantAssignment;
+import io.p13n.jobs.offers.stats.ArmResult;
+import io.p13n.jobs.offers.stats.Comparison;
+import io.p13n.jobs.offers.stats.ExperimentReport;
+import io.p13n.jobs.offers.stats.ExperimentStatistics;
+import io.p13n.jobs.offers.stats.Interval;
+import io.p13n.jobs.offers.stats.SampleRatioCheck;
+import io.p13n.jobs.offers.stats.StatsHash;
+import io.p13n.model.ArmStats;
 import io.p13n.model.Audience;
 import io.p13n.model.Budget;
 import io.p13n.model.Campaign;
@@ -20,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -486,14 +495,14 @@ public final class CampaignCommand implements Runnable {
             name = "stats",
             mixinStandardHelpOptions = true,
             description =
-                    "A campaign's results per arm, from Redis: sent, held out, redeemed, converted, revenue, rates and lift; and the moments suppressed for lack of marketing consent (in neither arm).")
+                    "A campaign's results per arm, from Redis: sent, held out, redeemed, converted, revenue, rates with 95 % intervals, lift over control with its interval, the always-valid p-value and the decision it supports, a sample-ratio-mismatch warning; and the moments suppressed for lack of marketing consent (in neither arm). With --global instead of an id: all marketing together against the global control group.")
     public static final class Stats implements Callable<Integer> {
         /**
          * --redis-host/--redis-port/--key-prefix or --config, exactly as {@code show} takes them.
          */
         @Mixin RedisOptions redis;
 
-        @Parameters(paramLabel = "CAMPAIGN_ID")
+        @Parameters(paramLabel = "CAMPAIGN_ID", arity = "0..1")
         String id;
 
         @Override
@@ -501,18 +510,19 @@ public final class CampaignCommand implements Runnable {
             // A Redis that refuses or cannot be reached is one line naming it (exit code 1).
             return redis.read(
                     (client, keys) -> {
-                        String key = keys.campaignStats(id);
+                        String key = global ? keys.globalControlStats() : keys.campaignStats(id);
                         Map<String, String> hash = client.hgetAll(key);
                         if (hash.isEmpty()) {
                             System.err.println(
-                                    "No stats for campaign '"
-                                            + id
-                                            + "' (key "
+                                    (global
+                                                    ? "No global control report"
+                                                    : "No stats for campaign '" + id + "'")
+                                            + " (key "
                                             + key
                                             + "): no offer issued yet, or expired.");
                             return 1;
                         }
-                        System.out.print(report(id, hash));
+                        System.out.print(global ? globalReport(hash) : report(id, hash));
                         return 0;
                     });
         }
@@ -552,8 +562,20 @@ public final class CampaignCommand implements Runnable {
     private static long num(Map<String, String> f, String name) {
         return Long.parseLong(f.getOrDefault(name, "0"));
     }
+        @Option(
+                names = "--global",
+                description =
+                        "The global control group's report instead of one campaign's: customers"
+                                + " sent an offer (any campaign) against those held out of every"
+                                + " campaign (offers.global-control.share).")
+        boolean global;
+
 
     static String report(String id, Map<String, String> hash) {
+            if (global == (id != null)) {
+                System.err.println("Give a CAMPAIGN_ID or --global (one of them).");
+                return 2;
+            }
         List<Arm> arms = arms(hash);
         StringBuilder out = new StringBuilder();
         out.append("Campaign ")
@@ -578,7 +600,7 @@ public final class CampaignCommand implements Runnable {
         long controlHeld = 0;
         long controlConverted = 0;
         for (Arm a : arms) {
-            boolean control = a.name().equals(VariantAssignment.CONTROL_ARM);
+            boolean control = ExperimentStatistics.isControl(a.name());
             long exposed = control ? a.heldOut() : a.sent();
             out.append(
                     String.format(
@@ -591,10 +613,10 @@ public final class CampaignCommand implements Runnable {
                             String.format("%.2f", a.revenue()),
                             control ? "-" : rate(a.redeemed(), a.sent()),
                             rate(a.converted(), exposed)));
-            if (control) {
+            if (a.name().equals(VariantAssignment.CONTROL_ARM)) {
                 controlHeld += a.heldOut();
                 controlConverted += a.converted();
-            } else {
+            } else if (!control) {
                 treatedSent += a.sent();
                 treatedConverted += a.converted();
             }
@@ -618,6 +640,148 @@ public final class CampaignCommand implements Runnable {
         return out.toString();
     }
 
+    /**
+     * The global control group's report: customers sent an offer by any campaign ("treated")
+     * against those held out of every campaign, and what all marketing together adds.
+     */
+    static String globalReport(Map<String, String> hash) {
+        StringBuilder out = new StringBuilder();
+        out.append("All campaigns against the global control group   (updated ")
+                .append(hash.getOrDefault("updatedAt", "?"))
+                .append(")\n");
+        ExperimentStatistics statistics = new ExperimentStatistics();
+        List<ArmStats> arms = StatsHash.arms(hash);
+        ArmStats treated = find(arms, VariantAssignment.TREATED_ARM);
+        ArmStats held = find(arms, VariantAssignment.GLOBAL_CONTROL_ARM);
+        statistics(out, hash, VariantAssignment.GLOBAL_CONTROL_ARM);
+        if (treated != null && held != null) {
+            long n = ExperimentStatistics.exposed(treated);
+            ExperimentReport report = statistics.report(arms, VariantAssignment.GLOBAL_CONTROL_ARM);
+            Interval pt = report.arm(VariantAssignment.TREATED_ARM).conversionRate();
+            Interval pg = report.arm(VariantAssignment.GLOBAL_CONTROL_ARM).conversionRate();
+            Interval revenue = report.comparison(VariantAssignment.TREATED_ARM).revenueDifference();
+            if (pt.defined() && pg.defined()) {
+                // what the treated customers did beyond what they would have done without offers,
+                // estimated from the held-out customers' rate
+                out.append(
+                        String.format(
+                                Locale.ROOT,
+                                "incremental: about %.0f conversions and %s revenue from %d offers sent"
+                                        + " (beyond the global control group's rates)%n",
+                                (pt.estimate() - pg.estimate()) * n,
+                                revenue.defined()
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                "%.2f%s",
+                                                revenue.estimate() * n,
+                                                revenue.bounded()
+                                                        ? String.format(
+                                                                Locale.ROOT,
+                                                                " [%.2f, %.2f]",
+                                                                revenue.lower() * n,
+                                                                revenue.upper() * n)
+                                                        : "")
+                                        : "n/a",
+                                n));
+            }
+        }
+        return out.toString();
+    }
+
+    private static ArmStats find(List<ArmStats> arms, String name) {
+        for (ArmStats a : arms) {
+            if (a.getArm().equals(name)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The intervals, each variant against {@code controlArm} and the sample-ratio check, computed
+     * from the hash's totals exactly as the engine computes the fields it writes beside them.
+     */
+    private static void statistics(StringBuilder out, Map<String, String> hash, String controlArm) {
+        ExperimentStatistics statistics = new ExperimentStatistics();
+        ExperimentReport report = statistics.report(StatsHash.arms(hash), controlArm);
+        String level = Math.round(statistics.confidence() * 100) + " %";
+        out.append("rates with ").append(level).append(" intervals:\n");
+        for (ArmResult a : report.arms()) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %-14s conversion %s   redemption %s   revenue/customer %s%n",
+                            a.arm(),
+                            percentInterval(a.conversionRate()),
+                            percentInterval(a.redemptionRate()),
+                            moneyInterval(a.revenuePerExposed())));
+        }
+        for (Comparison c : report.comparisons()) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%s vs %s: lift %s, always-valid p %s%n  -> %s%n",
+                            c.arm(),
+                            c.controlArm(),
+                            liftInterval(c.lift()),
+                            c.alwaysValidPValue() >= 0.001
+                                    ? String.format(Locale.ROOT, "%.4f", c.alwaysValidPValue())
+                                    : String.format(Locale.ROOT, "%.1e", c.alwaysValidPValue()),
+                            c.verdict()));
+        }
+        SampleRatioCheck srm = report.sampleRatio();
+        if (srm.flagged()) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "WARNING: sample ratio mismatch (p = %.1e < 0.001): the arms' sizes are not"
+                                    + " what the control share and variant weights make them. Do not"
+                                    + " trust the numbers above until the cause is found (README,"
+                                    + " Reading a campaign's results).%n",
+                            srm.pValue()));
+        } else if (srm.checked()) {
+            out.append(
+                    String.format(
+                            Locale.ROOT, "sample ratio as designed (p = %.3f)%n", srm.pValue()));
+        }
+    }
+
+    private static String percentInterval(Interval i) {
+        if (!i.defined()) {
+            return "n/a";
+        }
+        return String.format(
+                Locale.ROOT,
+                "%.1f%% [%.1f%%, %.1f%%]",
+                100 * i.estimate(),
+                100 * i.lower(),
+                100 * i.upper());
+    }
+
+    private static String liftInterval(Interval i) {
+        if (!i.defined()) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%+.1f%%", 100 * i.estimate())
+                + (i.bounded()
+                        ? String.format(
+                                Locale.ROOT,
+                                " [%+.1f%%, %+.1f%%]",
+                                100 * i.lower(),
+                                100 * i.upper())
+                        : "");
+    }
+
+    private static String moneyInterval(Interval i) {
+        if (!i.defined()) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2f", i.estimate())
+                + (i.bounded()
+                        ? String.format(Locale.ROOT, " [%.2f, %.2f]", i.lower(), i.upper())
+                        : "");
+    }
+
     static String rate(long part, long whole) {
         return whole == 0 ? "n/a" : String.format("%.1f%%", 100.0 * part / whole);
     }
@@ -633,3 +797,4 @@ public final class CampaignCommand implements Runnable {
         return String.format("%+.1f%%", 100 * (treated / control - 1));
     }
 }
+        statistics(out, hash, VariantAssignment.CONTROL_ARM);

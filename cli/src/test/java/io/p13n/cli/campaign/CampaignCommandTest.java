@@ -427,7 +427,118 @@ class CampaignCommandTest {
         assertThat(report).contains("suppressed for consent 17 ");
         assertThat(report.lines().map(l -> l.split(" +")[0]))
                 .as("a campaign-level count, not an arm")
-                .containsExactly("Campaign", "ARM", "A", "B", "control", "treated", "suppressed");
+                .containsExactly(
+                        "Campaign",
+                        "ARM",
+                        "A",
+                        "B",
+                        "control",
+                        "treated",
+                        "suppressed",
+                        "rates",
+                        "",
+                        "",
+                        "",
+                        "A",
+                        "",
+                        "B",
+                        "");
+        // Wilson intervals (Newcombe 1998), as scipy computes them: 30/100 [21.9, 39.6], 20/100
+        // [13.3, 28.9], 10/50 [11.2, 33.0]
+        assertThat(report)
+                .contains("rates with 95 % intervals:")
+                .containsPattern(
+                        "  A +conversion 30.0% \\[21.9%, 39.6%\\]   redemption 20.0% \\[13.3%,"
+                                + " 28.9%\\]   revenue/customer 15.00")
+                .containsPattern("  control +conversion 20.0% \\[11.2%, 33.0%\\]   redemption n/a");
+        // lift 30 % / 20 % - 1 = +50 %, Katz interval [-20.1 %, +181.7 %]; the mSPRT p-value and
+        // the fixed-horizon size (291 per arm at 20 % vs 30 %) computed independently in Python
+        assertThat(report)
+                .contains("A vs control: lift +50.0% [-20.1%, +181.7%], always-valid p 0.9719")
+                .contains("  -> not enough data yet: about 241 more customers per arm needed")
+                .contains("B vs control: lift +0.0% [-49.3%, +97.2%], always-valid p 1.0000")
+                .contains("  -> not enough data yet: no difference between the arms so far")
+                .as("no designed shares in this hash: no sample-ratio line")
+                .doesNotContain("sample ratio");
+    }
+
+    @Test
+    void statsReportShouldWarnOfASampleRatioMismatch() {
+        // 50/50 by design, 5000 vs 5400 customers: chi-squared 15.4, p = 8.8e-5
+        String report =
+                CampaignCommand.report(
+                        "skewed",
+                        hash(
+                                "A.sent",
+                                "5000",
+                                "A.converted",
+                                "500",
+                                "A.expectedShare",
+                                "0.5",
+                                "B.sent",
+                                "5400",
+                                "B.converted",
+                                "540",
+                                "B.expectedShare",
+                                "0.5"));
+
+        assertThat(report)
+                .contains(
+                        "WARNING: sample ratio mismatch (p = 8.8e-05 < 0.001): the arms' sizes are"
+                                + " not what the control share and variant weights make them.");
+        String fine =
+                CampaignCommand.report(
+                        "fine",
+                        hash(
+                                "A.sent",
+                                "5000",
+                                "A.expectedShare",
+                                "0.5",
+                                "B.sent",
+                                "5050",
+                                "B.expectedShare",
+                                "0.5"));
+        assertThat(fine).contains("sample ratio as designed (p = 0.618)").doesNotContain("WARNING");
+    }
+
+    @Test
+    void globalReportShouldCompareTreatedCustomersWithTheGlobalControlGroup() {
+        String report =
+                CampaignCommand.globalReport(
+                        hash(
+                                "treated.sent",
+                                "2000",
+                                "treated.converted",
+                                "180",
+                                "treated.revenue",
+                                "9000.00",
+                                "treated.revenueSquares",
+                                "900000.0000",
+                                "treated.expectedShare",
+                                "0.855",
+                                "global-control.heldOut",
+                                "118",
+                                "global-control.converted",
+                                "6",
+                                "global-control.revenue",
+                                "300.00",
+                                "global-control.revenueSquares",
+                                "30000.0000",
+                                "global-control.expectedShare",
+                                "0.05",
+                                "updatedAt",
+                                "2026-12-07T10:00:00Z"));
+
+        assertThat(report)
+                .startsWith(
+                        "All campaigns against the global control group   (updated"
+                                + " 2026-12-07T10:00:00Z)")
+                .contains("treated vs global-control: lift +77.0% [-19.8%, +290.7%]")
+                .containsPattern("  treated +conversion 9.0% \\[7.8%, 10.3%\\]")
+                // (9 % - 5.08 %) x 2000 = 78 conversions; (4.50 - 2.54) x 2000 = 3915 revenue
+                .contains("incremental: about 78 conversions and 3915.25 [")
+                .contains("from 2000 offers sent")
+                .contains("sample ratio as designed");
     }
 
     @Test

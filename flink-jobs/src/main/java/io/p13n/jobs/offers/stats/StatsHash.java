@@ -22,8 +22,8 @@ public final class StatsHash {
     public static List<ArmStats> arms(Map<String, String> hash) {
         Map<String, ArmStats> byName = new TreeMap<>();
         for (String field : hash.keySet()) {
-            if (field.endsWith(".sent")) {
-                String arm = field.substring(0, field.length() - ".sent".length());
+            String arm = armOf(field);
+            if (arm != null && !byName.containsKey(arm)) {
                 byName.put(
                         arm,
                         new ArmStats(
@@ -38,6 +38,16 @@ public final class StatsHash {
             }
         }
         return new ArrayList<>(byName.values());
+    }
+
+    /** The arm a field's name is a count of ({@code ARM.sent} or {@code ARM.heldOut}), or null. */
+    private static String armOf(String field) {
+        for (String count : new String[] {".sent", ".heldOut"}) {
+            if (field.endsWith(count) && field.length() > count.length()) {
+                return field.substring(0, field.length() - count.length());
+            }
+        }
+        return null;
     }
 
     private static long whole(Map<String, String> hash, String field) {
