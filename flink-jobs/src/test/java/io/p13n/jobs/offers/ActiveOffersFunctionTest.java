@@ -269,4 +269,41 @@ class ActiveOffersFunctionTest {
         assertThat(harness.numKeyedStateEntries()).as("forgotten after the grace").isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
+
+    @Test
+    void revenueSquaresAreOfEachOffersTotalEvenWhenTwoOrdersPayIntoIt() throws Exception {
+        start();
+        OfferDecision offer = decision("a", OfferOutcome.SENT, 0);
+        send(offer);
+        String code = offer.getCouponCode();
+        send(order(1, 30.0, null)); // converts (first order in the validity), no coupon
+        send(order(2, 50.0, code)); // redeems the same offer later
+
+        List<CampaignStatsDelta> attributed = deltas().subList(1, deltas().size());
+        assertThat(attributed)
+                .extracting(CampaignStatsDelta::getRevenue)
+                .containsExactly(30.0, 50.0);
+        // the offer's revenue is 80: its square 6400 = 30^2 + (80^2 - 30^2)
+        assertThat(attributed)
+                .extracting(CampaignStatsDelta::getRevenueSquares)
+                .containsExactly(900.0, 6400.0 - 900.0);
+        assertThat(deltas().get(0).getRevenueSquares()).isZero();
+    }
+
+    @Test
+    void globalControlDecisionsCountInTheirOwnArmWithTheirDesignedShare() throws Exception {
+        start();
+        OfferDecision global = decision("a", OfferOutcome.HELD_OUT, 0);
+        global.setGlobalControl(true);
+        global.setArmShare(0.05);
+        OfferDecision control = decision("b", OfferOutcome.HELD_OUT, 0);
+        control.setArmShare(0.095);
+        send(global);
+        send(control);
+
+        assertThat(deltas())
+                .extracting(d -> d.getArm() + ":" + d.getHeldOut() + ":" + d.getExpectedShare())
+                .containsExactly("global-control:1:0.05", "control:1:0.095");
+        assertThat(snapshots()).as("nothing shown to held-out customers").isEmpty();
+    }
 }

@@ -827,4 +827,81 @@ class OfferTriggerFunctionTest {
         harness.watermark(Instant.parse("2028-01-01T00:00:00Z").toEpochMilli());
         assertThat(decisions()).as("no reminder of a forgotten purchase").isEmpty();
     }
+
+    @Test
+    void globalControlCustomersAreHeldOutOfEveryCampaignWithTheirArmsDesignedShare()
+            throws Exception {
+        OfferSettings settings =
+                TestOffers.settings(
+                        Map.of(
+                                "offers.global-control.share", "0.3",
+                                "offers.control-group.share", "0.2",
+                                "offers.frequency-cap", "0"));
+        start(settings);
+        campaigns(
+                campaign("cart", TriggerType.CART_ABANDONED)
+                        .setVariants(
+                                List.of(
+                                        new io.p13n.model.Variant("A", 3, null),
+                                        new io.p13n.model.Variant("B", 1, null)))
+                        .build(),
+                campaign("tier", TriggerType.TIER_UPGRADE).build());
+        ControlGroup groups = ControlGroup.of(settings);
+        for (int i = 0; i < 60; i++) {
+            String c = "c" + i;
+            send(profile(c, Segment.ACTIVE, day(0)));
+            send(profile(c, Segment.ACTIVE, day(1)).setCartAbandonedSignalled(true));
+            send(
+                    profile(c, Segment.ACTIVE, day(2))
+                            .setCartAbandonedSignalled(true)
+                            .setTier(LoyaltyTier.SILVER));
+        }
+
+        List<OfferDecision> all = decisions();
+        assertThat(all).hasSize(120);
+        for (OfferDecision d : all) {
+            boolean global = groups.isGlobalControl(d.getCustomerId(), d.getIssuedAt());
+            assertThat(d.getGlobalControl()).as(d.getCustomerId()).isEqualTo(global);
+            if (global) {
+                assertThat(d.getOutcome()).isEqualTo(OfferOutcome.HELD_OUT);
+                assertThat(d.getArmShare()).isEqualTo(0.3);
+            } else if (d.getOutcome() == OfferOutcome.HELD_OUT) {
+                assertThat(groups.isControl(d.getCampaignId(), d.getCustomerId())).isTrue();
+                assertThat(d.getArmShare())
+                        .isCloseTo(0.7 * 0.2, org.assertj.core.api.Assertions.within(1e-12));
+            } else {
+                double weight =
+                        d.getCampaignId().equals("tier")
+                                ? 1
+                                : d.getVariant().equals("A") ? 0.75 : 0.25;
+                assertThat(d.getArmShare())
+                        .isCloseTo(
+                                0.7 * 0.8 * weight, org.assertj.core.api.Assertions.within(1e-12));
+            }
+        }
+        // a customer of the global control group gets nothing from either campaign
+        assertThat(all)
+                .filteredOn(OfferDecision::getGlobalControl)
+                .isNotEmpty()
+                .extracting(OfferDecision::getOutcome)
+                .containsOnly(OfferOutcome.HELD_OUT);
+        assertThat(
+                        all.stream()
+                                .filter(OfferDecision::getGlobalControl)
+                                .map(OfferDecision::getCampaignId)
+                                .distinct())
+                .containsExactlyInAnyOrder("cart", "tier");
+        // campaign control groups are drawn per campaign: someone is control in one, sent the other
+        assertThat(
+                        all.stream()
+                                .filter(d -> !d.getGlobalControl())
+                                .collect(
+                                        java.util.stream.Collectors.groupingBy(
+                                                OfferDecision::getCustomerId,
+                                                java.util.stream.Collectors.mapping(
+                                                        OfferDecision::getOutcome,
+                                                        java.util.stream.Collectors.toSet())))
+                                .values())
+                .contains(java.util.Set.of(OfferOutcome.SENT, OfferOutcome.HELD_OUT));
+    }
 }
