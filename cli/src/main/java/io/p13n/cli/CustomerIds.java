@@ -13,7 +13,7 @@ import java.util.Optional;
  * privacy.pseudonymization-key} set, its pseudonym (the HMAC the entrance stage computes, {@link
  * Pseudonyms}), else the id itself; an id given as already pseudonymized is taken as is.
  */
-final class CustomerIds {
+public final class CustomerIds {
     /**
      * A syntactically valid {@code kafka.bootstrap-servers} for reading the key alone: a whole
      * configuration requires one, and looking a customer up in Redis never connects to Kafka.
@@ -26,7 +26,7 @@ final class CustomerIds {
      * The id the engine keeps {@code customerId} under: as given when {@code pseudonymized}, else
      * its pseudonym under {@code key} when there is one, else as given.
      */
-    static String engineId(String customerId, boolean pseudonymized, Optional<Secret> key) {
+    public static String engineId(String customerId, boolean pseudonymized, Optional<Secret> key) {
         if (pseudonymized) {
             return customerId;
         }
@@ -34,7 +34,7 @@ final class CustomerIds {
     }
 
     /** The engine's {@code privacy.pseudonymization-key} (from its file, P13N_* overriding it). */
-    static Optional<Secret> key(EngineConfig config) {
+    public static Optional<Secret> key(EngineConfig config) {
         return config.get(EngineOptions.PRIVACY_PSEUDONYMIZATION_KEY);
     }
 

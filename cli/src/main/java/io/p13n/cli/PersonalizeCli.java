@@ -3,6 +3,7 @@ package io.p13n.cli;
 import io.p13n.cli.bench.BenchCommand;
 import io.p13n.cli.campaign.CampaignCommand;
 import io.p13n.cli.churn.ChurnCommand;
+import io.p13n.cli.console.ConsoleCommand;
 import io.p13n.cli.eval.EvalCommand;
 import io.p13n.cli.replay.ReplayCommand;
 import io.p13n.cli.traffic.GenerateCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
             ChurnCommand.class,
             EvalCommand.class,
             CampaignCommand.class,
+            ConsoleCommand.class,
             BenchCommand.class,
             RedisCommand.class,
             PrivacyCommand.class,

@@ -55,7 +55,13 @@ public final class RedisOptions {
         return config;
     }
 
-    String prefix() {
+    /** The {@code --config} file, or null. */
+    public Path configFile() {
+        return configFile;
+    }
+
+    /** The engine's {@code redis.key-prefix}. */
+    public String prefix() {
         EngineConfig engine = config();
         if (engine != null) {
             return engine.get(EngineOptions.REDIS_KEY_PREFIX);
@@ -63,13 +69,35 @@ public final class RedisOptions {
         return prefix == null ? "p13n" : prefix;
     }
 
-    RedisEndpoint endpoint() {
+    /** Where the engine's Redis is and how to authenticate to it. */
+    public RedisEndpoint endpoint() {
         EngineConfig engine = config();
         if (engine != null) {
             return PersonalizationJob.redisEndpoint(engine);
         }
         return RedisEndpoint.standalone(
                 host == null ? "localhost" : host, port == null ? 6379 : port);
+    }
+
+    /**
+     * The engine's configuration from {@code --config} (P13N_* environment overriding it), empty
+     * without it.
+     *
+     * @throws ConfigException when the file is invalid or mixed with --redis-host and the like
+     */
+    public Optional<EngineConfig> engineConfig() {
+        return Optional.ofNullable(config());
+    }
+
+    /**
+     * The id the engine keeps a customer under, from the id the store knows them by: its pseudonym
+     * when the engine pseudonymizes (the key from {@code --config} or the environment), exactly as
+     * {@code show customer} looks them up.
+     *
+     * @throws ConfigException when the configuration or the key is invalid
+     */
+    public String engineId(String customerId) {
+        return CustomerIds.engineId(customerId, false, pseudonymizationKey(System.getenv()));
     }
 
     /**

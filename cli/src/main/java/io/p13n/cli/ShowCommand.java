@@ -110,49 +110,6 @@ final class ShowCommand implements Runnable {
                 .forEach((field, value) -> System.out.printf("  %-16s %s%n", field, value));
     }
 
-    /** The profile hash's fields by group, in the order the README documents them. */
-    static final Map<String, List<String>> FIELD_GROUPS = new java.util.LinkedHashMap<>();
-
-    static {
-        FIELD_GROUPS.put("who", List.of("segment", "segmentSince", "tier", "points", "spend12m"));
-        FIELD_GROUPS.put(
-                "RFM",
-                List.of(
-                        "frequency",
-                        "recencyWeeks",
-                        "ageWeeks",
-                        "daysSinceLastPurchase",
-                        "typicalIntervalDays",
-                        "orders",
-                        "totalSpend",
-                        "avgOrderValue",
-                        "firstOrderTime",
-                        "lastOrderTime"));
-        FIELD_GROUPS.put(
-                "churn", List.of("churnRisk", "churnReasons", "pAlive", "expectedPurchases30d"));
-        FIELD_GROUPS.put(
-                "recent activity (1d / 7d / 30d)",
-                List.of("sessions", "productViews", "searches", "cartAdds"));
-        FIELD_GROUPS.put(
-                "interests", List.of("topCategories", "recentlyViewed", "purchasedProducts"));
-        FIELD_GROUPS.put("cart", List.of("cartItems", "cartValue", "cartProducts"));
-        FIELD_GROUPS.put(
-                "lifetime",
-                List.of(
-                        "firstSeen",
-                        "lastSeen",
-                        "sessions",
-                        "pageViews",
-                        "productViews",
-                        "searches",
-                        "cartAdds",
-                        "cartRemoves",
-                        "wishlistAdds",
-                        "cancellations",
-                        "refunds",
-                        "updatedAt"));
-    }
-
     @Command(
             name = "customer",
             mixinStandardHelpOptions = true,
@@ -167,33 +124,61 @@ final class ShowCommand implements Runnable {
         public Integer call() {
             return redis.withProfile(
                     customer,
-                    (label, key, client) -> {
-                        Map<String, String> hash = client.hgetAll(key);
-                        System.out.println(
-                                label
-                                        + "   ("
-                                        + key
-                                        + ", expires in "
-                                        + Duration.ofSeconds(client.ttl(key))
-                                        + ")");
-                        FIELD_GROUPS.forEach(
-                                (group, fields) -> {
-                                    System.out.println(group);
-                                    for (String field : fields) {
-                                        String value =
-                                                group.startsWith("recent activity")
-                                                        ? hash.getOrDefault(field + "1d", "")
-                                                                + " / "
-                                                                + hash.getOrDefault(
-                                                                        field + "7d", "")
-                                                                + " / "
-                                                                + hash.getOrDefault(
-                                                                        field + "30d", "")
-                                                        : hash.getOrDefault(field, "");
-                                        System.out.printf("  %-22s %s%n", field, value);
-                                    }
-                                });
-                    });
+                    (label, key, client) ->
+                            print(
+                                    CustomerView.read(
+                                            client,
+                                            new RedisKeys(redis.prefix()),
+                                            redis.engineId(customer, System.getenv()),
+                                            label)));
+        }
+
+        /** The customer as the console's Customer 360 page shows them, as text. */
+        static void print(CustomerView view) {
+            System.out.println(
+                    view.label()
+                            + "   ("
+                            + view.profileKey()
+                            + ", expires in "
+                            + Duration.ofSeconds(view.profileTtlSeconds())
+                            + ")");
+            view.groups()
+                    .forEach(
+                            (group, facts) -> {
+                                System.out.println(group);
+                                for (CustomerView.Fact fact : facts) {
+                                    System.out.printf("  %-22s %s%n", fact.field(), fact.value());
+                                }
+                            });
+            System.out.println(
+                    "recommendations"
+                            + (view.recommendationsUpdatedAt() == null
+                                    ? ""
+                                    : "   (computed "
+                                            + view.recommendationsUpdatedAt()
+                                            + (view.recommendationsStrategy() == null
+                                                    ? ""
+                                                    : ", from " + view.recommendationsStrategy())
+                                            + ")"));
+            if (view.recommendations().isEmpty()) {
+                System.out.println("  (none)");
+            }
+            for (CustomerView.Recommendation r : view.recommendations()) {
+                System.out.printf(
+                        "  %2d. %-14s %-10s %8.4f  %s%n",
+                        r.rank(),
+                        r.itemId(),
+                        r.categoryId() == null ? "-" : r.categoryId(),
+                        r.score(),
+                        r.reason() == null ? "" : r.reason());
+            }
+            System.out.println("active offers");
+            if (view.offers().isEmpty()) {
+                System.out.println("  (none)");
+            }
+            for (Map<String, Object> offer : view.offers()) {
+                System.out.println("  " + CustomerView.describeOffer(offer));
+            }
         }
     }
 

@@ -267,56 +267,108 @@ public final class CampaignCommand implements Runnable {
                     .build();
         }
 
-        @Override
-        public Integer call() {
-            long now = System.currentTimeMillis();
+        /**
+         * The campaign these options describe, checked as {@code create} checks it before
+         * publishing: an option value that does not parse is one reason, else every problem {@link
+         * Campaigns#validate} finds.
+         */
+        public Checked check(long now) {
             Campaign campaign;
             try {
                 campaign = toCampaign(now);
             } catch (IllegalArgumentException e) {
-                System.err.println("Refusing campaign '" + id + "': " + e.getMessage());
+                return new Checked(null, List.of(e.getMessage()));
+            }
+            return new Checked(campaign, Campaigns.validate(campaign, now));
+        }
+
+        /**
+         * {@code create}'s options given as command-line arguments (e.g. {@code --id x --trigger
+         * CART_ABANDONED --percent-off 10}), parsed and checked exactly as {@code personalize
+         * campaign create} parses and checks them: the console's form goes through here, so its
+         * refusals carry the same reasons.
+         *
+         * @param createdBy who asks, when the arguments do not say
+         */
+        public static Checked check(List<String> args, String createdBy, long now) {
+            Create create = new Create();
+            try {
+                new picocli.CommandLine(create)
+                        .setCaseInsensitiveEnumValuesAllowed(true)
+                        .parseArgs(args.toArray(String[]::new));
+            } catch (picocli.CommandLine.ParameterException e) {
+                return new Checked(null, List.of(e.getMessage()));
+            }
+            if (create.createdBy == null) {
+                create.createdBy = createdBy;
+            }
+            return create.check(now);
+        }
+
+        @Override
+        public Integer call() {
+            Checked checked = check(System.currentTimeMillis());
+            if (checked.campaign() == null) {
+                System.err.println("Refusing campaign '" + id + "': " + checked.problems().get(0));
                 return 1;
             }
-            List<String> problems = Campaigns.validate(campaign, now);
-            if (!problems.isEmpty()) {
+            if (!checked.problems().isEmpty()) {
                 System.err.println("Refusing campaign '" + id + "':");
-                problems.forEach(p -> System.err.println("  - " + p));
+                checked.problems().forEach(p -> System.err.println("  - " + p));
                 return 1;
             }
             CampaignTopic topic = kafka.campaignTopic();
             try {
-                return publishNew(topic, campaign);
+                Outcome outcome = publishNew(topic, checked.campaign());
+                (outcome.ok() ? System.out : System.err).println(outcome.message());
+                return outcome.ok() ? 0 : 1;
             } catch (IOException | RuntimeException e) {
                 return failed(e);
             }
         }
+    }
 
-        private int publishNew(CampaignTopic topic, Campaign campaign) throws IOException {
-            Optional<Campaign> existing = topic.latest(id);
-            if (existing.isPresent()) {
-                System.err.println(
-                        "Campaign '"
-                                + id
-                                + "' already exists (version "
-                                + existing.get().getVersion()
-                                + ", "
-                                + existing.get().getStatus()
-                                + "); choose another id.");
-                return 1;
-            }
-            topic.publish(campaign);
-            System.out.println(
-                    "Created campaign '"
-                            + id
-                            + "' (version 1, ACTIVE) on "
-                            + topic.name()
-                            + ": "
-                            + describe(campaign));
-            return 0;
+    /**
+     * A campaign as described, or null when an option did not parse; and why it is refused (empty:
+     * it may be published).
+     */
+    public record Checked(Campaign campaign, List<String> problems) {
+        public boolean accepted() {
+            return campaign != null && problems.isEmpty();
         }
     }
 
-    static String describe(Campaign c) {
+    /** What a change to the campaigns topic came to, in the sentence the CLI prints. */
+    public record Outcome(boolean ok, String message) {}
+
+    /** Publishes version 1 of a new campaign; refused when the id is taken. */
+    public static Outcome publishNew(CampaignTopic topic, Campaign campaign) throws IOException {
+        String id = campaign.getId();
+        Optional<Campaign> existing = topic.latest(id);
+        if (existing.isPresent()) {
+            return new Outcome(
+                    false,
+                    "Campaign '"
+                            + id
+                            + "' already exists (version "
+                            + existing.get().getVersion()
+                            + ", "
+                            + existing.get().getStatus()
+                            + "); choose another id.");
+        }
+        topic.publish(campaign);
+        return new Outcome(
+                true,
+                "Created campaign '"
+                        + id
+                        + "' (version 1, ACTIVE) on "
+                        + topic.name()
+                        + ": "
+                        + describe(campaign));
+    }
+
+    /** A campaign's offer in a phrase, e.g. "CART_ABANDONED, 10% off over 20, valid 7d". */
+    public static String describe(Campaign c) {
         Reward r = c.getReward();
         String offer =
                 switch (r.getType()) {
@@ -411,49 +463,53 @@ public final class CampaignCommand implements Runnable {
         }
 
         private int change(CampaignTopic topic) throws IOException {
-            Optional<Campaign> latest = topic.latest(id);
-            if (latest.isEmpty()) {
-                System.err.println("No campaign '" + id + "' on " + topic.name() + ".");
-                return 1;
-            }
-            Campaign current = latest.get();
-            if (current.getStatus() == CampaignStatus.ENDED) {
-                System.err.println(
-                        "Campaign '"
-                                + id
-                                + "' has ended (version "
-                                + current.getVersion()
-                                + "); an ended campaign cannot change. Create a new one.");
-                return 1;
-            }
-            if (current.getStatus() == target()) {
-                System.out.println(
-                        "Campaign '"
-                                + id
-                                + "' is already "
-                                + target()
-                                + " (version "
-                                + current.getVersion()
-                                + ").");
-                return 0;
-            }
-            Campaign next =
-                    Campaign.newBuilder(current)
-                            .setVersion(current.getVersion() + 1)
-                            .setStatus(target())
-                            .setUpdatedAt(System.currentTimeMillis())
-                            .build();
-            topic.publish(next);
-            System.out.println(
+            Outcome outcome = changeStatus(topic, id, target());
+            (outcome.ok() ? System.out : System.err).println(outcome.message());
+            return outcome.ok() ? 0 : 1;
+        }
+    }
+
+    /**
+     * Publishes the next version of campaign {@code id} with status {@code target} (pause, resume,
+     * end); refused for an unknown or ended campaign, nothing published when it already has it.
+     */
+    public static Outcome changeStatus(CampaignTopic topic, String id, CampaignStatus target)
+            throws IOException {
+        Optional<Campaign> latest = topic.latest(id);
+        if (latest.isEmpty()) {
+            return new Outcome(false, "No campaign '" + id + "' on " + topic.name() + ".");
+        }
+        Campaign current = latest.get();
+        if (current.getStatus() == CampaignStatus.ENDED) {
+            return new Outcome(
+                    false,
                     "Campaign '"
                             + id
-                            + "' is now "
-                            + target()
-                            + " (version "
-                            + next.getVersion()
-                            + ").");
-            return 0;
+                            + "' has ended (version "
+                            + current.getVersion()
+                            + "); an ended campaign cannot change. Create a new one.");
         }
+        if (current.getStatus() == target) {
+            return new Outcome(
+                    true,
+                    "Campaign '"
+                            + id
+                            + "' is already "
+                            + target
+                            + " (version "
+                            + current.getVersion()
+                            + ").");
+        }
+        Campaign next =
+                Campaign.newBuilder(current)
+                        .setVersion(current.getVersion() + 1)
+                        .setStatus(target)
+                        .setUpdatedAt(System.currentTimeMillis())
+                        .build();
+        topic.publish(next);
+        return new Outcome(
+                true,
+                "Campaign '" + id + "' is now " + target + " (version " + next.getVersion() + ").");
     }
 
     @Command(
@@ -505,8 +561,20 @@ public final class CampaignCommand implements Runnable {
         @Parameters(paramLabel = "CAMPAIGN_ID", arity = "0..1")
         String id;
 
+        @Option(
+                names = "--global",
+                description =
+                        "The global control group's report instead of one campaign's: customers"
+                                + " sent an offer (any campaign) against those held out of every"
+                                + " campaign (offers.global-control.share).")
+        boolean global;
+
         @Override
         public Integer call() {
+            if (global == (id != null)) {
+                System.err.println("Give a CAMPAIGN_ID or --global (one of them).");
+                return 2;
+            }
             // A Redis that refuses or cannot be reached is one line naming it (exit code 1).
             return redis.read(
                     (client, keys) -> {
@@ -532,10 +600,16 @@ public final class CampaignCommand implements Runnable {
     static final String SUPPRESSED_FOR_CONSENT = "suppressedForConsent";
 
     /** Arm totals parsed from the stats hash, and the report printed from them. */
-    record Arm(
+    public record Arm(
             String name, long sent, long heldOut, long redeemed, long converted, double revenue) {}
 
-    static List<Arm> arms(Map<String, String> hash) {
+    /** True for the control arm: its customers were held out, not sent the offer. */
+    public static boolean isControl(Arm arm) {
+        return arm.name().equals(VariantAssignment.CONTROL_ARM);
+    }
+
+    /** The arms of a campaign's stats hash ({@code ARM.sent}, ...), by name. */
+    public static List<Arm> arms(Map<String, String> hash) {
         Map<String, Map<String, String>> byArm = new TreeMap<>();
         hash.forEach(
                 (field, value) -> {
@@ -562,20 +636,9 @@ public final class CampaignCommand implements Runnable {
     private static long num(Map<String, String> f, String name) {
         return Long.parseLong(f.getOrDefault(name, "0"));
     }
-        @Option(
-                names = "--global",
-                description =
-                        "The global control group's report instead of one campaign's: customers"
-                                + " sent an offer (any campaign) against those held out of every"
-                                + " campaign (offers.global-control.share).")
-        boolean global;
 
-
-    static String report(String id, Map<String, String> hash) {
-            if (global == (id != null)) {
-                System.err.println("Give a CAMPAIGN_ID or --global (one of them).");
-                return 2;
-            }
+    /** What {@code campaign stats} prints for a stats hash. */
+    public static String report(String id, Map<String, String> hash) {
         List<Arm> arms = arms(hash);
         StringBuilder out = new StringBuilder();
         out.append("Campaign ")
@@ -637,6 +700,7 @@ public final class CampaignCommand implements Runnable {
                         "suppressed for consent %s (no marketing consent for the campaign's channel;"
                                 + " in neither arm)%n",
                         hash.getOrDefault(SUPPRESSED_FOR_CONSENT, "not recorded")));
+        statistics(out, hash, VariantAssignment.CONTROL_ARM);
         return out.toString();
     }
 
@@ -782,12 +846,12 @@ public final class CampaignCommand implements Runnable {
                         : "");
     }
 
-    static String rate(long part, long whole) {
+    public static String rate(long part, long whole) {
         return whole == 0 ? "n/a" : String.format("%.1f%%", 100.0 * part / whole);
     }
 
     /** Relative lift of the treated conversion rate over the control's. */
-    static String lift(
+    public static String lift(
             long treatedConverted, long treatedSent, long controlConverted, long controlHeld) {
         if (treatedSent == 0 || controlHeld == 0 || controlConverted == 0) {
             return "n/a";
@@ -797,4 +861,3 @@ public final class CampaignCommand implements Runnable {
         return String.format("%+.1f%%", 100 * (treated / control - 1));
     }
 }
-        statistics(out, hash, VariantAssignment.CONTROL_ARM);

@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * order per id must hold) when missing. Every client connects with the same client settings (the
  * engine's security settings under {@code --config}); reading needs no consumer group.
  */
-final class CampaignTopic {
+public final class CampaignTopic {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String bootstrapServers;
@@ -45,7 +45,8 @@ final class CampaignTopic {
      * @param clientProperties added to every client's settings, such as the engine's security
      *     settings ({@link io.p13n.config.EngineConfig#kafkaClientProperties()})
      */
-    CampaignTopic(String bootstrapServers, Map<String, String> clientProperties, String topic) {
+    public CampaignTopic(
+            String bootstrapServers, Map<String, String> clientProperties, String topic) {
         this.bootstrapServers = bootstrapServers;
         this.clientProperties = Map.copyOf(clientProperties);
         this.topic = topic;
@@ -59,12 +60,12 @@ final class CampaignTopic {
         return props;
     }
 
-    String name() {
+    public String name() {
         return topic;
     }
 
     /** Publishes one campaign version and waits for the broker's acknowledgement. */
-    void publish(Campaign campaign) throws IOException {
+    public void publish(Campaign campaign) throws IOException {
         ensureExists();
         Properties props = clientConfig();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -92,7 +93,7 @@ final class CampaignTopic {
      * The latest version of every campaign on the topic, by id (empty when the topic does not
      * exist).
      */
-    Map<String, Campaign> latest() throws IOException {
+    public Map<String, Campaign> latest() throws IOException {
         Map<String, Campaign> latest = new TreeMap<>();
         for (Campaign c : readAll()) {
             Campaign held = latest.get(c.getId());
@@ -103,7 +104,7 @@ final class CampaignTopic {
         return latest;
     }
 
-    Optional<Campaign> latest(String id) throws IOException {
+    public Optional<Campaign> latest(String id) throws IOException {
         return Optional.ofNullable(latest().get(id));
     }
 
