@@ -207,7 +207,9 @@ class ConsentITCase {
                             f ->
                                     f.startsWith(VariantAssignment.DEFAULT_ARM + ".")
                                             || f.equals("suppressedForConsent")
-                                            || f.equals("updatedAt"));
+                                            || f.equals("updatedAt")
+                                            || f.startsWith("srm")
+                                            || f.equals("confidence"));
 
             Map<String, String> unprofiled = redis.hgetAll(keys.profile("private"));
             assertThat(unprofiled)
