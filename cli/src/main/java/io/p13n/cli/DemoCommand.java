@@ -1,5 +1,6 @@
 package io.p13n.cli;
 
+import io.p13n.cli.console.Console;
 import io.p13n.cli.local.EmbeddedKafka;
 import io.p13n.cli.local.EmbeddedRedis;
 import io.p13n.cli.traffic.EventProducers;
@@ -120,7 +121,17 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             description = "Traffic seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(
+            names = "--console-port",
+            defaultValue = "8070",
+            description =
+                    "Marketing console port, on 127.0.0.1; a free one is picked if taken (default: ${DEFAULT-VALUE}).")
+    int consolePort;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** Where the marketing console answers, printed in the banner. */
+    private String consoleUrl;
 
     @Override
     public Integer call() throws Exception {
@@ -194,10 +205,24 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         trafficThread.start();
 
         RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
+        // The marketing console on loopback, no login (the local demo), on this engine's Redis,
+        // Kafka and dashboard.
+        Console console =
+                Console.start(
+                        config.with(
+                                Map.of(
+                                        EngineOptions.CONSOLE_PORT.key(),
+                                        Integer.toString(isFree(consolePort) ? consolePort : 0),
+                                        EngineOptions.CONSOLE_FLINK_REST.key(),
+                                        "http://localhost:" + dashboardPort)));
+        consoleUrl = console.url();
         Runtime.getRuntime()
                 .addShutdownHook(
                         new Thread(
-                                () -> shutdown(traffic, trafficThread, job, kafka, redis),
+                                () -> {
+                                    console.close();
+                                    shutdown(traffic, trafficThread, job, kafka, redis);
+                                },
                                 "demo-shutdown"));
         printBanner(
                 kafka,
@@ -235,6 +260,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             EmbeddedKafka kafka, EmbeddedRedis redis, RedisKeys keys, String topics) {
         System.out.println();
         System.out.println("The personalization engine is running.");
+        System.out.println("  Marketing console " + consoleUrl);
         System.out.println("  Flink dashboard   http://localhost:" + dashboardPort);
         System.out.println(
                 "  Prometheus        http://localhost:"
