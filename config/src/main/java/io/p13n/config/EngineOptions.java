@@ -957,8 +957,9 @@ public final class EngineOptions {
                     "offers.control-group.share",
                     ValueType.decimal(0, 1),
                     "0.1",
-                    "Share of customers held out of every campaign (decided by a salted hash of the customer"
-                            + " id, so always the same customers): their offers are recorded, not sent, to measure"
+                    "Share of each campaign's customers held out of it (decided by a salted hash of campaign"
+                            + " and customer id, so always the same customers for a campaign, drawn independently"
+                            + " per campaign): their offers are recorded, not sent, to measure the campaign's"
                             + " lift.");
 
     public static final ConfigOption<String> OFFERS_CONTROL_SALT =
@@ -966,7 +967,8 @@ public final class EngineOptions {
                     "offers.control-group.salt",
                     ValueType.string("a non-empty string", s -> !s.isEmpty()),
                     "p13n-control-1",
-                    "Salt of the control-group hash. Changing it reshuffles who is in the control group.");
+                    "Salt of the control-group hashes (campaign and global). Changing it reshuffles who is"
+                            + " in the control groups.");
 
     public static final ConfigOption<Double> OFFERS_GLOBAL_CONTROL_SHARE =
             ConfigOption.withDefault(

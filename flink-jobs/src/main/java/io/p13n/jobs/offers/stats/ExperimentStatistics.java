@@ -259,14 +259,15 @@ public final class ExperimentStatistics implements Serializable {
 
     /**
      * The mean of {@code n} values from their sum and sum of squares, with a Student-t interval
-     * (lower bound not below 0: the values, revenue, are never negative); no bounds for n &lt; 2.
+     * (lower bound not below 0: the values, revenue, are never negative); no bounds for n &lt; 2 or
+     * without a sum of squares.
      */
     public Interval mean(long n, double sum, double sumOfSquares) {
         if (n <= 0) {
             return Interval.UNDEFINED;
         }
         double mean = sum / n;
-        if (n < 2) {
+        if (n < 2 || unknownSquares(sum, sumOfSquares)) {
             return new Interval(mean, Double.NaN, Double.NaN);
         }
         double half =
@@ -274,6 +275,14 @@ public final class ExperimentStatistics implements Serializable {
                                 .inverseCumulativeProbability(1 - (1 - confidence) / 2)
                         * Math.sqrt(variance(n, sum, sumOfSquares) / n);
         return new Interval(mean, Math.max(0, mean - half), mean + half);
+    }
+
+    /**
+     * Revenue without its sum of squares: totals from before it was recorded. Real values with a
+     * positive sum have positive squares, so the spread is unknown, not zero.
+     */
+    private static boolean unknownSquares(double sum, double sumOfSquares) {
+        return sum > 0 && sumOfSquares <= 0;
     }
 
     /** The sample variance from a sum and a sum of squares (0 for fewer than two values). */
@@ -292,7 +301,7 @@ public final class ExperimentStatistics implements Serializable {
             return Interval.UNDEFINED;
         }
         double difference = sum2 / n2 - sum1 / n1;
-        if (n1 < 2 || n2 < 2) {
+        if (n1 < 2 || n2 < 2 || unknownSquares(sum1, squares1) || unknownSquares(sum2, squares2)) {
             return new Interval(difference, Double.NaN, Double.NaN);
         }
         double se =

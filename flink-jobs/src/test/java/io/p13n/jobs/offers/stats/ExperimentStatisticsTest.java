@@ -128,6 +128,9 @@ class ExperimentStatisticsTest {
         assertThat(ci.lower()).isEqualTo(0.0);
         assertThat(ci.upper()).isCloseTo(33.743015, within(1e-6));
         assertThat(stats.mean(1, 20, 400).bounded()).as("one customer: no spread").isFalse();
+        assertThat(stats.mean(10, 150, 0).bounded())
+                .as("totals from before the squares were recorded: spread unknown")
+                .isFalse();
         assertThat(stats.mean(0, 0, 0).defined()).isFalse();
     }
 
