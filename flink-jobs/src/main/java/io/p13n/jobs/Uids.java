@@ -13,6 +13,10 @@ public final class Uids {
     public static final String CONSENTS_SOURCE = "consents-kafka-source";
     public static final String ERASURES_SOURCE = "erasures-kafka-source";
     public static final String ROUTE_DEAD_LETTERS = "route-dead-letters";
+    public static final String IDENTITIES_SOURCE = "identities-kafka-source";
+    public static final String CHECK_IDENTIFICATIONS = "check-identifications";
+    public static final String IDENTITY_HAND_OFF_SOURCE = "identity-hand-offs-kafka-source";
+    public static final String IDENTITY_HAND_OFF_SINK = "kafka-identity-hand-off-wal-sink";
     public static final String CUSTOMER_PROFILE = "customer-profile";
     public static final String PROFILE_SINK = "redis-profile-sink";
     public static final String DEAD_LETTER_SINK = "kafka-dead-letter-sink";

@@ -17,12 +17,12 @@ import java.util.Objects;
  *
  * <p>The rules, field by field: counts, spend and points add up; first times take the earlier, last
  * times the later; the carts are united (a product in both: quantities add, the newer price and
- * time win) and bounded as any cart; recently viewed products interleave by view time; the category
- * interests combine as decayed sums; daily activity and monthly spend add day by day and month by
- * month; purchase days are united (exactly within the 64-day window, counted beyond it); purchased
- * products follow the later buyer's; per consent purpose and channel the later decision wins; the
- * de-duplication windows are united. A session that continued across the login (both profiles' last
- * session id the same) counts once.
+ * time win; its new products after the customer's lines) and bounded as any cart; recently viewed
+ * products interleave by view time; the category interests combine as decayed sums; daily activity
+ * and monthly spend add day by day and month by month; purchase days are united (exactly within the
+ * 64-day window, counted beyond it); purchased products follow the later buyer's; per consent
+ * purpose and channel the later decision wins; the de-duplication windows are united. A session
+ * that continued across the login (both profiles' last session id the same) counts once.
  *
  * <p>Not idempotent by itself: the customer stage applies one hand-off once (it remembers merged
  * identifications in {@code mergedIdentities}).
@@ -161,9 +161,17 @@ public final class ProfileMerge {
                 mine.setCategoryId(theirs.getCategoryId());
             }
         }
-        cart.sort((x, y) -> Long.compare(y.getAddedAt(), x.getAddedAt()));
+        // The lines in the order the events would have left them (the customer's, then the new
+        // products of the merged cart), and past the bound the oldest go, as in OpenCart: the same
+        // cart whether the guest's adds arrive merged or one by one after the merge.
         while (cart.size() > maxItems) {
-            cart.remove(cart.size() - 1); // the oldest lines go, as in OpenCart
+            int oldest = 0;
+            for (int i = 1; i < cart.size(); i++) {
+                if (cart.get(i).getAddedAt() < cart.get(oldest).getAddedAt()) {
+                    oldest = i;
+                }
+            }
+            cart.remove(oldest);
         }
         into.setCart(cart);
         into.setCartAbandonedSignalled(false); // the cart changed
