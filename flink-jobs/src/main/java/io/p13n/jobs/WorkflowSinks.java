@@ -19,8 +19,8 @@ import org.apache.flink.api.connector.sink2.Sink;
  * back, so it must see what {@code similarItems} and {@code trending} wrote. {@code activeOffers}
  * and {@code offerTriggers} must only publish what a completed checkpoint covers (a checkpoint-
  * committed Redis sink, an exactly-once Kafka sink), or a restart could show a customer a coupon
- * the restarted job does not issue again. {@code campaignStats} and {@code campaignStatsHistory} get
- * the same stream (the latest totals and the hourly snapshots).
+ * the restarted job does not issue again. {@code campaignStats} and {@code campaignStatsHistory}
+ * get the same stream (the latest totals and the hourly snapshots).
  */
 public record WorkflowSinks(
         Sink<CustomerProfile> profiles,
