@@ -4,6 +4,11 @@ import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.config.RedisMode;
 import io.p13n.config.Secret;
+import io.p13n.jobs.identity.CheckIdentificationsFunction;
+import io.p13n.jobs.identity.HandOffDeserializer;
+import io.p13n.jobs.identity.IdentityEnds;
+import io.p13n.jobs.identity.IdentitySettings;
+import io.p13n.jobs.identity.IdentityTopics;
 import io.p13n.jobs.ingest.CustomerEvents;
 import io.p13n.jobs.ingest.RouteAndSuppressErasedFunction;
 import io.p13n.jobs.ingest.RouteDeadLettersFunction;
@@ -186,6 +191,7 @@ public final class PersonalizationJob {
         LOG.info("Defining the job with configuration:\n{}", config.describe());
         RedisKeys keys = new RedisKeys(config.get(EngineOptions.REDIS_KEY_PREFIX));
         RecommendationSettings recommend = RecommendationSettings.from(config);
+        IdentityTopics.ensureHandOffTopic(config);
         defineWorkflow(
                 env,
                 kafkaSource(config, EventKind.CLICKS),
@@ -233,7 +239,12 @@ public final class PersonalizationJob {
                         redisSink(
                                 config,
                                 new CampaignStatsHistoryRedisMapper(
-                                        keys, config.get(EngineOptions.OFFERS_STATS_TTL)))));
+                                        keys, config.get(EngineOptions.OFFERS_STATS_TTL)))),
+                new IdentityEnds(
+                        kafkaSource(config, EventKind.IDENTITIES),
+                        handOffSource(config),
+                        handOffSink(config),
+                        IdentitySettings.from(config)));
     }
 
     /**
@@ -361,6 +372,33 @@ public final class PersonalizationJob {
             Source<Campaign, ?, ?> campaignSource,
             WorkflowSettings settings,
             WorkflowSinks sinks) {
+        defineWorkflow(
+                env,
+                clickSource,
+                orderSource,
+                consentSource,
+                erasureSource,
+                campaignSource,
+                settings,
+                sinks,
+                null);
+    }
+
+    /**
+     * The workflow with the identity merge: identifications join the events, and the customer
+     * stage's hand-offs go round through {@code identity}'s loop (README, Identity merge). {@code
+     * identity} null: no identifications, nothing merged.
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<SourceRecord, ?, ?> clickSource,
+            Source<SourceRecord, ?, ?> orderSource,
+            Source<SourceRecord, ?, ?> consentSource,
+            Source<SourceRecord, ?, ?> erasureSource,
+            Source<Campaign, ?, ?> campaignSource,
+            WorkflowSettings settings,
+            WorkflowSinks sinks,
+            IdentityEnds identity) {
         // Generic (Kryo) serialization off: every type on the wire and in state is Avro or a Flink
         // type. Object reuse on: chained operators hand records over without a deep copy (a quarter
         // of the task thread's time without it, measured). Safe here because no function keeps or
@@ -379,10 +417,11 @@ public final class PersonalizationJob {
                         orderSource,
                         consentSource,
                         erasureSource,
+                        identity,
                         settings,
                         sinks);
         SingleOutputStreamOperator<CustomerProfile> profiles =
-                defineProfiles(events, settings, sinks);
+                defineProfiles(env, events, identity, settings, sinks);
         DataStream<CustomerEvent> uniqueEvents = profiles.getSideOutput(OutputTags.UNIQUE_EVENTS);
         defineRecommendations(
                 uniqueEvents, profiles, settings.recommend(), settings.stateCaches(), sinks);
@@ -405,6 +444,7 @@ public final class PersonalizationJob {
             Source<SourceRecord, ?, ?> orderSource,
             Source<SourceRecord, ?, ?> consentSource,
             Source<SourceRecord, ?, ?> erasureSource,
+            IdentityEnds identity,
             WorkflowSettings settings,
             WorkflowSinks sinks) {
         WatermarkStrategy<SourceRecord> watermarks =
@@ -425,6 +465,9 @@ public final class PersonalizationJob {
                     records.union(
                             env.fromSource(consentSource, watermarks, "Consents from Kafka")
                                     .uid(Uids.CONSENTS_SOURCE));
+        }
+        if (identity != null) {
+            records = records.union(identifications(env, identity, watermarks));
         }
         SingleOutputStreamOperator<CustomerEvent> events;
         if (erasureSource == null) {
@@ -468,24 +511,58 @@ public final class PersonalizationJob {
     }
 
     /**
+     * Identifications, checked against the merge rules (refused ones dropped and counted) and
+     * turned so that the id merged away is {@code anonymousId}, before they join the events.
+     */
+    private static DataStream<SourceRecord> identifications(
+            StreamExecutionEnvironment env,
+            IdentityEnds identity,
+            WatermarkStrategy<SourceRecord> watermarks) {
+        return env.fromSource(identity.identifications(), watermarks, "Identifications from Kafka")
+                .uid(Uids.IDENTITIES_SOURCE)
+                .process(new CheckIdentificationsFunction(identity.settings()))
+                .uid(Uids.CHECK_IDENTIFICATIONS)
+                .name("Check identifications against the merge rules");
+    }
+
+    /**
      * The customer stage: duplicates dropped and the profile updated in one stage (one state record
      * per customer), to Redis, with segment changes and churn signals to Kafka; the events that
-     * were not duplicates flow on from it (side output {@link OutputTags#UNIQUE_EVENTS}).
+     * were not duplicates flow on from it (side output {@link OutputTags#UNIQUE_EVENTS}). With the
+     * identity merge its input also takes the hand-off loop back in (merged-away profiles, events
+     * of merged-away ids), and its hand-offs go out to the loop.
      */
     private static SingleOutputStreamOperator<CustomerProfile> defineProfiles(
-            DataStream<CustomerEvent> events, WorkflowSettings settings, WorkflowSinks sinks) {
+            StreamExecutionEnvironment env,
+            DataStream<CustomerEvent> events,
+            IdentityEnds identity,
+            WorkflowSettings settings,
+            WorkflowSinks sinks) {
+        DataStream<CustomerEvent> input = events;
+        if (identity != null) {
+            input = events.union(handOffsBack(env, identity));
+        }
         SingleOutputStreamOperator<CustomerProfile> profiles =
                 cached(
-                                events.keyBy(CustomerEvents::customerId, Types.STRING),
+                                input.keyBy(CustomerEvents::customerId, Types.STRING),
                                 CUSTOMER_STAGE_NAME,
                                 CustomerProfile.class,
                                 new CustomerProfileFunction(
                                         settings.customerTtl(),
                                         settings.dedupWindowSize(),
                                         settings.dedupTtl(),
-                                        settings.profile()),
+                                        settings.profile(),
+                                        identity == null
+                                                ? CustomerProfileFunction.DEFAULT_MAX_MERGED_IDS
+                                                : identity.settings().maxAnonymousIds()),
                                 settings.stateCaches())
                         .uid(Uids.CUSTOMER_PROFILE);
+        if (identity != null) {
+            profiles.getSideOutput(OutputTags.IDENTITY_HAND_OFFS)
+                    .sinkTo(identity.handOffSink())
+                    .uid(Uids.IDENTITY_HAND_OFF_SINK)
+                    .name("Identity hand-offs to Kafka (on checkpoints)");
+        }
         profiles.sinkTo(sinks.profiles()).uid(Uids.PROFILE_SINK).name("Profiles to Redis");
         profiles.getSideOutput(OutputTags.SEGMENT_CHANGES)
                 .sinkTo(sinks.segmentChanges())
@@ -496,6 +573,24 @@ public final class PersonalizationJob {
                 .uid(Uids.CHURN_SIGNAL_SINK)
                 .name("Churn signals to Kafka");
         return profiles;
+    }
+
+    /**
+     * The hand-off loop's way back in: what the customer stage wrote, committed. It neither holds
+     * event time back nor moves it (a hand-off is a checkpoint late by design; the events it
+     * carries already moved the clock on their way in): idle as far as watermarks go.
+     */
+    private static DataStream<CustomerEvent> handOffsBack(
+            StreamExecutionEnvironment env, IdentityEnds identity) {
+        return env.fromSource(
+                        identity.handOffSource(),
+                        WatermarkStrategy.<CustomerEvent>forGenerator(
+                                        context -> new IdleWatermarks<>())
+                                .withTimestampAssigner(
+                                        (event, kafkaTimestamp) ->
+                                                CustomerEvents.eventTimeMillis(event)),
+                        "Identity hand-offs from Kafka")
+                .uid(Uids.IDENTITY_HAND_OFF_SOURCE);
     }
 
     /**
@@ -877,6 +972,7 @@ public final class PersonalizationJob {
                             case CONSENTS -> EngineOptions.KAFKA_TOPIC_CONSENTS;
                             case ERASURES -> EngineOptions.KAFKA_TOPIC_ERASURES;
                             case IDENTITIES -> EngineOptions.KAFKA_TOPIC_IDENTITIES;
+                            case CATALOG -> EngineOptions.KAFKA_TOPIC_CATALOG;
                         });
         OffsetsInitializer startingOffsets =
                 switch (config.get(EngineOptions.KAFKA_STARTING_OFFSETS)) {
@@ -888,7 +984,9 @@ public final class PersonalizationJob {
         var builder =
                 KafkaSource.<SourceRecord>builder()
                         .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
-        if (kind == EventKind.CONSENTS || kind == EventKind.ERASURES) {
+        if (kind == EventKind.CONSENTS
+                || kind == EventKind.ERASURES
+                || kind == EventKind.IDENTITIES) {
             // A pattern rather than a name: a store that sends no consent decisions need not create
             // the topic (a named topic that does not exist fails the job at start); once created,
             // it is found within the discovery interval and read from its beginning.
@@ -952,6 +1050,51 @@ public final class PersonalizationJob {
                         + "-"
                         + config.get(EngineOptions.KAFKA_GROUP_ID)
                         + "-offers");
+    }
+
+    /**
+     * The identity hand-off loop's way back: the hand-off topic read committed (only what a
+     * completed checkpoint's batch produced), from the group's committed offsets (falling back to
+     * the beginning), with the restored offsets winning after a restore.
+     */
+    public static KafkaSource<CustomerEvent> handOffSource(EngineConfig config) {
+        String topic = config.get(EngineOptions.KAFKA_TOPIC_IDENTITY_HAND_OFFS);
+        return KafkaSource.<CustomerEvent>builder()
+                .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS))
+                // A pattern: the job starts even when the topic could not be created beforehand
+                // (the first hand-off creates it where the broker allows that).
+                .setTopicPattern(Pattern.compile(Pattern.quote(topic)))
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .setGroupId(config.get(EngineOptions.KAFKA_GROUP_ID) + "-identity")
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new HandOffDeserializer())
+                .setProperties(kafkaProperties(config))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("client.id.prefix", config.get(EngineOptions.JOB_NAME) + "-" + topic)
+                .build();
+    }
+
+    /**
+     * The identity hand-off loop's way out, exactly once: each checkpoint's hand-offs produced in
+     * one transaction once the checkpoint is complete ({@link CheckpointCommittedKafkaSink}), keyed
+     * by the receiving id. A restart from an earlier checkpoint replays the identifications behind
+     * any batch not yet out, and never produces a batch twice.
+     */
+    public static Sink<CustomerEvent> handOffSink(EngineConfig config) {
+        Properties properties = kafkaProperties(config);
+        properties.setProperty(
+                "bootstrap.servers", config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
+        String topic = config.get(EngineOptions.KAFKA_TOPIC_IDENTITY_HAND_OFFS);
+        return new CheckpointCommittedKafkaSink<>(
+                properties,
+                new KeyedAvroSerializer<CustomerEvent>(topic, CustomerEvents::customerId),
+                topic,
+                config.get(EngineOptions.JOB_NAME)
+                        + "-"
+                        + config.get(EngineOptions.KAFKA_GROUP_ID)
+                        + "-identity");
     }
 
     public static Sink<DeadLetter> deadLetterSink(EngineConfig config) {
