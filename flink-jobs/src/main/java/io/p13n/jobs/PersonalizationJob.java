@@ -4,6 +4,10 @@ import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.config.RedisMode;
 import io.p13n.config.Secret;
+import io.p13n.jobs.catalog.CatalogInputs;
+import io.p13n.jobs.catalog.CatalogWatchersFunction;
+import io.p13n.jobs.catalog.DropUnavailableItems;
+import io.p13n.jobs.catalog.ListItems;
 import io.p13n.jobs.identity.CheckIdentificationsFunction;
 import io.p13n.jobs.identity.HandOffDeserializer;
 import io.p13n.jobs.identity.IdentityEnds;
@@ -54,6 +58,7 @@ import io.p13n.model.ActiveOffers;
 import io.p13n.model.Campaign;
 import io.p13n.model.CampaignStats;
 import io.p13n.model.CampaignStatsDelta;
+import io.p13n.model.CatalogInput;
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.ConsentPurpose;
@@ -69,6 +74,8 @@ import io.p13n.model.OfferInput;
 import io.p13n.model.OfferLedgerInput;
 import io.p13n.model.OfferOutcome;
 import io.p13n.model.OrderEvent;
+import io.p13n.model.ProductAvailability;
+import io.p13n.model.ProductMoment;
 import io.p13n.model.RecommendationRequest;
 import io.p13n.model.SegmentChange;
 import io.p13n.model.SimilarItems;
@@ -104,6 +111,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -198,6 +206,7 @@ public final class PersonalizationJob {
                 kafkaSource(config, EventKind.ORDERS),
                 kafkaSource(config, EventKind.CONSENTS),
                 kafkaSource(config, EventKind.ERASURES),
+                kafkaSource(config, EventKind.CATALOG),
                 campaignSource(config),
                 WorkflowSettings.from(config),
                 new WorkflowSinks(
@@ -357,12 +366,7 @@ public final class PersonalizationJob {
                 sinks);
     }
 
-    /**
-     * Assembles the job graph. The event sources must emit every record (events and dead letters
-     * alike) as {@link SourceRecord}s; the workflow assigns event time and watermarks. {@code
-     * consentSource} may be null (no consent decisions: the defaults apply), and so may {@code
-     * erasureSource} (no erasure requests: the entrance stage keeps no suppression list).
-     */
+    /** The workflow without catalog changes (every product available, no product moments). */
     public static void defineWorkflow(
             StreamExecutionEnvironment env,
             Source<SourceRecord, ?, ?> clickSource,
@@ -378,6 +382,36 @@ public final class PersonalizationJob {
                 orderSource,
                 consentSource,
                 erasureSource,
+                null,
+                campaignSource,
+                settings,
+                sinks);
+    }
+
+    /**
+     * Assembles the job graph. The event sources must emit every record (events and dead letters
+     * alike) as {@link SourceRecord}s; the workflow assigns event time and watermarks. {@code
+     * consentSource} may be null (no consent decisions: the defaults apply), and so may {@code
+     * erasureSource} (no erasure requests: the entrance stage keeps no suppression list) and {@code
+     * catalogSource} (no catalog changes: every product is available, no product moments).
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<SourceRecord, ?, ?> clickSource,
+            Source<SourceRecord, ?, ?> orderSource,
+            Source<SourceRecord, ?, ?> consentSource,
+            Source<SourceRecord, ?, ?> erasureSource,
+            Source<SourceRecord, ?, ?> catalogSource,
+            Source<Campaign, ?, ?> campaignSource,
+            WorkflowSettings settings,
+            WorkflowSinks sinks) {
+        defineWorkflow(
+                env,
+                clickSource,
+                orderSource,
+                consentSource,
+                erasureSource,
+                catalogSource,
                 campaignSource,
                 settings,
                 sinks,
@@ -395,6 +429,7 @@ public final class PersonalizationJob {
             Source<SourceRecord, ?, ?> orderSource,
             Source<SourceRecord, ?, ?> consentSource,
             Source<SourceRecord, ?, ?> erasureSource,
+            Source<SourceRecord, ?, ?> catalogSource,
             Source<Campaign, ?, ?> campaignSource,
             WorkflowSettings settings,
             WorkflowSinks sinks,
@@ -423,11 +458,21 @@ public final class PersonalizationJob {
         SingleOutputStreamOperator<CustomerProfile> profiles =
                 defineProfiles(env, events, identity, settings, sinks);
         DataStream<CustomerEvent> uniqueEvents = profiles.getSideOutput(OutputTags.UNIQUE_EVENTS);
+        CatalogStreams catalog =
+                catalogSource == null
+                        ? CatalogStreams.NONE
+                        : defineCatalog(env, catalogSource, uniqueEvents, settings, sinks);
         defineRecommendations(
-                uniqueEvents, profiles, settings.recommend(), settings.stateCaches(), sinks);
+                uniqueEvents,
+                profiles,
+                catalog,
+                settings.recommend(),
+                settings.stateCaches(),
+                sinks);
         defineOffers(
                 uniqueEvents,
                 profiles,
+                catalog.moments(),
                 campaigns(env, campaignSource),
                 settings.offers(),
                 settings.erasure().grace(),
@@ -447,11 +492,7 @@ public final class PersonalizationJob {
             IdentityEnds identity,
             WorkflowSettings settings,
             WorkflowSinks sinks) {
-        WatermarkStrategy<SourceRecord> watermarks =
-                WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
-                        .withTimestampAssigner(
-                                (record, kafkaTimestamp) -> CustomerEvents.timestampOf(record))
-                        .withIdleness(settings.idleTimeout());
+        WatermarkStrategy<SourceRecord> watermarks = eventWatermarks(settings);
         DataStream<SourceRecord> clicks =
                 env.fromSource(clickSource, watermarks, "Clicks from Kafka")
                         .uid(Uids.CLICKS_SOURCE);
@@ -508,6 +549,17 @@ public final class PersonalizationJob {
                 .uid(Uids.DEAD_LETTER_SINK)
                 .name("Dead letters to Kafka");
         return events;
+    }
+
+    /**
+     * Event time from the records, bounded out-of-orderness, and idle partitions (a quiet topic or
+     * partition) not holding the watermark back.
+     */
+    private static WatermarkStrategy<SourceRecord> eventWatermarks(WorkflowSettings settings) {
+        return WatermarkStrategy.<SourceRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
+                .withTimestampAssigner(
+                        (record, kafkaTimestamp) -> CustomerEvents.timestampOf(record))
+                .withIdleness(settings.idleTimeout());
     }
 
     /**
@@ -624,6 +676,7 @@ public final class PersonalizationJob {
     private static void defineOffers(
             DataStream<CustomerEvent> uniqueEvents,
             SingleOutputStreamOperator<CustomerProfile> profiles,
+            DataStream<ProductMoment> productMoments,
             DataStream<Campaign> campaigns,
             OfferSettings settings,
             Duration erasureGrace,
@@ -648,6 +701,18 @@ public final class PersonalizationJob {
                                         .returns(new AvroTypeInfo<>(OfferInput.class))
                                         .uid(Uids.OFFER_INPUTS)
                                         .name("Orders for offers"));
+        if (productMoments != null) {
+            // Keyed by customer with the same key groups, so the union stays partitioned by
+            // customer.
+            inputs =
+                    inputs.union(
+                            productMoments
+                                    .keyBy(ProductMoment::getCustomerId, Types.STRING)
+                                    .map(OfferInputs::of)
+                                    .returns(new AvroTypeInfo<>(OfferInput.class))
+                                    .uid(Uids.PRODUCT_MOMENTS)
+                                    .name("Product moments for offers"));
+        }
 
         // Both inputs are still partitioned by customer: no shuffle before the trigger stage.
         SingleOutputStreamOperator<OfferDecision> decisions =
@@ -817,6 +882,90 @@ public final class PersonalizationJob {
         }
     }
 
+    /** What the catalog stage hands on; both null without a catalog source. */
+    private record CatalogStreams(
+            BroadcastStream<ProductAvailability> availability,
+            DataStream<ProductMoment> moments,
+            int maxUnavailable) {
+        static final CatalogStreams NONE = new CatalogStreams(null, null, 0);
+    }
+
+    /**
+     * Catalog changes and the customers' recent interest in each product, keyed by product:
+     * price-drop and back-in-stock moments for the offer stage, and availability flips broadcast to
+     * the stages that publish lists.
+     *
+     * <pre>
+     *  catalog (Kafka) ─────────────────────────────┐
+     *  events ─▶ interests ─▶ combined per bundle ──┴─▶ watchers (product) ─▶ moments ─▶ offers (customer)
+     *                                                                   └─▶ availability ─▶ list filters (broadcast)
+     * </pre>
+     */
+    private static CatalogStreams defineCatalog(
+            StreamExecutionEnvironment env,
+            Source<SourceRecord, ?, ?> catalogSource,
+            DataStream<CustomerEvent> uniqueEvents,
+            WorkflowSettings settings,
+            WorkflowSinks sinks) {
+        SingleOutputStreamOperator<CatalogInput> changes =
+                env.fromSource(catalogSource, eventWatermarks(settings), "Catalog from Kafka")
+                        .uid(Uids.CATALOG_SOURCE)
+                        .process(new CatalogInputs.Route())
+                        .returns(new AvroTypeInfo<>(CatalogInput.class))
+                        .uid(Uids.CATALOG_ROUTE)
+                        .name("Route catalog dead letters");
+        changes.getSideOutput(OutputTags.DEAD_LETTERS)
+                .sinkTo(sinks.deadLetters())
+                .uid(Uids.CATALOG_DEAD_LETTER_SINK)
+                .name("Catalog dead letters to Kafka");
+        // one update per customer and product per bundle crosses the shuffle, not one per view
+        DataStream<CatalogInput> interests =
+                uniqueEvents
+                        .flatMap(CatalogInputs::interests)
+                        .returns(new AvroTypeInfo<>(CatalogInput.class))
+                        .uid(Uids.CATALOG_INTERESTS)
+                        .name("Product interest")
+                        .transform(
+                                "Combine interest per customer and product",
+                                new AvroTypeInfo<>(CatalogInput.class),
+                                new PreAggregateOperator<>(
+                                        new CatalogInputs.CombineInterests(),
+                                        TRANSITION_BUNDLE_RECORDS,
+                                        TRANSITION_BUNDLE_DELAY.toMillis()))
+                        .uid(Uids.CATALOG_INTERESTS + "-bundles");
+        SingleOutputStreamOperator<ProductMoment> moments =
+                cached(
+                                changes.union(interests)
+                                        .keyBy(CatalogInputs::productId, Types.STRING),
+                                "Catalog changes, product watchers",
+                                ProductMoment.class,
+                                new CatalogWatchersFunction(settings.catalog()),
+                                settings.stateCaches())
+                        .uid(Uids.CATALOG_WATCHERS);
+        return new CatalogStreams(
+                moments.getSideOutput(CatalogWatchersFunction.AVAILABILITY)
+                        .broadcast(DropUnavailableItems.UNAVAILABLE),
+                moments,
+                settings.catalog().maxUnavailable());
+    }
+
+    /** Leaves unavailable products out of a list stream, when there is a catalog. */
+    private static <T extends org.apache.avro.specific.SpecificRecordBase> DataStream<T> available(
+            DataStream<T> lists,
+            CatalogStreams catalog,
+            DropUnavailableItems.Items<T> items,
+            Class<T> type,
+            String uid) {
+        if (catalog.availability() == null) {
+            return lists;
+        }
+        return lists.connect(catalog.availability())
+                .process(new DropUnavailableItems<>(items, catalog.maxUnavailable()))
+                .returns(new AvroTypeInfo<>(type))
+                .uid(uid)
+                .name("Leave out unavailable products");
+    }
+
     /**
      * The recommendation stages: an item-to-item model learned from session trails (keyed by item),
      * trending per category and overall, and per-customer lists ranked from them.
@@ -830,13 +979,14 @@ public final class PersonalizationJob {
     private static void defineRecommendations(
             DataStream<CustomerEvent> uniqueEvents,
             DataStream<CustomerProfile> profiles,
+            CatalogStreams catalog,
             RecommendationSettings settings,
             StateCaches.Settings caches,
             WorkflowSinks sinks) {
         SingleOutputStreamOperator<ItemTransitionBatch> transitions =
-                defineItemModel(uniqueEvents, settings, caches, sinks);
-        defineTrending(transitions, settings, caches, sinks);
-        defineCustomerRecommendations(profiles, settings, caches, sinks);
+                defineItemModel(uniqueEvents, catalog, settings, caches, sinks);
+        defineTrending(transitions, catalog, settings, caches, sinks);
+        defineCustomerRecommendations(profiles, catalog, settings, caches, sinks);
     }
 
     /**
@@ -846,6 +996,7 @@ public final class PersonalizationJob {
      */
     private static SingleOutputStreamOperator<ItemTransitionBatch> defineItemModel(
             DataStream<CustomerEvent> uniqueEvents,
+            CatalogStreams catalog,
             RecommendationSettings settings,
             StateCaches.Settings caches,
             WorkflowSinks sinks) {
@@ -879,13 +1030,21 @@ public final class PersonalizationJob {
                                         TRANSITION_BUNDLE_RECORDS,
                                         TRANSITION_BUNDLE_DELAY.toMillis()))
                         .uid(Uids.ITEM_TRANSITIONS + "-bundles");
-        cached(
-                        bundledTransitions.keyBy(ItemTransitionBatch::getFromItemId, Types.STRING),
-                        "Similar items per product",
+        SingleOutputStreamOperator<SimilarItems> similar =
+                cached(
+                                bundledTransitions.keyBy(
+                                        ItemTransitionBatch::getFromItemId, Types.STRING),
+                                "Similar items per product",
+                                SimilarItems.class,
+                                new SimilarItemsFunction(settings),
+                                caches)
+                        .uid(Uids.SIMILAR_ITEMS);
+        available(
+                        similar,
+                        catalog,
+                        new ListItems.Similar(),
                         SimilarItems.class,
-                        new SimilarItemsFunction(settings),
-                        caches)
-                .uid(Uids.SIMILAR_ITEMS)
+                        Uids.SIMILAR_ITEMS_AVAILABLE)
                 .sinkTo(sinks.similarItems())
                 .uid(Uids.SIMILAR_ITEMS_SINK)
                 .name("Similar items to Redis");
@@ -895,6 +1054,7 @@ public final class PersonalizationJob {
     /** Trending per category from the popularity updates, then overall from the category tops. */
     private static void defineTrending(
             SingleOutputStreamOperator<ItemTransitionBatch> transitions,
+            CatalogStreams catalog,
             RecommendationSettings settings,
             StateCaches.Settings caches,
             WorkflowSinks sinks) {
@@ -921,8 +1081,12 @@ public final class PersonalizationJob {
                                 new OverallTrendingFunction(settings),
                                 caches)
                         .uid(Uids.OVERALL_TRENDING);
-        categoryTrending
-                .union(overallTrending)
+        available(
+                        categoryTrending.union(overallTrending),
+                        catalog,
+                        new ListItems.Trending(),
+                        TrendingItems.class,
+                        Uids.TRENDING_AVAILABLE)
                 .sinkTo(sinks.trending())
                 .uid(Uids.TRENDING_SINK)
                 .name("Trending to Redis");
@@ -931,6 +1095,7 @@ public final class PersonalizationJob {
     /** A customer's list: coalesced ranking requests from the profiles, ranked asynchronously. */
     private static void defineCustomerRecommendations(
             DataStream<CustomerProfile> profiles,
+            CatalogStreams catalog,
             RecommendationSettings settings,
             StateCaches.Settings caches,
             WorkflowSinks sinks) {
@@ -945,19 +1110,26 @@ public final class PersonalizationJob {
                                 caches)
                         .uid(Uids.RECOMMENDATION_REQUESTS);
         // Ordered, so two rankings of one customer can never land in Redis in the wrong order.
-        AsyncDataStream.orderedWait(
-                        requests,
-                        new RankRecommendationsFunction(
-                                sinks.servingLists(), settings, RANKING_THREADS),
-                        RANKING_TIMEOUT.toMillis(),
-                        TimeUnit.MILLISECONDS,
-                        RANKING_CAPACITY)
-                .returns(new AvroTypeInfo<>(CustomerRecommendations.class))
-                .uid(Uids.RANK_RECOMMENDATIONS)
-                .name("Rank recommendations")
-                // Its own task: waiting on Redis must never stall the customer chain (profiles,
-                // offers).
-                .disableChaining()
+        SingleOutputStreamOperator<CustomerRecommendations> ranked =
+                AsyncDataStream.orderedWait(
+                                requests,
+                                new RankRecommendationsFunction(
+                                        sinks.servingLists(), settings, RANKING_THREADS),
+                                RANKING_TIMEOUT.toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                RANKING_CAPACITY)
+                        .returns(new AvroTypeInfo<>(CustomerRecommendations.class))
+                        .uid(Uids.RANK_RECOMMENDATIONS)
+                        .name("Rank recommendations")
+                        // Its own task: waiting on Redis must never stall the customer chain
+                        // (profiles, offers).
+                        .disableChaining();
+        available(
+                        ranked,
+                        catalog,
+                        new ListItems.Recommendations(),
+                        CustomerRecommendations.class,
+                        Uids.RECOMMENDATIONS_AVAILABLE)
                 .sinkTo(sinks.recommendations())
                 .uid(Uids.RECOMMENDATIONS_SINK)
                 .name("Recommendations to Redis");
@@ -971,8 +1143,8 @@ public final class PersonalizationJob {
                             case ORDERS -> EngineOptions.KAFKA_TOPIC_ORDERS;
                             case CONSENTS -> EngineOptions.KAFKA_TOPIC_CONSENTS;
                             case ERASURES -> EngineOptions.KAFKA_TOPIC_ERASURES;
-                            case IDENTITIES -> EngineOptions.KAFKA_TOPIC_IDENTITIES;
                             case CATALOG -> EngineOptions.KAFKA_TOPIC_CATALOG;
+                            case IDENTITIES -> EngineOptions.KAFKA_TOPIC_IDENTITIES;
                         });
         OffsetsInitializer startingOffsets =
                 switch (config.get(EngineOptions.KAFKA_STARTING_OFFSETS)) {
@@ -986,7 +1158,8 @@ public final class PersonalizationJob {
                         .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
         if (kind == EventKind.CONSENTS
                 || kind == EventKind.ERASURES
-                || kind == EventKind.IDENTITIES) {
+                || kind == EventKind.IDENTITIES
+                || kind == EventKind.CATALOG) {
             // A pattern rather than a name: a store that sends no consent decisions need not create
             // the topic (a named topic that does not exist fails the job at start); once created,
             // it is found within the discovery interval and read from its beginning.

@@ -61,8 +61,13 @@ class JobGraphTest {
                 .as("the trigger stage's SUPPRESSED side output")
                 .containsExactly(Uids.OFFER_TRIGGERS);
         assertThat(inputsOf(graph, Uids.CAMPAIGN_STATS))
-                .as("the ledger's deltas and the consent-suppressed moments, keyed by campaign")
-                .containsExactlyInAnyOrder(Uids.ACTIVE_OFFERS, Uids.CONSENT_SUPPRESSED_STATS);
+                .as(
+                        "the ledger's deltas, the consent-suppressed moments and the global"
+                                + " control report's deltas, keyed by campaign")
+                .containsExactlyInAnyOrder(
+                        Uids.ACTIVE_OFFERS,
+                        Uids.CONSENT_SUPPRESSED_STATS,
+                        Uids.GLOBAL_CONTROL_STATS);
     }
 
     /** The uids of the nodes that feed the node with {@code uid}. */

@@ -1,5 +1,6 @@
 package io.p13n.jobs.ingest;
 
+import io.p13n.model.CatalogEvent;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerEvent;
@@ -103,6 +104,9 @@ public final class CustomerEvents {
         }
         if (payload instanceof IdentifyEvent identify) {
             return identify.getEventTime().toEpochMilli();
+        }
+        if (payload instanceof CatalogEvent change) {
+            return change.getEventTime().toEpochMilli();
         }
         assert payload instanceof DeadLetter;
         return Long.MIN_VALUE;

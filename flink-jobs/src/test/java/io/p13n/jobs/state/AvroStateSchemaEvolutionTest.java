@@ -136,7 +136,10 @@ class AvroStateSchemaEvolutionTest {
                 new StateType(TrendingState.class, OverallTrendingFunction.TRENDING),
                 new StateType(ItemNeighboursState.class, SimilarItemsFunction.NEIGHBOURS),
                 new StateType(SessionTrailState.class, ItemViewsFunction.SESSION_TRAIL),
-                new StateType(ItemPopularityState.class, ItemTransitionsFunction.POPULARITY));
+                new StateType(ItemPopularityState.class, ItemTransitionsFunction.POPULARITY),
+                new StateType(
+                        io.p13n.model.ProductCatalogState.class,
+                        io.p13n.jobs.catalog.CatalogWatchersFunction.PRODUCT));
     }
 
     /** The types that have a field without a default: dropping it must make Flink refuse. */
