@@ -174,6 +174,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS));
         // Found by pattern, so `privacy erase` works in the demo from the start.
         kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_ERASURES));
+        // Catalog changes, keyed by product.
+        String catalog = config.get(EngineOptions.KAFKA_TOPIC_CATALOG);
+        kafka.createTopics(2, catalog);
         // One partition: campaign changes stay in order.
         kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
         publishDemoCampaigns(
@@ -192,12 +195,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         JobClient job = env.executeAsync(config.get(EngineOptions.JOB_NAME));
 
         StorefrontSimulator simulator =
-                new StorefrontSimulator(seed, customers, products, categories, Clock.systemUTC());
+                new StorefrontSimulator(seed, customers, products, categories, Clock.systemUTC())
+                        // a sale, its end, a stock-out or a restock every 500 events: at the
+                        // demo's rate, price-drop and back-in-stock offers within a minute
+                        .withCatalogChanges(DEMO_CATALOG_CHANGE_RATE);
         TrafficProducer traffic =
                 new TrafficProducer(
                         simulator,
                         EventProducers.create(kafka.bootstrapServers(), "p13n-demo-storefront"),
-                        new EventTopics(clicks, orders),
+                        new EventTopics(clicks, orders, catalog),
                         rate,
                         badRecordRate);
         Thread trafficThread = new Thread(() -> traffic.run(null, 0), "storefront-traffic");
@@ -295,7 +301,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         System.out.println(
                 "  ./personalize campaign list --bootstrap-servers "
                         + kafka.bootstrapServers()
-                        + "   # two demo campaigns");
+                        + "   # four demo campaigns");
         System.out.println(
                 "  ./personalize campaign stats cart-rescue --redis-port "
                         + redis.port()
@@ -359,9 +365,13 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /** Counts keys matching a pattern with SCAN (never KEYS, which blocks the server). */
+    /** Share of the demo's simulated records that are catalog changes. */
+    static final double DEMO_CATALOG_CHANGE_RATE = 0.002;
+
     /**
-     * Two campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count
-     * as abandoned after 2 minutes here) and a thank-you message at every 200 loyalty points.
+     * Campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count as
+     * abandoned after 2 minutes here), a thank-you message at every 200 loyalty points, and a
+     * message to the recent viewers of a product whose price dropped or that is back in stock.
      */
     private static void publishDemoCampaigns(String bootstrapServers, String topic)
             throws Exception {
@@ -388,8 +398,20 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                                         .setValidityDays(14)
                                         .build())
                         .build();
+        Campaign priceDrop =
+                demoCampaign(
+                                "price-drop",
+                                "Price drop on a watched product",
+                                TriggerType.PRICE_DROP)
+                        .setReward(message("A product you looked at is cheaper now."))
+                        .build();
+        Campaign backInStock =
+                demoCampaign("back-in-stock", "Back in stock", TriggerType.BACK_IN_STOCK)
+                        .setReward(message("A product you looked at is back in stock."))
+                        .build();
         try (var producer = EventProducers.create(bootstrapServers, "p13n-demo-campaigns")) {
-            for (Campaign campaign : java.util.List.of(cartRescue, pointsThanks)) {
+            for (Campaign campaign :
+                    java.util.List.of(cartRescue, pointsThanks, priceDrop, backInStock)) {
                 java.util.List<String> problems = Campaigns.problems(campaign);
                 if (!problems.isEmpty()) {
                     throw new IllegalStateException(
@@ -403,6 +425,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                         .get();
             }
         }
+    }
+
+    /** A message without a discount (the price already dropped), valid for some days. */
+    private static Reward message(String text) {
+        return Reward.newBuilder()
+                .setType(RewardType.MESSAGE)
+                .setMessage(text)
+                .setValidityDays(3)
+                .build();
     }
 
     private static Campaign.Builder demoCampaign(String id, String name, TriggerType trigger) {

@@ -21,10 +21,15 @@ public final class EventTopicOptions extends KafkaOptions {
     String ordersTopic;
 
     @Option(
+            names = "--catalog-topic",
+            description = "Topic for catalog changes, keyed by product (default: catalog).")
+    String catalogTopic;
+
+    @Option(
             names = "--config",
             paramLabel = "FILE",
             description =
-                    "The engine's configuration (.properties), P13N_* environment variables overriding it: send to its kafka.bootstrap-servers and kafka.topic.clicks / kafka.topic.orders with its security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.truststore.*) and kafka.client.* settings. Not with --bootstrap-servers, --clicks-topic or --orders-topic.")
+                    "The engine's configuration (.properties), P13N_* environment variables overriding it: send to its kafka.bootstrap-servers and kafka.topic.clicks / kafka.topic.orders / kafka.topic.catalog with its security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.truststore.*) and kafka.client.* settings. Not with --bootstrap-servers, --clicks-topic, --orders-topic or --catalog-topic.")
     Path configFile;
 
     @Override
@@ -37,6 +42,7 @@ public final class EventTopicOptions extends KafkaOptions {
         Map<String, String> given = new LinkedHashMap<>();
         given.put("--clicks-topic", clicksTopic);
         given.put("--orders-topic", ordersTopic);
+        given.put("--catalog-topic", catalogTopic);
         return given;
     }
 
@@ -48,8 +54,12 @@ public final class EventTopicOptions extends KafkaOptions {
         return topic(EngineOptions.KAFKA_TOPIC_ORDERS, ordersTopic, "orders");
     }
 
+    public String catalogTopic() {
+        return topic(EngineOptions.KAFKA_TOPIC_CATALOG, catalogTopic, "catalog");
+    }
+
     public EventTopics topics() {
-        return new EventTopics(clicksTopic(), ordersTopic());
+        return new EventTopics(clicksTopic(), ordersTopic(), catalogTopic());
     }
 
     /** The producer to send with; with --config, authenticated and encrypted as the engine is. */

@@ -1,5 +1,6 @@
 package io.p13n.cli.traffic;
 
+import io.p13n.model.CatalogEvent;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.OrderEvent;
 import io.p13n.serde.AvroEventSerializer;
@@ -17,10 +18,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * @param clicks topic for {@link ClickEvent}s
  * @param orders topic for {@link OrderEvent}s
+ * @param catalog topic for {@link CatalogEvent}s (keyed by product id)
  */
-public record EventTopics(String clicks, String orders) {
+public record EventTopics(String clicks, String orders, String catalog) {
+
+    /** Catalog changes, if any, to the engine's default {@code catalog} topic. */
+    public EventTopics(String clicks, String orders) {
+        this(clicks, orders, "catalog");
+    }
 
     public ProducerRecord<String, byte[]> recordFor(SpecificRecordBase event) {
+        if (event instanceof CatalogEvent change) {
+            // keyed by product, as the product system would: one product's changes stay in order
+            return new ProducerRecord<>(
+                    catalog, change.getProductId(), AvroEventSerializer.encode(event));
+        }
         String topic = event instanceof OrderEvent ? orders : clicks;
         return new ProducerRecord<>(
                 topic, EventFields.customerId(event), AvroEventSerializer.encode(event));

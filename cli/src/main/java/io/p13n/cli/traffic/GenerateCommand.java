@@ -83,6 +83,13 @@ public final class GenerateCommand implements Callable<Integer> {
     double badRecordRate;
 
     @Option(
+            names = "--catalog-change-rate",
+            defaultValue = "0",
+            description =
+                    "Share of records, 0 to 1, that are catalog changes (a sale, its end, a stock-out, a restock) of the simulated product system, sent to the catalog topic keyed by product; e.g. 0.001 for a change every thousand records (default: ${DEFAULT-VALUE}, none: the catalog topic must exist first where the broker does not create topics).")
+    double catalogChangeRate;
+
+    @Option(
             names = "--run-id",
             description =
                     "Prefix of event, session and order ids (default: derived from the seed and the start time, so that repeated runs do not look like duplicates to the engine).")
@@ -98,7 +105,8 @@ public final class GenerateCommand implements Callable<Integer> {
                         : "g" + seed + "-" + Long.toString(System.currentTimeMillis(), 36);
         StorefrontSimulator simulator =
                 new StorefrontSimulator(
-                        seed, customers, products, categories, Clock.systemUTC(), ids);
+                                seed, customers, products, categories, Clock.systemUTC(), ids)
+                        .withCatalogChanges(catalogChangeRate);
         TrafficProducer traffic =
                 new TrafficProducer(
                         simulator,
@@ -107,10 +115,11 @@ public final class GenerateCommand implements Callable<Integer> {
                         rate,
                         badRecordRate);
         out.printf(
-                "Sending storefront traffic to %s (clicks -> %s, orders -> %s) at %s, run id %s. Ctrl-C stops.%n",
+                "Sending storefront traffic to %s (clicks -> %s, orders -> %s, catalog -> %s) at %s, run id %s. Ctrl-C stops.%n",
                 kafka.bootstrapServers(),
                 kafka.clicksTopic(),
                 kafka.ordersTopic(),
+                kafka.catalogTopic(),
                 rate == 0 ? "full speed" : rate + " events/s",
                 ids);
         out.flush();
@@ -137,11 +146,12 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf(
-                "Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d bad), %,d failed.%n",
+                "Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d catalog changes, %,d bad), %,d failed.%n",
                 traffic.recordsSent(),
                 seconds,
                 traffic.clicksSent(),
                 traffic.ordersSent(),
+                traffic.catalogChangesSent(),
                 traffic.badRecordsSent(),
                 traffic.failures());
         out.flush();
@@ -166,6 +176,10 @@ public final class GenerateCommand implements Callable<Integer> {
         if (badRecordRate < 0 || badRecordRate > 1) {
             throw new ParameterException(
                     spec.commandLine(), "--bad-record-rate must be within 0..1");
+        }
+        if (catalogChangeRate < 0 || catalogChangeRate > 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--catalog-change-rate must be within 0..1");
         }
         if (maxEvents != null && maxEvents < 1) {
             throw new ParameterException(spec.commandLine(), "--max-events must be at least 1");

@@ -52,6 +52,9 @@ public final class StorefrontSimulator {
     private final int openSessionTarget;
     private final List<ShoppingSession> openSessions = new ArrayList<>();
     private final List<OrderEvent> recentOrders = new ArrayList<>();
+    private final CatalogChanges catalogChanges;
+    private final Random catalogRandom;
+    private double catalogChangeRate;
 
     /** A simulator whose ids start with {@code sim<seed>}. */
     public StorefrontSimulator(
@@ -99,12 +102,39 @@ public final class StorefrontSimulator {
                         this.customers,
                         catalog,
                         new EventStamper(runId + "-bad", clock));
+        // Its own random streams, so the clicks and orders of a seed are the same with or without
+        // catalog changes.
+        this.catalogRandom = new Random(setup.nextLong());
+        this.catalogChanges =
+                new CatalogChanges(catalog, new Random(setup.nextLong()), runId, clock);
         // A quarter of the customers at most, so that a small population is not all "in session".
         this.openSessionTarget = Math.max(1, Math.min(openSessions, customers / 4));
     }
 
-    /** The next event: a {@code ClickEvent} or an {@code OrderEvent}. */
+    /**
+     * Mixes catalog changes into {@link #next()}: a share of the calls returns a {@code
+     * CatalogEvent} (a sale, its end, a stock-out or a restock). 0, the default, returns clicks and
+     * orders only.
+     *
+     * @param rate share of calls, 0 to 1
+     */
+    public StorefrontSimulator withCatalogChanges(double rate) {
+        if (rate < 0 || rate > 1) {
+            throw new IllegalArgumentException(
+                    "catalog change rate must be within 0..1, was " + rate);
+        }
+        this.catalogChangeRate = rate;
+        return this;
+    }
+
+    /**
+     * The next event: a {@code ClickEvent} or an {@code OrderEvent}, or with {@link
+     * #withCatalogChanges} a {@code CatalogEvent}.
+     */
     public SpecificRecordBase next() {
+        if (catalogChangeRate > 0 && catalogRandom.nextDouble() < catalogChangeRate) {
+            return catalogChanges.next();
+        }
         if (!recentOrders.isEmpty() && random.nextDouble() < AFTER_SALES_RATE) {
             return afterSales();
         }

@@ -1,5 +1,6 @@
 package io.p13n.cli.traffic;
 
+import io.p13n.model.CatalogEvent;
 import io.p13n.model.OrderEvent;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,6 +48,7 @@ public final class TrafficProducer implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final LongAdder clicksSent = new LongAdder();
     private final LongAdder ordersSent = new LongAdder();
+    private final LongAdder catalogChangesSent = new LongAdder();
     private final LongAdder badRecordsSent = new LongAdder();
     private final AtomicLong failures = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
@@ -133,6 +135,11 @@ public final class TrafficProducer implements AutoCloseable {
         return ordersSent.sum();
     }
 
+    /** Catalog changes acknowledged by Kafka (only with the simulator's catalog changes on). */
+    public long catalogChangesSent() {
+        return catalogChangesSent.sum();
+    }
+
     /** Bad records acknowledged by the broker. */
     public long badRecordsSent() {
         return badRecordsSent.sum();
@@ -140,7 +147,7 @@ public final class TrafficProducer implements AutoCloseable {
 
     /** All records acknowledged by the broker. */
     public long recordsSent() {
-        return clicksSent() + ordersSent() + badRecordsSent();
+        return clicksSent() + ordersSent() + catalogChangesSent() + badRecordsSent();
     }
 
     /** Records the producer gave up on (the first failure is logged with its cause). */
@@ -170,7 +177,11 @@ public final class TrafficProducer implements AutoCloseable {
             return;
         }
         SpecificRecordBase event = simulator.next();
-        send(topics.recordFor(event), event instanceof OrderEvent ? ordersSent : clicksSent);
+        send(
+                topics.recordFor(event),
+                event instanceof OrderEvent
+                        ? ordersSent
+                        : event instanceof CatalogEvent ? catalogChangesSent : clicksSent);
     }
 
     private void send(ProducerRecord<String, byte[]> record, LongAdder onSuccess) {

@@ -25,7 +25,7 @@ class GenerateCommandKafkaTest {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(3, "gen-clicks", "gen-orders");
+        kafka.createTopics(3, "gen-clicks", "gen-orders", "gen-catalog");
     }
 
     @AfterAll
@@ -47,6 +47,10 @@ class GenerateCommandKafkaTest {
                         "gen-clicks",
                         "--orders-topic",
                         "gen-orders",
+                        "--catalog-topic",
+                        "gen-catalog",
+                        "--catalog-change-rate",
+                        "0.02",
                         "--rate",
                         "0",
                         "--max-events",
@@ -69,8 +73,23 @@ class GenerateCommandKafkaTest {
                 TopicReader.readAll(kafka.bootstrapServers(), "gen-clicks");
         List<ConsumerRecord<String, byte[]>> orders =
                 TopicReader.readAll(kafka.bootstrapServers(), "gen-orders");
-        assertThat(clicks.size() + orders.size()).isEqualTo(2_000);
+        List<ConsumerRecord<String, byte[]>> catalog =
+                TopicReader.readAll(kafka.bootstrapServers(), "gen-catalog");
+        assertThat(clicks.size() + orders.size() + catalog.size()).isEqualTo(2_000);
         assertThat(orders).isNotEmpty();
+        // 2 % of the good records: about 38
+        assertThat(catalog).hasSizeBetween(15, 70);
+        for (ConsumerRecord<String, byte[]> record : catalog) {
+            io.p13n.model.CatalogEvent change;
+            try {
+                change = io.p13n.model.CatalogEvent.getDecoder().decode(record.value());
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(record.key()).isEqualTo(change.getProductId());
+            assertThat(change.getEventId()).startsWith("it-c");
+            assertThat(change.getPrice()).isPositive();
+        }
 
         Set<String> eventIds = new HashSet<>();
         int bad = 0;

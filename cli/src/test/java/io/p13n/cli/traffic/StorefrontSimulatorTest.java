@@ -246,6 +246,57 @@ class StorefrontSimulatorTest {
         assertThat(times.get(49)).isEqualTo("2026-05-01T08:00:50.123Z");
     }
 
+    @Test
+    void catalogChangesComeOnTheirOwnStreamAndLeaveTheShoppersEventsAsTheyWere() {
+        List<SpecificRecordBase> plain =
+                take(new StorefrontSimulator(7, 1_000, 500, 20, FIXED), 3_000);
+        List<SpecificRecordBase> mixed =
+                take(
+                        new StorefrontSimulator(7, 1_000, 500, 20, FIXED).withCatalogChanges(0.05),
+                        3_160);
+        List<io.p13n.model.CatalogEvent> changes =
+                mixed.stream()
+                        .filter(e -> e instanceof io.p13n.model.CatalogEvent)
+                        .map(io.p13n.model.CatalogEvent.class::cast)
+                        .toList();
+        List<SpecificRecordBase> shoppers =
+                mixed.stream().filter(e -> !(e instanceof io.p13n.model.CatalogEvent)).toList();
+        // 5 % of 3,160 calls: about 158 changes
+        assertThat(changes).hasSizeBetween(110, 210);
+        assertThat(shoppers.subList(0, Math.min(shoppers.size(), 2_900)))
+                .isEqualTo(plain.subList(0, Math.min(shoppers.size(), 2_900)));
+
+        // each change is a sale (10-30 % off), its end (list price), a stock-out or a restock
+        java.util.Map<String, Double> listPrice = new java.util.HashMap<>();
+        StorefrontSimulator sim = new StorefrontSimulator(7, 1_000, 500, 20, FIXED);
+        java.util.Set<String> soldOut = new java.util.HashSet<>();
+        boolean sale = false;
+        boolean stockOut = false;
+        boolean restock = false;
+        for (io.p13n.model.CatalogEvent c : changes) {
+            double list = sim.catalog().find(c.getProductId()).orElseThrow().price();
+            assertThat(c.getPrice()).isPositive().isLessThanOrEqualTo(list);
+            if (c.getStock() != null && c.getStock() == 0) {
+                stockOut = true;
+                assertThat(soldOut.add(c.getProductId())).isTrue();
+            } else if (c.getStock() != null) {
+                restock = true;
+                assertThat(soldOut.remove(c.getProductId()))
+                        .as("restocks follow stock-outs")
+                        .isTrue();
+            } else if (c.getPrice() < list) {
+                sale = true;
+            }
+            listPrice.put(c.getProductId(), list);
+        }
+        assertThat(sale).isTrue();
+        assertThat(stockOut).isTrue();
+        assertThat(restock).isTrue();
+        assertThat(changes)
+                .extracting(io.p13n.model.CatalogEvent::getEventId)
+                .doesNotHaveDuplicates();
+    }
+
     private static List<SpecificRecordBase> take(StorefrontSimulator simulator, int count) {
         List<SpecificRecordBase> taken = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
