@@ -122,8 +122,9 @@ class KafkaSaslSslITCase {
     /**
      * The ACLs the README lists for the engine's principal, for the topics and groups of {@code
      * config}: READ on its input topics and consumer groups, WRITE on its output topics, and for
-     * the exactly-once offers sink WRITE on its transactional ids and READ on its marker groups
-     * (both prefixed {@code JOB_NAME-GROUP_ID-offers-}) and READ on the offers topic (a marker is
+     * the exactly-once offers sink and identity hand-off loop WRITE on their transactional ids and
+     * READ on their marker groups (prefixed {@code JOB_NAME-GROUP_ID-offers-} and {@code
+     * -identity-}), READ and WRITE on the hand-off topic, and READ on the offers topic (a marker is
      * an offset committed in the batch's transaction). DESCRIBE alongside each: READ and WRITE
      * imply it, but listing it keeps the grant readable for an operator who checks.
      */
@@ -134,7 +135,10 @@ class KafkaSaslSslITCase {
                         EngineOptions.KAFKA_TOPIC_CLICKS,
                         EngineOptions.KAFKA_TOPIC_ORDERS,
                         EngineOptions.KAFKA_TOPIC_CONSENTS,
-                        EngineOptions.KAFKA_TOPIC_CAMPAIGNS)) {
+                        EngineOptions.KAFKA_TOPIC_CAMPAIGNS,
+                        EngineOptions.KAFKA_TOPIC_CATALOG,
+                        EngineOptions.KAFKA_TOPIC_IDENTITIES,
+                        EngineOptions.KAFKA_TOPIC_IDENTITY_HAND_OFFS)) {
             allow(
                     acls,
                     principal,
@@ -149,7 +153,8 @@ class KafkaSaslSslITCase {
                         EngineOptions.KAFKA_TOPIC_DEAD_LETTERS,
                         EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES,
                         EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS,
-                        EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS)) {
+                        EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS,
+                        EngineOptions.KAFKA_TOPIC_IDENTITY_HAND_OFFS)) {
             allow(
                     acls,
                     principal,
@@ -168,31 +173,36 @@ class KafkaSaslSslITCase {
                 PatternType.LITERAL,
                 AclOperation.READ,
                 AclOperation.DESCRIBE);
-        allow(
-                acls,
-                principal,
-                ResourceType.GROUP,
-                group + "-campaigns",
-                PatternType.LITERAL,
-                AclOperation.READ,
-                AclOperation.DESCRIBE);
-        String offers = config.get(EngineOptions.JOB_NAME) + "-" + group + "-offers-";
-        allow(
-                acls,
-                principal,
-                ResourceType.TRANSACTIONAL_ID,
-                offers,
-                PatternType.PREFIXED,
-                AclOperation.WRITE,
-                AclOperation.DESCRIBE);
-        allow(
-                acls,
-                principal,
-                ResourceType.GROUP,
-                offers,
-                PatternType.PREFIXED,
-                AclOperation.READ,
-                AclOperation.DESCRIBE);
+        for (String suffix : List.of("-campaigns", "-identity")) {
+            allow(
+                    acls,
+                    principal,
+                    ResourceType.GROUP,
+                    group + suffix,
+                    PatternType.LITERAL,
+                    AclOperation.READ,
+                    AclOperation.DESCRIBE);
+        }
+        // the two checkpoint-committed sinks: offers, and the identity hand-off loop
+        for (String loop : List.of("-offers-", "-identity-")) {
+            String prefix = config.get(EngineOptions.JOB_NAME) + "-" + group + loop;
+            allow(
+                    acls,
+                    principal,
+                    ResourceType.TRANSACTIONAL_ID,
+                    prefix,
+                    PatternType.PREFIXED,
+                    AclOperation.WRITE,
+                    AclOperation.DESCRIBE);
+            allow(
+                    acls,
+                    principal,
+                    ResourceType.GROUP,
+                    prefix,
+                    PatternType.PREFIXED,
+                    AclOperation.READ,
+                    AclOperation.DESCRIBE);
+        }
         allow(
                 acls,
                 principal,
@@ -272,7 +282,11 @@ class KafkaSaslSslITCase {
                 config.get(EngineOptions.KAFKA_TOPIC_SEGMENT_CHANGES),
                 config.get(EngineOptions.KAFKA_TOPIC_CHURN_SIGNALS),
                 offers,
-                config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
+                config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS),
+                config.get(EngineOptions.KAFKA_TOPIC_CATALOG),
+                config.get(EngineOptions.KAFKA_TOPIC_IDENTITIES),
+                // internal, but created by the operator: the engine's principal may not create
+                config.get(EngineOptions.KAFKA_TOPIC_IDENTITY_HAND_OFFS));
         kafka.grant(engineAcls(ENGINE, config));
         List<AclBinding> storefront = new ArrayList<>();
         for (String topic : List.of(clicks, orders)) {

@@ -933,15 +933,24 @@ public final class PersonalizationJob {
                                         TRANSITION_BUNDLE_RECORDS,
                                         TRANSITION_BUNDLE_DELAY.toMillis()))
                         .uid(Uids.CATALOG_INTERESTS + "-bundles");
+        // erasures reach every subtask: the customer leaves every product's watchers
+        DataStream<Erasure> erasures =
+                uniqueEvents
+                        .filter(event -> event.getPayload() instanceof Erasure)
+                        .uid(Uids.CATALOG_ERASURES)
+                        .name("Erasures for the catalog")
+                        .map(event -> (Erasure) event.getPayload())
+                        .returns(new AvroTypeInfo<>(Erasure.class))
+                        .uid(Uids.CATALOG_ERASURES + "-payloads")
+                        .name("Erasure payloads for the catalog");
         SingleOutputStreamOperator<ProductMoment> moments =
-                cached(
-                                changes.union(interests)
-                                        .keyBy(CatalogInputs::productId, Types.STRING),
-                                "Catalog changes, product watchers",
-                                ProductMoment.class,
-                                new CatalogWatchersFunction(settings.catalog()),
-                                settings.stateCaches())
-                        .uid(Uids.CATALOG_WATCHERS);
+                changes.union(interests)
+                        .keyBy(CatalogInputs::productId, Types.STRING)
+                        .connect(erasures.broadcast(CatalogWatchersFunction.RECENTLY_ERASED))
+                        .process(new CatalogWatchersFunction(settings.catalog()))
+                        .returns(new AvroTypeInfo<>(ProductMoment.class))
+                        .uid(Uids.CATALOG_WATCHERS)
+                        .name("Catalog changes, product watchers");
         return new CatalogStreams(
                 moments.getSideOutput(CatalogWatchersFunction.AVAILABILITY)
                         .broadcast(DropUnavailableItems.UNAVAILABLE),
@@ -1209,20 +1218,36 @@ public final class PersonalizationJob {
      * lost a pre-committed transaction's coupons on recovery against Kafka 4 brokers).
      */
     public static Sink<OfferDecision> offerTriggerSink(EngineConfig config) {
+        return checkpointCommittedSink(
+                config,
+                config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS),
+                OfferDecision::getCustomerId,
+                "offers");
+    }
+
+    /**
+     * A {@link CheckpointCommittedKafkaSink} to {@code topic}, Avro values keyed by {@code keyOf},
+     * its transactional ids unique per job and loop ({@code purpose}): two jobs or two sinks with
+     * one prefix would fence each other's batches.
+     */
+    private static <T extends org.apache.avro.specific.SpecificRecordBase>
+            Sink<T> checkpointCommittedSink(
+                    EngineConfig config,
+                    String topic,
+                    org.apache.flink.util.function.SerializableFunction<T, String> keyOf,
+                    String purpose) {
         Properties properties = kafkaProperties(config);
         properties.setProperty(
                 "bootstrap.servers", config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
-        String topic = config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS);
         return new CheckpointCommittedKafkaSink<>(
                 properties,
-                new KeyedAvroSerializer<OfferDecision>(topic, OfferDecision::getCustomerId),
+                new KeyedAvroSerializer<T>(topic, keyOf),
                 topic,
-                // Unique per job on a cluster: two jobs with one prefix would fence each other's
-                // batches.
                 config.get(EngineOptions.JOB_NAME)
                         + "-"
                         + config.get(EngineOptions.KAFKA_GROUP_ID)
-                        + "-offers");
+                        + "-"
+                        + purpose);
     }
 
     /**
@@ -1256,18 +1281,11 @@ public final class PersonalizationJob {
      * any batch not yet out, and never produces a batch twice.
      */
     public static Sink<CustomerEvent> handOffSink(EngineConfig config) {
-        Properties properties = kafkaProperties(config);
-        properties.setProperty(
-                "bootstrap.servers", config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
-        String topic = config.get(EngineOptions.KAFKA_TOPIC_IDENTITY_HAND_OFFS);
-        return new CheckpointCommittedKafkaSink<>(
-                properties,
-                new KeyedAvroSerializer<CustomerEvent>(topic, CustomerEvents::customerId),
-                topic,
-                config.get(EngineOptions.JOB_NAME)
-                        + "-"
-                        + config.get(EngineOptions.KAFKA_GROUP_ID)
-                        + "-identity");
+        return checkpointCommittedSink(
+                config,
+                config.get(EngineOptions.KAFKA_TOPIC_IDENTITY_HAND_OFFS),
+                CustomerEvents::customerId,
+                "identity");
     }
 
     public static Sink<DeadLetter> deadLetterSink(EngineConfig config) {

@@ -8,53 +8,82 @@ import io.p13n.model.ProductMoment;
 import io.p13n.model.ProductWatcher;
 import io.p13n.model.TriggerType;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The pure logic of {@link CatalogWatchersFunction}: who watches a product, and what a catalog
- * change means for them and for the lists. Event time throughout, so a replay decides the same.
+ * The pure logic of {@link CatalogWatchersFunction}: what a catalog change means for a product's
+ * watchers and for the lists, who is still a watcher, and which watchers go when there are too
+ * many. Event time throughout, so a replay decides the same.
  */
 public final class ProductWatchers {
     private ProductWatchers() {}
 
-    /** What one catalog event changed: moments for watchers, and the availability if it flipped. */
-    public record Change(List<ProductMoment> moments, ProductAvailability availability) {}
+    /**
+     * What one catalog event changed: the moment for the current watchers (null: none), the price
+     * before a drop, and the availability if it flipped (null: unchanged).
+     */
+    public record Change(
+            TriggerType trigger, Double previousPrice, ProductAvailability availability) {}
 
-    private static final Change NOTHING = new Change(List.of(), null);
+    private static final Change NOTHING = new Change(null, null, null);
 
     public static ProductCatalogState empty() {
-        return ProductCatalogState.newBuilder().setWatchers(new ArrayList<>()).build();
+        return ProductCatalogState.newBuilder().build();
+    }
+
+    /** A watcher refreshed by a new interest: the latest time, the strongest interest. */
+    public static ProductWatcher watch(ProductWatcher known, ProductInterest interest) {
+        if (known == null) {
+            return new ProductWatcher(
+                    interest.getCustomerId(), interest.getStrength(), interest.getEventTime());
+        }
+        return new ProductWatcher(
+                known.getCustomerId(),
+                Math.max(known.getStrength(), interest.getStrength()),
+                Math.max(known.getLastSeen(), interest.getEventTime()));
+    }
+
+    /** Still a watcher at {@code now}: interest within the watch period. */
+    public static boolean current(ProductWatcher w, long now, CatalogSettings settings) {
+        return w.getLastSeen() >= now - settings.watchPeriod().toMillis();
     }
 
     /**
-     * Remembers the customer as a watcher (the latest time, the strongest interest); past {@code
-     * maxWatchers} the watcher seen longest ago goes, and so do watchers older than the period.
+     * The customers to forget so that at most {@code keep} current watchers remain: those past the
+     * watch period, then the ones seen longest ago.
      */
-    public static void watch(
-            ProductCatalogState state, ProductInterest interest, CatalogSettings settings) {
-        List<ProductWatcher> watchers = state.getWatchers();
-        long at = interest.getEventTime();
-        for (ProductWatcher w : watchers) {
-            if (w.getCustomerId().equals(interest.getCustomerId())) {
-                w.setLastSeen(Math.max(w.getLastSeen(), at));
-                w.setStrength(Math.max(w.getStrength(), interest.getStrength()));
-                return;
+    public static List<String> toForget(
+            Iterable<Map.Entry<String, ProductWatcher>> watchers,
+            long now,
+            int keep,
+            CatalogSettings settings) {
+        List<String> forget = new ArrayList<>();
+        List<ProductWatcher> live = new ArrayList<>();
+        for (Map.Entry<String, ProductWatcher> e : watchers) {
+            if (current(e.getValue(), now, settings)) {
+                live.add(e.getValue());
+            } else {
+                forget.add(e.getKey());
             }
         }
-        watchers.add(new ProductWatcher(interest.getCustomerId(), interest.getStrength(), at));
-        if (watchers.size() > settings.maxWatchers()) {
-            forgetExpired(watchers, at, settings);
+        if (live.size() > keep) {
+            live.sort(
+                    Comparator.comparingLong(ProductWatcher::getLastSeen)
+                            .thenComparing(ProductWatcher::getCustomerId));
+            for (ProductWatcher w : live.subList(0, live.size() - keep)) {
+                forget.add(w.getCustomerId());
+            }
         }
-        while (watchers.size() > settings.maxWatchers()) {
-            watchers.remove(oldest(watchers));
-        }
+        return forget;
     }
 
     /**
      * Applies a catalog event. Fields the event leaves null keep their value; an event older than
      * the last one applied is ignored (the topic is keyed by product, so that is a producer's retry
      * of an old state, not news). The first event of a product sets the baseline: nothing fires,
-     * but an unavailable product is announced.
+     * but an unavailable product is announced. An unavailable product fires nothing.
      */
     public static Change apply(
             ProductCatalogState state, CatalogEvent event, CatalogSettings settings) {
@@ -84,54 +113,39 @@ public final class ProductWatchers {
                 (first ? !nowAvailable : nowAvailable != wasAvailable)
                         ? new ProductAvailability(event.getProductId(), nowAvailable, at)
                         : null;
-        forgetExpired(state.getWatchers(), at, settings);
         if (first || !nowAvailable) {
-            return new Change(List.of(), availability);
+            return new Change(null, null, availability);
         }
-        TriggerType trigger = null;
         if (!wasInStock) { // now in stock, or it would not be available
-            trigger = TriggerType.BACK_IN_STOCK;
-        } else if (before != null
+            return new Change(TriggerType.BACK_IN_STOCK, null, availability);
+        }
+        if (before != null
                 && state.getPrice() != null
                 && state.getPrice() <= before * (1 - settings.minPriceDrop())) {
-            trigger = TriggerType.PRICE_DROP;
+            return new Change(TriggerType.PRICE_DROP, before, availability);
         }
-        if (trigger == null) {
-            return new Change(List.of(), availability);
-        }
-        List<ProductMoment> moments = new ArrayList<>(state.getWatchers().size());
-        for (ProductWatcher w : state.getWatchers()) {
-            moments.add(
-                    new ProductMoment(
-                            w.getCustomerId(),
-                            event.getProductId(),
-                            state.getCategoryId(),
-                            trigger,
-                            state.getPrice(),
-                            trigger == TriggerType.PRICE_DROP ? before : null,
-                            at));
-        }
-        return new Change(moments, availability);
+        return new Change(null, null, availability);
+    }
+
+    /** The moment of {@code change} for one watcher. */
+    public static ProductMoment moment(
+            ProductWatcher watcher,
+            String productId,
+            ProductCatalogState state,
+            Change change,
+            long at) {
+        return new ProductMoment(
+                watcher.getCustomerId(),
+                productId,
+                state.getCategoryId(),
+                change.trigger(),
+                state.getPrice(),
+                change.previousPrice(),
+                at);
     }
 
     /** Available to recommend and sell: active and in stock. */
     static boolean available(ProductCatalogState state) {
         return state.getActive() && state.getInStock();
-    }
-
-    private static void forgetExpired(
-            List<ProductWatcher> watchers, long now, CatalogSettings settings) {
-        long cutoff = now - settings.watchPeriod().toMillis();
-        watchers.removeIf(w -> w.getLastSeen() < cutoff);
-    }
-
-    private static int oldest(List<ProductWatcher> watchers) {
-        int oldest = 0;
-        for (int i = 1; i < watchers.size(); i++) {
-            if (watchers.get(i).getLastSeen() < watchers.get(oldest).getLastSeen()) {
-                oldest = i;
-            }
-        }
-        return oldest;
     }
 }

@@ -16,6 +16,18 @@ import java.time.Instant;
 public final class Erasures {
     private Erasures() {}
 
+    /**
+     * Request id prefix of the erasures an identity merge sends for the id merged away: its state
+     * and keys go, but it is not a data subject's request (stages that would pay a scan of all
+     * their keys for a real erasure may skip these).
+     */
+    public static final String MERGE_PREFIX = "merge:";
+
+    /** An erasure sent by an identity merge, not asked for by the customer. */
+    public static boolean fromMerge(io.p13n.model.Erasure erasure) {
+        return erasure.getRequestId().startsWith(MERGE_PREFIX);
+    }
+
     /** The profile that tells the stages after the customer stage to forget {@code customerId}. */
     public static CustomerProfile erasedProfile(String customerId) {
         return CustomerProfile.newBuilder().setCustomerId(customerId).setErased(true).build();

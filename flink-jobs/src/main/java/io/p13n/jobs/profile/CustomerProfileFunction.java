@@ -419,7 +419,7 @@ public class CustomerProfileFunction
         ctx.output(OutputTags.OFFER_PROFILES, gone);
         ctx.output(
                 OutputTags.UNIQUE_EVENTS,
-                new CustomerEvent(new Erasure(id, "merge:" + why, time, 1)));
+                new CustomerEvent(new Erasure(id, Erasures.MERGE_PREFIX + why, time, 1)));
         ctx.output(OutputTags.SEGMENT_CHANGES, Erasures.segmentTombstone(id));
         ctx.output(OutputTags.CHURN_SIGNALS, Erasures.churnTombstone(id));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.p13n.model.CatalogEvent;
 import io.p13n.model.CatalogInput;
+import io.p13n.model.Erasure;
 import io.p13n.model.ProductAvailability;
 import io.p13n.model.ProductInterest;
 import io.p13n.model.ProductMoment;
@@ -13,9 +14,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,15 +28,20 @@ class CatalogWatchersFunctionTest {
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final CatalogSettings settings = new CatalogSettings(Duration.ofDays(14), 3, 0.05, 10);
-    private KeyedOneInputStreamOperatorTestHarness<String, CatalogInput, ProductMoment> harness;
+    private KeyedBroadcastOperatorTestHarness<String, CatalogInput, Erasure, ProductMoment> harness;
 
     @BeforeEach
     void open() throws Exception {
         harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new CatalogWatchersFunction(settings)),
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new CatalogWatchersFunction(settings),
+                                List.of(CatalogWatchersFunction.RECENTLY_ERASED)),
                         CatalogInputs::productId,
-                        Types.STRING);
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
         harness.open();
     }
 
@@ -57,7 +63,7 @@ class CatalogWatchersFunctionTest {
     }
 
     private void send(CatalogInput input) throws Exception {
-        harness.processElement(new StreamRecord<>(input));
+        harness.processElement(new StreamRecord<>(input, 0L));
     }
 
     private void send(CatalogEvent.Builder event) throws Exception {
@@ -93,7 +99,9 @@ class CatalogWatchersFunctionTest {
 
         send(change("P1", T0 + 3 * DAY).setPrice(80.0));
         List<ProductMoment> drop = moments();
-        assertThat(drop).extracting(ProductMoment::getCustomerId).containsExactly("alice", "bob");
+        assertThat(drop)
+                .extracting(ProductMoment::getCustomerId)
+                .containsExactlyInAnyOrder("alice", "bob");
         assertThat(drop)
                 .allSatisfy(
                         m -> {
@@ -180,5 +188,26 @@ class CatalogWatchersFunctionTest {
         assertThat(moments()).isEmpty();
         send(change("P3", T0 + 2000).setPrice(4.0));
         assertThat(moments()).extracting(ProductMoment::getCustomerId).containsExactly("alice");
+    }
+
+    @Test
+    void shouldForgetAnErasedCustomerEverywhereAndRefuseTheirLateInterest() throws Exception {
+        send(change("P1", T0).setPrice(100.0));
+        send(change("P2", T0).setPrice(50.0));
+        send(interest("alice", "P1", 1, T0 + 1000));
+        send(interest("alice", "P2", 3, T0 + 1000));
+        send(interest("bob", "P1", 1, T0 + 1000));
+
+        harness.processBroadcastElement(new Erasure("alice", "req-1", T0 + 2000, 1), 0L);
+        // an interest of hers that was already on its way
+        send(interest("alice", "P2", 1, T0 + 1500));
+        send(change("P1", T0 + DAY).setPrice(80.0));
+        send(change("P2", T0 + DAY).setPrice(40.0));
+        assertThat(moments()).extracting(ProductMoment::getCustomerId).containsExactly("bob");
+
+        // a merge's erasure of a guest id is no data subject's request: not worth a pass
+        harness.processBroadcastElement(new Erasure("bob", "merge:login", T0 + 3000, 1), 0L);
+        send(change("P1", T0 + 2 * DAY).setPrice(60.0));
+        assertThat(moments()).extracting(ProductMoment::getCustomerId).containsExactly("bob");
     }
 }
