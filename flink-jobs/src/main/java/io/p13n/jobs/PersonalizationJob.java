@@ -29,11 +29,13 @@ import io.p13n.jobs.offers.OfferOutputTags;
 import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.offers.OfferStateDescriptors;
 import io.p13n.jobs.offers.OfferTriggerFunction;
+import io.p13n.jobs.offers.RecentDecisionsRedisMapper;
 import io.p13n.jobs.privacy.ErasedIds;
 import io.p13n.jobs.privacy.ErasureSettings;
 import io.p13n.jobs.privacy.Erasures;
 import io.p13n.jobs.profile.CustomerProfileFunction;
 import io.p13n.jobs.profile.ProfileRedisMapper;
+import io.p13n.jobs.profile.SegmentHistoryRedisMapper;
 import io.p13n.jobs.recommend.ItemTransitionsFunction;
 import io.p13n.jobs.recommend.ItemViewsFunction;
 import io.p13n.jobs.recommend.OverallTrendingFunction;
@@ -76,6 +78,7 @@ import io.p13n.model.OfferOutcome;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.ProductAvailability;
 import io.p13n.model.ProductMoment;
+import io.p13n.model.RecentDecision;
 import io.p13n.model.RecommendationRequest;
 import io.p13n.model.SegmentChange;
 import io.p13n.model.SimilarItems;
@@ -248,7 +251,15 @@ public final class PersonalizationJob {
                         redisSink(
                                 config,
                                 new CampaignStatsHistoryRedisMapper(
-                                        keys, config.get(EngineOptions.OFFERS_STATS_TTL)))),
+                                        keys, config.get(EngineOptions.OFFERS_STATS_TTL))),
+                        redisSink(
+                                config,
+                                new SegmentHistoryRedisMapper(
+                                        keys, config.get(EngineOptions.REDIS_PROFILE_TTL))),
+                        redisSink(
+                                config,
+                                new RecentDecisionsRedisMapper(
+                                        keys, config.get(EngineOptions.REDIS_PROFILE_TTL)))),
                 new IdentityEnds(
                         kafkaSource(config, EventKind.IDENTITIES),
                         handOffSource(config),
@@ -620,6 +631,11 @@ public final class PersonalizationJob {
                 .sinkTo(sinks.segmentChanges())
                 .uid(Uids.SEGMENT_CHANGE_SINK)
                 .name("Segment changes to Kafka");
+        // The same stream, tombstones included, as the customer's capped segment history.
+        profiles.getSideOutput(OutputTags.SEGMENT_CHANGES)
+                .sinkTo(sinks.segmentHistory())
+                .uid(Uids.SEGMENT_HISTORY_SINK)
+                .name("Segment history to Redis");
         profiles.getSideOutput(OutputTags.CHURN_SIGNALS)
                 .sinkTo(sinks.churnSignals())
                 .uid(Uids.CHURN_SIGNAL_SINK)
@@ -768,6 +784,7 @@ public final class PersonalizationJob {
                         .returns(new AvroTypeInfo<>(Erasure.class))
                         .uid(Uids.ACTIVE_OFFERS + "-erasure-payloads")
                         .name("Erasure payloads");
+        defineRecentDecisions(decisions, withinBudget, erasures, sinks);
         defineLedger(
                 withinBudget,
                 orders,
@@ -777,6 +794,36 @@ public final class PersonalizationJob {
                 settings,
                 erasureGrace,
                 sinks);
+    }
+
+    /**
+     * Every decision, whatever its outcome (sent and held out after the budget, over budget,
+     * suppressed by the caps or for consent), to the customer's capped recent-decisions list in
+     * Redis; an erasure or merge deletes the list. Keyed by customer, so a customer's entries and
+     * deletes reach one sink subtask, and its buffer, in the order they arrive.
+     */
+    private static void defineRecentDecisions(
+            SingleOutputStreamOperator<OfferDecision> decisions,
+            SingleOutputStreamOperator<OfferDecision> withinBudget,
+            DataStream<Erasure> erasures,
+            WorkflowSinks sinks) {
+        DataStream<OfferDecision> all =
+                withinBudget.union(
+                        withinBudget.getSideOutput(OfferOutputTags.OVER_BUDGET),
+                        decisions.getSideOutput(OfferOutputTags.SUPPRESSED));
+        all.map(RecentDecisionsRedisMapper::of)
+                .returns(new AvroTypeInfo<>(RecentDecision.class))
+                .uid(Uids.RECENT_DECISIONS)
+                .name("Decisions for the recent-decisions list")
+                .union(
+                        erasures.map(RecentDecisionsRedisMapper::erased)
+                                .returns(new AvroTypeInfo<>(RecentDecision.class))
+                                .uid(Uids.RECENT_DECISIONS + "-erasures")
+                                .name("Erasures for the recent-decisions list"))
+                .keyBy(RecentDecision::getCustomerId, Types.STRING)
+                .sinkTo(sinks.recentDecisions())
+                .uid(Uids.RECENT_DECISIONS_SINK)
+                .name("Recent decisions to Redis");
     }
 
     /**

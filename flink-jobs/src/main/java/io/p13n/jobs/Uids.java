@@ -54,4 +54,7 @@ public final class Uids {
     public static final String PRODUCT_MOMENTS = "offer-inputs-product-moments";
     public static final String GLOBAL_CONTROL_STATS = "campaign-stats-global-control";
     public static final String CAMPAIGN_STATS_HISTORY_SINK = "redis-campaign-stats-history-sink";
+    public static final String SEGMENT_HISTORY_SINK = "redis-segment-history-sink";
+    public static final String RECENT_DECISIONS = "recent-decisions";
+    public static final String RECENT_DECISIONS_SINK = "redis-recent-decisions-sink";
 }

@@ -8,6 +8,7 @@ import io.p13n.model.CustomerProfile;
 import io.p13n.model.CustomerRecommendations;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.OfferDecision;
+import io.p13n.model.RecentDecision;
 import io.p13n.model.SegmentChange;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
@@ -20,7 +21,10 @@ import org.apache.flink.api.connector.sink2.Sink;
  * and {@code offerTriggers} must only publish what a completed checkpoint covers (a checkpoint-
  * committed Redis sink, an exactly-once Kafka sink), or a restart could show a customer a coupon
  * the restarted job does not issue again. {@code campaignStats} and {@code campaignStatsHistory}
- * get the same stream (the latest totals and the hourly snapshots).
+ * get the same stream (the latest totals and the hourly snapshots). {@code segmentHistory} gets the
+ * same stream as {@code segmentChanges} (tombstones included: they delete the history), and {@code
+ * recentDecisions} every decision of every outcome, keyed by customer, with an erased entry per
+ * erasure or merge; both are display lists, at least once.
  */
 public record WorkflowSinks(
         Sink<CustomerProfile> profiles,
@@ -34,4 +38,6 @@ public record WorkflowSinks(
         Sink<ActiveOffers> activeOffers,
         Sink<OfferDecision> offerTriggers,
         Sink<CampaignStats> campaignStats,
-        Sink<CampaignStats> campaignStatsHistory) {}
+        Sink<CampaignStats> campaignStatsHistory,
+        Sink<SegmentChange> segmentHistory,
+        Sink<RecentDecision> recentDecisions) {}

@@ -49,8 +49,27 @@ class JobGraphTest {
                         Uids.SEGMENT_CHANGE_SINK,
                         Uids.CHURN_SIGNAL_SINK,
                         Uids.CAMPAIGN_STATS,
-                        Uids.CONSENT_SUPPRESSED_STATS)
+                        Uids.CONSENT_SUPPRESSED_STATS,
+                        Uids.SEGMENT_HISTORY_SINK,
+                        Uids.RECENT_DECISIONS_SINK)
                 .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldListEveryOutcomeAndEveryErasureInTheRecentDecisions() {
+        StreamGraph graph = envWithWorkflow().getStreamGraph();
+
+        assertThat(inputsOf(graph, Uids.RECENT_DECISIONS))
+                .as("sent and held out, over budget (budgets), suppressed (triggers)")
+                .containsExactlyInAnyOrder(
+                        Uids.CAMPAIGN_BUDGETS, Uids.CAMPAIGN_BUDGETS, Uids.OFFER_TRIGGERS);
+        assertThat(inputsOf(graph, Uids.RECENT_DECISIONS_SINK))
+                .as("the decisions and the erasures that delete the list, keyed by customer")
+                .containsExactlyInAnyOrder(
+                        Uids.RECENT_DECISIONS, Uids.RECENT_DECISIONS + "-erasures");
+        assertThat(inputsOf(graph, Uids.SEGMENT_HISTORY_SINK))
+                .as("the customer stage's segment changes, tombstones included")
+                .containsExactly(Uids.CUSTOMER_PROFILE);
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.io.Serializable;
  *   {prefix}:{c:CUSTOMER_ID}:profile          hash, the customer's profile             TTL redis.profile-ttl
  *   {prefix}:{c:CUSTOMER_ID}:recommendations  JSON, ranked "guess you like" list        TTL recommend.recommendations-ttl
  *   {prefix}:{c:CUSTOMER_ID}:offers           JSON, the customer's active offers        TTL until the last offer expires
+ *   {prefix}:{c:CUSTOMER_ID}:segment-history  list of JSON, last 20 segment changes     TTL redis.profile-ttl
+ *   {prefix}:{c:CUSTOMER_ID}:decisions        list of JSON, last 20 offer decisions     TTL redis.profile-ttl
  *   {prefix}:{i:PRODUCT_ID}:similar           JSON, items viewed/bought with a product  TTL recommend.similar-ttl
  *   {prefix}:trending                         JSON, trending overall                    TTL recommend.trending-ttl
  *   {prefix}:trending:{CATEGORY_ID}           JSON, trending in one category            TTL recommend.trending-ttl
@@ -49,6 +51,16 @@ public final class RedisKeys implements Serializable {
     /** The customer's active offers (one JSON value). */
     public String activeOffers(String customerId) {
         return customerTag(customerId) + ":offers";
+    }
+
+    /** The customer's latest segment changes, newest first (a capped list of JSON entries). */
+    public String segmentHistory(String customerId) {
+        return customerTag(customerId) + ":segment-history";
+    }
+
+    /** The customer's latest offer decisions, newest first (a capped list of JSON entries). */
+    public String recentDecisions(String customerId) {
+        return customerTag(customerId) + ":decisions";
     }
 
     /** A campaign's stats hash; the campaign id is the hash tag. */

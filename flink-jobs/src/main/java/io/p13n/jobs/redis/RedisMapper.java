@@ -13,7 +13,11 @@ import java.io.Serializable;
 public interface RedisMapper<T> extends Serializable {
     RedisWrite toWrite(T element);
 
-    /** The key {@link #toWrite} would write; override it when mapping is costly. */
+    /**
+     * The key under which the sinks coalesce elements: by default the key {@link #toWrite} would
+     * write; override it when mapping is costly. A mapper whose writes add to a key rather than
+     * replace it ({@link RedisListPush}) returns a key per entry, so that no entry is dropped.
+     */
     default String keyOf(T element) {
         return toWrite(element).key();
     }

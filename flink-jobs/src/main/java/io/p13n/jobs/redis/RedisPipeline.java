@@ -185,6 +185,10 @@ public final class RedisPipeline {
                                     value.key(),
                                     value.value(),
                                     SetParams.setParams().px(value.ttlMillis())));
+                } else if (write instanceof RedisListPush push) {
+                    replies.add(pipeline.lpush(push.key(), push.value()));
+                    replies.add(pipeline.ltrim(push.key(), 0, push.maxLength() - 1));
+                    replies.add(pipeline.pexpire(push.key(), push.ttlMillis()));
                 } else {
                     replies.add(pipeline.del(write.key()));
                     deleted.add(write.key());

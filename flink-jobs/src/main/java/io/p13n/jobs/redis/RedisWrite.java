@@ -1,11 +1,13 @@
 package io.p13n.jobs.redis;
 
 /**
- * One idempotent Redis write: the result does not depend on how often it is applied, which is what
- * lets the sinks replay from a checkpoint. Every write that creates a key gives it a TTL, so Redis
- * stays bounded even for customers and products that never come back.
+ * One Redis write. All but {@link RedisListPush} are idempotent: the result does not depend on how
+ * often they are applied, which is what lets the sinks replay from a checkpoint (a list push
+ * replayed appears twice, within the list's cap). Every write that creates a key gives it a TTL, so
+ * Redis stays bounded even for customers and products that never come back.
  */
-public sealed interface RedisWrite permits RedisHashWrite, RedisValueWrite, RedisDelete {
+public sealed interface RedisWrite
+        permits RedisHashWrite, RedisValueWrite, RedisListPush, RedisDelete {
     String key();
 
     /** Commands this write costs (for the commandsSent metric). */

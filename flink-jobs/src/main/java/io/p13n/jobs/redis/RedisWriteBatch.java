@@ -15,7 +15,11 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  */
 public record RedisWriteBatch(List<RedisWrite> writes) {
 
-    /** Version 1: count, then per write a tag byte (H hash, V value, D delete), key and content. */
+    /**
+     * Version 1: count, then per write a tag byte (H hash, V value, L list push, D delete), key and
+     * content. The list push came later under the same version: batches written before it still
+     * read the same, and none of them holds an L.
+     */
     public static final class Serializer implements SimpleVersionedSerializer<RedisWriteBatch> {
         private static final int VERSION = 1;
 
@@ -43,6 +47,12 @@ public record RedisWriteBatch(List<RedisWrite> writes) {
                     out.writeUTF(value.key());
                     out.writeLong(value.ttlMillis());
                     writeLongString(out, value.value());
+                } else if (write instanceof RedisListPush push) {
+                    out.writeByte('L');
+                    out.writeUTF(push.key());
+                    out.writeLong(push.ttlMillis());
+                    out.writeInt(push.maxLength());
+                    writeLongString(out, push.value());
                 } else {
                     out.writeByte('D');
                     out.writeUTF(write.key());
@@ -80,6 +90,11 @@ public record RedisWriteBatch(List<RedisWrite> writes) {
                     case 'V' -> {
                         long ttl = in.readLong();
                         writes.add(new RedisValueWrite(key, readLongString(in), ttl));
+                    }
+                    case 'L' -> {
+                        long ttl = in.readLong();
+                        int maxLength = in.readInt();
+                        writes.add(new RedisListPush(key, readLongString(in), maxLength, ttl));
                     }
                     case 'D' -> writes.add(new RedisDelete(key));
                     default -> throw new IOException("corrupt RedisWriteBatch: tag " + tag);

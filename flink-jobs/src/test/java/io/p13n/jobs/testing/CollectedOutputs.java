@@ -14,6 +14,7 @@ import io.p13n.model.CustomerProfile;
 import io.p13n.model.CustomerRecommendations;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.OfferDecision;
+import io.p13n.model.RecentDecision;
 import io.p13n.model.SegmentChange;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
@@ -32,6 +33,8 @@ public final class CollectedOutputs {
     public final CollectingSink<OfferDecision> offerTriggers = new CollectingSink<>();
     public final CollectingSink<CampaignStats> campaignStats = new CollectingSink<>();
     public final CollectingSink<CampaignStats> campaignStatsHistory = new CollectingSink<>();
+    public final CollectingSink<SegmentChange> segmentHistory = new CollectingSink<>();
+    public final CollectingSink<RecentDecision> recentDecisions = new CollectingSink<>();
 
     public WorkflowSinks sinks() {
         return new WorkflowSinks(
@@ -46,7 +49,9 @@ public final class CollectedOutputs {
                 activeOffers,
                 offerTriggers,
                 campaignStats,
-                campaignStatsHistory);
+                campaignStatsHistory,
+                segmentHistory,
+                recentDecisions);
     }
 
     /** The documented defaults, as an empty configuration gives them. */
