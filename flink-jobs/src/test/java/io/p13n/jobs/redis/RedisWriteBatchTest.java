@@ -23,6 +23,7 @@ class RedisWriteBatchTest {
                         List.of(
                                 new RedisHashWrite("p:{c:1}:profile", fields, 60_000),
                                 new RedisValueWrite("p:{c:1}:offers", longJson, 1_000),
+                                new RedisListPush("p:{c:1}:decisions", "{\"a\":\"é\"}", 20, 5_000),
                                 new RedisDelete("p:{c:2}:offers")));
 
         RedisWriteBatch copy =
