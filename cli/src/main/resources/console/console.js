@@ -289,6 +289,21 @@ async function showCustomer(id) {
       el('td', {}, o.percentOff != null ? o.percentOff + '% off' : o.amountOff != null ? o.amountOff + ' off' : (o.message || '')),
       el('td', {}, o.expiresAt || ''), el('td', {}, o.reason || ''))))));
   out.append(offers);
+  const segments = el('section', { class: 'card', id: 'segment-history' }, el('h2', {}, 'Segment history'));
+  if (view.segmentHistory.length === 0) segments.append(el('p', { class: 'muted' }, '(none)'));
+  else segments.append(el('table', {},
+    el('thead', {}, el('tr', {}, ['When', 'From', 'To', 'Why'].map(h => el('th', {}, h)))),
+    el('tbody', {}, view.segmentHistory.map(c => el('tr', { 'data-segment-change': c.at },
+      el('td', {}, c.at), el('td', {}, c.from), el('td', {}, c.to), el('td', {}, c.reasons.join('; ')))))));
+  out.append(segments);
+  const decisions = el('section', { class: 'card', id: 'decisions' }, el('h2', {}, 'Recent decisions'));
+  if (view.decisions.length === 0) decisions.append(el('p', { class: 'muted' }, '(none)'));
+  else decisions.append(el('table', {},
+    el('thead', {}, el('tr', {}, ['When', 'Outcome', 'Campaign', 'Variant', 'Trigger', 'Code', 'Why'].map(h => el('th', {}, h)))),
+    el('tbody', {}, view.decisions.map(d => el('tr', { 'data-outcome': d.outcome },
+      el('td', {}, d.at), el('td', {}, d.outcome), el('td', {}, d.campaign), el('td', {}, d.variant || ''),
+      el('td', {}, d.trigger), el('td', {}, d.code || ''), el('td', {}, d.reason || ''))))));
+  out.append(decisions);
 }
 
 // ---- Live ------------------------------------------------------------------------------------

@@ -1,22 +1,27 @@
 package io.p13n.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.p13n.jobs.recommend.ServingJson;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.model.ScoredItem;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * One customer as the engine serves them, read from Redis in one place for {@code show customer}
  * and the console's Customer 360 page, so both show the same facts: the profile hash grouped as the
  * README documents it (who, RFM, churn, recent activity, interests, cart, lifetime, consent), the
- * "guess you like" list with its reasons, and the active offers.
+ * "guess you like" list with its reasons, the active offers, the segment history and the recent
+ * offer decisions (the last two newest first, de-duplicated: see {@link #entries}).
  *
  * @param label the id as the user gave it, with the pseudonym when one was computed
  * @param engineId the id the engine keeps the customer under
@@ -27,6 +32,8 @@ import redis.clients.jedis.UnifiedJedis;
  * @param recommendationsUpdatedAt when the list was computed, null when there is none
  * @param recommendationsStrategy which candidates it came from, null when unknown
  * @param offers the active offers, each as the storefront reads it (field to value)
+ * @param segmentHistory the latest segment changes, newest first
+ * @param decisions the latest offer decisions of every outcome, newest first
  */
 public record CustomerView(
         String label,
@@ -37,7 +44,9 @@ public record CustomerView(
         List<Recommendation> recommendations,
         String recommendationsUpdatedAt,
         String recommendationsStrategy,
-        List<Map<String, Object>> offers) {
+        List<Map<String, Object>> offers,
+        List<SegmentStep> segmentHistory,
+        List<Decision> decisions) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,6 +56,22 @@ public record CustomerView(
     /** One entry of the "guess you like" list, best first. */
     public record Recommendation(
             int rank, String itemId, String categoryId, double score, String reason) {}
+
+    /** One segment change: from, to, when (ISO-8601) and the rules' reasons. */
+    public record SegmentStep(String from, String to, String at, List<String> reasons) {}
+
+    /**
+     * One offer decision: outcome SENT, HELD_OUT, SUPPRESSED, SUPPRESSED_CONSENT or OVER_BUDGET,
+     * with why; {@code code} is the coupon code of a SENT one, empty otherwise.
+     */
+    public record Decision(
+            String campaign,
+            String variant,
+            String outcome,
+            String trigger,
+            String reason,
+            String at,
+            String code) {}
 
     /** The profile hash's fields by group, in the order the README documents them. */
     static final Map<String, List<String>> FIELD_GROUPS = new LinkedHashMap<>();
@@ -112,8 +137,8 @@ public record CustomerView(
     }
 
     /**
-     * Reads the customer's profile, recommendations and active offers: three reads of keys in the
-     * customer's hash slot.
+     * Reads the customer's profile, recommendations, active offers, segment history and recent
+     * decisions: five reads of keys in the customer's hash slot.
      *
      * @param label the id as the user gave it (see {@link ShowCommand.CustomerArgument#label})
      */
@@ -169,7 +194,40 @@ public record CustomerView(
                 List.copyOf(recommendations),
                 updatedAt,
                 strategy,
-                offers(client.get(keys.activeOffers(engineId))));
+                offers(client.get(keys.activeOffers(engineId))),
+                entries(
+                        client.lrange(keys.segmentHistory(engineId), 0, -1),
+                        SegmentStep.class,
+                        SegmentStep::at),
+                entries(
+                        client.lrange(keys.recentDecisions(engineId), 0, -1),
+                        Decision.class,
+                        Decision::at));
+    }
+
+    /**
+     * The entries of a display list, newest first by their {@code at}, each once. The engine pushes
+     * entries as they reach its sink, which is not always the order they were decided in (a
+     * decision may pass through the budget stage, a suppressed one does not); and after a restart
+     * it may push an entry again, byte for byte the same, since the list sinks are at least once.
+     */
+    static <T> List<T> entries(List<String> list, Class<T> type, Function<T, String> at) {
+        List<T> out = new ArrayList<>(list.size());
+        for (String entry : new LinkedHashSet<>(list)) {
+            try {
+                // Fields a newer engine adds are skipped, so an older console still reads the list.
+                out.add(
+                        JSON.readerFor(type)
+                                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                                .readValue(entry));
+            } catch (java.io.IOException e) {
+                // Written by the engine only: unreadable means a foreign value under our key.
+                throw new IllegalStateException("a list entry is not the engine's JSON: " + e, e);
+            }
+        }
+        // Stable: entries of the same instant keep the list's order (the later push first).
+        out.sort(Comparator.comparing((T e) -> Instant.parse(at.apply(e))).reversed());
+        return List.copyOf(out);
     }
 
     /** The offers of the active-offers value, each as a field map; none when there is no value. */

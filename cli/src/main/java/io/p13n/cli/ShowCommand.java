@@ -179,6 +179,29 @@ final class ShowCommand implements Runnable {
             for (Map<String, Object> offer : view.offers()) {
                 System.out.println("  " + CustomerView.describeOffer(offer));
             }
+            System.out.println("segment history");
+            if (view.segmentHistory().isEmpty()) {
+                System.out.println("  (none)");
+            }
+            for (CustomerView.SegmentStep step : view.segmentHistory()) {
+                System.out.printf(
+                        "  %-24s %-10s -> %-10s %s%n",
+                        step.at(), step.from(), step.to(), String.join("; ", step.reasons()));
+            }
+            System.out.println("recent decisions");
+            if (view.decisions().isEmpty()) {
+                System.out.println("  (none)");
+            }
+            for (CustomerView.Decision d : view.decisions()) {
+                System.out.printf(
+                        "  %-24s %-18s %-20s %-18s %s%s%n",
+                        d.at(),
+                        d.outcome(),
+                        d.campaign() + (d.variant().isEmpty() ? "" : "/" + d.variant()),
+                        d.trigger(),
+                        d.code().isEmpty() ? "" : d.code() + "  ",
+                        d.reason());
+            }
         }
     }
 

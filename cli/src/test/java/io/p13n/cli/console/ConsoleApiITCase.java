@@ -9,12 +9,23 @@ import io.p13n.cli.testing.CliRuns;
 import io.p13n.cli.testing.LocalServices;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
+import io.p13n.jobs.offers.RecentDecisionsRedisMapper;
+import io.p13n.jobs.profile.SegmentHistoryRedisMapper;
+import io.p13n.jobs.redis.RedisBatchWriter;
+import io.p13n.jobs.redis.RedisEndpoint;
 import io.p13n.jobs.redis.RedisKeys;
+import io.p13n.model.OfferOutcome;
+import io.p13n.model.RecentDecision;
+import io.p13n.model.Segment;
+import io.p13n.model.SegmentChange;
+import io.p13n.model.TriggerType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -190,6 +201,60 @@ class ConsoleApiITCase {
                     "{\"updatedAt\":\"2026-12-01T00:00:00Z\",\"offers\":[{\"code\":\"SAVE-1\",\"campaign\":\"cart10\","
                             + "\"variant\":\"A\",\"channel\":\"ONSITE\",\"percentOff\":10.0,\"expiresAt\":\"2026-12-08T00:00:00Z\",\"reason\":\"cart abandoned\"}]}");
         }
+        // The histories as the engine's mappers write them: pushed out of time order (a held-out
+        // decision reaches its sink later than a suppressed one), and one pushed twice, as a
+        // restart of the at-least-once sink can.
+        Duration ttl = Duration.ofHours(1);
+        Instant t = Instant.parse("2026-12-01T10:00:00Z");
+        try (RedisBatchWriter writer =
+                new RedisBatchWriter(
+                        RedisEndpoint.standalone(SERVICES.redis().host(), SERVICES.redis().port()),
+                        10)) {
+            var segments = new SegmentHistoryRedisMapper(keys, ttl);
+            writer.write(
+                    segments.toWrite(
+                            new SegmentChange(
+                                    "alice:2",
+                                    "alice",
+                                    Segment.ACTIVE,
+                                    Segment.LOYAL,
+                                    t.plusSeconds(3600),
+                                    List.of("5 orders in 90 days"))));
+            writer.write(
+                    segments.toWrite(
+                            new SegmentChange(
+                                    "alice:1",
+                                    "alice",
+                                    Segment.NEW,
+                                    Segment.ACTIVE,
+                                    t,
+                                    List.of("second order"))));
+            var decisions = new RecentDecisionsRedisMapper(keys, ttl);
+            RecentDecision sent =
+                    decision("d1", OfferOutcome.SENT, "cart abandoned", t.plusSeconds(60))
+                            .setCouponCode("SAVE-1")
+                            .build();
+            writer.write(decisions.toWrite(sent));
+            writer.write(
+                    decisions.toWrite(
+                            decision(
+                                            "d3",
+                                            OfferOutcome.SUPPRESSED,
+                                            "frequency cap: last coupon 0 days before; cart"
+                                                    + " abandoned",
+                                            t.plusSeconds(180))
+                                    .build()));
+            writer.write(
+                    decisions.toWrite(
+                            decision(
+                                            "d2",
+                                            OfferOutcome.HELD_OUT,
+                                            "passed 1000 points",
+                                            t.plusSeconds(120))
+                                    .build()));
+            writer.write(decisions.toWrite(sent));
+            writer.flush();
+        }
         console = Console.start(EngineConfig.fromMap(settings(run), Map.of()));
 
         HttpResponse<String> response = get("/api/customers/alice");
@@ -224,8 +289,52 @@ class ConsoleApiITCase {
                 .isEqualTo("bought with p7");
         assertThat(cli[1]).contains("bought with p7").contains("SAVE-1");
         assertThat(view.path("offers").get(0).path("code").asText()).isEqualTo("SAVE-1");
+        // The histories: newest first, the repeated entry once, each a line of `show customer`.
+        assertThat(view.path("segmentHistory").findValuesAsText("to"))
+                .containsExactly("LOYAL", "ACTIVE");
+        assertThat(view.path("segmentHistory").get(0).path("reasons").get(0).asText())
+                .isEqualTo("5 orders in 90 days");
+        assertThat(view.path("decisions").findValuesAsText("outcome"))
+                .containsExactly("SUPPRESSED", "HELD_OUT", "SENT");
+        assertThat(view.path("decisions").get(2).path("code").asText()).isEqualTo("SAVE-1");
+        assertThat(view.path("decisions").get(1).path("code").asText()).isEmpty();
+        for (JsonNode step : view.path("segmentHistory")) {
+            assertThat(cli[1].lines())
+                    .as(step.toString())
+                    .anyMatch(
+                            l ->
+                                    l.contains(step.path("at").asText())
+                                            && l.contains(step.path("from").asText())
+                                            && l.contains(step.path("to").asText())
+                                            && l.contains(step.path("reasons").get(0).asText()));
+        }
+        for (JsonNode d : view.path("decisions")) {
+            assertThat(cli[1].lines())
+                    .as(d.toString())
+                    .anyMatch(
+                            l ->
+                                    l.contains(d.path("at").asText())
+                                            && l.contains(d.path("outcome").asText() + " ")
+                                            && l.contains(d.path("campaign").asText())
+                                            && l.contains(d.path("reason").asText())
+                                            && l.contains(d.path("code").asText()));
+        }
+        assertThat(cli[1].lines().filter(l -> l.contains(" SENT "))).hasSize(1);
 
         assertThat(get("/api/customers/nobody").statusCode()).isEqualTo(404);
+    }
+
+    private static RecentDecision.Builder decision(
+            String id, OfferOutcome outcome, String reason, Instant at) {
+        return RecentDecision.newBuilder()
+                .setCustomerId("alice")
+                .setDecisionId(id)
+                .setCampaignId("cart10")
+                .setVariant("A")
+                .setOutcome(outcome)
+                .setTrigger(TriggerType.CART_ABANDONED)
+                .setReason(reason)
+                .setIssuedAt(at.toEpochMilli());
     }
 
     @Test
