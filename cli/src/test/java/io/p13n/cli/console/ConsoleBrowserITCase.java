@@ -238,7 +238,8 @@ class ConsoleBrowserITCase {
             assertThat(redis.get(keys.activeOffers(withOffer))).contains(campaign);
             screenshot("campaigns");
 
-            // Customer 360: the facts `show customer` prints.
+            // Customer 360: the facts `show customer` prints. The recent decisions are written
+            // at least once, within a sink batch; the offers only on a checkpoint, so later.
             open(console, "customer.html?id=" + withOffer);
             await(
                     "the customer's offers",
@@ -246,6 +247,8 @@ class ConsoleBrowserITCase {
                             browser.findElements(By.cssSelector("#offers tr[data-offer]")).isEmpty()
                                     ? null
                                     : true);
+            assertThat(redis.lrange(keys.recentDecisions(withOffer), 0, -1))
+                    .anyMatch(e -> e.contains("\"outcome\":\"SENT\""));
             String[] show =
                     CliRuns.execute(
                             "show",
@@ -266,6 +269,33 @@ class ConsoleBrowserITCase {
             for (WebElement offer :
                     browser.findElements(By.cssSelector("#offers tr[data-offer]"))) {
                 assertThat(show[1]).contains(offer.getAttribute("data-offer"));
+            }
+            // The recent decisions: the SENT one with the offer's coupon code, and every row a
+            // line of `show customer`; the same for the segment history.
+            String code =
+                    browser.findElement(By.cssSelector("#offers tr[data-offer]"))
+                            .getAttribute("data-offer");
+            List<WebElement> decisions =
+                    browser.findElements(By.cssSelector("#decisions tr[data-outcome]"));
+            assertThat(decisions)
+                    .anySatisfy(
+                            row -> {
+                                assertThat(row.getAttribute("data-outcome")).isEqualTo("SENT");
+                                assertThat(row.getText()).contains(campaign, code);
+                            });
+            List<WebElement> segmentChanges =
+                    browser.findElements(
+                            By.cssSelector("#segment-history tr[data-segment-change]"));
+            assertThat(segmentChanges).as("the first orders moved the customer").isNotEmpty();
+            for (WebElement row : concat(decisions, segmentChanges)) {
+                List<String> cells =
+                        row.findElements(By.tagName("td")).stream()
+                                .map(WebElement::getText)
+                                .filter(c -> !c.isEmpty())
+                                .toList();
+                assertThat(show[1].lines())
+                        .as(String.join(" | ", cells))
+                        .anyMatch(l -> cells.stream().allMatch(l::contains));
             }
             screenshot("customer");
 
@@ -356,5 +386,11 @@ class ConsoleBrowserITCase {
                 file.toPath(),
                 SCREENSHOTS.resolve(name + ".png"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static List<WebElement> concat(List<WebElement> a, List<WebElement> b) {
+        List<WebElement> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }
