@@ -2,6 +2,7 @@ package io.p13n.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.p13n.cli.rebuild.RebuildException;
 import io.p13n.cli.rebuild.SavepointExport;
@@ -206,7 +207,9 @@ final class PrivacyCommand implements Runnable {
                     List.of(
                             keys.profile(engineId(config, customerId)),
                             keys.recommendations(engineId(config, customerId)),
-                            keys.activeOffers(engineId(config, customerId)));
+                            keys.activeOffers(engineId(config, customerId)),
+                            keys.segmentHistory(engineId(config, customerId)),
+                            keys.recentDecisions(engineId(config, customerId)));
             long deadline = System.nanoTime() + wait.toNanos();
             long started = System.nanoTime();
             try (UnifiedJedis redis = PersonalizationJob.redisEndpoint(config).connect()) {
@@ -296,6 +299,9 @@ final class PrivacyCommand implements Runnable {
                         profile.isEmpty() ? null : JSON.valueToTree(new TreeMap<>(profile)));
                 redis.set("recommendations", document(client.get(keys.recommendations(id))));
                 redis.set("offers", document(client.get(keys.activeOffers(id))));
+                redis.set(
+                        "segmentHistory", documents(client.lrange(keys.segmentHistory(id), 0, -1)));
+                redis.set("decisions", documents(client.lrange(keys.recentDecisions(id), 0, -1)));
             }
             if (savepoint == null) {
                 root.put("state", "not read: give --from-savepoint PATH for the job's keyed state");
@@ -319,6 +325,18 @@ final class PrivacyCommand implements Runnable {
 
         private static JsonNode document(String value) throws IOException {
             return value == null ? null : JSON.readTree(value);
+        }
+
+        /** A list's entries as stored, newest first; null when there is no list. */
+        private static JsonNode documents(List<String> entries) throws IOException {
+            if (entries.isEmpty()) {
+                return null;
+            }
+            ArrayNode array = JSON.createArrayNode();
+            for (String entry : entries) {
+                array.add(JSON.readTree(entry));
+            }
+            return array;
         }
     }
 }

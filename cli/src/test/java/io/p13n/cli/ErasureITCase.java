@@ -174,6 +174,12 @@ class ErasureITCase {
                     .as("the recommendation list in %s", export)
                     .isTrue();
             assertThat(export.at("/redis/offers/offers").size()).isEqualTo(1);
+            assertThat(export.at("/redis/decisions").findValuesAsText("outcome"))
+                    .as("the recent decisions in %s", export)
+                    .contains("SENT");
+            assertThat(export.at("/redis/segmentHistory").size())
+                    .as("the segment history in %s", export)
+                    .isPositive();
             assertThat(export.at("/state/profile/customerId").asText())
                     .as("the profile in %s", export.get("state"))
                     .isEqualTo(erased);
@@ -202,9 +208,12 @@ class ErasureITCase {
                 assertThat(key).doesNotContain(erased).doesNotContain(query);
                 String type = redis.type(key);
                 String value =
-                        "hash".equals(type)
-                                ? redis.hgetAll(key).toString()
-                                : "string".equals(type) ? redis.get(key) : "";
+                        switch (type) {
+                            case "hash" -> redis.hgetAll(key).toString();
+                            case "string" -> redis.get(key);
+                            case "list" -> redis.lrange(key, 0, -1).toString();
+                            default -> "";
+                        };
                 assertThat(value)
                         .as("value of %s", key)
                         .doesNotContain(erased)
@@ -212,6 +221,10 @@ class ErasureITCase {
             }
             assertThat(redis.exists(keys.recommendations(kept))).isTrue();
             assertThat(redis.exists(keys.activeOffers(kept))).isTrue();
+            assertThat(redis.exists(keys.segmentHistory(erased))).isFalse();
+            assertThat(redis.exists(keys.recentDecisions(erased))).isFalse();
+            assertThat(redis.exists(keys.segmentHistory(kept))).isTrue();
+            assertThat(redis.exists(keys.recentDecisions(kept))).isTrue();
 
             // The customer-keyed topics end with a tombstone of the customer.
             TestJobs.awaitTrue(
@@ -256,6 +269,8 @@ class ErasureITCase {
             assertThat(redis.exists(keys.profile(erased))).as("profile after replay").isFalse();
             assertThat(redis.exists(keys.recommendations(erased))).isFalse();
             assertThat(redis.exists(keys.activeOffers(erased))).isFalse();
+            assertThat(redis.exists(keys.segmentHistory(erased))).isFalse();
+            assertThat(redis.exists(keys.recentDecisions(erased))).isFalse();
             assertThat(redis.hgetAll(keys.profile(kept))).isEqualTo(keptProfile);
 
             // A savepoint: every state of the job, byte for byte, without the id.
@@ -278,6 +293,8 @@ class ErasureITCase {
                             "/redis/profile",
                             "/redis/recommendations",
                             "/redis/offers",
+                            "/redis/segmentHistory",
+                            "/redis/decisions",
                             "/state/profile",
                             "/state/sessionTrail",
                             "/state/offerMoments",
