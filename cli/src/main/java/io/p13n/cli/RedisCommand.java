@@ -85,7 +85,8 @@ final class RedisCommand implements Runnable {
                         r.redisCommands(),
                         java.time.Instant.ofEpochMilli(r.eventClock()));
                 System.out.println(
-                        "Not rebuilt: campaign stats. Recommendation lists are ranked over the"
+                        "Not rebuilt: campaign stats, segment histories and recent decisions"
+                                + " (no state holds them). Recommendation lists are ranked over the"
                                 + " rebuilt lists, as the job would on each customer's next event.");
                 return 0;
             } catch (RebuildException e) {

@@ -109,9 +109,11 @@ class PseudonymizationITCase {
                             .getResult()) {
                 assertThat(key).doesNotContain(customer);
                 String value =
-                        "hash".equals(redis.type(key))
-                                ? redis.hgetAll(key).toString()
-                                : String.valueOf(redis.get(key));
+                        switch (redis.type(key)) {
+                            case "hash" -> redis.hgetAll(key).toString();
+                            case "list" -> redis.lrange(key, 0, -1).toString();
+                            default -> String.valueOf(redis.get(key));
+                        };
                 assertThat(value).as(key).doesNotContain(customer);
             }
             TestJobs.awaitTrue(

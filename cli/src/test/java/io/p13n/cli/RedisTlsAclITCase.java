@@ -75,16 +75,17 @@ class RedisTlsAclITCase {
     /**
      * The engine's ACL rule without the user name and password: the key pattern of its prefix, no
      * Pub/Sub channels, and exactly the commands it sends. Writes (job and {@code redis rebuild}):
-     * HSET, PEXPIRE, SET (with PX), DEL; the ranking reads serving lists with GET; {@code show}
-     * adds EXISTS, HGETALL, TTL, PTTL and SCAN (which Redis does not limit to the key pattern: it
-     * lists names, never values). On connecting, Jedis authenticates with HELLO (which every user
-     * may send) and sends CLIENT SETNAME without waiting for the reply, so a refusal would go
-     * unnoticed: the test checks the name arrives and that ACL LOG stays empty. The engine turns
-     * Jedis's CLIENT SETINFO off, so no version of Redis needs it granted.
+     * HSET, PEXPIRE, SET (with PX), DEL, and LPUSH with LTRIM for the Customer 360 lists; the
+     * ranking reads serving lists with GET; {@code show} adds EXISTS, HGETALL, TTL, PTTL, SCAN
+     * (which Redis does not limit to the key pattern: it lists names, never values) and LRANGE. On
+     * connecting, Jedis authenticates with HELLO (which every user may send) and sends CLIENT
+     * SETNAME without waiting for the reply, so a refusal would go unnoticed: the test checks the
+     * name arrives and that ACL LOG stays empty. The engine turns Jedis's CLIENT SETINFO off, so no
+     * version of Redis needs it granted.
      */
     static final String ENGINE_ACL =
-            "resetkeys ~%s:* resetchannels -@all +hset +pexpire +set +get +del"
-                    + " +exists +hgetall +ttl +pttl +scan +client|setname";
+            "resetkeys ~%s:* resetchannels -@all +hset +pexpire +set +get +del +lpush +ltrim"
+                    + " +exists +hgetall +ttl +pttl +scan +lrange +client|setname";
 
     /** Kept when a test fails: the server's log and configuration say why. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
