@@ -165,10 +165,17 @@ public class CatalogWatchersFunction
         product.update(state);
     }
 
-    /** Down to the most recent {@code catalog.max-watchers} current watchers, recounted. */
+    /**
+     * Down to the most recent three quarters of {@code catalog.max-watchers} current watchers,
+     * recounted. Not to the bound itself: a popular product gains new watchers all the time, and
+     * pruning to the bound would mean a pass over its whole map for every one of them (the first
+     * bench of this stage: the catalog stage busy 61 % of the time on the heap backend); with a
+     * quarter of headroom a pass comes once per {@code max-watchers / 4} new watchers.
+     */
     private void prune(ProductCatalogState state, long now) throws Exception {
         List<String> forget =
-                ProductWatchers.toForget(watchers.entries(), now, settings.maxWatchers(), settings);
+                ProductWatchers.toForget(
+                        watchers.entries(), now, pruneTo(settings.maxWatchers()), settings);
         for (String customer : forget) {
             watchers.remove(customer);
         }
@@ -178,6 +185,11 @@ public class CatalogWatchersFunction
             left++;
         }
         state.setWatcherCount(left);
+    }
+
+    /** The watchers a prune keeps: three quarters of the bound, at least one. */
+    static int pruneTo(int maxWatchers) {
+        return Math.max(1, maxWatchers * 3 / 4);
     }
 
     private ProductCatalogState stateOrEmpty() throws Exception {

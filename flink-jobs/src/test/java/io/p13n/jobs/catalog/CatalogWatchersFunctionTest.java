@@ -126,13 +126,15 @@ class CatalogWatchersFunctionTest {
         send(interest("old", "P1", 3, T0));
         send(interest("a", "P1", 1, T0 + 10 * DAY));
         send(interest("b", "P1", 1, T0 + 11 * DAY));
-        send(interest("c", "P1", 1, T0 + 12 * DAY)); // fourth: over the cap of 3, "old" goes
-        send(interest("a", "P1", 2, T0 + 13 * DAY)); // known: refreshed, not added
+        // fourth: over the cap of 3, pruned to three quarters of it (2): "old" and "a" go
+        send(interest("c", "P1", 1, T0 + 12 * DAY));
+        send(interest("a", "P1", 2, T0 + 13 * DAY)); // back, as a new watcher: 3, within the cap
+        send(interest("d", "P1", 1, T0 + 14 * DAY)); // 4 again: pruned to "a" and "d"
 
         send(change("P1", T0 + 25 * DAY + 1).setPrice(50.0)); // "b": over 14 days ago
         assertThat(moments())
                 .extracting(ProductMoment::getCustomerId)
-                .containsExactlyInAnyOrder("a", "c");
+                .containsExactlyInAnyOrder("a", "d");
     }
 
     @Test
