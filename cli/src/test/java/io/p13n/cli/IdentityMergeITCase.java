@@ -228,7 +228,9 @@ class IdentityMergeITCase {
                             List.of(
                                     keys.profile(guest(i)),
                                     keys.recommendations(guest(i)),
-                                    keys.activeOffers(guest(i)))) {
+                                    keys.activeOffers(guest(i)),
+                                    keys.segmentHistory(guest(i)),
+                                    keys.recentDecisions(guest(i)))) {
                         if (redis.exists(key)) {
                             left.add(key);
                         }

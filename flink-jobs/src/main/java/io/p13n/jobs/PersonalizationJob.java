@@ -687,6 +687,7 @@ public final class PersonalizationJob {
      *  profiles + orders ─▶ triggers (customer, campaigns broadcast) ─▶ budgets (campaign) ─┬─▶ Kafka offer-triggers (exactly once)
      *                        │                                                               └─▶ ledger (customer) + orders ─▶ Redis offers (on checkpoint)
      *                        └─▶ suppressed for consent ─────────────────────────────────────────────▶ stats (campaign) ─▶ Redis campaign stats
+     *  every outcome (sent, held out, over budget, suppressed) + erasures ─▶ (customer) ─▶ Redis recent decisions (capped list)
      * </pre>
      */
     private static void defineOffers(
