@@ -176,7 +176,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_ERASURES));
         // Catalog changes, keyed by product.
         String catalog = config.get(EngineOptions.KAFKA_TOPIC_CATALOG);
-        kafka.createTopics(2, catalog);
+        String identities = config.get(EngineOptions.KAFKA_TOPIC_IDENTITIES);
+        kafka.createTopics(2, catalog, identities);
         // One partition: campaign changes stay in order.
         kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
         publishDemoCampaigns(
@@ -198,12 +199,14 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 new StorefrontSimulator(seed, customers, products, categories, Clock.systemUTC())
                         // a sale, its end, a stock-out or a restock every 500 events: at the
                         // demo's rate, price-drop and back-in-stock offers within a minute
-                        .withCatalogChanges(DEMO_CATALOG_CHANGE_RATE);
+                        .withCatalogChanges(DEMO_CATALOG_CHANGE_RATE)
+                        // a fifth of the visits start as guests and log in on the way
+                        .withGuestSessions(DEMO_GUEST_SHARE);
         TrafficProducer traffic =
                 new TrafficProducer(
                         simulator,
                         EventProducers.create(kafka.bootstrapServers(), "p13n-demo-storefront"),
-                        new EventTopics(clicks, orders, catalog),
+                        new EventTopics(clicks, orders, catalog, identities),
                         rate,
                         badRecordRate);
         Thread trafficThread = new Thread(() -> traffic.run(null, 0), "storefront-traffic");
@@ -367,6 +370,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** Counts keys matching a pattern with SCAN (never KEYS, which blocks the server). */
     /** Share of the demo's simulated records that are catalog changes. */
     static final double DEMO_CATALOG_CHANGE_RATE = 0.002;
+
+    /** Share of the demo's shopping visits that start as a guest and log in on the way. */
+    static final double DEMO_GUEST_SHARE = 0.2;
 
     /**
      * Campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count as

@@ -18,6 +18,8 @@ final class EventStamper {
     private long events;
     private long sessions;
     private long orders;
+    private long identifications;
+    private long guests;
 
     EventStamper(String runId, Clock clock) {
         this.runId = runId;
@@ -38,6 +40,15 @@ final class EventStamper {
 
     String nextOrderId() {
         return runId + "-o" + Long.toString(orders++, 36);
+    }
+
+    String nextIdentifyId() {
+        return runId + "-i" + Long.toString(identifications++, 36);
+    }
+
+    /** A guest's anonymous id (a cookie or device id), unique within the run. */
+    String nextGuestId() {
+        return runId + "-guest-" + Long.toString(guests++, 36);
     }
 
     /** A click builder with id, customer, session, type, channel and event time already set. */

@@ -26,10 +26,16 @@ public final class EventTopicOptions extends KafkaOptions {
     String catalogTopic;
 
     @Option(
+            names = "--identities-topic",
+            description =
+                    "Topic for identifications (guests logging in), keyed by the anonymous id (default: identities).")
+    String identitiesTopic;
+
+    @Option(
             names = "--config",
             paramLabel = "FILE",
             description =
-                    "The engine's configuration (.properties), P13N_* environment variables overriding it: send to its kafka.bootstrap-servers and kafka.topic.clicks / kafka.topic.orders / kafka.topic.catalog with its security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.truststore.*) and kafka.client.* settings. Not with --bootstrap-servers, --clicks-topic, --orders-topic or --catalog-topic.")
+                    "The engine's configuration (.properties), P13N_* environment variables overriding it: send to its kafka.bootstrap-servers and kafka.topic.clicks / .orders / .catalog / .identities with its security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.truststore.*) and kafka.client.* settings. Not with --bootstrap-servers or the --*-topic options.")
     Path configFile;
 
     @Override
@@ -43,6 +49,7 @@ public final class EventTopicOptions extends KafkaOptions {
         given.put("--clicks-topic", clicksTopic);
         given.put("--orders-topic", ordersTopic);
         given.put("--catalog-topic", catalogTopic);
+        given.put("--identities-topic", identitiesTopic);
         return given;
     }
 
@@ -58,8 +65,12 @@ public final class EventTopicOptions extends KafkaOptions {
         return topic(EngineOptions.KAFKA_TOPIC_CATALOG, catalogTopic, "catalog");
     }
 
+    public String identitiesTopic() {
+        return topic(EngineOptions.KAFKA_TOPIC_IDENTITIES, identitiesTopic, "identities");
+    }
+
     public EventTopics topics() {
-        return new EventTopics(clicksTopic(), ordersTopic(), catalogTopic());
+        return new EventTopics(clicksTopic(), ordersTopic(), catalogTopic(), identitiesTopic());
     }
 
     /** The producer to send with; with --config, authenticated and encrypted as the engine is. */

@@ -2,6 +2,7 @@ package io.p13n.cli.traffic;
 
 import io.p13n.model.CatalogEvent;
 import io.p13n.model.ClickEvent;
+import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
 import io.p13n.serde.AvroEventSerializer;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -19,15 +20,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * @param clicks topic for {@link ClickEvent}s
  * @param orders topic for {@link OrderEvent}s
  * @param catalog topic for {@link CatalogEvent}s (keyed by product id)
+ * @param identities topic for {@link IdentifyEvent}s (keyed by the anonymous id)
  */
-public record EventTopics(String clicks, String orders, String catalog) {
+public record EventTopics(String clicks, String orders, String catalog, String identities) {
 
-    /** Catalog changes, if any, to the engine's default {@code catalog} topic. */
+    /** Catalog changes and identifications, if any, to the engine's default topics. */
     public EventTopics(String clicks, String orders) {
-        this(clicks, orders, "catalog");
+        this(clicks, orders, "catalog", "identities");
     }
 
     public ProducerRecord<String, byte[]> recordFor(SpecificRecordBase event) {
+        if (event instanceof IdentifyEvent identify) {
+            // keyed by the anonymous id, where the engine merges it away
+            return new ProducerRecord<>(
+                    identities, identify.getAnonymousId(), AvroEventSerializer.encode(event));
+        }
         if (event instanceof CatalogEvent change) {
             // keyed by product, as the product system would: one product's changes stay in order
             return new ProducerRecord<>(

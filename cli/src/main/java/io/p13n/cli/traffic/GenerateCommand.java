@@ -90,6 +90,13 @@ public final class GenerateCommand implements Callable<Integer> {
     double catalogChangeRate;
 
     @Option(
+            names = "--guest-share",
+            defaultValue = "0",
+            description =
+                    "Share of shopping visits, 0 to 1, that start as a guest (an anonymous id) and log in mid-visit or at checkout, sent as identifications to the identities topic (default: ${DEFAULT-VALUE}, none: the topic must exist first where the broker does not create topics).")
+    double guestShare;
+
+    @Option(
             names = "--run-id",
             description =
                     "Prefix of event, session and order ids (default: derived from the seed and the start time, so that repeated runs do not look like duplicates to the engine).")
@@ -106,7 +113,8 @@ public final class GenerateCommand implements Callable<Integer> {
         StorefrontSimulator simulator =
                 new StorefrontSimulator(
                                 seed, customers, products, categories, Clock.systemUTC(), ids)
-                        .withCatalogChanges(catalogChangeRate);
+                        .withCatalogChanges(catalogChangeRate)
+                        .withGuestSessions(guestShare);
         TrafficProducer traffic =
                 new TrafficProducer(
                         simulator,
@@ -146,12 +154,13 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf(
-                "Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d catalog changes, %,d bad), %,d failed.%n",
+                "Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d catalog changes, %,d logins, %,d bad), %,d failed.%n",
                 traffic.recordsSent(),
                 seconds,
                 traffic.clicksSent(),
                 traffic.ordersSent(),
                 traffic.catalogChangesSent(),
+                traffic.identificationsSent(),
                 traffic.badRecordsSent(),
                 traffic.failures());
         out.flush();
@@ -176,6 +185,9 @@ public final class GenerateCommand implements Callable<Integer> {
         if (badRecordRate < 0 || badRecordRate > 1) {
             throw new ParameterException(
                     spec.commandLine(), "--bad-record-rate must be within 0..1");
+        }
+        if (guestShare < 0 || guestShare > 1) {
+            throw new ParameterException(spec.commandLine(), "--guest-share must be within 0..1");
         }
         if (catalogChangeRate < 0 || catalogChangeRate > 1) {
             throw new ParameterException(

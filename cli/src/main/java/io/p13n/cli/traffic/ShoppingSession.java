@@ -3,6 +3,7 @@ package io.p13n.cli.traffic;
 import io.p13n.model.Channel;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
+import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
 import io.p13n.model.OrderStatus;
@@ -37,7 +38,15 @@ final class ShoppingSession {
     private static final String[] SEARCH_PREFIXES = {"", "", "", "cheap ", "best ", "new "};
 
     private final int customer;
-    private final String customerId;
+    private final String knownId;
+
+    /** The id the session's events carry: a guest id until the shopper logs in, then knownId. */
+    private String customerId;
+
+    /** Set for a guest session: the step after which the shopper logs in (always before paying). */
+    private int loginAfterStep = -1;
+
+    private int step;
     private final String sessionId;
     private final Channel channel;
     private final ProductCatalog catalog;
@@ -57,6 +66,7 @@ final class ShoppingSession {
             EventStamper stamper,
             Random random) {
         this.customer = customer;
+        this.knownId = customerId;
         this.customerId = customerId;
         this.sessionId = stamper.nextSessionId();
         this.channel = channel;
@@ -75,6 +85,17 @@ final class ShoppingSession {
         return customer;
     }
 
+    /**
+     * Makes this a guest visit: its events carry {@code guestId} until the shopper logs in, after a
+     * few steps or at checkout at the latest, which is an {@link IdentifyEvent} (source {@code
+     * login}, or {@code checkout}) naming the known customer; later events carry the customer's id.
+     */
+    ShoppingSession asGuest(String guestId, Random random) {
+        this.customerId = guestId;
+        this.loginAfterStep = 1 + random.nextInt(Math.max(1, stepsLeft));
+        return this;
+    }
+
     boolean ended() {
         return ended;
     }
@@ -84,6 +105,23 @@ final class ShoppingSession {
      * cart or plain browsing). After an order or a {@code null} the session has {@link #ended()}.
      */
     SpecificRecordBase step(Random random) {
+        step++;
+        boolean guest = !customerId.equals(knownId);
+        if (guest && started && (step > loginAfterStep || stepsLeft <= 0)) {
+            // logs in mid-visit, or at checkout at the latest (a guest cannot pay)
+            String source = stepsLeft <= 0 ? "checkout" : "login";
+            IdentifyEvent identify =
+                    IdentifyEvent.newBuilder()
+                            .setEventId(stamper.nextIdentifyId())
+                            .setAnonymousId(customerId)
+                            .setCustomerId(knownId)
+                            .setSource(source)
+                            .setChannel(channel)
+                            .setEventTime(stamper.now())
+                            .build();
+            customerId = knownId;
+            return identify;
+        }
         if (!started) {
             started = true;
             return stamper.click(customerId, sessionId, ClickType.PAGE_VIEW, channel).build();

@@ -55,6 +55,8 @@ public final class StorefrontSimulator {
     private final CatalogChanges catalogChanges;
     private final Random catalogRandom;
     private double catalogChangeRate;
+    private final Random guestRandom;
+    private double guestShare;
 
     /** A simulator whose ids start with {@code sim<seed>}. */
     public StorefrontSimulator(
@@ -107,6 +109,7 @@ public final class StorefrontSimulator {
         this.catalogRandom = new Random(setup.nextLong());
         this.catalogChanges =
                 new CatalogChanges(catalog, new Random(setup.nextLong()), runId, clock);
+        this.guestRandom = new Random(setup.nextLong());
         // A quarter of the customers at most, so that a small population is not all "in session".
         this.openSessionTarget = Math.max(1, Math.min(openSessions, customers / 4));
     }
@@ -128,8 +131,25 @@ public final class StorefrontSimulator {
     }
 
     /**
-     * The next event: a {@code ClickEvent} or an {@code OrderEvent}, or with {@link
-     * #withCatalogChanges} a {@code CatalogEvent}.
+     * Makes a share of the shopping sessions guest visits: they browse under an anonymous id and
+     * log in mid-visit or at checkout, an {@code IdentifyEvent} in {@link #next()}. 0, the default:
+     * every visit is logged in from the start.
+     *
+     * @param share of new sessions, 0 to 1
+     */
+    public StorefrontSimulator withGuestSessions(double share) {
+        if (share < 0 || share > 1) {
+            throw new IllegalArgumentException(
+                    "guest session share must be within 0..1, was " + share);
+        }
+        this.guestShare = share;
+        return this;
+    }
+
+    /**
+     * The next event: a {@code ClickEvent} or an {@code OrderEvent}, with {@link
+     * #withCatalogChanges} also a {@code CatalogEvent}, with {@link #withGuestSessions} also an
+     * {@code IdentifyEvent}.
      */
     public SpecificRecordBase next() {
         if (catalogChangeRate > 0 && catalogRandom.nextDouble() < catalogChangeRate) {
@@ -198,6 +218,11 @@ public final class StorefrontSimulator {
                                 catalog,
                                 stamper,
                                 random);
+                // Its own random stream: the shoppers' events of a seed are the same without
+                // guests.
+                if (guestShare > 0 && guestRandom.nextDouble() < guestShare) {
+                    session.asGuest(stamper.nextGuestId(), guestRandom);
+                }
                 openSessions.add(session);
                 return session;
             }

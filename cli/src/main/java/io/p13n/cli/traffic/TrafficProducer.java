@@ -1,6 +1,7 @@
 package io.p13n.cli.traffic;
 
 import io.p13n.model.CatalogEvent;
+import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
 import java.time.Duration;
 import java.util.Optional;
@@ -49,6 +50,7 @@ public final class TrafficProducer implements AutoCloseable {
     private final LongAdder clicksSent = new LongAdder();
     private final LongAdder ordersSent = new LongAdder();
     private final LongAdder catalogChangesSent = new LongAdder();
+    private final LongAdder identificationsSent = new LongAdder();
     private final LongAdder badRecordsSent = new LongAdder();
     private final AtomicLong failures = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
@@ -140,6 +142,11 @@ public final class TrafficProducer implements AutoCloseable {
         return catalogChangesSent.sum();
     }
 
+    /** Guests' logins acknowledged by Kafka (only with the simulator's guest sessions on). */
+    public long identificationsSent() {
+        return identificationsSent.sum();
+    }
+
     /** Bad records acknowledged by the broker. */
     public long badRecordsSent() {
         return badRecordsSent.sum();
@@ -147,7 +154,11 @@ public final class TrafficProducer implements AutoCloseable {
 
     /** All records acknowledged by the broker. */
     public long recordsSent() {
-        return clicksSent() + ordersSent() + catalogChangesSent() + badRecordsSent();
+        return clicksSent()
+                + ordersSent()
+                + catalogChangesSent()
+                + identificationsSent()
+                + badRecordsSent();
     }
 
     /** Records the producer gave up on (the first failure is logged with its cause). */
@@ -181,7 +192,11 @@ public final class TrafficProducer implements AutoCloseable {
                 topics.recordFor(event),
                 event instanceof OrderEvent
                         ? ordersSent
-                        : event instanceof CatalogEvent ? catalogChangesSent : clicksSent);
+                        : event instanceof CatalogEvent
+                                ? catalogChangesSent
+                                : event instanceof IdentifyEvent
+                                        ? identificationsSent
+                                        : clicksSent);
     }
 
     private void send(ProducerRecord<String, byte[]> record, LongAdder onSuccess) {

@@ -297,6 +297,43 @@ class StorefrontSimulatorTest {
                 .doesNotHaveDuplicates();
     }
 
+    @Test
+    void guestsBrowseUnderAnAnonymousIdAndLogInBeforeTheyPay() {
+        List<SpecificRecordBase> events =
+                take(
+                        new StorefrontSimulator(7, 1_000, 500, 20, FIXED, "g")
+                                .withGuestSessions(0.3),
+                        6_000);
+        java.util.Set<String> guestsSeen = new java.util.HashSet<>();
+        java.util.Set<String> loggedIn = new java.util.HashSet<>();
+        int identifications = 0;
+        for (SpecificRecordBase e : events) {
+            if (e instanceof ClickEvent click && click.getCustomerId().startsWith("g-guest-")) {
+                assertThat(loggedIn)
+                        .as("no guest event after the login")
+                        .doesNotContain(click.getCustomerId());
+                guestsSeen.add(click.getCustomerId());
+            } else if (e instanceof io.p13n.model.IdentifyEvent identify) {
+                identifications++;
+                assertThat(guestsSeen)
+                        .as("the guest browsed first")
+                        .contains(identify.getAnonymousId());
+                assertThat(loggedIn.add(identify.getAnonymousId()))
+                        .as("one login per guest")
+                        .isTrue();
+                assertThat(identify.getCustomerId()).doesNotContain("-guest-");
+                assertThat(identify.getSource()).isIn("login", "checkout");
+                assertThat(identify.getEventId()).startsWith("g-i");
+            } else if (e instanceof OrderEvent order) {
+                assertThat(order.getCustomerId())
+                        .as("guests log in before paying")
+                        .doesNotContain("-guest-");
+            }
+        }
+        // about 30 % of some 700 sessions
+        assertThat(identifications).isBetween(100, 400);
+    }
+
     private static List<SpecificRecordBase> take(StorefrontSimulator simulator, int count) {
         List<SpecificRecordBase> taken = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
