@@ -14,6 +14,7 @@ import io.p13n.model.OfferLedgerState;
 import io.p13n.model.OfferOutcome;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderStatus;
+import io.p13n.model.RecentOrder;
 import io.p13n.model.Reward;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ public class ActiveOffersFunction
             return; // erased: what still arrives of the customer is dropped
         }
         if (s == null) {
-            s = new OfferLedgerState(new ArrayList<>(), 0L, 0L);
+            s = new OfferLedgerState(new ArrayList<>(), 0L, 0L, new ArrayList<>());
         }
         long now;
         List<String> before;
@@ -137,7 +138,12 @@ public class ActiveOffersFunction
             OrderEvent order = (OrderEvent) payload;
             now = Math.max(watermark, order.getEventTime().toEpochMilli());
             before = activeIds(s, now);
-            if (order.getStatus() != OrderStatus.PLACED || s.getOffers().isEmpty()) {
+            if (order.getStatus() != OrderStatus.PLACED) {
+                return;
+            }
+            remember(s, order);
+            if (s.getOffers().isEmpty()) {
+                state.update(s);
                 return;
             }
             attribute(s, order, ctx);
@@ -156,7 +162,7 @@ public class ActiveOffersFunction
         }
         long until = ctx.timerService().currentProcessingTime() + erasureGraceMillis;
         ctx.timerService().registerProcessingTimeTimer(until);
-        state.update(new OfferLedgerState(new ArrayList<>(), 0L, until));
+        state.update(new OfferLedgerState(new ArrayList<>(), 0L, until, new ArrayList<>()));
         long now = Math.max(0, ctx.timerService().currentWatermark());
         out.collect(new ActiveOffers(ctx.getCurrentKey(), new ArrayList<>(), now));
     }
@@ -187,7 +193,33 @@ public class ActiveOffersFunction
     }
 
     /**
+     * Orders remembered per customer for decisions that arrive after them. A decision comes through
+     * the campaign's budget stage (keyed by campaign), an order straight from the customer stage,
+     * so an order placed after an offer can reach the ledger first; under load by seconds (seen in
+     * CampaignStatisticsITCase on a busy CI machine: the offer was never converted). Three cover a
+     * customer who orders again within those seconds; each is its time, total and coupon code (~30
+     * bytes).
+     */
+    static final int RECENT_ORDERS = 3;
+
+    /** Keeps the order among the last {@link #RECENT_ORDERS}, by event time. */
+    private static void remember(OfferLedgerState s, OrderEvent order) {
+        List<RecentOrder> recent = new ArrayList<>(s.getRecentOrders());
+        recent.add(
+                new RecentOrder(
+                        order.getEventTime().toEpochMilli(),
+                        order.getTotal(),
+                        order.getCouponCode()));
+        recent.sort(Comparator.comparingLong(RecentOrder::getEventTime));
+        if (recent.size() > RECENT_ORDERS) {
+            recent.subList(0, recent.size() - RECENT_ORDERS).clear();
+        }
+        s.setRecentOrders(recent);
+    }
+
+    /**
      * Adds a new decision (copied); false when its couponId is already held or it is not issued.
+     * Remembered orders placed after it (that overtook it on the way here) convert or redeem it.
      */
     private boolean add(OfferLedgerState s, OfferDecision d, Context ctx) {
         if (d.getOutcome() != OfferOutcome.SENT && d.getOutcome() != OfferOutcome.HELD_OUT) {
@@ -212,13 +244,34 @@ public class ActiveOffersFunction
         ctx.output(
                 OfferOutputTags.STATS_DELTAS,
                 delta(d, held ? 0 : 1, held ? 1 : 0, 0, 0, 0, 0, d.getArmShare(), d.getIssuedAt()));
+        IssuedOffer added = offers.get(offers.size() - 1);
+        if (added.getDecision().getDecisionId().equals(d.getDecisionId())) {
+            for (RecentOrder order : s.getRecentOrders()) {
+                if (order.getEventTime() >= d.getIssuedAt()) {
+                    attribute(
+                            List.of(added),
+                            order.getEventTime(),
+                            order.getCouponCode(),
+                            order.getTotal(),
+                            ctx);
+                }
+            }
+        }
         return true;
     }
 
     private void attribute(OfferLedgerState s, OrderEvent order, Context ctx) {
-        long at = order.getEventTime().toEpochMilli();
-        String code = order.getCouponCode();
-        for (IssuedOffer o : s.getOffers()) {
+        attribute(
+                s.getOffers(),
+                order.getEventTime().toEpochMilli(),
+                order.getCouponCode(),
+                order.getTotal(),
+                ctx);
+    }
+
+    private void attribute(
+            List<IssuedOffer> offers, long at, String code, double total, Context ctx) {
+        for (IssuedOffer o : offers) {
             OfferDecision d = o.getDecision();
             boolean sentOffer = d.getOutcome() == OfferOutcome.SENT;
             boolean redeems =
@@ -241,7 +294,7 @@ public class ActiveOffersFunction
             // can gain revenue twice (its converting order, then a later redeeming one), so the
             // increment of the square is (before + total)^2 - before^2, not total^2.
             double before = o.getRevenue();
-            double after = before + order.getTotal();
+            double after = before + total;
             o.setRevenue(after);
             ctx.output(
                     OfferOutputTags.STATS_DELTAS,
@@ -251,7 +304,7 @@ public class ActiveOffersFunction
                             0,
                             redeems ? 1 : 0,
                             converts ? 1 : 0,
-                            order.getTotal(),
+                            total,
                             after * after - before * before,
                             0,
                             at));

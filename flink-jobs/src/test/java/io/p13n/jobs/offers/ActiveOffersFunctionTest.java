@@ -146,6 +146,32 @@ class ActiveOffersFunctionTest {
         assertThat(deltas()).as("only the first order converts").hasSize(2);
     }
 
+    /**
+     * The decision comes through the budget stage, the order straight from the customer stage: an
+     * order placed after the offer can arrive first, and still converts it (once).
+     */
+    @Test
+    void shouldConvertAnOfferWhoseDecisionArrivesAfterTheOrderThatFollowedIt() throws Exception {
+        start();
+        send(order(-1, 10.0, null)); // before the offer: converts nothing
+        send(order(2, 50.0, null)); // after it, but here first
+        send(decision("a", OfferOutcome.SENT, 1));
+        send(order(3, 70.0, null)); // a second order: no second conversion
+
+        assertThat(deltas())
+                .extracting(
+                        d ->
+                                d.getCampaignId()
+                                        + ":sent="
+                                        + d.getSent()
+                                        + ":converted="
+                                        + d.getConverted()
+                                        + ":revenue="
+                                        + d.getRevenue())
+                .containsExactly(
+                        "a:sent=1:converted=0:revenue=0.0", "a:sent=0:converted=1:revenue=50.0");
+    }
+
     @Test
     void shouldCountAConversionWithoutTheCodeButNotAfterExpiry() throws Exception {
         start();
