@@ -34,10 +34,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * trending lists, and a price drop of a product a customer looked at fires the PRICE_DROP campaign
  * for them.
  *
- * <p>The catalog source is paced at one change every two seconds and the clicks at 20 a second, so
- * each change reaches the catalog stage seconds after the clicks it depends on (alice's view before
- * the price drop) and seconds before the last lists are published (the stock-out before the last
- * sessions through P2).
+ * <p>The catalog source is paced at one change every four seconds and the clicks at 20 a second
+ * (about nine seconds of them), so each change reaches the catalog stage seconds after the clicks
+ * it depends on (alice's view eight seconds before the price drop; the first sessions through P2
+ * four seconds before the stock-out) and seconds before the last lists are published (the last
+ * sessions through P2 five seconds after it).
  */
 class CatalogWorkflowTest {
 
@@ -76,8 +77,8 @@ class CatalogWorkflowTest {
     void shouldDropOutOfStockProductsFromListsAndTellWatchersOfAPriceDrop() throws Exception {
         List<SourceRecord> clicks = new ArrayList<>();
         clicks.add(view("alice", "a1", "P7", "C1", T0));
-        // 30 shoppers look at P1 → P2 → P3, a minute apart (each list is published at once)
-        for (int i = 0; i < 30; i++) {
+        // 60 shoppers look at P1 → P2 → P3, a minute apart (each list is published at once)
+        for (int i = 0; i < 60; i++) {
             Instant start = T0.plusSeconds(60L * (i + 1));
             clicks.add(view("shopper-" + i, "s" + i, "P1", "C1", start));
             clicks.add(view("shopper-" + i, "s" + i, "P2", "C1", start.plusSeconds(10)));
@@ -98,7 +99,7 @@ class CatalogWorkflowTest {
                 SourceRecords.nothing(),
                 null,
                 null,
-                SourceRecords.pacedSource(catalog, 0.5),
+                SourceRecords.pacedSource(catalog, 0.25),
                 CampaignSources.of(
                         List.of(TestOffers.campaign("drop", TriggerType.PRICE_DROP).build())),
                 CollectedOutputs.defaultSettings(),
