@@ -427,10 +427,21 @@ class FlinkClusterCrashITCase {
         return id[0];
     }
 
-    private long numRestarts(JobID job) {
-        JsonNode metrics = rest("/jobs/" + job + "/metrics?get=numRestarts");
-        assertThat(metrics).as("the numRestarts metric").isNotNull().hasSize(1);
-        return metrics.get(0).path("value").asLong();
+    /**
+     * The job's numRestarts metric, waiting for the REST API to list it: the JobManager's metric
+     * store is filled by a fetcher every few seconds, so right after a restart the list can still
+     * be empty (seen once on a loaded run).
+     */
+    private long numRestarts(JobID job) throws InterruptedException {
+        JsonNode[] metrics = {null};
+        TestJobs.awaitTrue(
+                "the numRestarts metric",
+                TIMEOUT,
+                () -> {
+                    metrics[0] = rest("/jobs/" + job + "/metrics?get=numRestarts");
+                    return metrics[0] != null && metrics[0].size() == 1;
+                });
+        return metrics[0].get(0).path("value").asLong();
     }
 
     private static String customer(int c) {
