@@ -908,11 +908,11 @@ public final class EngineOptions {
                     "catalog.max-watchers",
                     integer(1, 100_000),
                     "200",
-                    "Watchers kept per product, the most recent first (the oldest is dropped for a new"
-                            + " one). Bounds both the product's state (~40 bytes each: 200 is ~8 KB for the"
-                            + " hottest products, read and written in the heap cache on each view) and the"
-                            + " fan-out of one price change (200 moments, each still capped per customer by"
-                            + " offers.frequency-cap).");
+                    "Watchers kept per product, the most recent (past it the map is pruned to three"
+                            + " quarters of it). Bounds both the product's state (a map entry of ~40 bytes"
+                            + " per watcher: 200 is ~8 KB for the hottest products; an interest writes one"
+                            + " entry) and the fan-out of one price change (200 moments, each still capped"
+                            + " per customer by offers.frequency-cap).");
 
     public static final ConfigOption<Double> CATALOG_MIN_PRICE_DROP =
             ConfigOption.withDefault(

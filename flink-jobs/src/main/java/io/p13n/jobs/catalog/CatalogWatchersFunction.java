@@ -152,9 +152,11 @@ public class CatalogWatchersFunction
         catalogEvents.inc();
         long at = event.getEventTime().toEpochMilli();
         if (change.trigger() != null) {
-            for (ProductWatcher w : watchers.values()) {
-                if (ProductWatchers.current(w, at, settings)) {
-                    out.collect(ProductWatchers.moment(w, event.getProductId(), state, change, at));
+            for (Map.Entry<String, ProductWatcher> w : watchers.entries()) {
+                if (ProductWatchers.current(w.getValue(), at, settings)) {
+                    out.collect(
+                            ProductWatchers.moment(
+                                    w.getKey(), event.getProductId(), state, change, at));
                     moments.inc();
                 }
             }

@@ -36,11 +36,9 @@ public final class ProductWatchers {
     /** A watcher refreshed by a new interest: the latest time, the strongest interest. */
     public static ProductWatcher watch(ProductWatcher known, ProductInterest interest) {
         if (known == null) {
-            return new ProductWatcher(
-                    interest.getCustomerId(), interest.getStrength(), interest.getEventTime());
+            return new ProductWatcher(interest.getStrength(), interest.getEventTime());
         }
         return new ProductWatcher(
-                known.getCustomerId(),
                 Math.max(known.getStrength(), interest.getStrength()),
                 Math.max(known.getLastSeen(), interest.getEventTime()));
     }
@@ -60,20 +58,22 @@ public final class ProductWatchers {
             int keep,
             CatalogSettings settings) {
         List<String> forget = new ArrayList<>();
-        List<ProductWatcher> live = new ArrayList<>();
+        List<Map.Entry<String, ProductWatcher>> live = new ArrayList<>();
         for (Map.Entry<String, ProductWatcher> e : watchers) {
             if (current(e.getValue(), now, settings)) {
-                live.add(e.getValue());
+                live.add(Map.entry(e.getKey(), e.getValue()));
             } else {
                 forget.add(e.getKey());
             }
         }
         if (live.size() > keep) {
             live.sort(
-                    Comparator.comparingLong(ProductWatcher::getLastSeen)
-                            .thenComparing(ProductWatcher::getCustomerId));
-            for (ProductWatcher w : live.subList(0, live.size() - keep)) {
-                forget.add(w.getCustomerId());
+                    Comparator.comparingLong(
+                                    (Map.Entry<String, ProductWatcher> e) ->
+                                            e.getValue().getLastSeen())
+                            .thenComparing(Map.Entry::getKey));
+            for (Map.Entry<String, ProductWatcher> e : live.subList(0, live.size() - keep)) {
+                forget.add(e.getKey());
             }
         }
         return forget;
@@ -127,15 +127,15 @@ public final class ProductWatchers {
         return new Change(null, null, availability);
     }
 
-    /** The moment of {@code change} for one watcher. */
+    /** The moment of {@code change} for one watcher, {@code customerId}. */
     public static ProductMoment moment(
-            ProductWatcher watcher,
+            String customerId,
             String productId,
             ProductCatalogState state,
             Change change,
             long at) {
         return new ProductMoment(
-                watcher.getCustomerId(),
+                customerId,
                 productId,
                 state.getCategoryId(),
                 change.trigger(),
