@@ -894,6 +894,34 @@ public final class EngineOptions {
                             + " keyed by product id) are read from. It may stay empty: every product then"
                             + " counts as available and no price-drop or back-in-stock moment fires.");
 
+    public static final ConfigOption<String> KAFKA_TOPIC_REVIEWS =
+            ConfigOption.withDefault(
+                    "kafka.topic.reviews",
+                    ValueType.topic(),
+                    "reviews",
+                    "Topic the product reviews and ratings (ReviewEvent; keyed by customer id) are read"
+                            + " from. It may stay empty or not exist: no service-recovery moments, review"
+                            + " points or product ratings then.");
+
+    public static final ConfigOption<String> KAFKA_TOPIC_CUSTOMER_ATTRIBUTES =
+            ConfigOption.withDefault(
+                    "kafka.topic.customer-attributes",
+                    ValueType.topic(),
+                    "customer-attributes",
+                    "Topic the customers' stated attributes (CustomerAttributesEvent: birthday, time zone,"
+                            + " signup date, preferred channel; keyed by customer id) are read from. It may stay"
+                            + " empty or not exist: no birthday or anniversary moments, and every customer"
+                            + " lives in customers.default-time-zone.");
+
+    public static final ConfigOption<java.time.ZoneId> CUSTOMERS_DEFAULT_TIME_ZONE =
+            ConfigOption.withDefault(
+                    "customers.default-time-zone",
+                    ValueType.zoneId(),
+                    "UTC",
+                    "Time zone of customers who stated none: their local dates (birthdays,"
+                            + " anniversaries) and quiet hours are reckoned in it. Set it to the store's"
+                            + " own zone when most customers live there.");
+
     public static final ConfigOption<Duration> CATALOG_WATCH_PERIOD =
             ConfigOption.withDefault(
                     "catalog.watch-period",
@@ -1358,6 +1386,9 @@ public final class EngineOptions {
                     CATALOG_MAX_WATCHERS,
                     CATALOG_MIN_PRICE_DROP,
                     CATALOG_MAX_UNAVAILABLE,
+                    KAFKA_TOPIC_REVIEWS,
+                    KAFKA_TOPIC_CUSTOMER_ATTRIBUTES,
+                    CUSTOMERS_DEFAULT_TIME_ZONE,
                     KAFKA_TOPIC_CAMPAIGNS,
                     KAFKA_TOPIC_OFFER_TRIGGERS,
                     OFFERS_CONTROL_SHARE,

@@ -90,6 +90,20 @@ final class ValueType<T> {
         return string(expected, s -> !s.isEmpty() && s.chars().noneMatch(Character::isWhitespace));
     }
 
+    /** An IANA time zone id (or a fixed offset such as +02:00), as java.time knows them. */
+    static ValueType<java.time.ZoneId> zoneId() {
+        return new ValueType<>(
+                "a time zone id such as UTC, Europe/Berlin or America/New_York",
+                text -> {
+                    try {
+                        return java.time.ZoneId.of(text.trim());
+                    } catch (java.time.DateTimeException e) {
+                        throw new IllegalArgumentException(e);
+                    }
+                },
+                java.time.ZoneId::getId);
+    }
+
     /**
      * A Kafka topic name, with Kafka's own rules, so that a typo fails at start rather than when
      * the first record is produced.

@@ -2,6 +2,7 @@ package io.p13n.jobs;
 
 import io.p13n.model.ChurnSignal;
 import io.p13n.model.CustomerEvent;
+import io.p13n.model.CustomerMoment;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.ItemPopularityUpdate;
@@ -42,4 +43,11 @@ public final class OutputTags {
     /** Profiles whose offer-relevant facts changed (see CustomerProfileFunction#offerFacts). */
     public static final OutputTag<CustomerProfile> OFFER_PROFILES =
             new OutputTag<>("offer-profiles", new AvroTypeInfo<>(CustomerProfile.class));
+
+    /**
+     * Moments the customer stage sees in a customer's own events (a low rating, a search without an
+     * order, a birthday, a signup anniversary), for the offer stage's campaigns.
+     */
+    public static final OutputTag<CustomerMoment> CUSTOMER_MOMENTS =
+            new OutputTag<>("customer-moments", new AvroTypeInfo<>(CustomerMoment.class));
 }

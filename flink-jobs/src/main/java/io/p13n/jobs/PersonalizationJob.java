@@ -264,7 +264,10 @@ public final class PersonalizationJob {
                         kafkaSource(config, EventKind.IDENTITIES),
                         handOffSource(config),
                         handOffSink(config),
-                        IdentitySettings.from(config)));
+                        IdentitySettings.from(config)),
+                new SignalSources(
+                        kafkaSource(config, EventKind.REVIEWS),
+                        kafkaSource(config, EventKind.CUSTOMER_ATTRIBUTES)));
     }
 
     /**
@@ -445,6 +448,36 @@ public final class PersonalizationJob {
             WorkflowSettings settings,
             WorkflowSinks sinks,
             IdentityEnds identity) {
+        defineWorkflow(
+                env,
+                clickSource,
+                orderSource,
+                consentSource,
+                erasureSource,
+                catalogSource,
+                campaignSource,
+                settings,
+                sinks,
+                identity,
+                SignalSources.NONE);
+    }
+
+    /**
+     * The whole workflow: with {@code signals}' reviews and customer attributes joining the events
+     * (either may be null, and {@code identity} too).
+     */
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<SourceRecord, ?, ?> clickSource,
+            Source<SourceRecord, ?, ?> orderSource,
+            Source<SourceRecord, ?, ?> consentSource,
+            Source<SourceRecord, ?, ?> erasureSource,
+            Source<SourceRecord, ?, ?> catalogSource,
+            Source<Campaign, ?, ?> campaignSource,
+            WorkflowSettings settings,
+            WorkflowSinks sinks,
+            IdentityEnds identity,
+            SignalSources signals) {
         // Generic (Kryo) serialization off: every type on the wire and in state is Avro or a Flink
         // type. Object reuse on: chained operators hand records over without a deep copy (a quarter
         // of the task thread's time without it, measured). Safe here because no function keeps or
@@ -464,6 +497,7 @@ public final class PersonalizationJob {
                         consentSource,
                         erasureSource,
                         identity,
+                        signals,
                         settings,
                         sinks);
         SingleOutputStreamOperator<CustomerProfile> profiles =
@@ -501,6 +535,7 @@ public final class PersonalizationJob {
             Source<SourceRecord, ?, ?> consentSource,
             Source<SourceRecord, ?, ?> erasureSource,
             IdentityEnds identity,
+            SignalSources signals,
             WorkflowSettings settings,
             WorkflowSinks sinks) {
         WatermarkStrategy<SourceRecord> watermarks = eventWatermarks(settings);
@@ -520,6 +555,22 @@ public final class PersonalizationJob {
         }
         if (identity != null) {
             records = records.union(identifications(env, identity, watermarks));
+        }
+        // Usually quiet too (a few reviews and attribute changes per customer), like consents.
+        if (signals.reviews() != null) {
+            records =
+                    records.union(
+                            env.fromSource(signals.reviews(), watermarks, "Reviews from Kafka")
+                                    .uid(Uids.REVIEWS_SOURCE));
+        }
+        if (signals.customerAttributes() != null) {
+            records =
+                    records.union(
+                            env.fromSource(
+                                            signals.customerAttributes(),
+                                            watermarks,
+                                            "Customer attributes from Kafka")
+                                    .uid(Uids.CUSTOMER_ATTRIBUTES_SOURCE));
         }
         SingleOutputStreamOperator<CustomerEvent> events;
         if (erasureSource == null) {
@@ -730,6 +781,14 @@ public final class PersonalizationJob {
                                     .uid(Uids.PRODUCT_MOMENTS)
                                     .name("Product moments for offers"));
         }
+        // From the customer stage itself: still partitioned by customer, no shuffle.
+        inputs =
+                inputs.union(
+                        profiles.getSideOutput(OutputTags.CUSTOMER_MOMENTS)
+                                .map(OfferInputs::of)
+                                .returns(new AvroTypeInfo<>(OfferInput.class))
+                                .uid(Uids.CUSTOMER_MOMENTS)
+                                .name("Customer moments for offers"));
 
         // Both inputs are still partitioned by customer: no shuffle before the trigger stage.
         SingleOutputStreamOperator<OfferDecision> decisions =
@@ -1202,6 +1261,9 @@ public final class PersonalizationJob {
                             case ERASURES -> EngineOptions.KAFKA_TOPIC_ERASURES;
                             case CATALOG -> EngineOptions.KAFKA_TOPIC_CATALOG;
                             case IDENTITIES -> EngineOptions.KAFKA_TOPIC_IDENTITIES;
+                            case REVIEWS -> EngineOptions.KAFKA_TOPIC_REVIEWS;
+                            case CUSTOMER_ATTRIBUTES ->
+                                    EngineOptions.KAFKA_TOPIC_CUSTOMER_ATTRIBUTES;
                         });
         OffsetsInitializer startingOffsets =
                 switch (config.get(EngineOptions.KAFKA_STARTING_OFFSETS)) {
@@ -1213,10 +1275,7 @@ public final class PersonalizationJob {
         var builder =
                 KafkaSource.<SourceRecord>builder()
                         .setBootstrapServers(config.get(EngineOptions.KAFKA_BOOTSTRAP_SERVERS));
-        if (kind == EventKind.CONSENTS
-                || kind == EventKind.ERASURES
-                || kind == EventKind.IDENTITIES
-                || kind == EventKind.CATALOG) {
+        if (kind != EventKind.CLICKS && kind != EventKind.ORDERS) {
             // A pattern rather than a name: a store that sends no consent decisions need not create
             // the topic (a named topic that does not exist fails the job at start); once created,
             // it is found within the discovery interval and read from its beginning.

@@ -36,6 +36,7 @@ public final class Uids {
     public static final String OFFER_INPUTS = "offer-inputs";
     public static final String OFFER_TRIGGERS = "offer-triggers";
     public static final String CAMPAIGN_BUDGETS = "campaign-budgets";
+    public static final String QUIET_HOURS = "offer-quiet-hours-hold";
     public static final String ACTIVE_OFFERS = "active-offers";
     public static final String CAMPAIGN_STATS = "campaign-stats";
     public static final String CONSENT_SUPPRESSED_STATS = "campaign-stats-consent-suppressed";
@@ -43,6 +44,9 @@ public final class Uids {
     public static final String ACTIVE_OFFERS_SINK = "redis-active-offers-sink";
     public static final String CAMPAIGN_STATS_SINK = "redis-campaign-stats-sink";
     public static final String CATALOG_SOURCE = "catalog-kafka-source";
+    public static final String REVIEWS_SOURCE = "reviews-kafka-source";
+    public static final String CUSTOMER_ATTRIBUTES_SOURCE = "customer-attributes-kafka-source";
+    public static final String CUSTOMER_MOMENTS = "customer-moments";
     public static final String CATALOG_ROUTE = "catalog-route";
     public static final String CATALOG_DEAD_LETTER_SINK = "kafka-catalog-dead-letter-sink";
     public static final String CATALOG_INTERESTS = "catalog-interests";

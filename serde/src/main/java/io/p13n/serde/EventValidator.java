@@ -5,13 +5,20 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.ConsentPurpose;
+import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.ErasureRequest;
 import io.p13n.model.IdentifyEvent;
 import io.p13n.model.MessageChannel;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
+import io.p13n.model.ReviewEvent;
 import java.io.Serializable;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.MonthDay;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 
 /**
  * Rejects events that decode but cannot be trusted: they would corrupt a profile (negative money),
@@ -224,6 +231,106 @@ public final class EventValidator implements Serializable {
             return "anonymousId and customerId are the same id";
         }
         return problemWithTime(identify.getEventTime(), nowMillis);
+    }
+
+    /** Highest rating; ratings are whole stars from 1. */
+    public static final int MAX_RATING = 5;
+
+    /**
+     * A review: ids, a rating of 1 to {@link #MAX_RATING} stars, a text length, a plausible time.
+     */
+    public String problemWith(ReviewEvent review, long nowMillis) {
+        String id =
+                tooLong(
+                        review.getEventId(),
+                        review.getCustomerId(),
+                        review.getProductId(),
+                        review.getOrderId());
+        if (id != null) {
+            return id;
+        }
+        if (isBlank(review.getEventId())) {
+            return "missing eventId";
+        }
+        if (isBlank(review.getCustomerId())) {
+            return "missing customerId";
+        }
+        if (isBlank(review.getProductId())) {
+            return "missing productId";
+        }
+        if (review.getRating() < 1 || review.getRating() > MAX_RATING) {
+            return "rating must be 1 to " + MAX_RATING + " stars, was " + review.getRating();
+        }
+        if (review.getTextLength() < 0) {
+            return "textLength must not be negative, was " + review.getTextLength();
+        }
+        return problemWithTime(review.getEventTime(), nowMillis);
+    }
+
+    /**
+     * Customer attributes: ids, a plausible time, and each stated attribute parseable (a birthday
+     * as MM-DD or YYYY-MM-DD, a time zone Java knows, a signup date as YYYY-MM-DD not after the
+     * event), so the stages after never meet one they cannot use.
+     */
+    public String problemWith(CustomerAttributesEvent attributes, long nowMillis) {
+        String id =
+                tooLong(
+                        attributes.getEventId(),
+                        attributes.getCustomerId(),
+                        attributes.getBirthday(),
+                        attributes.getTimeZone(),
+                        attributes.getSignupDate());
+        if (id != null) {
+            return id;
+        }
+        if (isBlank(attributes.getEventId())) {
+            return "missing eventId";
+        }
+        if (isBlank(attributes.getCustomerId())) {
+            return "missing customerId";
+        }
+        String time = problemWithTime(attributes.getEventTime(), nowMillis);
+        if (time != null) {
+            return time;
+        }
+        if (attributes.getBirthday() != null && birthday(attributes.getBirthday()) == null) {
+            return "birthday must be MM-DD or YYYY-MM-DD, was '" + attributes.getBirthday() + "'";
+        }
+        if (attributes.getTimeZone() != null) {
+            try {
+                ZoneId.of(attributes.getTimeZone());
+            } catch (DateTimeException e) {
+                return "timeZone must be an IANA time zone id such as Europe/Berlin, was '"
+                        + attributes.getTimeZone()
+                        + "'";
+            }
+        }
+        if (attributes.getSignupDate() != null) {
+            LocalDate signup;
+            try {
+                signup = LocalDate.parse(attributes.getSignupDate());
+            } catch (DateTimeParseException e) {
+                return "signupDate must be YYYY-MM-DD, was '" + attributes.getSignupDate() + "'";
+            }
+            // A day of slack: the event time is UTC, the signup day the store's local date.
+            if (signup.toEpochDay() * 86_400_000L
+                    > attributes.getEventTime().toEpochMilli() + 86_400_000L) {
+                return "signupDate " + signup + " is after the event's time";
+            }
+        }
+        return null;
+    }
+
+    /** The month and day of a birthday written MM-DD or YYYY-MM-DD; null if it is neither. */
+    public static MonthDay birthday(String value) {
+        try {
+            if (value.length() == 5) {
+                return MonthDay.parse("--" + value);
+            }
+            return MonthDay.from(LocalDate.parse(value));
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     /** A message about the first id longer than {@link #MAX_ID_LENGTH}, or null. */

@@ -3,11 +3,13 @@ package io.p13n.serde;
 import io.p13n.model.CatalogEvent;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
+import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.DeadLetterKind;
 import io.p13n.model.ErasureRequest;
 import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
+import io.p13n.model.ReviewEvent;
 import io.p13n.model.SourceRecord;
 import java.nio.ByteBuffer;
 import org.apache.avro.AvroRuntimeException;
@@ -24,9 +26,10 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Turns every Kafka record of the clicks, orders or consents topic into a {@link SourceRecord}: the
- * decoded, validated event, or a {@link DeadLetter} with the original bytes, coordinates and the
- * reason. It never throws, so a poison record cannot fail (and endlessly restart) the job.
+ * Turns every Kafka record of an event topic (clicks, orders, consents, identities, erasures,
+ * catalog, reviews, customer attributes) into a {@link SourceRecord}: the decoded, validated event,
+ * or a {@link DeadLetter} with the original bytes, coordinates and the reason. It never throws, so
+ * a poison record cannot fail (and endlessly restart) the job.
  *
  * <p>Values are Avro single-object encoded. The header's fingerprint selects the writer schema
  * among the current one and those in {@link SchemaHistory}; Avro then resolves it to the current
@@ -43,7 +46,9 @@ public final class SourceRecordDeserializer
         IDENTITIES,
         CONSENTS,
         ERASURES,
-        CATALOG
+        CATALOG,
+        REVIEWS,
+        CUSTOMER_ATTRIBUTES
     }
 
     private final EventKind kind;
@@ -57,6 +62,8 @@ public final class SourceRecordDeserializer
     private transient BinaryMessageDecoder<ErasureRequest> erasureDecoder;
     private transient BinaryMessageDecoder<IdentifyEvent> identifyDecoder;
     private transient BinaryMessageDecoder<CatalogEvent> catalogDecoder;
+    private transient BinaryMessageDecoder<ReviewEvent> reviewDecoder;
+    private transient BinaryMessageDecoder<CustomerAttributesEvent> attributesDecoder;
 
     public SourceRecordDeserializer(EventKind kind, long maxFutureSkewMillis) {
         if (kind == null) {
@@ -78,6 +85,25 @@ public final class SourceRecordDeserializer
                         IdentifyEvent.createDecoder(historyOf(IdentifyEvent.getClassSchema()));
                 SchemaHistory.writerSchemasOf(IdentifyEvent.getClassSchema().getFullName())
                         .forEach(identifyDecoder::addSchema);
+            }
+            return;
+        }
+        if (kind == EventKind.REVIEWS) {
+            if (reviewDecoder == null) {
+                reviewDecoder = ReviewEvent.createDecoder(historyOf(ReviewEvent.getClassSchema()));
+                SchemaHistory.writerSchemasOf(ReviewEvent.getClassSchema().getFullName())
+                        .forEach(reviewDecoder::addSchema);
+            }
+            return;
+        }
+        if (kind == EventKind.CUSTOMER_ATTRIBUTES) {
+            if (attributesDecoder == null) {
+                attributesDecoder =
+                        CustomerAttributesEvent.createDecoder(
+                                historyOf(CustomerAttributesEvent.getClassSchema()));
+                SchemaHistory.writerSchemasOf(
+                                CustomerAttributesEvent.getClassSchema().getFullName())
+                        .forEach(attributesDecoder::addSchema);
             }
             return;
         }
@@ -141,6 +167,8 @@ public final class SourceRecordDeserializer
                         case ERASURES -> erasureDecoder.decode(value);
                         case IDENTITIES -> identifyDecoder.decode(value);
                         case CATALOG -> catalogDecoder.decode(value);
+                        case REVIEWS -> reviewDecoder.decode(value);
+                        case CUSTOMER_ATTRIBUTES -> attributesDecoder.decode(value);
                     };
         } catch (MissingSchemaException e) {
             return deadLetter(
@@ -175,6 +203,10 @@ public final class SourceRecordDeserializer
             problem = validator.problemWith(identify, nowMillis);
         } else if (event instanceof CatalogEvent change) {
             problem = validator.problemWith(change, nowMillis);
+        } else if (event instanceof ReviewEvent review) {
+            problem = validator.problemWith(review, nowMillis);
+        } else if (event instanceof CustomerAttributesEvent attributes) {
+            problem = validator.problemWith(attributes, nowMillis);
         } else {
             problem = validator.problemWith((ErasureRequest) event);
         }

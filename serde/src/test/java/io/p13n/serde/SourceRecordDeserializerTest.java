@@ -313,6 +313,124 @@ class SourceRecordDeserializerTest {
     }
 
     @Test
+    void shouldDecodeAReviewAndRefuseRatingsOutsideOneToFiveStars() {
+        SourceRecordDeserializer reviews =
+                new SourceRecordDeserializer(EventKind.REVIEWS, FIVE_MINUTES);
+        io.p13n.model.ReviewEvent review =
+                io.p13n.model.ReviewEvent.newBuilder()
+                        .setEventId("r1")
+                        .setCustomerId("c1")
+                        .setProductId("P1")
+                        .setRating(1)
+                        .setTextLength(120)
+                        .setEventTime(T0)
+                        .build();
+        assertThat(
+                        reviews.toSourceRecord(record(AvroEventSerializer.encode(review), 1), NOW)
+                                .getPayload())
+                .isEqualTo(review);
+
+        for (int stars : new int[] {0, 6, -1}) {
+            review.setRating(stars);
+            DeadLetter letter =
+                    deadLetterOf(
+                            reviews.toSourceRecord(
+                                    record(AvroEventSerializer.encode(review), 2), NOW));
+            assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
+            assertThat(letter.getReason()).isEqualTo("rating must be 1 to 5 stars, was " + stars);
+        }
+        review.setRating(4);
+        review.setTextLength(-3);
+        assertThat(
+                        deadLetterOf(
+                                        reviews.toSourceRecord(
+                                                record(AvroEventSerializer.encode(review), 3), NOW))
+                                .getReason())
+                .isEqualTo("textLength must not be negative, was -3");
+    }
+
+    @Test
+    void shouldDecodeCustomerAttributesAndRefuseOnesThatDoNotParse() {
+        SourceRecordDeserializer attributes =
+                new SourceRecordDeserializer(EventKind.CUSTOMER_ATTRIBUTES, FIVE_MINUTES);
+        io.p13n.model.CustomerAttributesEvent stated =
+                io.p13n.model.CustomerAttributesEvent.newBuilder()
+                        .setEventId("a1")
+                        .setCustomerId("c1")
+                        .setBirthday("1992-02-29")
+                        .setTimeZone("Europe/Berlin")
+                        .setSignupDate("2024-05-01")
+                        .setPreferredChannel(io.p13n.model.MessageChannel.PUSH)
+                        .setEventTime(T0)
+                        .build();
+        assertThat(
+                        attributes
+                                .toSourceRecord(record(AvroEventSerializer.encode(stated), 1), NOW)
+                                .getPayload())
+                .isEqualTo(stated);
+        // a birthday without a year, and nothing else stated, is fine too
+        var partial =
+                io.p13n.model.CustomerAttributesEvent.newBuilder(stated)
+                        .setBirthday("12-24")
+                        .setTimeZone(null)
+                        .setSignupDate(null)
+                        .setPreferredChannel(null)
+                        .build();
+        assertThat(
+                        attributes
+                                .toSourceRecord(record(AvroEventSerializer.encode(partial), 2), NOW)
+                                .getPayload())
+                .isEqualTo(partial);
+
+        assertThat(
+                        reasonFor(
+                                attributes,
+                                io.p13n.model.CustomerAttributesEvent.newBuilder(stated)
+                                        .setBirthday("31-12")
+                                        .build()))
+                .isEqualTo("birthday must be MM-DD or YYYY-MM-DD, was '31-12'");
+        assertThat(
+                        reasonFor(
+                                attributes,
+                                io.p13n.model.CustomerAttributesEvent.newBuilder(stated)
+                                        .setBirthday("02-30")
+                                        .build()))
+                .isEqualTo("birthday must be MM-DD or YYYY-MM-DD, was '02-30'");
+        assertThat(
+                        reasonFor(
+                                attributes,
+                                io.p13n.model.CustomerAttributesEvent.newBuilder(stated)
+                                        .setTimeZone("Mars/Olympus")
+                                        .build()))
+                .startsWith("timeZone must be an IANA time zone id");
+        assertThat(
+                        reasonFor(
+                                attributes,
+                                io.p13n.model.CustomerAttributesEvent.newBuilder(stated)
+                                        .setSignupDate("2024/05/01")
+                                        .build()))
+                .isEqualTo("signupDate must be YYYY-MM-DD, was '2024/05/01'");
+        assertThat(
+                        reasonFor(
+                                attributes,
+                                io.p13n.model.CustomerAttributesEvent.newBuilder(stated)
+                                        .setSignupDate("2999-01-01")
+                                        .build()))
+                .isEqualTo("signupDate 2999-01-01 is after the event's time");
+    }
+
+    private static String reasonFor(
+            SourceRecordDeserializer deserializer,
+            org.apache.avro.specific.SpecificRecordBase event) {
+        DeadLetter letter =
+                deadLetterOf(
+                        deserializer.toSourceRecord(
+                                record(AvroEventSerializer.encode(event), 9), NOW));
+        assertThat(letter.getKind()).isEqualTo(DeadLetterKind.INVALID);
+        return letter.getReason();
+    }
+
+    @Test
     void shouldRouteAnOverlongIdToDeadLetterSoNoKeyIsUnbounded() {
         ClickEvent click = TestEvents.productView("c".repeat(200_000), T0);
 

@@ -3,6 +3,7 @@ package io.p13n.jobs.ingest;
 import io.p13n.model.CatalogEvent;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
+import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.Erasure;
@@ -10,6 +11,7 @@ import io.p13n.model.ErasureRequest;
 import io.p13n.model.IdentifyEvent;
 import io.p13n.model.IdentityHandOff;
 import io.p13n.model.OrderEvent;
+import io.p13n.model.ReviewEvent;
 import io.p13n.model.SourceRecord;
 
 /** Field access across the event types a {@link CustomerEvent} may carry. */
@@ -34,6 +36,12 @@ public final class CustomerEvents {
         if (payload instanceof IdentityHandOff handOff) {
             return handOff.getReturned() ? handOff.getAnonymousId() : handOff.getCustomerId();
         }
+        if (payload instanceof ReviewEvent review) {
+            return review.getCustomerId();
+        }
+        if (payload instanceof CustomerAttributesEvent attributes) {
+            return attributes.getCustomerId();
+        }
         return ((Erasure) payload).getCustomerId();
     }
 
@@ -53,6 +61,12 @@ public final class CustomerEvents {
         }
         if (payload instanceof IdentityHandOff handOff) {
             return handOff.getEventTime();
+        }
+        if (payload instanceof ReviewEvent review) {
+            return review.getEventTime().toEpochMilli();
+        }
+        if (payload instanceof CustomerAttributesEvent attributes) {
+            return attributes.getEventTime().toEpochMilli();
         }
         return ((Erasure) payload).getRequestedAt();
     }
@@ -78,6 +92,12 @@ public final class CustomerEvents {
         }
         if (payload instanceof IdentityHandOff handOff) {
             return (handOff.getReturned() ? "r:" : "h:") + handOff.getIdentifyEventId();
+        }
+        if (payload instanceof ReviewEvent review) {
+            return "v:" + review.getEventId();
+        }
+        if (payload instanceof CustomerAttributesEvent attributes) {
+            return "a:" + attributes.getEventId();
         }
         OrderEvent order = (OrderEvent) payload;
         return "o:" + order.getOrderId() + ":" + order.getStatus();
@@ -107,6 +127,12 @@ public final class CustomerEvents {
         }
         if (payload instanceof CatalogEvent change) {
             return change.getEventTime().toEpochMilli();
+        }
+        if (payload instanceof ReviewEvent review) {
+            return review.getEventTime().toEpochMilli();
+        }
+        if (payload instanceof CustomerAttributesEvent attributes) {
+            return attributes.getEventTime().toEpochMilli();
         }
         assert payload instanceof DeadLetter;
         return Long.MIN_VALUE;

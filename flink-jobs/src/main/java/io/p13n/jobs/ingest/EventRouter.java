@@ -4,12 +4,14 @@ import io.p13n.jobs.privacy.Pseudonyms;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.ConsentEvent;
+import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.DeadLetterKind;
 import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderStatus;
+import io.p13n.model.ReviewEvent;
 import java.util.EnumMap;
 import java.util.function.Consumer;
 import org.apache.flink.metrics.Counter;
@@ -28,6 +30,8 @@ final class EventRouter {
             new EnumMap<>(DeadLetterKind.class);
     private final Counter consentsIn;
     private final Counter identificationsIn;
+    private final Counter reviewsIn;
+    private final Counter attributesIn;
     private final Pseudonyms pseudonyms;
 
     /**
@@ -45,6 +49,8 @@ final class EventRouter {
         }
         consentsIn = group.addGroup("type", "CONSENT").counter("eventsIn");
         identificationsIn = group.addGroup("type", "IDENTIFY").counter("eventsIn");
+        reviewsIn = group.addGroup("type", "REVIEW").counter("eventsIn");
+        attributesIn = group.addGroup("type", "CUSTOMER_ATTRIBUTES").counter("eventsIn");
         for (DeadLetterKind kind : DeadLetterKind.values()) {
             deadLetters.put(kind, group.addGroup("kind", kind.name()).counter("deadLetters"));
         }
@@ -63,6 +69,12 @@ final class EventRouter {
         }
         if (payload instanceof IdentifyEvent identify) {
             return identify.getAnonymousId();
+        }
+        if (payload instanceof ReviewEvent review) {
+            return review.getCustomerId();
+        }
+        if (payload instanceof CustomerAttributesEvent attributes) {
+            return attributes.getCustomerId();
         }
         return null;
     }
@@ -84,6 +96,10 @@ final class EventRouter {
         } else if (payload instanceof IdentifyEvent identify) {
             identify.setAnonymousId(pseudonyms.of(identify.getAnonymousId()));
             identify.setCustomerId(pseudonyms.of(identify.getCustomerId()));
+        } else if (payload instanceof ReviewEvent review) {
+            review.setCustomerId(pseudonyms.of(review.getCustomerId()));
+        } else if (payload instanceof CustomerAttributesEvent attributes) {
+            attributes.setCustomerId(pseudonyms.of(attributes.getCustomerId()));
         }
     }
 
@@ -104,6 +120,12 @@ final class EventRouter {
             out.collect(new CustomerEvent(payload));
         } else if (payload instanceof IdentifyEvent) {
             identificationsIn.inc();
+            out.collect(new CustomerEvent(payload));
+        } else if (payload instanceof ReviewEvent) {
+            reviewsIn.inc();
+            out.collect(new CustomerEvent(payload));
+        } else if (payload instanceof CustomerAttributesEvent) {
+            attributesIn.inc();
             out.collect(new CustomerEvent(payload));
         } else {
             deadLetter((DeadLetter) payload, deadLetterOut);

@@ -2,6 +2,7 @@ package io.p13n.jobs.offers;
 
 import io.p13n.model.CampaignStatsDelta;
 import io.p13n.model.ConsentEvent;
+import io.p13n.model.CustomerMoment;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.Erasure;
 import io.p13n.model.OfferDecision;
@@ -28,6 +29,10 @@ public final class OfferInputs {
     }
 
     public static OfferInput of(ProductMoment moment) {
+        return new OfferInput(moment);
+    }
+
+    public static OfferInput of(CustomerMoment moment) {
         return new OfferInput(moment);
     }
 
@@ -73,6 +78,9 @@ public final class OfferInputs {
             return profile.getCustomerId();
         }
         if (p instanceof ProductMoment moment) {
+            return moment.getCustomerId();
+        }
+        if (p instanceof CustomerMoment moment) {
             return moment.getCustomerId();
         }
         return ((OrderEvent) p).getCustomerId();

@@ -9,6 +9,7 @@ import io.p13n.model.CampaignIssue;
 import io.p13n.model.CampaignStatus;
 import io.p13n.model.CategoryScore;
 import io.p13n.model.ConsentGrant;
+import io.p13n.model.CustomerMoment;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.LoyaltyTier;
 import io.p13n.model.OfferCategoryFact;
@@ -53,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * {@code offers.at-risk.*} thresholds) after having been ACTIVE, LOYAL or HIGH_VALUE; a cart
  * abandoned; CHURNED (win-back); a tier upgrade; a points milestone; and, from orders, an
  * event-time timer {@code offers.seasonal.lead-days} before the first anniversary of the latest
- * purchase in a category. The first profile of a customer sets the baseline and fires nothing.
+ * purchase in a category; and moments found upstream, as {@link ProductMoment}s (price drop, back
+ * in stock) and {@link CustomerMoment}s (low rating, search without order, birthday, signup
+ * anniversary). The first profile of a customer sets the baseline and fires nothing.
  *
  * <p>For a moment the ACTIVE campaign with that trigger, a date window containing the moment and a
  * matching audience, with the highest priority (then smallest id), is chosen; a customer without
@@ -298,6 +301,16 @@ public class OfferTriggerFunction
                 return;
             }
             found.add(productMoment(product));
+        } else if (payload instanceof CustomerMoment moment) {
+            if (!s.getProfileSeen()) {
+                return; // as for product moments: no facts to match an audience or consent on
+            }
+            found.add(
+                    new Moment(
+                            moment.getTrigger(),
+                            moment.getEventTime(),
+                            moment.getReason(),
+                            moment.getCategoryId()));
         }
         for (Moment m : found) {
             decide(

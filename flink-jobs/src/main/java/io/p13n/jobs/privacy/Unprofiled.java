@@ -7,7 +7,8 @@ import io.p13n.model.CustomerProfile;
  * consent: no browsing history, cart, category interests, sessions, purchase rhythm, segment or
  * churn score, only what the store owes them or needs to run the stream: the orders and spend
  * behind their loyalty points and tier, the consent decisions themselves and the de-duplication
- * window (and the ids merged into the customer, so a replayed merge is still recognised). The item
+ * window (and the ids merged into the customer, so a replayed merge is still recognised), and the
+ * attributes the customer stated themselves (birthday, time zone, signup day, channel). The item
  * models still count their orders' co-purchases (aggregates without a customer id), not their
  * clicks.
  */
@@ -30,6 +31,11 @@ public final class Unprofiled {
                 .setConsents(p.getConsents())
                 .setRecentEventHashes(p.getRecentEventHashes())
                 .setMergedIdentities(p.getMergedIdentities()) // what keeps a merge from repeating
+                // stated by the customer, not observed: the dates and zone their offers respect
+                .setBirthday(p.getBirthday())
+                .setTimeZone(p.getTimeZone())
+                .setSignupDay(p.getSignupDay())
+                .setPreferredChannel(p.getPreferredChannel())
                 .build();
     }
 }

@@ -13,6 +13,7 @@ import io.p13n.model.ChurnSignal;
 import io.p13n.model.ChurnSignalType;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
+import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.Erasure;
@@ -24,10 +25,15 @@ import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
 import io.p13n.model.Segment;
 import io.p13n.model.SegmentChange;
+import io.p13n.serde.EventValidator;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.MonthDay;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -272,6 +278,19 @@ public class CustomerProfileFunction
             lateEvents.inc();
         }
         long offerFactsBefore = offerFacts(profile);
+        if (payload instanceof CustomerAttributesEvent attributes) {
+            // Stated by the customer, not observed: kept whatever their consent to profiling (the
+            // dates and zone their offers respect), and not activity (first and last seen stay).
+            applyAttributes(profile, attributes);
+            long now = Math.max(Math.max(profile.getLastEventTime(), watermark), eventTime);
+            if (profiling(profile, now)) {
+                evaluate(profile, now, false, ctx.timerService(), ctx);
+            } else {
+                profile = Unprofiled.of(profile);
+            }
+            publish(profile, fresh, offerFactsBefore, ctx, out);
+            return;
+        }
         if (payload instanceof ConsentEvent consent) {
             // On to the ledger (a marketing withdrawal takes offers down) and the session trail.
             ctx.output(OutputTags.UNIQUE_EVENTS, event);
@@ -595,11 +614,11 @@ public class CustomerProfileFunction
 
     /**
      * A digest of what the offer stage detects moments from (segment, tier, points, cart and its
-     * abandonment, churn risk, P(alive), orders). Only profiles whose digest changed go to the
-     * offer stage: most events are views that change none of it, and shipping the whole profile
-     * across the network on every event was the largest single cost of the offer path. Category
-     * affinity is left out on purpose (every view moves it): the offer stage's copy is as of the
-     * last change above. A collision only delays such a copy to the next change.
+     * abandonment, churn risk, P(alive), orders, the stated attributes). Only profiles whose digest
+     * changed go to the offer stage: most events are views that change none of it, and shipping the
+     * whole profile across the network on every event was the largest single cost of the offer
+     * path. Category affinity is left out on purpose (every view moves it): the offer stage's copy
+     * is as of the last change above. A collision only delays such a copy to the next change.
      */
     static long offerFacts(CustomerProfile p) {
         long h = p.getSegment().ordinal();
@@ -612,6 +631,10 @@ public class CustomerProfileFunction
         h = h * 1_000_003 + (p.getPAlive() == null ? 0 : Double.hashCode(p.getPAlive()));
         h = h * 31 + p.getOrders();
         h = h * 31 + p.getConsents().hashCode();
+        h = h * 31 + Objects.hashCode(p.getBirthday());
+        h = h * 31 + Objects.hashCode(p.getTimeZone());
+        h = h * 31 + Long.hashCode(p.getSignupDay());
+        h = h * 31 + p.getPreferredChannel().ordinal();
         return h;
     }
 
@@ -763,8 +786,30 @@ public class CustomerProfileFunction
         profile.setLastEventTime(Math.max(profile.getLastEventTime(), eventTime));
         if (payload instanceof ClickEvent) {
             applyClick(profile, (ClickEvent) payload, eventTime, settings);
-        } else {
+        } else if (payload instanceof OrderEvent) {
             applyOrder(profile, (OrderEvent) payload, eventTime, settings);
+        }
+        // A ReviewEvent so far only counts as activity (first and last seen).
+    }
+
+    /**
+     * Takes over what the customer stated; a field the event leaves null keeps its value (an
+     * account page that changes the time zone does not erase the birthday). The event was validated
+     * at the door (EventValidator), so every stated value parses.
+     */
+    static void applyAttributes(CustomerProfile profile, CustomerAttributesEvent attributes) {
+        if (attributes.getBirthday() != null) {
+            MonthDay birthday = EventValidator.birthday(attributes.getBirthday());
+            profile.setBirthday(birthday.toString().substring(2)); // "--MM-DD" -> "MM-DD"
+        }
+        if (attributes.getTimeZone() != null) {
+            profile.setTimeZone(ZoneId.of(attributes.getTimeZone()).getId());
+        }
+        if (attributes.getSignupDate() != null) {
+            profile.setSignupDay(LocalDate.parse(attributes.getSignupDate()).toEpochDay());
+        }
+        if (attributes.getPreferredChannel() != null) {
+            profile.setPreferredChannel(attributes.getPreferredChannel());
         }
     }
 

@@ -10,8 +10,10 @@ import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.redis.RedisWrite;
 import io.p13n.model.CategoryScore;
 import io.p13n.model.CustomerProfile;
+import io.p13n.model.MessageChannel;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +163,17 @@ public final class ProfileRedisMapper implements RedisHashMapper<CustomerProfile
         f.put(
                 "marketingChannels",
                 Consents.marketingChannels(p.getConsents(), consentAsOf, marketingByDefault));
+        // stated by the customer (customer-attributes topic); empty when not stated
+        f.put("birthday", p.getBirthday() == null ? "" : p.getBirthday());
+        f.put("timeZone", p.getTimeZone() == null ? "" : p.getTimeZone());
+        f.put(
+                "signupDate",
+                p.getSignupDay() == 0 ? "" : LocalDate.ofEpochDay(p.getSignupDay()).toString());
+        f.put(
+                "preferredChannel",
+                p.getPreferredChannel() == MessageChannel.UNKNOWN
+                        ? ""
+                        : p.getPreferredChannel().name());
         f.put("updatedAt", time(asOf));
         return new RedisHashWrite(keys.profile(p.getCustomerId()), f, ttlMillis);
     }

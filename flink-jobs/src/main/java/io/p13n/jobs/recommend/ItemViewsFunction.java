@@ -85,7 +85,9 @@ public class ItemViewsFunction extends KeyedProcessFunction<String, CustomerEven
             }
             return;
         }
-        ClickEvent click = (ClickEvent) payload;
+        if (!(payload instanceof ClickEvent click)) {
+            return; // reviews say nothing about the session trail
+        }
         if (click.getProductId() == null) {
             return; // page views and searches say nothing about items: no state access at all
         }

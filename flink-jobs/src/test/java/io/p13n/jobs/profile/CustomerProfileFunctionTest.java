@@ -142,6 +142,42 @@ class CustomerProfileFunctionTest {
     }
 
     @Test
+    void shouldKeepStatedAttributesAndNotCountThemAsActivity() throws Exception {
+        start();
+        send(TestEvents.productView("c1", T0));
+        send(
+                io.p13n.model.CustomerAttributesEvent.newBuilder()
+                        .setEventId("a1")
+                        .setCustomerId("c1")
+                        .setBirthday("1992-02-29")
+                        .setTimeZone("Europe/Berlin")
+                        .setSignupDate("2024-05-01")
+                        .setPreferredChannel(io.p13n.model.MessageChannel.PUSH)
+                        .setEventTime(T0.plus(DAY))
+                        .build());
+        // a later statement of the zone alone keeps the rest
+        send(
+                io.p13n.model.CustomerAttributesEvent.newBuilder()
+                        .setEventId("a2")
+                        .setCustomerId("c1")
+                        .setTimeZone("America/New_York")
+                        .setEventTime(T0.plus(DAY.multipliedBy(2)))
+                        .build());
+
+        CustomerProfile p = latest();
+        assertThat(p.getBirthday()).isEqualTo("02-29");
+        assertThat(p.getTimeZone()).isEqualTo("America/New_York");
+        assertThat(p.getSignupDay()).isEqualTo(java.time.LocalDate.of(2024, 5, 1).toEpochDay());
+        assertThat(p.getPreferredChannel()).isEqualTo(io.p13n.model.MessageChannel.PUSH);
+        assertThat(p.getLastSeen()).as("a statement is not a visit").isEqualTo(T0.toEpochMilli());
+        assertThat(p.getProductViews()).isEqualTo(1);
+        var toOffers = harness.getSideOutput(OutputTags.OFFER_PROFILES);
+        assertThat(toOffers)
+                .as("the offer stage's copy follows the attributes (quiet hours, birthdays)")
+                .hasSize(3);
+    }
+
+    @Test
     void shouldCountActivityInOneSevenAndThirtyDayWindows() throws Exception {
         start();
         for (int day : new int[] {0, 3, 20, 40, 40}) {
