@@ -922,6 +922,16 @@ public final class EngineOptions {
                             + " anniversaries) and quiet hours are reckoned in it. Set it to the store's"
                             + " own zone when most customers live there.");
 
+    public static final ConfigOption<Integer> CUSTOMERS_BIRTHDAY_LEAD_DAYS =
+            ConfigOption.withDefault(
+                    "customers.birthday-lead-days",
+                    integer(0, 31),
+                    "0",
+                    "Days before a customer's birthday its BIRTHDAY moment fires, at the start of that"
+                            + " local day: 0 fires at midnight starting the birthday; 7 lets a campaign greet"
+                            + " the birthday week. At most 31 (a birthday month); signup anniversaries always"
+                            + " fire on the day.");
+
     public static final ConfigOption<Duration> CATALOG_WATCH_PERIOD =
             ConfigOption.withDefault(
                     "catalog.watch-period",
@@ -1389,6 +1399,7 @@ public final class EngineOptions {
                     KAFKA_TOPIC_REVIEWS,
                     KAFKA_TOPIC_CUSTOMER_ATTRIBUTES,
                     CUSTOMERS_DEFAULT_TIME_ZONE,
+                    CUSTOMERS_BIRTHDAY_LEAD_DAYS,
                     KAFKA_TOPIC_CAMPAIGNS,
                     KAFKA_TOPIC_OFFER_TRIGGERS,
                     OFFERS_CONTROL_SHARE,

@@ -36,6 +36,10 @@ public final class Unprofiled {
                 .setTimeZone(p.getTimeZone())
                 .setSignupDay(p.getSignupDay())
                 .setPreferredChannel(p.getPreferredChannel())
+                // which birthdays and anniversaries were had: none twice after consent comes back
+                .setBirthdayMomentYear(p.getBirthdayMomentYear())
+                .setAnniversaryMomentYear(p.getAnniversaryMomentYear())
+                .setAttributesTime(p.getAttributesTime())
                 .build();
     }
 }

@@ -15,6 +15,7 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.ConsentEvent;
 import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.CustomerEvent;
+import io.p13n.model.CustomerMoment;
 import io.p13n.model.CustomerProfile;
 import io.p13n.model.Erasure;
 import io.p13n.model.ErasureProgress;
@@ -65,7 +66,8 @@ import org.apache.flink.util.Collector;
  * <p>Time-driven changes (at-risk, churned, new → active, cart abandonment, a quiet customer's
  * falling P(alive)) come from one event-time timer per customer, set to the next deadline and
  * replaced when an event moves it: no scans over customers, and at most one pending timer each.
- * Churned customers and prospects with an empty cart hold none.
+ * Churned customers and prospects with an empty cart hold none, unless a birthday or signup
+ * anniversary of theirs is due within {@code customerTtl} ({@link CustomerDates}).
  *
  * <p><b>Identity merge</b> (README, Identity merge): an {@link IdentifyEvent}, keyed by the id
  * merged away, turns that id's profile into a forwarding record ({@code mergedInto}: the id it now
@@ -283,6 +285,8 @@ public class CustomerProfileFunction
             // dates and zone their offers respect), and not activity (first and last seen stay).
             applyAttributes(profile, attributes);
             long now = Math.max(Math.max(profile.getLastEventTime(), watermark), eventTime);
+            // A birthday whose local day is already over waits for next year (CustomerDates).
+            settings.dates().restated(profile, eventTime, now);
             if (profiling(profile, now)) {
                 evaluate(profile, now, false, ctx.timerService(), ctx);
             } else {
@@ -683,6 +687,12 @@ public class CustomerProfileFunction
             }
         }
 
+        // Birthdays and signup anniversaries on the customer's local date: the same single timer.
+        for (CustomerMoment date : settings.dates().due(profile, now)) {
+            ctx.output(OutputTags.CUSTOMER_MOMENTS, date);
+        }
+        long dateDeadline = settings.dates().deadline(profile);
+
         LifecycleRules.Assessment assessment = rules.assess(profile, now, rescoreModel);
         Segment before = profile.getSegment();
         Segment after = assessment.segment();
@@ -715,7 +725,7 @@ public class CustomerProfileFunction
         profile.setTier(Loyalty.tier(Loyalty.rollingSpend(profile, now), settings));
         profile.setScoredAt(now);
 
-        long next = Math.min(assessment.nextDeadline(), cartDeadline);
+        long next = Math.min(Math.min(assessment.nextDeadline(), cartDeadline), dateDeadline);
         if (next == Long.MAX_VALUE) {
             next = 0;
         }

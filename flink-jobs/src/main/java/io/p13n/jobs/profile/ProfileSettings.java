@@ -38,7 +38,8 @@ public record ProfileSettings(
         double pAliveAtRisk,
         long rescoreIntervalMillis,
         BgNbdParameters churnModel,
-        boolean personalizationByDefault)
+        boolean personalizationByDefault,
+        CustomerDates dates)
         implements Serializable {
 
     public static ProfileSettings from(EngineConfig config) {
@@ -83,7 +84,8 @@ public record ProfileSettings(
                 config.get(EngineOptions.CHURN_P_ALIVE_AT_RISK),
                 millis(config.get(EngineOptions.CHURN_RESCORE_INTERVAL)),
                 model,
-                config.get(EngineOptions.PRIVACY_PERSONALIZATION_CONSENT_DEFAULT).granted());
+                config.get(EngineOptions.PRIVACY_PERSONALIZATION_CONSENT_DEFAULT).granted(),
+                CustomerDates.from(config));
     }
 
     /** The documented defaults (what an empty configuration gives), for tests. */
