@@ -961,6 +961,61 @@ public final class EngineOptions {
                             + " last catalog price). Smaller changes are rounding and repricing noise that"
                             + " no customer would call a drop.");
 
+    public static final ConfigOption<Integer> REVIEWS_LOW_RATING =
+            ConfigOption.withDefault(
+                    "reviews.low-rating",
+                    integer(1, 4),
+                    "2",
+                    "A rating at or below this many stars is a SERVICE_RECOVERY moment for the reviewer,"
+                            + " raised on the review itself (within seconds). 2: one and two stars, the"
+                            + " ratings of a disappointed customer (three is lukewarm, not a complaint).");
+
+    public static final ConfigOption<Integer> REVIEWS_POINTS =
+            ConfigOption.withDefault(
+                    "reviews.points",
+                    integer(0, 1_000_000),
+                    "50",
+                    "Loyalty points for the first review of a product the customer bought (among their"
+                            + " profile.purchased-max remembered purchases), whatever the rating: points"
+                            + " only for praise would buy it. Once per product; 0: reviews earn nothing.");
+
+    public static final ConfigOption<Duration> REVIEWS_PROMOTION_PAUSE =
+            ConfigOption.withDefault(
+                    "reviews.promotion-pause",
+                    duration(Duration.ZERO, Duration.ofDays(365)),
+                    "14d",
+                    "After a SERVICE_RECOVERY moment, decisions of campaigns with any other trigger are"
+                            + " SUPPRESSED for this long (event time), while service-recovery campaigns"
+                            + " still fire: a customer who just complained hears about the complaint, not"
+                            + " a sale. 0: no pause.");
+
+    public static final ConfigOption<Double> REVIEWS_RATING_PRIOR_MEAN =
+            ConfigOption.withDefault(
+                    "reviews.rating-prior-mean",
+                    ValueType.decimal(1, 5),
+                    "4.0",
+                    "The rating ranking assumes for a product before its reviews say otherwise (the"
+                            + " Bayesian average's prior). Online ratings are J-shaped, most products"
+                            + " average about 4 stars; set it to the store's own average.");
+
+    public static final ConfigOption<Double> REVIEWS_RATING_PRIOR_WEIGHT =
+            ConfigOption.withDefault(
+                    "reviews.rating-prior-weight",
+                    ValueType.decimal(0, 10_000),
+                    "10",
+                    "How many reviews the prior counts as: a product's Bayesian-average rating is"
+                            + " (weight x prior mean + sum of stars) / (weight + reviews). 10: three"
+                            + " one-star reviews leave a product at 3.3 stars, twenty pull it to 2.3.");
+
+    public static final ConfigOption<Double> REVIEWS_DEMOTE_BELOW =
+            ConfigOption.withDefault(
+                    "reviews.demote-below",
+                    ValueType.decimal(1, 5),
+                    "3.0",
+                    "Ranking multiplies the score of a product whose Bayesian-average rating is below"
+                            + " this by rating / this (at least 1/5); other products, and products without"
+                            + " reviews, rank as before. Ratings never promote. 1: ratings never demote.");
+
     public static final ConfigOption<Integer> CATALOG_MAX_UNAVAILABLE =
             ConfigOption.withDefault(
                     "catalog.max-unavailable",
@@ -1449,3 +1504,9 @@ public final class EngineOptions {
         return Optional.empty();
     }
 }
+                    REVIEWS_LOW_RATING,
+                    REVIEWS_POINTS,
+                    REVIEWS_PROMOTION_PAUSE,
+                    REVIEWS_RATING_PRIOR_MEAN,
+                    REVIEWS_RATING_PRIOR_WEIGHT,
+                    REVIEWS_DEMOTE_BELOW,

@@ -54,6 +54,8 @@ import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.redis.RedisMapper;
 import io.p13n.jobs.redis.RedisSink;
 import io.p13n.jobs.state.CachingKeyedProcessOperator;
+import io.p13n.jobs.reviews.ProductRatingRedisMapper;
+import io.p13n.jobs.reviews.ReviewSettings;
 import io.p13n.jobs.state.PreAggregateOperator;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ActiveOffers;
@@ -259,7 +261,11 @@ public final class PersonalizationJob {
                         redisSink(
                                 config,
                                 new RecentDecisionsRedisMapper(
-                                        keys, config.get(EngineOptions.REDIS_PROFILE_TTL)))),
+                                        keys, config.get(EngineOptions.REDIS_PROFILE_TTL))),
+                        redisSink(
+                                config,
+                                new ProductRatingRedisMapper(
+                                        keys, CatalogWatchersFunction.RATING_TTL))),
                 new IdentityEnds(
                         kafkaSource(config, EventKind.IDENTITIES),
                         handOffSource(config),
@@ -513,6 +519,7 @@ public final class PersonalizationJob {
                 catalog,
                 settings.recommend(),
                 settings.stateCaches(),
+                settings.reviews(),
                 sinks);
         defineOffers(
                 uniqueEvents,
@@ -521,6 +528,7 @@ public final class PersonalizationJob {
                 campaigns(env, campaignSource),
                 settings.offers(),
                 settings.erasure().grace(),
+                settings.reviews(),
                 sinks);
     }
 
@@ -668,7 +676,8 @@ public final class PersonalizationJob {
                                         settings.profile(),
                                         identity == null
                                                 ? CustomerProfileFunction.DEFAULT_MAX_MERGED_IDS
-                                                : identity.settings().maxAnonymousIds()),
+                                                : identity.settings().maxAnonymousIds(),
+                                        settings.reviews()),
                                 settings.stateCaches())
                         .uid(Uids.CUSTOMER_PROFILE);
         if (identity != null) {
@@ -748,6 +757,7 @@ public final class PersonalizationJob {
             DataStream<Campaign> campaigns,
             OfferSettings settings,
             Duration erasureGrace,
+            ReviewSettings reviews,
             WorkflowSinks sinks) {
         DataStream<OrderEvent> orders =
                 uniqueEvents
@@ -795,7 +805,7 @@ public final class PersonalizationJob {
                 DataStreamUtils.reinterpretAsKeyedStream(
                                 inputs, OfferInputs::customerId, Types.STRING)
                         .connect(campaigns.broadcast(OfferStateDescriptors.CAMPAIGNS))
-                        .process(new OfferTriggerFunction(settings))
+                        .process(new OfferTriggerFunction(settings, reviews.promotionPauseMillis()))
                         .uid(Uids.OFFER_TRIGGERS)
                         .name("Offer triggers");
         // Moments stopped for lack of marketing consent count in their campaign's stats (in
@@ -1081,6 +1091,13 @@ public final class PersonalizationJob {
                 .uid(uid)
                 .name("Leave out unavailable products");
     }
+        if (sinks.productRatings() != null) {
+            // every change of a product's rating, for the storefront and for ranking
+            moments.getSideOutput(CatalogWatchersFunction.RATINGS)
+                    .sinkTo(sinks.productRatings())
+                    .uid(Uids.PRODUCT_RATINGS_SINK)
+                    .name("Product ratings to Redis");
+        }
 
     /**
      * The recommendation stages: an item-to-item model learned from session trails (keyed by item),
@@ -1102,7 +1119,7 @@ public final class PersonalizationJob {
         SingleOutputStreamOperator<ItemTransitionBatch> transitions =
                 defineItemModel(uniqueEvents, catalog, settings, caches, sinks);
         defineTrending(transitions, catalog, settings, caches, sinks);
-        defineCustomerRecommendations(profiles, catalog, settings, caches, sinks);
+        defineCustomerRecommendations(profiles, catalog, settings, reviews, caches, sinks);
     }
 
     /**
@@ -1120,6 +1137,7 @@ public final class PersonalizationJob {
         // trail
         SingleOutputStreamOperator<ItemView> itemViews =
                 cached(
+            ReviewSettings reviews,
                                 DataStreamUtils.reinterpretAsKeyedStream(
                                         uniqueEvents, CustomerEvents::customerId, Types.STRING),
                                 "Session trails to item views",
@@ -1230,12 +1248,13 @@ public final class PersonalizationJob {
                 AsyncDataStream.orderedWait(
                                 requests,
                                 new RankRecommendationsFunction(
-                                        sinks.servingLists(), settings, RANKING_THREADS),
+                                        sinks.servingLists(), settings, RANKING_THREADS, reviews),
                                 RANKING_TIMEOUT.toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 RANKING_CAPACITY)
                         .returns(new AvroTypeInfo<>(CustomerRecommendations.class))
                         .uid(Uids.RANK_RECOMMENDATIONS)
+            ReviewSettings reviews,
                         .name("Rank recommendations")
                         // Its own task: waiting on Redis must never stall the customer chain
                         // (profiles, offers).

@@ -52,6 +52,7 @@ public final class Uids {
     public static final String CATALOG_INTERESTS = "catalog-interests";
     public static final String CATALOG_WATCHERS = "catalog-watchers";
     public static final String CATALOG_ERASURES = "catalog-erasures";
+    public static final String PRODUCT_RATINGS_SINK = "redis-product-ratings-sink";
     public static final String SIMILAR_ITEMS_AVAILABLE = "similar-items-available";
     public static final String TRENDING_AVAILABLE = "trending-available";
     public static final String RECOMMENDATIONS_AVAILABLE = "recommendations-available";

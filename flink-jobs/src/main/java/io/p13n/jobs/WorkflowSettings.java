@@ -7,6 +7,7 @@ import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.privacy.ErasureSettings;
 import io.p13n.jobs.profile.ProfileSettings;
 import io.p13n.jobs.recommend.RecommendationSettings;
+import io.p13n.jobs.reviews.ReviewSettings;
 import io.p13n.jobs.state.StateCaches;
 import java.time.Duration;
 
@@ -22,7 +23,36 @@ public record WorkflowSettings(
         RecommendationSettings recommend,
         OfferSettings offers,
         ErasureSettings erasure,
-        CatalogSettings catalog) {
+        CatalogSettings catalog,
+        ReviewSettings reviews) {
+
+    /** Without review settings: the documented defaults ({@code reviews.*}). */
+    public WorkflowSettings(
+            Duration outOfOrderness,
+            Duration idleTimeout,
+            int dedupWindowSize,
+            Duration dedupTtl,
+            Duration customerTtl,
+            StateCaches.Settings stateCaches,
+            ProfileSettings profile,
+            RecommendationSettings recommend,
+            OfferSettings offers,
+            ErasureSettings erasure,
+            CatalogSettings catalog) {
+        this(
+                outOfOrderness,
+                idleTimeout,
+                dedupWindowSize,
+                dedupTtl,
+                customerTtl,
+                stateCaches,
+                profile,
+                recommend,
+                offers,
+                erasure,
+                catalog,
+                ReviewSettings.defaults());
+    }
 
     public static WorkflowSettings from(EngineConfig config) {
         return new WorkflowSettings(
@@ -37,6 +67,7 @@ public record WorkflowSettings(
                 RecommendationSettings.from(config),
                 OfferSettings.from(config),
                 ErasureSettings.from(config),
-                CatalogSettings.from(config));
+                CatalogSettings.from(config),
+                ReviewSettings.from(config));
     }
 }

@@ -8,6 +8,7 @@ import io.p13n.model.CustomerProfile;
 import io.p13n.model.CustomerRecommendations;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.OfferDecision;
+import io.p13n.model.ProductRating;
 import io.p13n.model.RecentDecision;
 import io.p13n.model.SegmentChange;
 import io.p13n.model.SimilarItems;
@@ -24,7 +25,9 @@ import org.apache.flink.api.connector.sink2.Sink;
  * get the same stream (the latest totals and the hourly snapshots). {@code segmentHistory} gets the
  * same stream as {@code segmentChanges} (tombstones included: they delete the history), and {@code
  * recentDecisions} every decision of every outcome, keyed by customer, with an erased entry per
- * erasure or merge; both are display lists, at least once.
+ * erasure or merge; both are display lists, at least once. {@code productRatings} gets every change
+ * of a product's rating (README, Reviews and ratings); null: not published (ranking then finds no
+ * ratings and ranks as without reviews).
  */
 public record WorkflowSinks(
         Sink<CustomerProfile> profiles,
@@ -40,4 +43,40 @@ public record WorkflowSinks(
         Sink<CampaignStats> campaignStats,
         Sink<CampaignStats> campaignStatsHistory,
         Sink<SegmentChange> segmentHistory,
-        Sink<RecentDecision> recentDecisions) {}
+        Sink<RecentDecision> recentDecisions,
+        Sink<ProductRating> productRatings) {
+
+    /** Without a product-ratings sink: ratings are kept but not published. */
+    public WorkflowSinks(
+            Sink<CustomerProfile> profiles,
+            Sink<DeadLetter> deadLetters,
+            Sink<SegmentChange> segmentChanges,
+            Sink<ChurnSignal> churnSignals,
+            Sink<SimilarItems> similarItems,
+            Sink<TrendingItems> trending,
+            Sink<CustomerRecommendations> recommendations,
+            ServingLists servingLists,
+            Sink<ActiveOffers> activeOffers,
+            Sink<OfferDecision> offerTriggers,
+            Sink<CampaignStats> campaignStats,
+            Sink<CampaignStats> campaignStatsHistory,
+            Sink<SegmentChange> segmentHistory,
+            Sink<RecentDecision> recentDecisions) {
+        this(
+                profiles,
+                deadLetters,
+                segmentChanges,
+                churnSignals,
+                similarItems,
+                trending,
+                recommendations,
+                servingLists,
+                activeOffers,
+                offerTriggers,
+                campaignStats,
+                campaignStatsHistory,
+                segmentHistory,
+                recentDecisions,
+                null);
+    }
+}

@@ -9,16 +9,24 @@ import io.p13n.model.ClickType;
 import io.p13n.model.CustomerEvent;
 import io.p13n.model.DeadLetter;
 import io.p13n.model.ProductInterest;
+import io.p13n.model.ProductReview;
+import io.p13n.model.ReviewEvent;
 import io.p13n.model.SourceRecord;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** The inputs of {@link CatalogWatchersFunction}: catalog changes and customers' interest. */
+/**
+ * The inputs of {@link CatalogWatchersFunction}: catalog changes, customers' interest, and reviews'
+ * stars.
+ */
 public final class CatalogInputs {
     private CatalogInputs() {}
 
     /** The product a catalog input is about (its key). */
     public static String productId(CatalogInput input) {
+        if (input.getPayload() instanceof ProductReview review) {
+            return review.getProductId();
+        }
         return input.getPayload() instanceof CatalogEvent event
                 ? event.getProductId()
                 : ((ProductInterest) input.getPayload()).getProductId();
@@ -26,9 +34,20 @@ public final class CatalogInputs {
 
     /**
      * A customer's interest in a product, from a unique event: viewed (1), wishlisted (2) or put in
-     * the cart (3); nothing for other events.
+     * the cart (3); a review's stars; nothing for other events.
      */
     public static void interests(CustomerEvent event, Collector<CatalogInput> out) {
+        if (event.getPayload() instanceof ReviewEvent review) {
+            // The stars only, for the product's rating: an aggregate without the reviewer's id.
+            out.collect(
+                    new CatalogInput(
+                            new ProductReview(
+                                    review.getProductId(),
+                                    (long) review.getRating(),
+                                    1L,
+                                    review.getEventTime().toEpochMilli())));
+            return;
+        }
         if (!(event.getPayload() instanceof ClickEvent click) || click.getProductId() == null) {
             return;
         }
@@ -69,7 +88,8 @@ public final class CatalogInputs {
     /**
      * Combines one customer's interests in one product within a bundle, before the shuffle by
      * product: a shopper who opens a product page five times in a minute costs the product's state
-     * one update. Catalog changes are never combined (each is keyed by its own event id).
+     * one update. Reviews of one product add up (a rating is a sum and a count). Catalog changes
+     * are never combined (each is keyed by its own event id).
      */
     public static final class CombineInterests
             implements PreAggregateOperator.Combiner<CatalogInput> {
@@ -80,6 +100,9 @@ public final class CatalogInputs {
             if (input.getPayload() instanceof ProductInterest interest) {
                 return interest.getProductId() + '\u0000' + interest.getCustomerId();
             }
+            if (input.getPayload() instanceof ProductReview review) {
+                return "review\u0000" + review.getProductId();
+            }
             return "catalog\u0000" + ((CatalogEvent) input.getPayload()).getEventId();
         }
 
@@ -88,6 +111,13 @@ public final class CatalogInputs {
             if (earlier.getPayload() instanceof ProductInterest a
                     && later.getPayload() instanceof ProductInterest b) {
                 a.setStrength(Math.max(a.getStrength(), b.getStrength()));
+                a.setEventTime(Math.max(a.getEventTime(), b.getEventTime()));
+                return earlier;
+            }
+            if (earlier.getPayload() instanceof ProductReview a
+                    && later.getPayload() instanceof ProductReview b) {
+                a.setRatingSum(a.getRatingSum() + b.getRatingSum());
+                a.setRatings(a.getRatings() + b.getRatings());
                 a.setEventTime(Math.max(a.getEventTime(), b.getEventTime()));
                 return earlier;
             }

@@ -1,6 +1,7 @@
 package io.p13n.jobs.catalog;
 
 import io.p13n.jobs.privacy.ErasedIds;
+import io.p13n.jobs.reviews.ProductRatings;
 import io.p13n.jobs.state.KeyedStates;
 import io.p13n.model.CatalogEvent;
 import io.p13n.model.CatalogInput;
@@ -9,6 +10,8 @@ import io.p13n.model.ProductAvailability;
 import io.p13n.model.ProductCatalogState;
 import io.p13n.model.ProductInterest;
 import io.p13n.model.ProductMoment;
+import io.p13n.model.ProductRating;
+import io.p13n.model.ProductReview;
 import io.p13n.model.ProductWatcher;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +35,9 @@ import org.apache.flink.util.OutputTag;
  * ProductMoment} per watcher when the product drops in price or comes back in stock (campaign
  * triggers PRICE_DROP and BACK_IN_STOCK); availability flips go to {@link #AVAILABILITY}, for the
  * stages that publish lists. Erasures arrive broadcast and take the customer out of every product's
- * watchers.
+ * watchers. Reviews' stars add up to the product's rating ({@link ProductRating}: sum and count),
+ * published to {@link #RATINGS} on every change, for the storefront's rating hash in Redis and for
+ * ranking (README, Reviews and ratings).
  *
  * <p>State per product: its catalog facts ({@link ProductCatalogState}, expiring {@link
  * #PRODUCT_TTL} after the last change) and its watchers, a map state with one entry per customer
@@ -53,6 +58,20 @@ public class CatalogWatchersFunction
     public static final String PRODUCT = "product-catalog";
 
     public static final String WATCHERS = "product-watchers";
+
+    public static final String RATING = "product-rating";
+
+    /**
+     * A product nobody reviewed for a year loses its rating (a discontinued product, or one whose
+     * reviews are too old to describe it); its next review starts a new one, which the Bayesian
+     * average treats as few reviews, i.e. not demoted. One small record per reviewed product until
+     * then.
+     */
+    public static final Duration RATING_TTL = Duration.ofDays(365);
+
+    /** Every change of a product's rating, to Redis. */
+    public static final OutputTag<ProductRating> RATINGS =
+            new OutputTag<>("product-ratings", new AvroTypeInfo<>(ProductRating.class));
 
     /**
      * A product neither changed in the catalog nor looked at for half a year is forgotten (a
@@ -82,6 +101,7 @@ public class CatalogWatchersFunction
 
     private final CatalogSettings settings;
     private transient ValueState<ProductCatalogState> product;
+    private transient ValueState<ProductRating> rating;
     private transient MapStateDescriptor<String, ProductWatcher> watchersDescriptor;
     private transient MapState<String, ProductWatcher> watchers;
     private transient Counter catalogEvents;
@@ -109,6 +129,12 @@ public class CatalogWatchersFunction
         // per entry: a customer stops being a watcher a watch period after their last interest
         watchersDescriptor.enableTimeToLive(KeyedStates.ttl(settings.watchPeriod()));
         watchers = getRuntimeContext().getMapState(watchersDescriptor);
+        rating =
+                KeyedStates.value(
+                        getRuntimeContext(),
+                        RATING,
+                        new AvroTypeInfo<>(ProductRating.class),
+                        RATING_TTL);
         var group = getRuntimeContext().getMetricGroup().addGroup("p13n");
         catalogEvents = group.counter("catalogEventsApplied");
         moments = group.counter("productMoments");
@@ -123,6 +149,13 @@ public class CatalogWatchersFunction
             watch(interest, ctx);
         } else if (input.getPayload() instanceof CatalogEvent event) {
             change(event, ctx, out);
+        } else if (input.getPayload() instanceof ProductReview review) {
+            // Sum and count only grow (a re-sent review is dropped upstream as a duplicate; after a
+            // failure state and output roll back together); the whole rating is published each
+            // time, so the Redis hash is always complete.
+            ProductRating updated = ProductRatings.add(rating.value(), review);
+            rating.update(updated);
+            ctx.output(RATINGS, ProductRating.newBuilder(updated).build());
         }
     }
 

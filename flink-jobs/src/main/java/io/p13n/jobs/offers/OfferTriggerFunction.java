@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * <p>For a moment the ACTIVE campaign with that trigger, a date window containing the moment and a
  * matching audience, with the highest priority (then smallest id), is chosen; a customer without
  * marketing consent for the campaign's channel gets SUPPRESSED_CONSENT (to {@link
- * OfferOutputTags#SUPPRESSED}, counted in the campaign's stats, in neither arm); then the frequency
- * cap across campaigns and the campaign's cooldown (decision SUPPRESSED, to {@link
+ * OfferOutputTags#SUPPRESSED}, counted in the campaign's stats, in neither arm); then the promotion
+ * pause after a low rating ({@link PromotionPause}: any trigger but SERVICE_RECOVERY), the
+ * frequency cap across campaigns and the campaign's cooldown (decision SUPPRESSED, to {@link
  * OfferOutputTags#SUPPRESSED} only); then the global control group ({@code
  * offers.global-control.*}: HELD_OUT with {@code globalControl}), the campaign's control group
  * (HELD_OUT) or SENT, caps consumed either way, so all arms count the same moments ({@link
@@ -95,6 +96,9 @@ public class OfferTriggerFunction
     private final OfferSettings settings;
     private final ControlGroup controlGroup;
 
+    /** {@code reviews.promotion-pause} ({@link PromotionPause}); 0: none. */
+    private final long promotionPauseMillis;
+
     private transient ValueState<OfferCustomerState> state;
 
     /** Null when {@code offers.late-campaign-grace} is 0. */
@@ -111,9 +115,22 @@ public class OfferTriggerFunction
     private transient Counter campaignsRejected;
 
     public OfferTriggerFunction(OfferSettings settings) {
+        this(settings, io.p13n.jobs.reviews.ReviewSettings.defaults().promotionPauseMillis());
+    }
+
+    /**
+     * @param promotionPauseMillis after a SERVICE_RECOVERY moment, other campaigns are suppressed
+     *     for this long, in event time ({@code reviews.promotion-pause}; 0: no pause)
+     */
+    public OfferTriggerFunction(OfferSettings settings, long promotionPauseMillis) {
         if (settings == null) {
             throw new IllegalArgumentException("settings must not be null");
         }
+        if (promotionPauseMillis < 0) {
+            throw new IllegalArgumentException(
+                    "promotionPauseMillis must not be negative, was " + promotionPauseMillis);
+        }
+        this.promotionPauseMillis = promotionPauseMillis;
         this.settings = settings;
         this.controlGroup = ControlGroup.of(settings);
     }
@@ -304,6 +321,10 @@ public class OfferTriggerFunction
         } else if (payload instanceof CustomerMoment moment) {
             if (!s.getProfileSeen()) {
                 return; // as for product moments: no facts to match an audience or consent on
+            }
+            if (moment.getTrigger() == TriggerType.SERVICE_RECOVERY) {
+                // before it is decided: the pause holds whether or not a campaign answers it
+                PromotionPause.start(s, moment.getEventTime(), promotionPauseMillis);
             }
             found.add(
                     new Moment(
@@ -670,12 +691,20 @@ public class OfferTriggerFunction
         pending.update(new PendingMoments(list));
     }
 
-    /** Why the frequency cap or the cooldown stops an offer now, or null when neither does. */
+    /**
+     * Why the promotion pause after a service recovery, the frequency cap or the cooldown stops an
+     * offer now, or null when none does. The pause first: it is the reason a customer who
+     * complained sees.
+     */
     String guardrail(OfferCustomerState s, Campaign campaign, long at) {
         if (s.getLastCouponAt() > 0 && at - s.getLastCouponAt() < settings.frequencyCapMillis()) {
             return "frequency cap: last coupon "
                     + ((at - s.getLastCouponAt()) / DAY)
                     + " days before";
+        String paused = PromotionPause.stops(s, campaign.getTrigger(), at);
+        if (paused != null) {
+            return paused;
+        }
         }
         long cooldown =
                 campaign.getCooldownDays() != null

@@ -7,6 +7,7 @@ import io.p13n.jobs.privacy.Consents;
 import io.p13n.jobs.privacy.Erasures;
 import io.p13n.jobs.privacy.Unprofiled;
 import io.p13n.jobs.profile.ActivityWindows.Metric;
+import io.p13n.jobs.reviews.ReviewSettings;
 import io.p13n.jobs.state.KeyedStates;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ChurnSignal;
@@ -24,6 +25,7 @@ import io.p13n.model.IdentityHandOff;
 import io.p13n.model.MergedIdentity;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderLine;
+import io.p13n.model.ReviewEvent;
 import io.p13n.model.Segment;
 import io.p13n.model.SegmentChange;
 import io.p13n.serde.EventValidator;
@@ -111,6 +113,7 @@ public class CustomerProfileFunction
     private final long dedupTtlMillis;
     private final ProfileSettings settings;
     private final LifecycleRules rules;
+    private final ReviewSettings reviews;
 
     private transient ValueState<CustomerProfile> profileState;
     private transient Counter lateEvents;
@@ -163,6 +166,29 @@ public class CustomerProfileFunction
             Duration dedupTtl,
             ProfileSettings settings,
             int maxMergedIds) {
+        this(
+                customerTtl,
+                dedupWindowSize,
+                dedupTtl,
+                settings,
+                maxMergedIds,
+                ReviewSettings.defaults());
+    }
+
+    /**
+     * @param reviews what a review does (README, Reviews and ratings)
+     */
+    public CustomerProfileFunction(
+            Duration customerTtl,
+            int dedupWindowSize,
+            Duration dedupTtl,
+            ProfileSettings settings,
+            int maxMergedIds,
+            ReviewSettings reviews) {
+        if (reviews == null) {
+            throw new IllegalArgumentException("reviews must not be null");
+        }
+        this.reviews = reviews;
         if (maxMergedIds < 1) {
             throw new IllegalArgumentException("maxMergedIds must be >= 1, was " + maxMergedIds);
         }
@@ -317,6 +343,12 @@ public class CustomerProfileFunction
             // An order still earns points (the loyalty programme is owed), nothing else is kept.
             ctx.output(OutputTags.UNIQUE_EVENTS, event);
             apply(profile, payload, eventTime, settings);
+            if (payload instanceof ReviewEvent review) {
+                // The complaint is answered all the same (marketing consent still decides whether
+                // an offer may follow); no points: the purchases they would be checked against are
+                // not kept.
+                review(profile, review, ctx);
+            }
             profile = Unprofiled.of(profile);
             profile.setTier(
                     Loyalty.tier(
@@ -326,12 +358,28 @@ public class CustomerProfileFunction
         }
         ctx.output(OutputTags.UNIQUE_EVENTS, event);
         apply(profile, payload, eventTime, settings);
+        if (payload instanceof ReviewEvent review) {
+            review(profile, review, ctx);
+        }
         // "Now" for this customer: their newest event, or the job's event-time clock if ahead.
         now = Math.max(profile.getLastEventTime(), watermark);
         // The churn model's inputs change with orders; clicks reuse the last score (timers refresh
         // it).
         evaluate(profile, now, payload instanceof OrderEvent, ctx.timerService(), ctx);
         publish(profile, fresh, offerFactsBefore, ctx, out);
+    }
+
+    /**
+     * A review: counted, points for the first review of a bought product, and a low rating is a
+     * SERVICE_RECOVERY moment for the offer stage right away, on the event (not on a timer), so a
+     * complaint is answered within seconds ({@link Reviews}). The stars go on with the unique
+     * events to the catalog stage, which keeps the product's rating.
+     */
+    private void review(CustomerProfile profile, ReviewEvent review, Context ctx) {
+        Reviews.Outcome outcome = Reviews.apply(profile, review, reviews, settings.purchasedMax());
+        if (outcome.moment() != null) {
+            ctx.output(OutputTags.CUSTOMER_MOMENTS, outcome.moment());
+        }
     }
 
     /**
@@ -457,6 +505,8 @@ public class CustomerProfileFunction
             moved = ClickEvent.newBuilder(click).setCustomerId(into).build();
         } else if (payload instanceof OrderEvent order) {
             moved = OrderEvent.newBuilder(order).setCustomerId(into).build();
+        } else if (payload instanceof ReviewEvent review) {
+            moved = ReviewEvent.newBuilder(review).setCustomerId(into).build();
         } else {
             moved = ConsentEvent.newBuilder((ConsentEvent) payload).setCustomerId(into).build();
         }
@@ -799,7 +849,7 @@ public class CustomerProfileFunction
         } else if (payload instanceof OrderEvent) {
             applyOrder(profile, (OrderEvent) payload, eventTime, settings);
         }
-        // A ReviewEvent so far only counts as activity (first and last seen).
+        // A ReviewEvent counts as activity here (first and last seen); its effect is Reviews'.
     }
 
     /**

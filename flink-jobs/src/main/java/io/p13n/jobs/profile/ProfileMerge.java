@@ -21,8 +21,10 @@ import java.util.Objects;
  * products interleave by view time; the category interests combine as decayed sums; daily activity
  * and monthly spend add day by day and month by month; purchase days are united (exactly within the
  * 64-day window, counted beyond it); purchased products follow the later buyer's; per consent
- * purpose and channel the later decision wins; the de-duplication windows are united. A session
- * that continued across the login (both profiles' last session id the same) counts once.
+ * purpose and channel the later decision wins; the de-duplication windows are united, and so are
+ * the remembered search queries (the later search burst is kept, {@link SearchInterest#merge}). A
+ * session that continued across the login (both profiles' last session id the same) counts once.
+ * Reviews add up and the products whose review was rewarded are united ({@link Reviews#merge}).
  *
  * <p>Not idempotent by itself: the customer stage applies one hand-off once (it remembers merged
  * identifications in {@code mergedIdentities}).
@@ -64,6 +66,7 @@ public final class ProfileMerge {
         }
 
         mergeOrders(into, other, s);
+        Reviews.merge(into, other, s.purchasedMax()); // after the purchases it is bounded by
         mergeCart(into, other, s.cartMaxItems());
         RecentViews.merge(into, other, s.recentlyViewedMax());
         for (CategoryScore score : other.getCategories()) {

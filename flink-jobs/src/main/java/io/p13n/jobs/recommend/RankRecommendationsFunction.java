@@ -1,8 +1,16 @@
 package io.p13n.jobs.recommend;
 
+import io.p13n.jobs.reviews.ProductRatings;
+import io.p13n.jobs.reviews.ReviewSettings;
 import io.p13n.model.CategoryScore;
 import io.p13n.model.CustomerRecommendations;
+import io.p13n.model.ProductRating;
 import io.p13n.model.RecommendationRequest;
+import io.p13n.model.ScoredItem;
+import io.p13n.model.SimilarItems;
+import io.p13n.model.TrendingItems;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +42,9 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * item, see {@link io.p13n.jobs.recommend.ItemNeighbours}) is keyed by item in RocksDB in every
  * design. The cost is one Redis round trip per ranking, which the coalescing upstream bounds to
  * about one per customer per {@code recommend.coalesce-interval}.
+ *
+ * <p>With {@code reviews} settings, the candidates' ratings are read too (cached, {@link
+ * RedisServingLists}) and a product rated low by enough reviewers is demoted ({@link Ranker}).
  */
 public class RankRecommendationsFunction
         extends RichAsyncFunction<RecommendationRequest, CustomerRecommendations> {
@@ -42,6 +53,9 @@ public class RankRecommendationsFunction
     private final ServingLists servingLists;
     private final RecommendationSettings settings;
     private final int threads;
+
+    /** Null: ratings are not read, the ranking ignores them. */
+    private final ReviewSettings reviews;
 
     private transient ServingLists.Reader reader;
     private transient ExecutorService executor;
@@ -54,6 +68,18 @@ public class RankRecommendationsFunction
      */
     public RankRecommendationsFunction(
             ServingLists servingLists, RecommendationSettings settings, int threads) {
+        this(servingLists, settings, threads, null);
+    }
+
+    /**
+     * @param reviews how ratings demote products ({@code reviews.*}); null to ignore ratings
+     */
+    public RankRecommendationsFunction(
+            ServingLists servingLists,
+            RecommendationSettings settings,
+            int threads,
+            ReviewSettings reviews) {
+        this.reviews = reviews;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, was " + threads);
         }
@@ -115,7 +141,7 @@ public class RankRecommendationsFunction
     }
 
     CustomerRecommendations rank(RecommendationRequest request) {
-        CustomerRecommendations ranked = rank(request, reader, settings);
+        CustomerRecommendations ranked = rank(request, reader, settings, reviews);
         if ("trending".equals(ranked.getStrategy())) {
             coldStarts.inc();
         }
@@ -131,6 +157,18 @@ public class RankRecommendationsFunction
             RecommendationRequest request,
             ServingLists.Reader reader,
             RecommendationSettings settings) {
+        return rank(request, reader, settings, null);
+    }
+
+    /**
+     * As above; with {@code reviews}, the ratings of the candidates (the recent items and their
+     * neighbours, then the trending fill) are read as well and demote low-rated products.
+     */
+    public static CustomerRecommendations rank(
+            RecommendationRequest request,
+            ServingLists.Reader reader,
+            RecommendationSettings settings,
+            ReviewSettings reviews) {
         Set<String> items = new LinkedHashSet<>();
         for (String item : request.getRecentItems()) {
             if (items.size() >= settings.recentItems()) {
@@ -139,8 +177,18 @@ public class RankRecommendationsFunction
             items.add(item);
         }
         ServingLists.Lists neighbours = reader.read(items, List.of());
+        Map<String, ProductRating> ratings = new java.util.HashMap<>();
+        RatingFactors factors = RatingFactors.NONE;
+        if (reviews != null) {
+            Set<String> candidates = new HashSet<>(items);
+            for (SimilarItems list : neighbours.similar().values()) {
+                addItems(list.getItems(), candidates);
+            }
+            ratings.putAll(reader.ratings(candidates));
+            factors = factors(ratings, reviews);
+        }
         CustomerRecommendations ranked =
-                Ranker.rank(request, neighbours.similar(), Map.of(), settings);
+                Ranker.rank(request, neighbours.similar(), Map.of(), factors, settings);
         if (ranked.getItems().size() >= settings.size()) {
             return ranked;
         }
@@ -150,7 +198,39 @@ public class RankRecommendationsFunction
         }
         categories.add(Trending.OVERALL);
         ServingLists.Lists trending = reader.read(List.of(), categories);
-        return Ranker.rank(request, neighbours.similar(), trending.trending(), settings);
+        if (reviews != null) {
+            Set<String> fill = new HashSet<>();
+            for (TrendingItems list : trending.trending().values()) {
+                addItems(list.getItems(), fill);
+            }
+            fill.removeAll(ratings.keySet());
+            ratings.putAll(reader.ratings(fill));
+            factors = factors(ratings, reviews);
+        }
+        return Ranker.rank(request, neighbours.similar(), trending.trending(), factors, settings);
+    }
+
+    private static void addItems(List<ScoredItem> list, Collection<String> into) {
+        for (ScoredItem item : list) {
+            into.add(item.getItemId());
+        }
+    }
+
+    /** The ranking factors of the rated products; 1 for every other. */
+    static RatingFactors factors(Map<String, ProductRating> ratings, ReviewSettings reviews) {
+        if (ratings.isEmpty()) {
+            return RatingFactors.NONE;
+        }
+        Map<String, Double> factors = new java.util.HashMap<>();
+        for (Map.Entry<String, ProductRating> e : ratings.entrySet()) {
+            double f =
+                    ProductRatings.rankingFactor(
+                            e.getValue().getRatingSum(), e.getValue().getRatings(), reviews);
+            if (f != 1.0) {
+                factors.put(e.getKey(), f);
+            }
+        }
+        return factors.isEmpty() ? RatingFactors.NONE : id -> factors.getOrDefault(id, 1.0);
     }
 
     @Override

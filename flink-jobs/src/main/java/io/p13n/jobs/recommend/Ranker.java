@@ -32,6 +32,10 @@ import java.util.Set;
  *       recency weight (the best neighbour of the most recent item scores 1), reason "viewed
  *       recently".
  *   <li>Each item carries the reason of its largest contribution.
+ *   <li>A product rated low by enough reviewers has its score multiplied by its {@link
+ *       RatingFactors rating factor} (below 1; README, Reviews and ratings), neighbours and
+ *       trending fill alike; every other item's factor is 1, so without ratings the ranking is
+ *       unchanged.
  * </ul>
  */
 public final class Ranker {
@@ -41,6 +45,16 @@ public final class Ranker {
             RecommendationRequest request,
             Map<String, SimilarItems> similarByItem,
             Map<String, TrendingItems> trendingByCategory,
+            RecommendationSettings s) {
+        return rank(request, similarByItem, trendingByCategory, RatingFactors.NONE, s);
+    }
+
+    /** As above, each item's score multiplied by its factor in {@code ratings}. */
+    public static CustomerRecommendations rank(
+            RecommendationRequest request,
+            Map<String, SimilarItems> similarByItem,
+            Map<String, TrendingItems> trendingByCategory,
+            RatingFactors ratings,
             RecommendationSettings s) {
         Set<String> excluded = new HashSet<>(request.getCartItems());
         excluded.addAll(request.getPurchasedItems());
@@ -88,7 +102,13 @@ public final class Ranker {
                             + s.categoryBoost()
                                     * affinity.getOrDefault(
                                             c.categoryId == null ? "" : c.categoryId, 0.0);
-            ranked.add(new ScoredItem(c.itemId, c.categoryId, c.score * boost, c.reason));
+            // a factor of 1 (no rating, or a good one) leaves the score bit for bit as it was
+            ranked.add(
+                    new ScoredItem(
+                            c.itemId,
+                            c.categoryId,
+                            c.score * boost * ratings.of(c.itemId),
+                            c.reason));
         }
         ranked.sort(
                 Comparator.comparingDouble(ScoredItem::getScore)
@@ -124,14 +144,25 @@ public final class Ranker {
             for (ScoredItem item : trending.getItems()) {
                 top = Math.max(top, item.getScore());
             }
+            List<ScoredItem> fill = new ArrayList<>(trending.getItems().size());
+            boolean demoted = false;
             for (ScoredItem item : trending.getItems()) {
+                double factor = ratings.of(item.getItemId());
+                demoted |= factor != 1.0;
+                double score = top > 0 ? floor * item.getScore() / top * factor : 0.0;
+                fill.add(
+                        new ScoredItem(
+                                item.getItemId(), item.getCategoryId(), score, item.getReason()));
+            }
+            if (demoted) {
+                // re-sorted only when a rating changed a score: otherwise the list's own order
+                fill.sort(Comparator.comparingDouble(ScoredItem::getScore).reversed());
+            }
+            for (ScoredItem item : fill) {
                 if (picker.full()) {
                     break;
                 }
-                double score = top > 0 ? floor * item.getScore() / top : 0.0;
-                picker.offer(
-                        new ScoredItem(
-                                item.getItemId(), item.getCategoryId(), score, item.getReason()));
+                picker.offer(item);
             }
         }
         String strategy =

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.p13n.jobs.redis.RedisEndpoint;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.redis.RedisPipeline;
+import io.p13n.jobs.reviews.ProductRatingRedisMapper;
+import io.p13n.model.ProductRating;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
 import java.io.IOException;
@@ -34,11 +36,24 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <p>A list that does not exist is not cached: remembering it as absent would keep a new product's
  * first list from the rankings of its first viewers until their next change.
+ *
+ * <p>Product ratings (README, Reviews and ratings) are read the same way, from each candidate's
+ * rating hash, and cached for {@link #RATING_FRESHNESS}, absent ones too: a product's Bayesian
+ * average moves by a hair per review, and a product with too few reviews to be demoted is
+ * unaffected anyway, so a rating five minutes old ranks as the current one would. Bounded at {@link
+ * #MAX_RATINGS} products per subtask (~100 heap bytes each, ~5 MB).
  */
 public final class RedisServingLists implements ServingLists {
     private static final long serialVersionUID = 1L;
 
     static final int MAX_LISTS = 5_000;
+
+    static final int MAX_RATINGS = 50_000;
+
+    static final Duration RATING_FRESHNESS = Duration.ofMinutes(5);
+
+    /** A product without a rating, cached as such. */
+    private static final ProductRating UNRATED = new ProductRating("", 0L, 0L, 0L);
 
     private final RedisEndpoint endpoint;
     private final RedisKeys keys;
@@ -63,6 +78,11 @@ public final class RedisServingLists implements ServingLists {
         // A few hundred categories at most: the same bound is plenty.
         Cache<String, TrendingItems> trendingCache =
                 Caffeine.newBuilder().maximumSize(MAX_LISTS).expireAfterWrite(freshness).build();
+        Cache<String, ProductRating> ratingCache =
+                Caffeine.newBuilder()
+                        .maximumSize(MAX_RATINGS)
+                        .expireAfterWrite(RATING_FRESHNESS)
+                        .build();
         return new Reader() {
             @Override
             public Lists read(Collection<String> itemIds, Collection<String> categoryKeys) {
@@ -120,10 +140,74 @@ public final class RedisServingLists implements ServingLists {
             }
 
             @Override
+            public Map<String, ProductRating> ratings(Collection<String> itemIds) {
+                Map<String, ProductRating> found = new HashMap<>();
+                List<String> misses = new ArrayList<>();
+                for (String item : itemIds) {
+                    ProductRating cached = ratingCache.getIfPresent(item);
+                    if (cached == null) {
+                        misses.add(item);
+                    } else if (cached != UNRATED) {
+                        found.put(item, cached);
+                    }
+                }
+                if (misses.isEmpty()) {
+                    return found;
+                }
+                List<String> missingKeys = new ArrayList<>(misses.size());
+                for (String item : misses) {
+                    missingKeys.add(keys.productRating(item));
+                }
+                List<List<String>> values =
+                        fetchHashes(
+                                redis,
+                                missingKeys,
+                                ProductRatingRedisMapper.SUM,
+                                ProductRatingRedisMapper.COUNT);
+                for (int i = 0; i < misses.size(); i++) {
+                    ProductRating rating = parseRating(misses.get(i), values.get(i));
+                    ratingCache.put(misses.get(i), rating == null ? UNRATED : rating);
+                    if (rating != null) {
+                        found.put(misses.get(i), rating);
+                    }
+                }
+                return found;
+            }
+
+            @Override
             public void close() {
                 redis.close();
             }
         };
+    }
+
+    /** A rating hash's sum and count, or null when it does not exist (or is not a rating). */
+    static ProductRating parseRating(String item, List<String> sumAndCount) {
+        if (sumAndCount == null
+                || sumAndCount.size() != 2
+                || sumAndCount.get(0) == null
+                || sumAndCount.get(1) == null) {
+            return null;
+        }
+        try {
+            long sum = Long.parseLong(sumAndCount.get(0));
+            long count = Long.parseLong(sumAndCount.get(1));
+            return count > 0 ? new ProductRating(item, sum, count, 0L) : null;
+        } catch (NumberFormatException e) {
+            return null; // not written by this engine: ranked as unrated
+        }
+    }
+
+    private static List<List<String>> fetchHashes(
+            UnifiedJedis redis, List<String> keys, String... fields) {
+        try {
+            return RedisPipeline.hashFieldsAll(redis, keys, fields);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading product ratings", e);
+        }
     }
 
     /**

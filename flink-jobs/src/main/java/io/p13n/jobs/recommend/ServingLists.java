@@ -1,5 +1,6 @@
 package io.p13n.jobs.recommend;
 
+import io.p13n.model.ProductRating;
 import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
 import java.io.Serializable;
@@ -21,6 +22,14 @@ public interface ServingLists extends Serializable {
          * Trending}).
          */
         Lists read(Collection<String> itemIds, Collection<String> categoryKeys);
+
+        /**
+         * The ratings that exist of {@code itemIds} (README, Reviews and ratings). None by default:
+         * a reader without ratings ranks exactly as before reviews existed.
+         */
+        default Map<String, ProductRating> ratings(Collection<String> itemIds) {
+            return Map.of();
+        }
 
         @Override
         void close();

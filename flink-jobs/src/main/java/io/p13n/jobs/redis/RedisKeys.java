@@ -12,6 +12,7 @@ import java.io.Serializable;
  *   {prefix}:{c:CUSTOMER_ID}:segment-history  list of JSON, last 20 segment changes     TTL redis.profile-ttl
  *   {prefix}:{c:CUSTOMER_ID}:decisions        list of JSON, last 20 offer decisions     TTL redis.profile-ttl
  *   {prefix}:{i:PRODUCT_ID}:similar           JSON, items viewed/bought with a product  TTL recommend.similar-ttl
+ *   {prefix}:{i:PRODUCT_ID}:rating            hash, a product's rating (avg, count, sum) TTL a year after its last review
  *   {prefix}:trending                         JSON, trending overall                    TTL recommend.trending-ttl
  *   {prefix}:trending:{CATEGORY_ID}           JSON, trending in one category            TTL recommend.trending-ttl
  *   {prefix}:campaign:{CAMPAIGN_ID}:stats        hash, a campaign's counts per arm         TTL offers.redis.stats-ttl
@@ -94,6 +95,11 @@ public final class RedisKeys implements Serializable {
 
     public String similarItems(String productId) {
         return prefix + ":{i:" + productId + "}:similar";
+    }
+
+    /** A product's rating: average, count and sum of its reviews' stars. */
+    public String productRating(String productId) {
+        return prefix + ":{i:" + productId + "}:rating";
     }
 
     /** Trending overall. */

@@ -102,6 +102,32 @@ public final class RedisPipeline {
                 () -> {});
     }
 
+    /**
+     * HMGETs {@code fields} of every key in one pipeline, retried as {@link #getAll} is; returns
+     * the values in key order, each list in field order (nulls where the key or field is missing).
+     */
+    public static List<List<String>> hashFieldsAll(
+            UnifiedJedis client, List<String> keys, String... fields)
+            throws IOException, InterruptedException {
+        return retrying(
+                client,
+                attempt -> {
+                    List<Response<List<String>>> replies = new ArrayList<>(keys.size());
+                    try (AbstractPipeline pipeline = client.pipelined()) {
+                        for (String key : keys) {
+                            replies.add(pipeline.hmget(key, fields));
+                        }
+                        pipeline.sync();
+                    }
+                    List<List<String>> values = new ArrayList<>(keys.size());
+                    for (Response<List<String>> reply : replies) {
+                        values.add(replyOf(reply));
+                    }
+                    return values;
+                },
+                () -> {});
+    }
+
     /** One attempt of a pipelined exchange; {@code attempt} counts from 1. */
     @FunctionalInterface
     private interface Attempt<T> {
