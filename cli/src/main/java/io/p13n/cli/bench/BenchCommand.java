@@ -53,6 +53,8 @@ import picocli.CommandLine.Option;
             "Flink's logs go to .personalize/personalize.log. A measurement, not a test: nothing is asserted."
         })
 public final class BenchCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     /** Options the bench sets itself for each phase; --engine-option may not change them. */
     static final Set<String> OWNED_KEYS =
             Set.of(
@@ -159,6 +161,12 @@ public final class BenchCommand implements Callable<Integer> {
                     "Event times of the backlog are spread over this much time, ending now; overrides --workload's (realistic: events / 100 per second; uniform: 7d, so days roll over and timers fire).")
     Duration span;
 
+    @Option(
+            names = "--signals",
+            description =
+                    "Events besides clicks and orders in the backlog: realistic (catalog changes, 1 in 500 events; a fifth of the sessions start as guests who log in: identifications and identity merges) or none. Default: realistic with --workload realistic, none with uniform.")
+    String signalsOption;
+
     /** The backlog the options describe. */
     Workload workload() {
         return new Workload(
@@ -168,7 +176,24 @@ public final class BenchCommand implements Callable<Integer> {
                 categories,
                 seed,
                 span != null ? span : workloadShape.span(events),
-                sessions != null ? sessions : workloadShape.sessions);
+                sessions != null ? sessions : workloadShape.sessions,
+                signals());
+    }
+
+    /** {@code --signals}, or what the workload shape implies. */
+    Workload.Signals signals() {
+        String choice =
+                signalsOption != null
+                        ? signalsOption.trim().toLowerCase(Locale.ROOT)
+                        : workloadShape == WorkloadShape.REALISTIC ? "realistic" : "none";
+        return switch (choice) {
+            case "realistic" -> Workload.Signals.REALISTIC;
+            case "none" -> Workload.Signals.NONE;
+            default ->
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "--signals must be realistic or none, was '" + signalsOption + "'");
+        };
     }
 
     @Option(
@@ -308,7 +333,12 @@ public final class BenchCommand implements Callable<Integer> {
             kafka.createTopics(
                     partitions,
                     baseConfig.get(EngineOptions.KAFKA_TOPIC_CLICKS),
-                    baseConfig.get(EngineOptions.KAFKA_TOPIC_ORDERS));
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_ORDERS),
+                    // the signals' topics (--signals), created either way: the engine reads them
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_CATALOG),
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_IDENTITIES),
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_REVIEWS),
+                    baseConfig.get(EngineOptions.KAFKA_TOPIC_CUSTOMER_ATTRIBUTES));
             kafka.createTopics(
                     1,
                     baseConfig.get(EngineOptions.KAFKA_TOPIC_DEAD_LETTERS),
@@ -453,7 +483,7 @@ public final class BenchCommand implements Callable<Integer> {
         return new ThroughputRun(
                         phase,
                         config,
-                        workloadResult.events(),
+                        workloadResult.customerStageEvents(),
                         workloadResult.customersWithEvents(),
                         probe,
                         restPort,
@@ -545,10 +575,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         line.done(
                 String.format(
-                        "pre-fill     %,d events (%,d clicks, %,d orders, %,d customers) in %.1f s, %,.0f ev/s, %.1f MiB of values",
+                        "pre-fill     %,d events (%,d clicks, %,d orders, %,d catalog changes, %,d identifications, %,d other, %,d customers) in %.1f s, %,.0f ev/s, %.1f MiB of values",
                         written.events(),
                         written.clicks(),
                         written.orders(),
+                        written.catalogChanges(),
+                        written.identifications(),
+                        written.otherSignals(),
                         written.distinctCustomers(),
                         written.seconds(),
                         written.eventsPerSecond(),
@@ -557,6 +590,10 @@ public final class BenchCommand implements Callable<Integer> {
                 written.events(),
                 written.clicks(),
                 written.orders(),
+                written.catalogChanges(),
+                written.identifications(),
+                written.otherSignals(),
+                written.customerStageEvents(),
                 workload.customers(),
                 written.distinctCustomers(),
                 workload.products(),

@@ -137,6 +137,12 @@ final class FlinkRest {
      * contains {@code sourceMarker}, records read by the one whose name contains {@code
      * keyedMarker}.
      */
+    /**
+     * The source of the engine's identity hand-off loop, which feeds the customer stage records
+     * that are not events of the backlog (merged profiles, events rerouted to a merged id).
+     */
+    static final String LOOP_SOURCE = "Identity hand-offs from Kafka";
+
     static Progress progress(JsonNode job, String sourceMarker, String keyedMarker) {
         long sourceOut = 0;
         long keyedIn = 0;
@@ -151,6 +157,10 @@ final class FlinkRest {
             if (name.contains(keyedMarker)) {
                 keyedIn += metrics.path("read-records").asLong();
                 keyedFound = true;
+            }
+            if (name.contains(LOOP_SOURCE)) {
+                // the identity hand-offs come round into the customer stage: not backlog events
+                keyedIn -= metrics.path("write-records").asLong();
             }
             if (!"RUNNING".equals(vertex.path("status").asText())) {
                 allRunning = false;

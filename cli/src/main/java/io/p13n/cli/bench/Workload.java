@@ -3,6 +3,9 @@ package io.p13n.cli.bench;
 import io.p13n.cli.traffic.EventFields;
 import io.p13n.cli.traffic.EventTopics;
 import io.p13n.cli.traffic.StorefrontSimulator;
+import io.p13n.model.CatalogEvent;
+import io.p13n.model.ClickEvent;
+import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
 import java.time.Duration;
 import java.util.HashSet;
@@ -34,7 +37,41 @@ record Workload(
         int categories,
         long seed,
         Duration span,
-        int sessions) {
+        int sessions,
+        Signals signals) {
+
+    /**
+     * What the backlog mixes in beyond clicks and orders, as shares of the simulator's events
+     * ({@link StorefrontSimulator}): catalog changes (to the catalog stage, not the customer stage)
+     * and guest sessions that log in mid-session (an identification each, and an identity merge
+     * with its hand-off round trip).
+     */
+    record Signals(double catalogChangeRate, double guestShare) {
+        /** Clicks and orders only: the workload of the benchmarks before issue 11. */
+        static final Signals NONE = new Signals(0, 0);
+
+        /**
+         * The demo's mix: a price or stock change every ~500 events (a catalog of 50,000 products
+         * changing a few times a day at ~100 events/s), a fifth of sessions starting as guests.
+         */
+        static final Signals REALISTIC = new Signals(0.002, 0.2);
+
+        boolean any() {
+            return catalogChangeRate > 0 || guestShare > 0;
+        }
+    }
+
+    /** Clicks and orders only. */
+    Workload(
+            long events,
+            int customers,
+            int products,
+            int categories,
+            long seed,
+            Duration span,
+            int sessions) {
+        this(events, customers, products, categories, seed, span, sessions, Signals.NONE);
+    }
 
     Workload {
         if (events < 1) {
@@ -48,6 +85,9 @@ record Workload(
         }
         if (span.isNegative()) {
             throw new IllegalArgumentException("span must not be negative, was " + span);
+        }
+        if (signals == null) {
+            throw new IllegalArgumentException("signals must not be null (Signals.NONE: none)");
         }
     }
 
@@ -65,11 +105,17 @@ record Workload(
         return endMillis - spanMillis + (long) Math.floor((double) spanMillis * i / (events - 1));
     }
 
-    /** What the pre-fill wrote. */
+    /**
+     * What the pre-fill wrote. {@code catalogChanges} go to the catalog stage; every other event
+     * (clicks, orders, {@code identifications}, {@code otherSignals}) reaches the customer stage.
+     */
     record Written(
             long events,
             long clicks,
             long orders,
+            long catalogChanges,
+            long identifications,
+            long otherSignals,
             long distinctCustomers,
             long valueBytes,
             long firstEventTime,
@@ -77,6 +123,11 @@ record Workload(
             double seconds) {
         double eventsPerSecond() {
             return seconds > 0 ? events / seconds : 0;
+        }
+
+        /** The events the customer stage receives from the event topics. */
+        long customerStageEvents() {
+            return events - catalogChanges;
         }
     }
 
@@ -116,23 +167,36 @@ record Workload(
         ManualClock clock = new ManualClock(eventTime(0, endMillis));
         StorefrontSimulator simulator =
                 new StorefrontSimulator(
-                        seed, customers, products, categories, clock, runId(), sessions);
+                                seed, customers, products, categories, clock, runId(), sessions)
+                        .withCatalogChanges(signals.catalogChangeRate())
+                        .withGuestSessions(signals.guestShare());
         Set<String> seen = new HashSet<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong failed = new AtomicLong();
         long clicks = 0;
         long orders = 0;
+        long catalogChanges = 0;
+        long identifications = 0;
+        long otherSignals = 0;
         long bytes = 0;
         long started = System.nanoTime();
         for (long i = 0; i < events; i++) {
             clock.set(eventTime(i, endMillis));
             SpecificRecordBase event = simulator.next();
             ProducerRecord<String, byte[]> record = topics.recordFor(event);
-            seen.add(EventFields.customerId(event));
+            if (event instanceof ClickEvent || event instanceof OrderEvent) {
+                seen.add(EventFields.customerId(event));
+            }
             if (event instanceof OrderEvent) {
                 orders++;
-            } else {
+            } else if (event instanceof ClickEvent) {
                 clicks++;
+            } else if (event instanceof CatalogEvent) {
+                catalogChanges++;
+            } else if (event instanceof IdentifyEvent) {
+                identifications++;
+            } else {
+                otherSignals++;
             }
             bytes += record.value().length;
             producer.send(
@@ -158,6 +222,9 @@ record Workload(
                 events,
                 clicks,
                 orders,
+                catalogChanges,
+                identifications,
+                otherSignals,
                 seen.size(),
                 bytes,
                 eventTime(0, endMillis),

@@ -41,6 +41,20 @@ class FlinkRestTest {
     }
 
     @Test
+    void theIdentityHandOffLoopIsNotCountedAsBacklogEvents() throws Exception {
+        JsonNode job =
+                JSON.readTree(
+                        """
+        {"jid":"abc","state":"RUNNING","vertices":[
+          {"id":"v1","name":"Source: Clicks from Kafka","status":"RUNNING","metrics":{"write-records":1000}},
+          {"id":"v2","name":"Source: Identity hand-offs from Kafka","status":"RUNNING","metrics":{"write-records":40}},
+          {"id":"v3","name":"Drop duplicates, update customer profile","status":"RUNNING","metrics":{"read-records":1030}}
+        ]}""");
+        FlinkRest.Progress p = FlinkRest.progress(job, BenchJobs.SOURCES, BenchJobs.ENGINE_KEYED);
+        assertThat(p.keyedRecordsIn()).as("1,030 in, 40 of them hand-offs").isEqualTo(990);
+    }
+
+    @Test
     void aVertexStillDeployingMeansNotAllRunning() throws Exception {
         assertThat(
                         FlinkRest.progress(
