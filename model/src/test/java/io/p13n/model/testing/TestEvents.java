@@ -72,6 +72,20 @@ public final class TestEvents {
         return order(customerId, OrderStatus.PLACED, at, total).build();
     }
 
+    /** A review of {@code productId} with {@code rating} stars, with some text. */
+    public static io.p13n.model.ReviewEvent review(
+            String customerId, String productId, int rating, Instant at) {
+        return io.p13n.model.ReviewEvent.newBuilder()
+                .setEventId(nextId("review"))
+                .setCustomerId(customerId)
+                .setProductId(productId)
+                .setRating(rating)
+                .setTextLength(140)
+                .setChannel(Channel.WEB)
+                .setEventTime(at)
+                .build();
+    }
+
     /** A consent decision (channel null: every channel, or personalization). */
     public static ConsentEvent consent(
             String customerId,
