@@ -566,6 +566,64 @@ public final class EngineOptions {
                     "5",
                     "Interest one purchased order line adds to its category.");
 
+    // ---- Searches (README, Searches) ------------------------------------------------------------
+
+    public static final ConfigOption<Duration> SEARCHES_ATTRIBUTION_WINDOW =
+            ConfigOption.withDefault(
+                    "searches.attribution-window",
+                    duration(Duration.ofSeconds(10), Duration.ofDays(1)),
+                    "10m",
+                    "Product views this long after a search, in the same session, are the searcher's"
+                            + " answer to it: their categories gain searches.affinity-weight of interest and"
+                            + " the query is remembered with the category most of them were in. Ten minutes"
+                            + " covers looking through results; later views are browsing again.");
+
+    public static final ConfigOption<Integer> SEARCHES_MAX_VIEWS =
+            ConfigOption.withDefault(
+                    "searches.max-views",
+                    integer(1, 50),
+                    "5",
+                    "Views credited to one search, the first ones: a shopper who opens 40 results"
+                            + " still answered one query, and the cap bounds the burst's list of categories"
+                            + " in the profile.");
+
+    public static final ConfigOption<Double> SEARCHES_AFFINITY_WEIGHT =
+            ConfigOption.withDefault(
+                    "searches.affinity-weight",
+                    ValueType.decimal(0, 1000),
+                    "2",
+                    "Interest a view that answers a search adds to its category on top of the view's"
+                            + " own (affinity.weight.view), and what a repeat of a remembered query adds to"
+                            + " its category without a view. 2 makes an answered search count as much as a"
+                            + " cart add; 0 learns nothing from searches.");
+
+    public static final ConfigOption<Integer> SEARCHES_MAX_QUERIES =
+            ConfigOption.withDefault(
+                    "searches.max-queries",
+                    integer(1, 100),
+                    "10",
+                    "Queries remembered per customer (a 64-bit hash and a category, ~30 bytes each), the"
+                            + " most recently used; a customer's distinct searches within the TTL rarely"
+                            + " exceed a handful, and the cap keeps a bot's thousands out of the profile.");
+
+    public static final ConfigOption<Duration> SEARCHES_QUERY_TTL =
+            ConfigOption.withDefault(
+                    "searches.query-ttl",
+                    duration(Duration.ofHours(1), Duration.ofDays(365)),
+                    "30d",
+                    "A remembered query is forgotten this long after it was last learned or repeated:"
+                            + " a month covers a considered purchase searched again over weeks; older intent"
+                            + " says little now.");
+
+    public static final ConfigOption<Duration> SEARCHES_NO_PURCHASE_AFTER =
+            ConfigOption.withDefault(
+                    "searches.no-purchase-after",
+                    duration(Duration.ofMinutes(1), Duration.ofDays(7)),
+                    "1h",
+                    "A search burst (the searches of one visit) with no order for this long after its"
+                            + " latest search (event time) is one SEARCHED_NOT_BOUGHT moment for campaigns;"
+                            + " an order since its first search cancels it.");
+
     public static final ConfigOption<Double> LOYALTY_POINTS_PER_UNIT =
             ConfigOption.withDefault(
                     "loyalty.points-per-unit",
@@ -903,64 +961,6 @@ public final class EngineOptions {
                             + " from. It may stay empty or not exist: no service-recovery moments, review"
                             + " points or product ratings then.");
 
-    public static final ConfigOption<String> KAFKA_TOPIC_CUSTOMER_ATTRIBUTES =
-            ConfigOption.withDefault(
-                    "kafka.topic.customer-attributes",
-                    ValueType.topic(),
-                    "customer-attributes",
-                    "Topic the customers' stated attributes (CustomerAttributesEvent: birthday, time zone,"
-                            + " signup date, preferred channel; keyed by customer id) are read from. It may stay"
-                            + " empty or not exist: no birthday or anniversary moments, and every customer"
-                            + " lives in customers.default-time-zone.");
-
-    public static final ConfigOption<java.time.ZoneId> CUSTOMERS_DEFAULT_TIME_ZONE =
-            ConfigOption.withDefault(
-                    "customers.default-time-zone",
-                    ValueType.zoneId(),
-                    "UTC",
-                    "Time zone of customers who stated none: their local dates (birthdays,"
-                            + " anniversaries) and quiet hours are reckoned in it. Set it to the store's"
-                            + " own zone when most customers live there.");
-
-    public static final ConfigOption<Integer> CUSTOMERS_BIRTHDAY_LEAD_DAYS =
-            ConfigOption.withDefault(
-                    "customers.birthday-lead-days",
-                    integer(0, 31),
-                    "0",
-                    "Days before a customer's birthday its BIRTHDAY moment fires, at the start of that"
-                            + " local day: 0 fires at midnight starting the birthday; 7 lets a campaign greet"
-                            + " the birthday week. At most 31 (a birthday month); signup anniversaries always"
-                            + " fire on the day.");
-
-    public static final ConfigOption<Duration> CATALOG_WATCH_PERIOD =
-            ConfigOption.withDefault(
-                    "catalog.watch-period",
-                    duration(Duration.ofHours(1), Duration.ofDays(365)),
-                    "14d",
-                    "How long a customer who viewed, wishlisted or carted a product hears of its price"
-                            + " drops and restocks. Two weeks covers a considered purchase; interest older"
-                            + " than that rarely converts and the message reads as spam.");
-
-    public static final ConfigOption<Integer> CATALOG_MAX_WATCHERS =
-            ConfigOption.withDefault(
-                    "catalog.max-watchers",
-                    integer(1, 100_000),
-                    "200",
-                    "Watchers kept per product, the most recent (past it the map is pruned to three"
-                            + " quarters of it). Bounds both the product's state (a map entry of ~40 bytes"
-                            + " per watcher: 200 is ~8 KB for the hottest products; an interest writes one"
-                            + " entry) and the fan-out of one price change (200 moments, each still capped"
-                            + " per customer by offers.frequency-cap).");
-
-    public static final ConfigOption<Double> CATALOG_MIN_PRICE_DROP =
-            ConfigOption.withDefault(
-                    "catalog.min-price-drop",
-                    ValueType.decimal(0.001, 0.99),
-                    "0.05",
-                    "Smallest relative price cut that is a price-drop moment (0.05: at least 5 % below the"
-                            + " last catalog price). Smaller changes are rounding and repricing noise that"
-                            + " no customer would call a drop.");
-
     public static final ConfigOption<Integer> REVIEWS_LOW_RATING =
             ConfigOption.withDefault(
                     "reviews.low-rating",
@@ -1015,6 +1015,93 @@ public final class EngineOptions {
                     "Ranking multiplies the score of a product whose Bayesian-average rating is below"
                             + " this by rating / this (at least 1/5); other products, and products without"
                             + " reviews, rank as before. Ratings never promote. 1: ratings never demote.");
+
+    public static final ConfigOption<String> KAFKA_TOPIC_CUSTOMER_ATTRIBUTES =
+            ConfigOption.withDefault(
+                    "kafka.topic.customer-attributes",
+                    ValueType.topic(),
+                    "customer-attributes",
+                    "Topic the customers' stated attributes (CustomerAttributesEvent: birthday, time zone,"
+                            + " signup date, preferred channel; keyed by customer id) are read from. It may stay"
+                            + " empty or not exist: no birthday or anniversary moments, and every customer"
+                            + " lives in customers.default-time-zone.");
+
+    public static final ConfigOption<Optional<DailyWindow>> OFFERS_QUIET_HOURS_PUSH =
+            ConfigOption.withDefault(
+                    "offers.quiet-hours.push",
+                    ValueType.optional(ValueType.dailyWindow()),
+                    "21:00-08:00",
+                    "Quiet hours of push offers, in the customer's local time (their stated time zone,"
+                            + " else customers.default-time-zone): an offer decided in them is held and"
+                            + " delivered when they end, its validity counted from then. A phone that buzzes"
+                            + " at night is how an app loses its notification permission. Empty: none.");
+
+    public static final ConfigOption<Optional<DailyWindow>> OFFERS_QUIET_HOURS_SMS =
+            ConfigOption.withDefault(
+                    "offers.quiet-hours.sms",
+                    ValueType.optional(ValueType.dailyWindow()),
+                    "21:00-08:00",
+                    "Quiet hours of SMS offers, in the customer's local time, like"
+                            + " offers.quiet-hours.push; many countries restrict marketing texts at night."
+                            + " Empty: none.");
+
+    public static final ConfigOption<Optional<DailyWindow>> OFFERS_QUIET_HOURS_EMAIL =
+            ConfigOption.withDefault(
+                    "offers.quiet-hours.email",
+                    ValueType.optional(ValueType.dailyWindow()),
+                    "",
+                    "Quiet hours of email offers, in the customer's local time, like"
+                            + " offers.quiet-hours.push. None by default: an email waits in the inbox until it"
+                            + " is read. Onsite offers are never held (the storefront shows them while the"
+                            + " customer is there).");
+
+    public static final ConfigOption<java.time.ZoneId> CUSTOMERS_DEFAULT_TIME_ZONE =
+            ConfigOption.withDefault(
+                    "customers.default-time-zone",
+                    ValueType.zoneId(),
+                    "UTC",
+                    "Time zone of customers who stated none: their local dates (birthdays,"
+                            + " anniversaries) and quiet hours are reckoned in it. Set it to the store's"
+                            + " own zone when most customers live there.");
+
+    public static final ConfigOption<Integer> CUSTOMERS_BIRTHDAY_LEAD_DAYS =
+            ConfigOption.withDefault(
+                    "customers.birthday-lead-days",
+                    integer(0, 31),
+                    "0",
+                    "Days before a customer's birthday its BIRTHDAY moment fires, at the start of that"
+                            + " local day: 0 fires at midnight starting the birthday; 7 lets a campaign greet"
+                            + " the birthday week. At most 31 (a birthday month); signup anniversaries always"
+                            + " fire on the day.");
+
+    public static final ConfigOption<Duration> CATALOG_WATCH_PERIOD =
+            ConfigOption.withDefault(
+                    "catalog.watch-period",
+                    duration(Duration.ofHours(1), Duration.ofDays(365)),
+                    "14d",
+                    "How long a customer who viewed, wishlisted or carted a product hears of its price"
+                            + " drops and restocks. Two weeks covers a considered purchase; interest older"
+                            + " than that rarely converts and the message reads as spam.");
+
+    public static final ConfigOption<Integer> CATALOG_MAX_WATCHERS =
+            ConfigOption.withDefault(
+                    "catalog.max-watchers",
+                    integer(1, 100_000),
+                    "200",
+                    "Watchers kept per product, the most recent (past it the map is pruned to three"
+                            + " quarters of it). Bounds both the product's state (a map entry of ~40 bytes"
+                            + " per watcher: 200 is ~8 KB for the hottest products; an interest writes one"
+                            + " entry) and the fan-out of one price change (200 moments, each still capped"
+                            + " per customer by offers.frequency-cap).");
+
+    public static final ConfigOption<Double> CATALOG_MIN_PRICE_DROP =
+            ConfigOption.withDefault(
+                    "catalog.min-price-drop",
+                    ValueType.decimal(0.001, 0.99),
+                    "0.05",
+                    "Smallest relative price cut that is a price-drop moment (0.05: at least 5 % below the"
+                            + " last catalog price). Smaller changes are rounding and repricing noise that"
+                            + " no customer would call a drop.");
 
     public static final ConfigOption<Integer> CATALOG_MAX_UNAVAILABLE =
             ConfigOption.withDefault(
@@ -1269,9 +1356,10 @@ public final class EngineOptions {
                     "privacy.erasure.grace",
                     duration(Duration.ofSeconds(1), Duration.ofHours(1)),
                     "30s",
-                    "How long the offer ledger drops decisions of an erased customer that were already"
-                            + " on their way (decided just before the erasure, queued in a campaign's"
-                            + " budget stage) before it forgets the customer entirely.");
+                    "How long the offer ledger and the quiet-hours hold drop decisions of an erased"
+                            + " customer that were already on their way (decided just before the erasure,"
+                            + " queued in a campaign's budget stage) before they forget the customer"
+                            + " entirely.");
 
     public static final ConfigOption<Optional<Secret>> PRIVACY_PSEUDONYMIZATION_KEY =
             ConfigOption.optionalSecret(
@@ -1408,6 +1496,12 @@ public final class EngineOptions {
                     AFFINITY_WEIGHT_VIEW,
                     AFFINITY_WEIGHT_CART,
                     AFFINITY_WEIGHT_PURCHASE,
+                    SEARCHES_ATTRIBUTION_WINDOW,
+                    SEARCHES_MAX_VIEWS,
+                    SEARCHES_AFFINITY_WEIGHT,
+                    SEARCHES_MAX_QUERIES,
+                    SEARCHES_QUERY_TTL,
+                    SEARCHES_NO_PURCHASE_AFTER,
                     LOYALTY_POINTS_PER_UNIT,
                     LOYALTY_TIER_SILVER,
                     LOYALTY_TIER_GOLD,
@@ -1452,6 +1546,12 @@ public final class EngineOptions {
                     CATALOG_MIN_PRICE_DROP,
                     CATALOG_MAX_UNAVAILABLE,
                     KAFKA_TOPIC_REVIEWS,
+                    REVIEWS_LOW_RATING,
+                    REVIEWS_POINTS,
+                    REVIEWS_PROMOTION_PAUSE,
+                    REVIEWS_RATING_PRIOR_MEAN,
+                    REVIEWS_RATING_PRIOR_WEIGHT,
+                    REVIEWS_DEMOTE_BELOW,
                     KAFKA_TOPIC_CUSTOMER_ATTRIBUTES,
                     CUSTOMERS_DEFAULT_TIME_ZONE,
                     CUSTOMERS_BIRTHDAY_LEAD_DAYS,
@@ -1473,6 +1573,9 @@ public final class EngineOptions {
                     OFFERS_BACKFILL,
                     OFFERS_STATE_TTL,
                     OFFERS_STATS_TTL,
+                    OFFERS_QUIET_HOURS_PUSH,
+                    OFFERS_QUIET_HOURS_SMS,
+                    OFFERS_QUIET_HOURS_EMAIL,
                     PRIVACY_MARKETING_CONSENT_DEFAULT,
                     PRIVACY_PERSONALIZATION_CONSENT_DEFAULT,
                     PRIVACY_ERASURE_SUPPRESSION_PERIOD,
@@ -1504,9 +1607,3 @@ public final class EngineOptions {
         return Optional.empty();
     }
 }
-                    REVIEWS_LOW_RATING,
-                    REVIEWS_POINTS,
-                    REVIEWS_PROMOTION_PAUSE,
-                    REVIEWS_RATING_PRIOR_MEAN,
-                    REVIEWS_RATING_PRIOR_WEIGHT,
-                    REVIEWS_DEMOTE_BELOW,

@@ -105,6 +105,18 @@ final class ValueType<T> {
     }
 
     /**
+     * A daily window of local time {@code HH:mm-HH:mm} ({@link DailyWindow}), possibly wrapping
+     * midnight; wrap it in {@link #optional} for "none".
+     */
+    static ValueType<DailyWindow> dailyWindow() {
+        return new ValueType<>(
+                "a daily window HH:mm-HH:mm of local time, such as 21:00-08:00 (it may wrap midnight;"
+                        + " start and end differ), or empty for none",
+                DailyWindow::parse,
+                DailyWindow::toString);
+    }
+
+    /**
      * A Kafka topic name, with Kafka's own rules, so that a typo fails at start rather than when
      * the first record is produced.
      */

@@ -45,7 +45,8 @@ import org.apache.flink.util.Collector;
  * group, {@value VariantAssignment#GLOBAL_CONTROL_ARM} by the global one; with the arm's designed
  * share for the sample-ratio check); for a PLACED order, per offer: {@code redeemed} when the
  * order's coupon code is the offer's (SENT only; the offer stops being active), {@code converted}
- * for the first order within the offer's validity (SENT and HELD_OUT alike, so treated and control
+ * for the first order within the offer's validity, from its delivery (after quiet hours, {@link
+ * OfferDecision#getDeliverAt}) to its expiry (SENT and HELD_OUT alike, so treated and control
  * conversion compare), {@code revenue} the order total once per offer it redeems or converts, and
  * {@code revenueSquares} the matching increment of the sum of squared revenue per offer (an offer
  * converts once; it can gain revenue twice, from its converting order and a later redeeming one,
@@ -123,7 +124,7 @@ public class ActiveOffersFunction
         long now;
         List<String> before;
         if (payload instanceof OfferDecision d) {
-            now = Math.max(watermark, d.getIssuedAt());
+            now = Math.max(watermark, QuietHours.deliveredAt(d));
             before = activeIds(s, now);
             if (!add(s, d, ctx)) {
                 return; // already issued: nothing changes
@@ -243,11 +244,20 @@ public class ActiveOffersFunction
         boolean held = d.getOutcome() == OfferOutcome.HELD_OUT;
         ctx.output(
                 OfferOutputTags.STATS_DELTAS,
-                delta(d, held ? 0 : 1, held ? 1 : 0, 0, 0, 0, 0, d.getArmShare(), d.getIssuedAt()));
+                delta(
+                        d,
+                        held ? 0 : 1,
+                        held ? 1 : 0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        d.getArmShare(),
+                        QuietHours.deliveredAt(d)));
         IssuedOffer added = offers.get(offers.size() - 1);
         if (added.getDecision().getDecisionId().equals(d.getDecisionId())) {
             for (RecentOrder order : s.getRecentOrders()) {
-                if (order.getEventTime() >= d.getIssuedAt()) {
+                if (order.getEventTime() >= QuietHours.deliveredAt(d)) {
                     attribute(
                             List.of(added),
                             order.getEventTime(),
@@ -279,7 +289,10 @@ public class ActiveOffersFunction
                             && !o.getRedeemed()
                             && code != null
                             && code.trim().equalsIgnoreCase(d.getCouponCode());
-            boolean converts = !o.getConverted() && at >= d.getIssuedAt() && at < d.getExpiresAt();
+            // From delivery: an offer held for quiet hours cannot have caused an order placed
+            // before the customer saw it (or, held out, would have seen it).
+            boolean converts =
+                    !o.getConverted() && at >= QuietHours.deliveredAt(d) && at < d.getExpiresAt();
             if (!redeems && !converts) {
                 continue;
             }
@@ -418,8 +431,8 @@ public class ActiveOffersFunction
             if (d.getOutcome() != OfferOutcome.SENT) {
                 continue; // a held-out decision never changes the active set
             }
-            if (d.getIssuedAt() <= now) {
-                changed = Math.max(changed, d.getIssuedAt());
+            if (QuietHours.deliveredAt(d) <= now) {
+                changed = Math.max(changed, QuietHours.deliveredAt(d));
             }
             if (!o.getRedeemed() && d.getExpiresAt() <= now) {
                 changed = Math.max(changed, d.getExpiresAt());

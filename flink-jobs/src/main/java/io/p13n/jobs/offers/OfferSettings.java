@@ -1,8 +1,11 @@
 package io.p13n.jobs.offers;
 
+import io.p13n.config.DailyWindow;
 import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
+import io.p13n.model.MessageChannel;
 import java.io.Serializable;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -33,6 +36,8 @@ import java.util.Map;
  * @param globalControlShare share of customers held out of every campaign ({@code
  *     offers.global-control.share}, 0 disables)
  * @param globalControlPeriodMillis global control membership is drawn again every period
+ * @param quietHours when an offer may reach the customer, per channel ({@code
+ *     offers.quiet-hours.*}, in the customer's zone or {@code customers.default-time-zone})
  */
 public record OfferSettings(
         double controlShare,
@@ -53,7 +58,8 @@ public record OfferSettings(
         String offerTriggersTopic,
         boolean marketingByDefault,
         double globalControlShare,
-        long globalControlPeriodMillis)
+        long globalControlPeriodMillis,
+        QuietHours quietHours)
         implements Serializable {
 
     public static final long DAY_MILLIS = 86_400_000L;
@@ -114,6 +120,9 @@ public record OfferSettings(
         if (stateTtlMillis <= 0 || statsTtlMillis <= 0) {
             throw new IllegalArgumentException("TTLs must be positive");
         }
+        if (quietHours == null) {
+            throw new IllegalArgumentException("quietHours must not be null (QuietHours.none())");
+        }
     }
 
     public static OfferSettings from(EngineConfig config) {
@@ -136,7 +145,20 @@ public record OfferSettings(
                 config.get(EngineOptions.KAFKA_TOPIC_OFFER_TRIGGERS),
                 config.get(EngineOptions.PRIVACY_MARKETING_CONSENT_DEFAULT).granted(),
                 config.get(EngineOptions.OFFERS_GLOBAL_CONTROL_SHARE),
-                config.get(EngineOptions.OFFERS_GLOBAL_CONTROL_PERIOD).toMillis());
+                config.get(EngineOptions.OFFERS_GLOBAL_CONTROL_PERIOD).toMillis(),
+                quietHours(config));
+    }
+
+    /** The channels' quiet hours ({@code offers.quiet-hours.*}) and the customers' default zone. */
+    static QuietHours quietHours(EngineConfig config) {
+        Map<MessageChannel, DailyWindow> windows = new EnumMap<>(MessageChannel.class);
+        config.get(EngineOptions.OFFERS_QUIET_HOURS_PUSH)
+                .ifPresent(w -> windows.put(MessageChannel.PUSH, w));
+        config.get(EngineOptions.OFFERS_QUIET_HOURS_SMS)
+                .ifPresent(w -> windows.put(MessageChannel.SMS, w));
+        config.get(EngineOptions.OFFERS_QUIET_HOURS_EMAIL)
+                .ifPresent(w -> windows.put(MessageChannel.EMAIL, w));
+        return new QuietHours(windows, config.get(EngineOptions.CUSTOMERS_DEFAULT_TIME_ZONE));
     }
 
     /** The documented defaults (what an empty configuration gives), for tests. */
@@ -167,7 +189,8 @@ public record OfferSettings(
                 offerTriggersTopic,
                 marketingByDefault,
                 globalControlShare,
-                globalControlPeriodMillis);
+                globalControlPeriodMillis,
+                quietHours);
     }
 
     public OfferSettings withControlShare(double share) {
@@ -190,7 +213,8 @@ public record OfferSettings(
                 offerTriggersTopic,
                 marketingByDefault,
                 globalControlShare,
-                globalControlPeriodMillis);
+                globalControlPeriodMillis,
+                quietHours);
     }
 
     public OfferSettings withMarketingByDefault(boolean granted) {
@@ -213,7 +237,8 @@ public record OfferSettings(
                 offerTriggersTopic,
                 granted,
                 globalControlShare,
-                globalControlPeriodMillis);
+                globalControlPeriodMillis,
+                quietHours);
     }
 
     public OfferSettings withMaxOffersPerCustomer(int max) {
@@ -236,7 +261,8 @@ public record OfferSettings(
                 offerTriggersTopic,
                 marketingByDefault,
                 globalControlShare,
-                globalControlPeriodMillis);
+                globalControlPeriodMillis,
+                quietHours);
     }
 
     public OfferSettings withGlobalControlShare(double share) {
@@ -259,6 +285,31 @@ public record OfferSettings(
                 offerTriggersTopic,
                 marketingByDefault,
                 share,
-                globalControlPeriodMillis);
+                globalControlPeriodMillis,
+                quietHours);
+    }
+
+    public OfferSettings withQuietHours(QuietHours hours) {
+        return new OfferSettings(
+                controlShare,
+                controlSalt,
+                frequencyCapMillis,
+                defaultCooldownMillis,
+                lateCampaignGraceMillis,
+                pointsMilestoneStep,
+                atRiskChurnRisk,
+                atRiskPAlive,
+                seasonalLeadDays,
+                attributionWindowMillis,
+                maxOffersPerCustomer,
+                backfill,
+                stateTtlMillis,
+                statsTtlMillis,
+                campaignsTopic,
+                offerTriggersTopic,
+                marketingByDefault,
+                globalControlShare,
+                globalControlPeriodMillis,
+                hours);
     }
 }

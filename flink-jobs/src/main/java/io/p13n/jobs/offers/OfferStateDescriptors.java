@@ -33,6 +33,9 @@ public final class OfferStateDescriptors {
     /** Keyed (campaign) state of {@link CampaignBudgetFunction}. */
     public static final String BUDGET_STATE = "offer-campaign-budget";
 
+    /** Keyed (customer) state of {@link QuietHoursHoldFunction}: offers held for quiet hours. */
+    public static final String HELD_OFFERS = "offer-held-for-quiet-hours";
+
     /** Keyed (customer) state of {@link ActiveOffersFunction}. */
     public static final String LEDGER_STATE = "offer-ledger";
 

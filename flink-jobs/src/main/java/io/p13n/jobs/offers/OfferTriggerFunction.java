@@ -460,6 +460,7 @@ public class OfferTriggerFunction
             consents.add(ConsentGrant.newBuilder(g).build());
         }
         s.setConsents(consents);
+        s.setTimeZone(p.getTimeZone()); // where quiet hours are read; null: the default zone
         s.setLastEventTime(Math.max(s.getLastEventTime(), at));
 
         List<Moment> moments = new ArrayList<>(2);
@@ -665,6 +666,9 @@ public class OfferTriggerFunction
                             * VariantAssignment.weightShare(best, decision.getVariant()));
             sent.inc();
         }
+        // When it may reach the customer: after the channel's quiet hours, in their zone. Held-out
+        // decisions too, so both arms start (and are attributed) at the same point.
+        settings.quietHours().schedule(decision, s.getTimeZone());
         if (!settings.backfill()) {
             out.collect(decision);
         }
@@ -697,14 +701,14 @@ public class OfferTriggerFunction
      * complained sees.
      */
     String guardrail(OfferCustomerState s, Campaign campaign, long at) {
-        if (s.getLastCouponAt() > 0 && at - s.getLastCouponAt() < settings.frequencyCapMillis()) {
-            return "frequency cap: last coupon "
-                    + ((at - s.getLastCouponAt()) / DAY)
-                    + " days before";
         String paused = PromotionPause.stops(s, campaign.getTrigger(), at);
         if (paused != null) {
             return paused;
         }
+        if (s.getLastCouponAt() > 0 && at - s.getLastCouponAt() < settings.frequencyCapMillis()) {
+            return "frequency cap: last coupon "
+                    + ((at - s.getLastCouponAt()) / DAY)
+                    + " days before";
         }
         long cooldown =
                 campaign.getCooldownDays() != null

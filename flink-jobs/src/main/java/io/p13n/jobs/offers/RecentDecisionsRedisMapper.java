@@ -26,8 +26,9 @@ import java.time.Instant;
  *  "reason": "no order for 90 days", "at": "2026-12-07T21:00:00Z", "code": ""}
  * </pre>
  *
- * {@code code} is the coupon code of a SENT decision, empty otherwise. An erased entry ({@link
- * #erased}) deletes the list.
+ * {@code code} is the coupon code of a SENT decision, empty otherwise. {@code deliverAt}, only on a
+ * decision held for its channel's quiet hours, is when it will be delivered. An erased entry
+ * ({@link #erased}) deletes the list.
  */
 public final class RecentDecisionsRedisMapper implements RedisMapper<RecentDecision> {
     private static final long serialVersionUID = 1L;
@@ -64,6 +65,7 @@ public final class RecentDecisionsRedisMapper implements RedisMapper<RecentDecis
                 .setReason(d.getReason())
                 .setIssuedAt(d.getIssuedAt())
                 .setCouponCode(d.getOutcome() == OfferOutcome.SENT ? d.getCouponCode() : "")
+                .setDeliverAt(QuietHoursHoldFunction.heldBack(d) ? d.getDeliverAt() : 0L)
                 .build();
     }
 
@@ -104,6 +106,10 @@ public final class RecentDecisionsRedisMapper implements RedisMapper<RecentDecis
         node.put("reason", d.getReason());
         node.put("at", Instant.ofEpochMilli(d.getIssuedAt()).toString());
         node.put("code", d.getCouponCode());
+        if (d.getDeliverAt() > 0) {
+            // held for the channel's quiet hours: why the customer has not seen it yet
+            node.put("deliverAt", Instant.ofEpochMilli(d.getDeliverAt()).toString());
+        }
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
