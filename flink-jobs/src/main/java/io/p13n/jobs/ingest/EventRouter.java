@@ -1,6 +1,7 @@
 package io.p13n.jobs.ingest;
 
 import io.p13n.jobs.privacy.Pseudonyms;
+import io.p13n.jobs.privacy.SearchQueries;
 import io.p13n.model.ClickEvent;
 import io.p13n.model.ClickType;
 import io.p13n.model.ConsentEvent;
@@ -33,6 +34,7 @@ final class EventRouter {
     private final Counter reviewsIn;
     private final Counter attributesIn;
     private final Pseudonyms pseudonyms;
+    private final SearchQueries searchQueries;
 
     /**
      * @param pseudonymizationKey null: ids pass as they are; else each customer id is replaced by
@@ -40,6 +42,7 @@ final class EventRouter {
      */
     EventRouter(MetricGroup group, String pseudonymizationKey) {
         this.pseudonyms = pseudonymizationKey == null ? null : new Pseudonyms(pseudonymizationKey);
+        this.searchQueries = new SearchQueries(pseudonymizationKey);
         for (ClickType type : ClickType.values()) {
             clicksIn.put(type, group.addGroup("type", type.name()).counter("eventsIn"));
         }
@@ -81,9 +84,14 @@ final class EventRouter {
 
     /**
      * Replaces the customer id of a decoded event by its pseudonym, when pseudonymization is on.
-     * The event is the decoder's own fresh object, so it may be changed.
+     * The event is the decoder's own fresh object, so it may be changed. A search's text is
+     * replaced by its keyed token whether or not ids are pseudonymized: it goes no further than
+     * here (README, Searches).
      */
     void pseudonymize(Object payload) {
+        if (payload instanceof ClickEvent click && click.getSearchQuery() != null) {
+            click.setSearchQuery(searchQueries.token(click.getSearchQuery()));
+        }
         if (pseudonyms == null) {
             return;
         }

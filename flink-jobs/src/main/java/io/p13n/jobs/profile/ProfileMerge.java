@@ -78,6 +78,7 @@ public final class ProfileMerge {
                     s.affinityHalfLifeMillis(),
                     s.affinityTopN());
         }
+        SearchInterest.merge(into, other, s);
         into.setConsents(mergeConsents(into.getConsents(), other.getConsents()));
         into.setRecentEventHashes(
                 RecentEventHashes.merge(

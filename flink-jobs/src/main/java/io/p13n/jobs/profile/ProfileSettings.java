@@ -39,6 +39,7 @@ public record ProfileSettings(
         long rescoreIntervalMillis,
         BgNbdParameters churnModel,
         boolean personalizationByDefault,
+        SearchSettings searches,
         CustomerDates dates)
         implements Serializable {
 
@@ -85,6 +86,7 @@ public record ProfileSettings(
                 millis(config.get(EngineOptions.CHURN_RESCORE_INTERVAL)),
                 model,
                 config.get(EngineOptions.PRIVACY_PERSONALIZATION_CONSENT_DEFAULT).granted(),
+                SearchSettings.from(config),
                 CustomerDates.from(config));
     }
 
