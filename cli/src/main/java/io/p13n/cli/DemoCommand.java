@@ -178,6 +178,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         String catalog = config.get(EngineOptions.KAFKA_TOPIC_CATALOG);
         String identities = config.get(EngineOptions.KAFKA_TOPIC_IDENTITIES);
         kafka.createTopics(2, catalog, identities);
+        // Customer attributes (birthdays), keyed by customer.
+        String customerAttributes = config.get(EngineOptions.KAFKA_TOPIC_CUSTOMER_ATTRIBUTES);
+        kafka.createTopics(2, customerAttributes);
         // One partition: campaign changes stay in order.
         kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
         publishDemoCampaigns(
@@ -201,12 +204,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                         // demo's rate, price-drop and back-in-stock offers within a minute
                         .withCatalogChanges(DEMO_CATALOG_CHANGE_RATE)
                         // a fifth of the visits start as guests and log in on the way
-                        .withGuestSessions(DEMO_GUEST_SHARE);
+                        .withGuestSessions(DEMO_GUEST_SHARE)
+                        // half the customers state a birthday and signup date on their first
+                        // visit, one in twenty of those dates today: birthday offers at once
+                        .withCustomerAttributes(DEMO_ATTRIBUTES_SHARE, DEMO_DATES_TODAY_SHARE);
         TrafficProducer traffic =
                 new TrafficProducer(
                         simulator,
                         EventProducers.create(kafka.bootstrapServers(), "p13n-demo-storefront"),
-                        new EventTopics(clicks, orders, catalog, identities),
+                        new EventTopics(clicks, orders, catalog, identities, customerAttributes),
                         rate,
                         badRecordRate);
         Thread trafficThread = new Thread(() -> traffic.run(null, 0), "storefront-traffic");
@@ -374,10 +380,20 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** Share of the demo's shopping visits that start as a guest and log in on the way. */
     static final double DEMO_GUEST_SHARE = 0.2;
 
+    /** Share of the demo's customers who state their attributes (birthday, zone, signup date). */
+    static final double DEMO_ATTRIBUTES_SHARE = 0.5;
+
+    /**
+     * Of their birthdays and signup dates, the share that falls on today (in life one in 365): the
+     * demo runs minutes, not a year.
+     */
+    static final double DEMO_DATES_TODAY_SHARE = 0.05;
+
     /**
      * Campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count as
      * abandoned after 2 minutes here), a thank-you message at every 200 loyalty points, and a
-     * message to the recent viewers of a product whose price dropped or that is back in stock.
+     * message to the recent viewers of a product whose price dropped or that is back in stock;
+     * 15% off on a birthday and a thank-you on a signup anniversary.
      */
     private static void publishDemoCampaigns(String bootstrapServers, String topic)
             throws Exception {
@@ -415,9 +431,32 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 demoCampaign("back-in-stock", "Back in stock", TriggerType.BACK_IN_STOCK)
                         .setReward(message("A product you looked at is back in stock."))
                         .build();
+        Campaign birthday =
+                demoCampaign("birthday", "Happy birthday", TriggerType.BIRTHDAY)
+                        .setReward(
+                                Reward.newBuilder()
+                                        .setType(RewardType.PERCENT)
+                                        .setValue(15)
+                                        .setMinSpend(0)
+                                        .setValidityDays(7)
+                                        .build())
+                        .build();
+        Campaign anniversary =
+                demoCampaign(
+                                "signup-anniversary",
+                                "Thank you for another year",
+                                TriggerType.SIGNUP_ANNIVERSARY)
+                        .setReward(message("Thank you for another year with us."))
+                        .build();
         try (var producer = EventProducers.create(bootstrapServers, "p13n-demo-campaigns")) {
             for (Campaign campaign :
-                    java.util.List.of(cartRescue, pointsThanks, priceDrop, backInStock)) {
+                    java.util.List.of(
+                            cartRescue,
+                            pointsThanks,
+                            priceDrop,
+                            backInStock,
+                            birthday,
+                            anniversary)) {
                 java.util.List<String> problems = Campaigns.problems(campaign);
                 if (!problems.isEmpty()) {
                     throw new IllegalStateException(

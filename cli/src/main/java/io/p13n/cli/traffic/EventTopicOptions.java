@@ -32,10 +32,16 @@ public final class EventTopicOptions extends KafkaOptions {
     String identitiesTopic;
 
     @Option(
+            names = "--customer-attributes-topic",
+            description =
+                    "Topic for the customers' stated attributes (birthday, time zone, signup date), keyed by customer (default: customer-attributes).")
+    String customerAttributesTopic;
+
+    @Option(
             names = "--config",
             paramLabel = "FILE",
             description =
-                    "The engine's configuration (.properties), P13N_* environment variables overriding it: send to its kafka.bootstrap-servers and kafka.topic.clicks / .orders / .catalog / .identities with its security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.truststore.*) and kafka.client.* settings. Not with --bootstrap-servers or the --*-topic options.")
+                    "The engine's configuration (.properties), P13N_* environment variables overriding it: send to its kafka.bootstrap-servers and kafka.topic.clicks / .orders / .catalog / .identities / .customer-attributes with its security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.truststore.*) and kafka.client.* settings. Not with --bootstrap-servers or the --*-topic options.")
     Path configFile;
 
     @Override
@@ -50,6 +56,7 @@ public final class EventTopicOptions extends KafkaOptions {
         given.put("--orders-topic", ordersTopic);
         given.put("--catalog-topic", catalogTopic);
         given.put("--identities-topic", identitiesTopic);
+        given.put("--customer-attributes-topic", customerAttributesTopic);
         return given;
     }
 
@@ -69,8 +76,20 @@ public final class EventTopicOptions extends KafkaOptions {
         return topic(EngineOptions.KAFKA_TOPIC_IDENTITIES, identitiesTopic, "identities");
     }
 
+    public String customerAttributesTopic() {
+        return topic(
+                EngineOptions.KAFKA_TOPIC_CUSTOMER_ATTRIBUTES,
+                customerAttributesTopic,
+                "customer-attributes");
+    }
+
     public EventTopics topics() {
-        return new EventTopics(clicksTopic(), ordersTopic(), catalogTopic(), identitiesTopic());
+        return new EventTopics(
+                clicksTopic(),
+                ordersTopic(),
+                catalogTopic(),
+                identitiesTopic(),
+                customerAttributesTopic());
     }
 
     /** The producer to send with; with --config, authenticated and encrypted as the engine is. */

@@ -2,6 +2,7 @@ package io.p13n.cli.traffic;
 
 import io.p13n.model.CatalogEvent;
 import io.p13n.model.ClickEvent;
+import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
 import io.p13n.serde.AvroEventSerializer;
@@ -21,8 +22,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * @param orders topic for {@link OrderEvent}s
  * @param catalog topic for {@link CatalogEvent}s (keyed by product id)
  * @param identities topic for {@link IdentifyEvent}s (keyed by the anonymous id)
+ * @param customerAttributes topic for {@link CustomerAttributesEvent}s (keyed by customer id)
  */
-public record EventTopics(String clicks, String orders, String catalog, String identities) {
+public record EventTopics(
+        String clicks,
+        String orders,
+        String catalog,
+        String identities,
+        String customerAttributes) {
+
+    /** Customer attributes, if any, to the engine's default topic. */
+    public EventTopics(String clicks, String orders, String catalog, String identities) {
+        this(clicks, orders, catalog, identities, "customer-attributes");
+    }
 
     /** Catalog changes and identifications, if any, to the engine's default topics. */
     public EventTopics(String clicks, String orders) {
@@ -30,6 +42,12 @@ public record EventTopics(String clicks, String orders, String catalog, String i
     }
 
     public ProducerRecord<String, byte[]> recordFor(SpecificRecordBase event) {
+        if (event instanceof CustomerAttributesEvent attributes) {
+            return new ProducerRecord<>(
+                    customerAttributes,
+                    attributes.getCustomerId(),
+                    AvroEventSerializer.encode(event));
+        }
         if (event instanceof IdentifyEvent identify) {
             // keyed by the anonymous id, where the engine merges it away
             return new ProducerRecord<>(

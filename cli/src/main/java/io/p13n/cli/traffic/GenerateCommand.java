@@ -97,6 +97,13 @@ public final class GenerateCommand implements Callable<Integer> {
     double guestShare;
 
     @Option(
+            names = "--attributes-share",
+            defaultValue = "0",
+            description =
+                    "Share of customers, 0 to 1, who state their attributes (birthday, time zone, signup date, preferred channel) on their first visit of the run, sent to the customer-attributes topic keyed by customer; birthdays spread over the year as in life (default: ${DEFAULT-VALUE}, none: the topic must exist first where the broker does not create topics).")
+    double attributesShare;
+
+    @Option(
             names = "--run-id",
             description =
                     "Prefix of event, session and order ids (default: derived from the seed and the start time, so that repeated runs do not look like duplicates to the engine).")
@@ -114,7 +121,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 new StorefrontSimulator(
                                 seed, customers, products, categories, Clock.systemUTC(), ids)
                         .withCatalogChanges(catalogChangeRate)
-                        .withGuestSessions(guestShare);
+                        .withGuestSessions(guestShare)
+                        .withCustomerAttributes(attributesShare, 0);
         TrafficProducer traffic =
                 new TrafficProducer(
                         simulator,
@@ -154,13 +162,14 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf(
-                "Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d catalog changes, %,d logins, %,d bad), %,d failed.%n",
+                "Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d catalog changes, %,d logins, %,d attributes, %,d bad), %,d failed.%n",
                 traffic.recordsSent(),
                 seconds,
                 traffic.clicksSent(),
                 traffic.ordersSent(),
                 traffic.catalogChangesSent(),
                 traffic.identificationsSent(),
+                traffic.attributesSent(),
                 traffic.badRecordsSent(),
                 traffic.failures());
         out.flush();
@@ -188,6 +197,10 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         if (guestShare < 0 || guestShare > 1) {
             throw new ParameterException(spec.commandLine(), "--guest-share must be within 0..1");
+        }
+        if (attributesShare < 0 || attributesShare > 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--attributes-share must be within 0..1");
         }
         if (catalogChangeRate < 0 || catalogChangeRate > 1) {
             throw new ParameterException(

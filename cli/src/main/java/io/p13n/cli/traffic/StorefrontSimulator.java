@@ -1,5 +1,6 @@
 package io.p13n.cli.traffic;
 
+import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.OrderEvent;
 import io.p13n.model.OrderStatus;
 import java.time.Clock;
@@ -57,6 +58,9 @@ public final class StorefrontSimulator {
     private double catalogChangeRate;
     private final Random guestRandom;
     private double guestShare;
+    private final CustomerAttributes attributes;
+    private final java.util.ArrayDeque<CustomerAttributesEvent> pendingAttributes =
+            new java.util.ArrayDeque<>();
 
     /** A simulator whose ids start with {@code sim<seed>}. */
     public StorefrontSimulator(
@@ -110,6 +114,9 @@ public final class StorefrontSimulator {
         this.catalogChanges =
                 new CatalogChanges(catalog, new Random(setup.nextLong()), runId, clock);
         this.guestRandom = new Random(setup.nextLong());
+        // Its own random stream too, drawn from only when attributes are on.
+        this.attributes =
+                new CustomerAttributes(new Random(setup.nextLong()), runId, clock, customers);
         // A quarter of the customers at most, so that a small population is not all "in session".
         this.openSessionTarget = Math.max(1, Math.min(openSessions, customers / 4));
     }
@@ -147,11 +154,29 @@ public final class StorefrontSimulator {
     }
 
     /**
+     * Has a share of the customers state their attributes (birthday, time zone, signup date,
+     * preferred channel) on their first visit of the run, a {@code CustomerAttributesEvent} in
+     * {@link #next()} right after that visit's first event ({@link CustomerAttributes}). 0, the
+     * default: none.
+     *
+     * @param share of customers, 0 to 1
+     * @param todayShare of their birthdays and signup dates that fall on today in their zone, 0 to
+     *     1: 0 spreads them over the year as in life; a demo raises it to see the moments fire
+     */
+    public StorefrontSimulator withCustomerAttributes(double share, double todayShare) {
+        attributes.shares(share, todayShare);
+        return this;
+    }
+
+    /**
      * The next event: a {@code ClickEvent} or an {@code OrderEvent}, with {@link
      * #withCatalogChanges} also a {@code CatalogEvent}, with {@link #withGuestSessions} also an
      * {@code IdentifyEvent}.
      */
     public SpecificRecordBase next() {
+        if (!pendingAttributes.isEmpty()) {
+            return pendingAttributes.poll();
+        }
         if (catalogChangeRate > 0 && catalogRandom.nextDouble() < catalogChangeRate) {
             return catalogChanges.next();
         }
@@ -224,6 +249,11 @@ public final class StorefrontSimulator {
                     session.asGuest(stamper.nextGuestId(), guestRandom);
                 }
                 openSessions.add(session);
+                // stated right after the visit's first event
+                CustomerAttributesEvent stated = attributes.onVisit(c, customers.id(c));
+                if (stated != null) {
+                    pendingAttributes.add(stated);
+                }
                 return session;
             }
             if (!openSessions.isEmpty()) {

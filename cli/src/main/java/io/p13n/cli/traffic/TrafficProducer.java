@@ -1,6 +1,7 @@
 package io.p13n.cli.traffic;
 
 import io.p13n.model.CatalogEvent;
+import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class TrafficProducer implements AutoCloseable {
     private final LongAdder ordersSent = new LongAdder();
     private final LongAdder catalogChangesSent = new LongAdder();
     private final LongAdder identificationsSent = new LongAdder();
+    private final LongAdder attributesSent = new LongAdder();
     private final LongAdder badRecordsSent = new LongAdder();
     private final AtomicLong failures = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
@@ -147,6 +149,11 @@ public final class TrafficProducer implements AutoCloseable {
         return identificationsSent.sum();
     }
 
+    /** Customer attributes acknowledged by Kafka (only with the simulator's attributes on). */
+    public long attributesSent() {
+        return attributesSent.sum();
+    }
+
     /** Bad records acknowledged by the broker. */
     public long badRecordsSent() {
         return badRecordsSent.sum();
@@ -158,6 +165,7 @@ public final class TrafficProducer implements AutoCloseable {
                 + ordersSent()
                 + catalogChangesSent()
                 + identificationsSent()
+                + attributesSent()
                 + badRecordsSent();
     }
 
@@ -196,7 +204,9 @@ public final class TrafficProducer implements AutoCloseable {
                                 ? catalogChangesSent
                                 : event instanceof IdentifyEvent
                                         ? identificationsSent
-                                        : clicksSent);
+                                        : event instanceof CustomerAttributesEvent
+                                                ? attributesSent
+                                                : clicksSent);
     }
 
     private void send(ProducerRecord<String, byte[]> record, LongAdder onSuccess) {

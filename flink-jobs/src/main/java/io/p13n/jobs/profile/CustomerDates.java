@@ -116,18 +116,15 @@ public final class CustomerDates implements Serializable {
 
     /**
      * The moments due at {@code now}, oldest first, each marked as fired on the profile, whose next
-     * occasion ({@code nextDateMoment}) moves on. Nothing to compute for a profile without dates,
-     * or whose next occasion is still ahead: one comparison on the hot path.
+     * occasion ({@code nextDateMoment}) moves on. The customer stage asks on its timer only (see
+     * {@link #deadline}). Nothing to compute for a profile without dates, or whose next occasion is
+     * still ahead: one comparison.
      */
     public List<CustomerMoment> due(CustomerProfile p, long now) {
         if (!hasDates(p)) {
             return List.of();
         }
-        if (p.getNextDateMoment() == 0) {
-            // Dates known but never scheduled: a profile from an identity merge or a restore of
-            // one written before this class existed. Known only now, so what is past stays past.
-            skipPast(p, now);
-        }
+        schedule(p, now);
         if (now < p.getNextDateMoment()) {
             return List.of();
         }
@@ -155,16 +152,31 @@ public final class CustomerDates implements Serializable {
     }
 
     /**
-     * The event time to arm the customer's timer for, {@link Long#MAX_VALUE} for none: the next
-     * occasion if it is within the horizon of the customer's last event or attributes.
+     * The event time to arm the customer's timer for at {@code now}, {@link Long#MAX_VALUE} for
+     * none: the next occasion if it is within the horizon of the customer's last event or
+     * attributes; {@code now} itself if it is due already (stated on the day), so that its moment
+     * comes from the timer, with the next watermark, and never in the same breath as a new
+     * customer's first profile: the two travel to the offer stage on different channels, and a
+     * moment that overtook the profile would find no customer there.
      */
-    public long deadline(CustomerProfile p) {
+    public long deadline(CustomerProfile p, long now) {
+        schedule(p, now);
         long next = p.getNextDateMoment();
         if (next == 0) {
             return Long.MAX_VALUE;
         }
         long seen = Math.max(p.getLastEventTime(), p.getAttributesTime());
-        return next - seen <= horizonMillis ? next : Long.MAX_VALUE;
+        return next - seen <= horizonMillis ? Math.max(next, now) : Long.MAX_VALUE;
+    }
+
+    /**
+     * Dates known but never scheduled (consent given back, an identity merge, a profile restored
+     * from before this class): known only now, so what is past stays past.
+     */
+    private void schedule(CustomerProfile p, long now) {
+        if (p.getNextDateMoment() == 0 && hasDates(p)) {
+            skipPast(p, now);
+        }
     }
 
     /** The zone the customer's dates are reckoned in. */

@@ -737,11 +737,14 @@ public class CustomerProfileFunction
             }
         }
 
-        // Birthdays and signup anniversaries on the customer's local date: the same single timer.
-        for (CustomerMoment date : settings.dates().due(profile, now)) {
-            ctx.output(OutputTags.CUSTOMER_MOMENTS, date);
+        // Birthdays and signup anniversaries on the customer's local date: the same single timer,
+        // and only from it (CustomerDates#deadline says why).
+        if (ctx instanceof OnTimerContext) {
+            for (CustomerMoment date : settings.dates().due(profile, now)) {
+                ctx.output(OutputTags.CUSTOMER_MOMENTS, date);
+            }
         }
-        long dateDeadline = settings.dates().deadline(profile);
+        long dateDeadline = settings.dates().deadline(profile, now);
 
         LifecycleRules.Assessment assessment = rules.assess(profile, now, rescoreModel);
         Segment before = profile.getSegment();

@@ -314,14 +314,29 @@ class CustomerDatesTest {
     void shouldArmOnlyOccasionsWithinTheHorizonOfTheLastEvent() {
         CustomerDates month = new CustomerDates(UTC, 0, Duration.ofDays(30));
         CustomerProfile p = stated(month, customer("03-14", "UTC", null), "2026-01-10T00:00:00Z");
-        assertThat(month.deadline(p)).as("two months ahead").isEqualTo(Long.MAX_VALUE);
+        assertThat(month.deadline(p, at("2026-01-10T00:00:00Z")))
+                .as("two months ahead")
+                .isEqualTo(Long.MAX_VALUE);
 
         p.setLastEventTime(at("2026-03-01T00:00:00Z")); // back in March
-        assertThat(instant(month.deadline(p))).isEqualTo("2026-03-14T00:00:00Z");
+        assertThat(instant(month.deadline(p, at("2026-03-01T00:00:00Z"))))
+                .isEqualTo("2026-03-14T00:00:00Z");
 
         CustomerProfile none = customer(null, null, null);
-        assertThat(month.deadline(none)).isEqualTo(Long.MAX_VALUE);
+        assertThat(month.deadline(none, at("2026-03-01T00:00:00Z"))).isEqualTo(Long.MAX_VALUE);
         assertThat(month.due(none, at("2026-03-14T00:00:00Z"))).isEmpty();
+    }
+
+    @Test
+    void shouldAskForTheTimerAtOnceForAnOccasionAlreadyDue() {
+        CustomerProfile p = stated(customer("11-01", "UTC", null), "2026-11-01T15:00:00Z");
+
+        assertThat(instant(dates.deadline(p, at("2026-11-01T15:00:00Z"))))
+                .as("the moment comes from the timer, not with the event")
+                .isEqualTo("2026-11-01T15:00:00Z");
+        assertThat(dates.due(p, at("2026-11-01T15:00:00Z"))).hasSize(1);
+        assertThat(instant(dates.deadline(p, at("2026-11-01T15:00:00Z"))))
+                .isEqualTo("2027-11-01T00:00:00Z");
     }
 
     @Test
@@ -330,8 +345,9 @@ class CustomerDatesTest {
         CustomerProfile p = customer("01-05", "UTC", null);
         p.setLastEventTime(at("2026-02-01T00:00:00Z"));
 
+        assertThat(instant(dates.deadline(p, at("2026-02-01T00:00:00Z"))))
+                .isEqualTo("2027-01-05T00:00:00Z");
         assertThat(dates.due(p, at("2026-02-01T00:00:00Z"))).isEmpty();
-        assertThat(instant(p.getNextDateMoment())).isEqualTo("2027-01-05T00:00:00Z");
     }
 
     @Test

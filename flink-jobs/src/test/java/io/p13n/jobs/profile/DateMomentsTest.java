@@ -210,22 +210,30 @@ class DateMomentsTest {
     }
 
     @Test
-    void shouldEmitAtOnceForABirthdayStatedOnTheDayAndNotForOneStatedAfterIt() throws Exception {
+    void shouldEmitWithTheNextWatermarkForABirthdayStatedOnTheDayNotForOneStatedAfterIt()
+            throws Exception {
         start();
         send(TestEvents.productView("c1", T0));
         // 1 November, 11:00 in London: today
         send(attributes("a1", T0.plusSeconds(3600)).setBirthday("11-01").build());
         assertThat(moments())
+                .as("not with the event: a new customer's profile must reach the offers first")
+                .isEmpty();
+
+        advanceTo(T0.plusSeconds(3600));
+        assertThat(moments())
                 .singleElement()
                 .satisfies(
                         m ->
                                 assertThat(m.getEventTime())
+                                        .as("the day's start")
                                         .isEqualTo(
                                                 Instant.parse("2026-11-01T00:00:00Z")
                                                         .toEpochMilli()));
 
         // a signup anniversary that was yesterday (31 October) waits for next year
         send(attributes("a2", T0.plusSeconds(7200)).setSignupDate("2024-10-31").build());
+        advanceTo(T0.plusSeconds(7200));
         assertThat(moments()).hasSize(1);
         assertThat(latest().getAnniversaryMomentYear()).isEqualTo(2026);
     }
@@ -264,6 +272,8 @@ class DateMomentsTest {
                         "c1", ConsentPurpose.PERSONALIZATION, null, true, T0.plusSeconds(7200)));
         send(TestEvents.productView("c1", T0.plusSeconds(7260)));
         send(TestEvents.productView("c1", T0.plusSeconds(7320)));
+        advanceTo(T0.plusSeconds(7320));
+        advanceTo(T0.plusSeconds(7400));
         assertThat(moments())
                 .extracting(CustomerMoment::getReason)
                 .containsExactly("birthday on 2026-11-01");
