@@ -17,8 +17,9 @@ import org.apache.avro.specific.SpecificRecordBase;
 /**
  * One visit of one customer, walked through a shopping funnel one event at a time: it opens with a
  * page view, browses by searching, visiting category pages and viewing products (staying mostly in
- * the category of interest), adds some viewed products to the cart or wishlist, sometimes removes
- * one again, and may end with an order of what is in the cart (1 to 4 lines at catalogue prices).
+ * the category of interest; a search is followed by a few views of its results, or ends the visit),
+ * adds some viewed products to the cart or wishlist, sometimes removes one again, and may end with
+ * an order of what is in the cart (1 to 4 lines at catalogue prices).
  *
  * <p>Guarantees the simulator's tests rely on: every ordered product was added to the cart earlier
  * in the same session, and a removal never takes out more than the cart holds.
@@ -36,6 +37,16 @@ final class ShoppingSession {
     private static final double MEAN_EXTRA_STEPS = 9;
     private static final int MAX_STEPS = 60;
     private static final String[] SEARCH_PREFIXES = {"", "", "", "cheap ", "best ", "new "};
+
+    /**
+     * After a search the shopper looks at a few results (1 to 4 product views), nearly all in the
+     * searched category; some searchers leave right after the search (nothing they liked): the
+     * engine learns interests from the first and raises a searched-not-bought moment for both.
+     */
+    private static final int MAX_RESULTS_VIEWED = 4;
+
+    private static final double RESULT_IN_SEARCHED_CATEGORY = 0.9;
+    private static final double LEAVE_AFTER_SEARCH = 0.2;
 
     private final int customer;
     private final String knownId;
@@ -57,6 +68,9 @@ final class ShoppingSession {
     private boolean ended;
     private Product lastViewed;
     private String categoryOfInterest;
+
+    /** Search results still to look at: the next product views follow the latest search. */
+    private int resultsToView;
 
     ShoppingSession(
             int customer,
@@ -144,6 +158,15 @@ final class ShoppingSession {
                 return productClick(ClickType.WISHLIST, viewed).build();
             }
         }
+        if (resultsToView > 0) {
+            resultsToView--;
+            Product result =
+                    random.nextDouble() < RESULT_IN_SEARCHED_CATEGORY
+                            ? catalog.popularIn(categoryOfInterest, random)
+                            : catalog.popular(random);
+            lastViewed = result;
+            return productClick(ClickType.PRODUCT_VIEW, result).build();
+        }
         double browse = random.nextDouble();
         if (!cart.isEmpty() && browse < REMOVE_FROM_CART) {
             return removeFromCart(random);
@@ -177,6 +200,12 @@ final class ShoppingSession {
         String query =
                 SEARCH_PREFIXES[random.nextInt(SEARCH_PREFIXES.length)]
                         + catalog.searchTerm(category);
+        if (random.nextDouble() < LEAVE_AFTER_SEARCH) {
+            stepsLeft = 0; // searched and left: the visit ends at the next step
+            resultsToView = 0;
+        } else {
+            resultsToView = 1 + random.nextInt(MAX_RESULTS_VIEWED);
+        }
         return stamper.click(customerId, sessionId, ClickType.SEARCH, channel)
                 .setSearchQuery(query)
                 .build();
