@@ -182,6 +182,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         String customerAttributes = config.get(EngineOptions.KAFKA_TOPIC_CUSTOMER_ATTRIBUTES);
         kafka.createTopics(2, customerAttributes);
         // One partition: campaign changes stay in order.
+        // Reviews and ratings, keyed by customer.
+        String reviews = config.get(EngineOptions.KAFKA_TOPIC_REVIEWS);
+        kafka.createTopics(2, reviews);
         kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
         publishDemoCampaigns(
                 kafka.bootstrapServers(), config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
@@ -207,12 +210,16 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                         .withGuestSessions(DEMO_GUEST_SHARE)
                         // half the customers state a birthday and signup date on their first
                         // visit, one in twenty of those dates today: birthday offers at once
-                        .withCustomerAttributes(DEMO_ATTRIBUTES_SHARE, DEMO_DATES_TODAY_SHARE);
+                        .withCustomerAttributes(DEMO_ATTRIBUTES_SHARE, DEMO_DATES_TODAY_SHARE)
+                        // three orders in ten reviewed soon after, about one review in seven
+                        // low: service-recovery offers within the first minutes
+                        .withReviews(DEMO_REVIEW_RATE);
         TrafficProducer traffic =
                 new TrafficProducer(
                         simulator,
                         EventProducers.create(kafka.bootstrapServers(), "p13n-demo-storefront"),
-                        new EventTopics(clicks, orders, catalog, identities, customerAttributes),
+                        new EventTopics(
+                                clicks, orders, catalog, identities, customerAttributes, reviews),
                         rate,
                         badRecordRate);
         Thread trafficThread = new Thread(() -> traffic.run(null, 0), "storefront-traffic");
@@ -390,6 +397,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     static final double DEMO_DATES_TODAY_SHARE = 0.05;
 
     /**
+    /**
+     * Share of the demo's orders reviewed by their buyer (in life a few in a hundred): enough for
+     * service-recovery offers and product ratings to show within minutes.
+     */
+    static final double DEMO_REVIEW_RATE = 0.3;
+
      * Campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count as
      * abandoned after 2 minutes here), a thank-you message at every 200 loyalty points, and a
      * message to the recent viewers of a product whose price dropped or that is back in stock;
@@ -456,8 +469,22 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                             priceDrop,
                             backInStock,
                             birthday,
-                            anniversary)) {
+                            anniversary,
+                            serviceRecovery)) {
                 java.util.List<String> problems = Campaigns.problems(campaign);
+        // A rating of 1 or 2 stars (reviews.low-rating): an apology with a voucher, at once; the
+        // customer then hears of no promotion for reviews.promotion-pause (14 days).
+        Campaign serviceRecovery =
+                demoCampaign("service-recovery", "Sorry about that", TriggerType.SERVICE_RECOVERY)
+                        .setReward(
+                                Reward.newBuilder()
+                                        .setType(RewardType.AMOUNT)
+                                        .setValue(10)
+                                        .setMinSpend(0)
+                                        .setValidityDays(30)
+                                        .setMessage("We are sorry the product let you down.")
+                                        .build())
+                        .build();
                 if (!problems.isEmpty()) {
                     throw new IllegalStateException(
                             "demo campaign " + campaign.getId() + " is invalid: " + problems);

@@ -38,10 +38,16 @@ public final class EventTopicOptions extends KafkaOptions {
     String customerAttributesTopic;
 
     @Option(
+            names = "--reviews-topic",
+            description =
+                    "Topic for product reviews and ratings, keyed by customer (default: reviews).")
+    String reviewsTopic;
+
+    @Option(
             names = "--config",
             paramLabel = "FILE",
             description =
-                    "The engine's configuration (.properties), P13N_* environment variables overriding it: send to its kafka.bootstrap-servers and kafka.topic.clicks / .orders / .catalog / .identities / .customer-attributes with its security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.truststore.*) and kafka.client.* settings. Not with --bootstrap-servers or the --*-topic options.")
+                    "The engine's configuration (.properties), P13N_* environment variables overriding it: send to its kafka.bootstrap-servers and kafka.topic.clicks / .orders / .catalog / .identities / .customer-attributes / .reviews with its security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.truststore.*) and kafka.client.* settings. Not with --bootstrap-servers or the --*-topic options.")
     Path configFile;
 
     @Override
@@ -57,6 +63,7 @@ public final class EventTopicOptions extends KafkaOptions {
         given.put("--catalog-topic", catalogTopic);
         given.put("--identities-topic", identitiesTopic);
         given.put("--customer-attributes-topic", customerAttributesTopic);
+        given.put("--reviews-topic", reviewsTopic);
         return given;
     }
 
@@ -89,7 +96,12 @@ public final class EventTopicOptions extends KafkaOptions {
                 ordersTopic(),
                 catalogTopic(),
                 identitiesTopic(),
-                customerAttributesTopic());
+                customerAttributesTopic(),
+                reviewsTopic());
+    }
+
+    public String reviewsTopic() {
+        return topic(EngineOptions.KAFKA_TOPIC_REVIEWS, reviewsTopic, "reviews");
     }
 
     /** The producer to send with; with --config, authenticated and encrypted as the engine is. */

@@ -5,6 +5,7 @@ import io.p13n.model.ClickEvent;
 import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
+import io.p13n.model.ReviewEvent;
 import io.p13n.serde.AvroEventSerializer;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,13 +24,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * @param catalog topic for {@link CatalogEvent}s (keyed by product id)
  * @param identities topic for {@link IdentifyEvent}s (keyed by the anonymous id)
  * @param customerAttributes topic for {@link CustomerAttributesEvent}s (keyed by customer id)
+ * @param reviews topic for {@link ReviewEvent}s (keyed by customer id)
  */
 public record EventTopics(
         String clicks,
         String orders,
         String catalog,
         String identities,
-        String customerAttributes) {
+        String customerAttributes,
+        String reviews) {
+
+    /** Reviews, if any, to the engine's default topic. */
+    public EventTopics(
+            String clicks,
+            String orders,
+            String catalog,
+            String identities,
+            String customerAttributes) {
+        this(clicks, orders, catalog, identities, customerAttributes, "reviews");
+    }
 
     /** Customer attributes, if any, to the engine's default topic. */
     public EventTopics(String clicks, String orders, String catalog, String identities) {
@@ -42,6 +55,10 @@ public record EventTopics(
     }
 
     public ProducerRecord<String, byte[]> recordFor(SpecificRecordBase event) {
+        if (event instanceof ReviewEvent review) {
+            return new ProducerRecord<>(
+                    reviews, review.getCustomerId(), AvroEventSerializer.encode(event));
+        }
         if (event instanceof CustomerAttributesEvent attributes) {
             return new ProducerRecord<>(
                     customerAttributes,

@@ -104,6 +104,13 @@ public final class GenerateCommand implements Callable<Integer> {
     double attributesShare;
 
     @Option(
+            names = "--review-rate",
+            defaultValue = "0",
+            description =
+                    "Share of placed orders, 0 to 1, that the buyer reviews a little later (one product of the order, stars J-shaped: mostly 5 and 4, some 1), sent to the reviews topic keyed by customer; e.g. 0.1 (default: ${DEFAULT-VALUE}, none: the topic must exist first where the broker does not create topics).")
+    double reviewRate;
+
+    @Option(
             names = "--run-id",
             description =
                     "Prefix of event, session and order ids (default: derived from the seed and the start time, so that repeated runs do not look like duplicates to the engine).")
@@ -122,7 +129,8 @@ public final class GenerateCommand implements Callable<Integer> {
                                 seed, customers, products, categories, Clock.systemUTC(), ids)
                         .withCatalogChanges(catalogChangeRate)
                         .withGuestSessions(guestShare)
-                        .withCustomerAttributes(attributesShare, 0);
+                        .withCustomerAttributes(attributesShare, 0)
+                        .withReviews(reviewRate);
         TrafficProducer traffic =
                 new TrafficProducer(
                         simulator,
@@ -162,7 +170,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf(
-                "Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d catalog changes, %,d logins, %,d attributes, %,d bad), %,d failed.%n",
+                "Done: %,d records sent in %.1f s (%,d clicks, %,d orders, %,d catalog changes, %,d logins, %,d attributes, %,d reviews, %,d bad), %,d failed.%n",
                 traffic.recordsSent(),
                 seconds,
                 traffic.clicksSent(),
@@ -170,6 +178,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 traffic.catalogChangesSent(),
                 traffic.identificationsSent(),
                 traffic.attributesSent(),
+                traffic.reviewsSent(),
                 traffic.badRecordsSent(),
                 traffic.failures());
         out.flush();
@@ -194,6 +203,9 @@ public final class GenerateCommand implements Callable<Integer> {
         if (badRecordRate < 0 || badRecordRate > 1) {
             throw new ParameterException(
                     spec.commandLine(), "--bad-record-rate must be within 0..1");
+        }
+        if (reviewRate < 0 || reviewRate > 1) {
+            throw new ParameterException(spec.commandLine(), "--review-rate must be within 0..1");
         }
         if (guestShare < 0 || guestShare > 1) {
             throw new ParameterException(spec.commandLine(), "--guest-share must be within 0..1");

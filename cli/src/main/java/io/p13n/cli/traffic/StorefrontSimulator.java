@@ -61,6 +61,10 @@ public final class StorefrontSimulator {
     private final CustomerAttributes attributes;
     private final java.util.ArrayDeque<CustomerAttributesEvent> pendingAttributes =
             new java.util.ArrayDeque<>();
+    private final Random reviewRandom;
+    private ProductReviews reviews;
+    private final String runId;
+    private final Clock clock;
 
     /** A simulator whose ids start with {@code sim<seed>}. */
     public StorefrontSimulator(
@@ -117,6 +121,10 @@ public final class StorefrontSimulator {
         // Its own random stream too, drawn from only when attributes are on.
         this.attributes =
                 new CustomerAttributes(new Random(setup.nextLong()), runId, clock, customers);
+        // Drawn last, so every other stream of a seed is what it was before reviews existed.
+        this.reviewRandom = new Random(setup.nextLong());
+        this.runId = runId;
+        this.clock = clock;
         // A quarter of the customers at most, so that a small population is not all "in session".
         this.openSessionTarget = Math.max(1, Math.min(openSessions, customers / 4));
     }
@@ -169,13 +177,35 @@ public final class StorefrontSimulator {
     }
 
     /**
+     * Has a share of the placed orders reviewed a little later by their buyer, a {@code
+     * ReviewEvent} in {@link #next()} with a J-shaped rating mix ({@link ProductReviews}). 0, the
+     * default: no reviews.
+     *
+     * @param rate share of placed orders, 0 to 1
+     */
+    public StorefrontSimulator withReviews(double rate) {
+        if (rate < 0 || rate > 1) {
+            throw new IllegalArgumentException("review rate must be within 0..1, was " + rate);
+        }
+        // Its own random stream: the clicks and orders of a seed are the same with or without.
+        this.reviews = rate > 0 ? new ProductReviews(rate, reviewRandom, runId, clock) : null;
+        return this;
+    }
+
+    /**
      * The next event: a {@code ClickEvent} or an {@code OrderEvent}, with {@link
      * #withCatalogChanges} also a {@code CatalogEvent}, with {@link #withGuestSessions} also an
-     * {@code IdentifyEvent}.
+     * {@code IdentifyEvent}, with {@link #withReviews} also a {@code ReviewEvent}.
      */
     public SpecificRecordBase next() {
         if (!pendingAttributes.isEmpty()) {
             return pendingAttributes.poll();
+        }
+        if (reviews != null) {
+            SpecificRecordBase review = reviews.due();
+            if (review != null) {
+                return review;
+            }
         }
         if (catalogChangeRate > 0 && catalogRandom.nextDouble() < catalogChangeRate) {
             return catalogChanges.next();
@@ -192,6 +222,9 @@ public final class StorefrontSimulator {
             }
             if (event instanceof OrderEvent order) {
                 remember(order);
+                if (reviews != null) {
+                    reviews.onOrder(order);
+                }
             }
             if (event != null) {
                 return event;

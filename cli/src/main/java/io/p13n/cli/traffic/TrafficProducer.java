@@ -4,6 +4,7 @@ import io.p13n.model.CatalogEvent;
 import io.p13n.model.CustomerAttributesEvent;
 import io.p13n.model.IdentifyEvent;
 import io.p13n.model.OrderEvent;
+import io.p13n.model.ReviewEvent;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,6 +54,7 @@ public final class TrafficProducer implements AutoCloseable {
     private final LongAdder catalogChangesSent = new LongAdder();
     private final LongAdder identificationsSent = new LongAdder();
     private final LongAdder attributesSent = new LongAdder();
+    private final LongAdder reviewsSent = new LongAdder();
     private final LongAdder badRecordsSent = new LongAdder();
     private final AtomicLong failures = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
@@ -154,6 +156,11 @@ public final class TrafficProducer implements AutoCloseable {
         return attributesSent.sum();
     }
 
+    /** Reviews acknowledged by Kafka (only with the simulator's reviews on). */
+    public long reviewsSent() {
+        return reviewsSent.sum();
+    }
+
     /** Bad records acknowledged by the broker. */
     public long badRecordsSent() {
         return badRecordsSent.sum();
@@ -166,6 +173,7 @@ public final class TrafficProducer implements AutoCloseable {
                 + catalogChangesSent()
                 + identificationsSent()
                 + attributesSent()
+                + reviewsSent()
                 + badRecordsSent();
     }
 
@@ -206,7 +214,9 @@ public final class TrafficProducer implements AutoCloseable {
                                         ? identificationsSent
                                         : event instanceof CustomerAttributesEvent
                                                 ? attributesSent
-                                                : clicksSent);
+                                                : event instanceof ReviewEvent
+                                                        ? reviewsSent
+                                                        : clicksSent);
     }
 
     private void send(ProducerRecord<String, byte[]> record, LongAdder onSuccess) {
