@@ -737,6 +737,13 @@ public class CustomerProfileFunction
             }
         }
 
+        // A search burst without an order: one moment, on the same single timer.
+        CustomerMoment searched = SearchInterest.due(profile, now, settings.searches());
+        if (searched != null) {
+            ctx.output(OutputTags.CUSTOMER_MOMENTS, searched);
+        }
+        long searchDeadline = SearchInterest.deadline(profile, settings.searches());
+
         // Birthdays and signup anniversaries on the customer's local date: the same single timer,
         // and only from it (CustomerDates#deadline says why).
         if (ctx instanceof OnTimerContext) {
@@ -778,7 +785,10 @@ public class CustomerProfileFunction
         profile.setTier(Loyalty.tier(Loyalty.rollingSpend(profile, now), settings));
         profile.setScoredAt(now);
 
-        long next = Math.min(Math.min(assessment.nextDeadline(), cartDeadline), dateDeadline);
+        long next =
+                Math.min(
+                        Math.min(assessment.nextDeadline(), cartDeadline),
+                        Math.min(searchDeadline, dateDeadline));
         if (next == Long.MAX_VALUE) {
             next = 0;
         }
@@ -900,10 +910,19 @@ public class CustomerProfileFunction
                         eventTime,
                         s.affinityHalfLifeMillis(),
                         s.affinityTopN());
+                SearchInterest.onView(
+                        profile,
+                        session,
+                        click.getProductId(),
+                        click.getCategoryId(),
+                        eventTime,
+                        s);
             }
             case SEARCH -> {
                 profile.setSearches(profile.getSearches() + 1);
                 ActivityWindows.increment(profile, Metric.SEARCHES, day);
+                // searchQuery is the entrance's keyed token by now, never the text
+                SearchInterest.onSearch(profile, click.getSearchQuery(), session, eventTime, s);
             }
             case ADD_TO_CART -> {
                 profile.setCartAdds(profile.getCartAdds() + 1);
