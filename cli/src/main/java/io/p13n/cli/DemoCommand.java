@@ -461,17 +461,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                                 TriggerType.SIGNUP_ANNIVERSARY)
                         .setReward(message("Thank you for another year with us."))
                         .build();
-        try (var producer = EventProducers.create(bootstrapServers, "p13n-demo-campaigns")) {
-            for (Campaign campaign :
-                    java.util.List.of(
-                            cartRescue,
-                            pointsThanks,
-                            priceDrop,
-                            backInStock,
-                            birthday,
-                            anniversary,
-                            serviceRecovery)) {
-                java.util.List<String> problems = Campaigns.problems(campaign);
         // A rating of 1 or 2 stars (reviews.low-rating): an apology with a voucher, at once; the
         // customer then hears of no promotion for reviews.promotion-pause (14 days).
         Campaign serviceRecovery =
@@ -485,6 +474,17 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                                         .setMessage("We are sorry the product let you down.")
                                         .build())
                         .build();
+        try (var producer = EventProducers.create(bootstrapServers, "p13n-demo-campaigns")) {
+            for (Campaign campaign :
+                    java.util.List.of(
+                            cartRescue,
+                            pointsThanks,
+                            priceDrop,
+                            backInStock,
+                            birthday,
+                            anniversary,
+                            serviceRecovery)) {
+                java.util.List<String> problems = Campaigns.problems(campaign);
                 if (!problems.isEmpty()) {
                     throw new IllegalStateException(
                             "demo campaign " + campaign.getId() + " is invalid: " + problems);

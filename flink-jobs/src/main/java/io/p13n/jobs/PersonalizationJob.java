@@ -1068,6 +1068,13 @@ public final class PersonalizationJob {
                         .returns(new AvroTypeInfo<>(ProductMoment.class))
                         .uid(Uids.CATALOG_WATCHERS)
                         .name("Catalog changes, product watchers");
+        if (sinks.productRatings() != null) {
+            // every change of a product's rating, for the storefront and for ranking
+            moments.getSideOutput(CatalogWatchersFunction.RATINGS)
+                    .sinkTo(sinks.productRatings())
+                    .uid(Uids.PRODUCT_RATINGS_SINK)
+                    .name("Product ratings to Redis");
+        }
         return new CatalogStreams(
                 moments.getSideOutput(CatalogWatchersFunction.AVAILABILITY)
                         .broadcast(DropUnavailableItems.UNAVAILABLE),
@@ -1091,13 +1098,6 @@ public final class PersonalizationJob {
                 .uid(uid)
                 .name("Leave out unavailable products");
     }
-        if (sinks.productRatings() != null) {
-            // every change of a product's rating, for the storefront and for ranking
-            moments.getSideOutput(CatalogWatchersFunction.RATINGS)
-                    .sinkTo(sinks.productRatings())
-                    .uid(Uids.PRODUCT_RATINGS_SINK)
-                    .name("Product ratings to Redis");
-        }
 
     /**
      * The recommendation stages: an item-to-item model learned from session trails (keyed by item),
@@ -1114,6 +1114,7 @@ public final class PersonalizationJob {
             DataStream<CustomerProfile> profiles,
             CatalogStreams catalog,
             RecommendationSettings settings,
+            ReviewSettings reviews,
             StateCaches.Settings caches,
             WorkflowSinks sinks) {
         SingleOutputStreamOperator<ItemTransitionBatch> transitions =
@@ -1137,7 +1138,6 @@ public final class PersonalizationJob {
         // trail
         SingleOutputStreamOperator<ItemView> itemViews =
                 cached(
-            ReviewSettings reviews,
                                 DataStreamUtils.reinterpretAsKeyedStream(
                                         uniqueEvents, CustomerEvents::customerId, Types.STRING),
                                 "Session trails to item views",
@@ -1231,6 +1231,7 @@ public final class PersonalizationJob {
             DataStream<CustomerProfile> profiles,
             CatalogStreams catalog,
             RecommendationSettings settings,
+            ReviewSettings reviews,
             StateCaches.Settings caches,
             WorkflowSinks sinks) {
         // per-customer lists: coalesced requests, ranked asynchronously from the serving lists
@@ -1254,7 +1255,6 @@ public final class PersonalizationJob {
                                 RANKING_CAPACITY)
                         .returns(new AvroTypeInfo<>(CustomerRecommendations.class))
                         .uid(Uids.RANK_RECOMMENDATIONS)
-            ReviewSettings reviews,
                         .name("Rank recommendations")
                         // Its own task: waiting on Redis must never stall the customer chain
                         // (profiles, offers).
