@@ -29,6 +29,7 @@ import io.p13n.jobs.offers.OfferOutputTags;
 import io.p13n.jobs.offers.OfferSettings;
 import io.p13n.jobs.offers.OfferStateDescriptors;
 import io.p13n.jobs.offers.OfferTriggerFunction;
+import io.p13n.jobs.offers.QuietHoursHoldFunction;
 import io.p13n.jobs.offers.RecentDecisionsRedisMapper;
 import io.p13n.jobs.privacy.ErasedIds;
 import io.p13n.jobs.privacy.ErasureSettings;
@@ -53,9 +54,9 @@ import io.p13n.jobs.redis.RedisEndpoint;
 import io.p13n.jobs.redis.RedisKeys;
 import io.p13n.jobs.redis.RedisMapper;
 import io.p13n.jobs.redis.RedisSink;
-import io.p13n.jobs.state.CachingKeyedProcessOperator;
 import io.p13n.jobs.reviews.ProductRatingRedisMapper;
 import io.p13n.jobs.reviews.ReviewSettings;
+import io.p13n.jobs.state.CachingKeyedProcessOperator;
 import io.p13n.jobs.state.PreAggregateOperator;
 import io.p13n.jobs.state.StateCaches;
 import io.p13n.model.ActiveOffers;
@@ -518,8 +519,8 @@ public final class PersonalizationJob {
                 profiles,
                 catalog,
                 settings.recommend(),
-                settings.stateCaches(),
                 settings.reviews(),
+                settings.stateCaches(),
                 sinks);
         defineOffers(
                 uniqueEvents,
@@ -527,8 +528,8 @@ public final class PersonalizationJob {
                 catalog.moments(),
                 campaigns(env, campaignSource),
                 settings.offers(),
-                settings.erasure().grace(),
                 settings.reviews(),
+                settings.erasure().grace(),
                 sinks);
     }
 
@@ -744,9 +745,9 @@ public final class PersonalizationJob {
      * the per-campaign statistics.
      *
      * <pre>
-     *  profiles + orders ─▶ triggers (customer, campaigns broadcast) ─▶ budgets (campaign) ─┬─▶ Kafka offer-triggers (exactly once)
-     *                        │                                                               └─▶ ledger (customer) + orders ─▶ Redis offers (on checkpoint)
-     *                        └─▶ suppressed for consent ─────────────────────────────────────────────▶ stats (campaign) ─▶ Redis campaign stats
+     *  profiles + orders ─▶ triggers (customer, campaigns broadcast) ─▶ budgets (campaign) ─▶ quiet-hours hold (customer) ─┬─▶ Kafka offer-triggers (exactly once)
+     *                        │                                                                                             └─▶ ledger (customer) + orders ─▶ Redis offers (on checkpoint)
+     *                        └─▶ suppressed for consent ─────────────────────────────────────────────────────────────────────────▶ stats (campaign) ─▶ Redis campaign stats
      *  every outcome (sent, held out, over budget, suppressed) + erasures ─▶ (customer) ─▶ Redis recent decisions (capped list)
      * </pre>
      */
@@ -756,8 +757,8 @@ public final class PersonalizationJob {
             DataStream<ProductMoment> productMoments,
             DataStream<Campaign> campaigns,
             OfferSettings settings,
-            Duration erasureGrace,
             ReviewSettings reviews,
+            Duration erasureGrace,
             WorkflowSinks sinks) {
         DataStream<OrderEvent> orders =
                 uniqueEvents
@@ -823,14 +824,6 @@ public final class PersonalizationJob {
                         .process(new CampaignBudgetFunction(settings))
                         .uid(Uids.CAMPAIGN_BUDGETS)
                         .name("Campaign budgets");
-        withinBudget
-                .filter(decision -> decision.getOutcome() == OfferOutcome.SENT)
-                .uid(Uids.OFFER_TRIGGER_SINK + "-sent")
-                .name("Sent offers")
-                .sinkTo(sinks.offerTriggers())
-                .uid(Uids.OFFER_TRIGGER_SINK)
-                .name("Offer triggers to Kafka");
-
         // Only withdrawals of marketing consent reach the ledger (they take offers off the shelf).
         DataStream<ConsentEvent> withdrawals =
                 uniqueEvents
@@ -854,9 +847,39 @@ public final class PersonalizationJob {
                         .returns(new AvroTypeInfo<>(Erasure.class))
                         .uid(Uids.ACTIVE_OFFERS + "-erasure-payloads")
                         .name("Erasure payloads");
+        // Offers decided in their channel's quiet hours wait here (per customer, in event time)
+        // until the window ends; the others pass at once. Everything that delivers an offer (the
+        // senders' topic, the storefront's offers, attribution) comes after it.
+        SingleOutputStreamOperator<OfferDecision> delivered =
+                withinBudget
+                        .map(OfferInputs::ledger)
+                        .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
+                        .uid(Uids.QUIET_HOURS + "-decisions")
+                        .name("Decisions for the quiet-hours hold")
+                        .union(
+                                withdrawals
+                                        .map(OfferInputs::ledger)
+                                        .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
+                                        .uid(Uids.QUIET_HOURS + "-consents")
+                                        .name("Withdrawals for the quiet-hours hold"),
+                                erasures.map(OfferInputs::ledger)
+                                        .returns(new AvroTypeInfo<>(OfferLedgerInput.class))
+                                        .uid(Uids.QUIET_HOURS + "-erasures")
+                                        .name("Erasures for the quiet-hours hold"))
+                        .keyBy(OfferInputs::customerId, Types.STRING)
+                        .process(new QuietHoursHoldFunction(erasureGrace))
+                        .uid(Uids.QUIET_HOURS)
+                        .name("Hold offers in quiet hours");
+        delivered
+                .filter(decision -> decision.getOutcome() == OfferOutcome.SENT)
+                .uid(Uids.OFFER_TRIGGER_SINK + "-sent")
+                .name("Sent offers")
+                .sinkTo(sinks.offerTriggers())
+                .uid(Uids.OFFER_TRIGGER_SINK)
+                .name("Offer triggers to Kafka");
         defineRecentDecisions(decisions, withinBudget, erasures, sinks);
         defineLedger(
-                withinBudget,
+                delivered,
                 orders,
                 withdrawals,
                 erasures,

@@ -130,6 +130,7 @@ class AvroStateSchemaEvolutionTest {
                 new StateType(OfferCustomerState.class, OfferStateDescriptors.CUSTOMER_STATE),
                 new StateType(PendingMoments.class, OfferStateDescriptors.PENDING_MOMENTS),
                 new StateType(OfferLedgerState.class, OfferStateDescriptors.LEDGER_STATE),
+                new StateType(io.p13n.model.HeldOffers.class, OfferStateDescriptors.HELD_OFFERS),
                 new StateType(CampaignBudgetState.class, OfferStateDescriptors.BUDGET_STATE),
                 new StateType(CampaignStatsState.class, OfferStateDescriptors.STATS_STATE),
                 new StateType(TrendingState.class, TrendingItemsFunction.TRENDING),
