@@ -155,6 +155,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         settings.put(EngineOptions.STATE_BACKEND.key(), stateBackend.name());
         // Demo time is wall-clock time: moments must come within minutes, not hours, to be seen.
         settings.put(EngineOptions.CART_ABANDON_AFTER.key(), "2m");
+        settings.put(EngineOptions.SEARCHES_NO_PURCHASE_AFTER.key(), "3m");
         settings.put(EngineOptions.OFFERS_POINTS_MILESTONE_STEP.key(), "200");
         // The demo is self-contained: P13N_* variables meant for a real deployment are not applied.
         EngineConfig config = EngineConfig.fromMap(settings, Map.of());
@@ -181,10 +182,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         // Customer attributes (birthdays), keyed by customer.
         String customerAttributes = config.get(EngineOptions.KAFKA_TOPIC_CUSTOMER_ATTRIBUTES);
         kafka.createTopics(2, customerAttributes);
-        // One partition: campaign changes stay in order.
         // Reviews and ratings, keyed by customer.
         String reviews = config.get(EngineOptions.KAFKA_TOPIC_REVIEWS);
         kafka.createTopics(2, reviews);
+        // One partition: campaign changes stay in order.
         kafka.createTopics(1, config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
         publishDemoCampaigns(
                 kafka.bootstrapServers(), config.get(EngineOptions.KAFKA_TOPIC_CAMPAIGNS));
@@ -397,16 +398,17 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     static final double DEMO_DATES_TODAY_SHARE = 0.05;
 
     /**
-    /**
      * Share of the demo's orders reviewed by their buyer (in life a few in a hundred): enough for
      * service-recovery offers and product ratings to show within minutes.
      */
     static final double DEMO_REVIEW_RATE = 0.3;
 
+    /**
      * Campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count as
      * abandoned after 2 minutes here), a thank-you message at every 200 loyalty points, and a
-     * message to the recent viewers of a product whose price dropped or that is back in stock;
-     * 15% off on a birthday and a thank-you on a signup anniversary.
+     * message to the recent viewers of a product whose price dropped or that is back in stock, and
+     * one to a shopper whose search was not followed by an order within 3 minutes; 15% off on a
+     * birthday and a thank-you on a signup anniversary.
      */
     private static void publishDemoCampaigns(String bootstrapServers, String topic)
             throws Exception {
@@ -443,6 +445,14 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         Campaign backInStock =
                 demoCampaign("back-in-stock", "Back in stock", TriggerType.BACK_IN_STOCK)
                         .setReward(message("A product you looked at is back in stock."))
+                        .build();
+        // A search not followed by an order within 3 minutes here (searches.no-purchase-after).
+        Campaign searchedNotBought =
+                demoCampaign(
+                                "searched-not-bought",
+                                "Still looking? Help after a search",
+                                TriggerType.SEARCHED_NOT_BOUGHT)
+                        .setReward(message("Still looking? Here is more of what you searched for."))
                         .build();
         Campaign birthday =
                 demoCampaign("birthday", "Happy birthday", TriggerType.BIRTHDAY)
@@ -481,6 +491,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                             pointsThanks,
                             priceDrop,
                             backInStock,
+                            searchedNotBought,
                             birthday,
                             anniversary,
                             serviceRecovery)) {
