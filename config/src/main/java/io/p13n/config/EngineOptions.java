@@ -1005,7 +1005,8 @@ public final class EngineOptions {
                     "10",
                     "How many reviews the prior counts as: a product's Bayesian-average rating is"
                             + " (weight x prior mean + sum of stars) / (weight + reviews). 10: three"
-                            + " one-star reviews leave a product at 3.3 stars, twenty pull it to 2.3.");
+                            + " one-star reviews leave a product at 3.3 stars, twenty at 1.5 pull it to"
+                            + " 2.3.");
 
     public static final ConfigOption<Double> REVIEWS_DEMOTE_BELOW =
             ConfigOption.withDefault(
