@@ -140,7 +140,10 @@ class AvroStateSchemaEvolutionTest {
                 new StateType(ItemPopularityState.class, ItemTransitionsFunction.POPULARITY),
                 new StateType(
                         io.p13n.model.ProductCatalogState.class,
-                        io.p13n.jobs.catalog.CatalogWatchersFunction.PRODUCT));
+                        io.p13n.jobs.catalog.CatalogWatchersFunction.PRODUCT),
+                new StateType(
+                        io.p13n.model.ProductRating.class,
+                        io.p13n.jobs.catalog.CatalogWatchersFunction.RATING));
     }
 
     /** The types that have a field without a default: dropping it must make Flink refuse. */
