@@ -302,7 +302,8 @@ async function showCustomer(id) {
     el('thead', {}, el('tr', {}, ['When', 'Outcome', 'Campaign', 'Variant', 'Trigger', 'Code', 'Why'].map(h => el('th', {}, h)))),
     el('tbody', {}, view.decisions.map(d => el('tr', { 'data-outcome': d.outcome },
       el('td', {}, d.at), el('td', {}, d.outcome), el('td', {}, d.campaign), el('td', {}, d.variant || ''),
-      el('td', {}, d.trigger), el('td', {}, d.code || ''), el('td', {}, d.reason || ''))))));
+      el('td', {}, d.trigger), el('td', {}, d.code || ''),
+      el('td', {}, (d.deliverAt ? 'held until ' + d.deliverAt + ' (quiet hours): ' : '') + (d.reason || '')))))));
   out.append(decisions);
 }
 

@@ -62,7 +62,8 @@ public record CustomerView(
 
     /**
      * One offer decision: outcome SENT, HELD_OUT, SUPPRESSED, SUPPRESSED_CONSENT or OVER_BUDGET,
-     * with why; {@code code} is the coupon code of a SENT one, empty otherwise.
+     * with why; {@code code} is the coupon code of a SENT one, empty otherwise; {@code deliverAt}
+     * (ISO-8601) when it is held for its channel's quiet hours, else null.
      */
     public record Decision(
             String campaign,
@@ -71,7 +72,8 @@ public record CustomerView(
             String trigger,
             String reason,
             String at,
-            String code) {}
+            String code,
+            String deliverAt) {}
 
     /** The profile hash's fields by group, in the order the README documents them. */
     static final Map<String, List<String>> FIELD_GROUPS = new LinkedHashMap<>();
@@ -115,6 +117,7 @@ public record CustomerView(
                         "wishlistAdds",
                         "cancellations",
                         "refunds",
+                        "reviews",
                         "updatedAt"));
         FIELD_GROUPS.put("consent", List.of("personalization", "marketingChannels"));
     }

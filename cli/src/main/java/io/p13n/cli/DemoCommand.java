@@ -17,6 +17,7 @@ import io.p13n.model.Audience;
 import io.p13n.model.Budget;
 import io.p13n.model.Campaign;
 import io.p13n.model.CampaignStatus;
+import io.p13n.model.MessageChannel;
 import io.p13n.model.Reward;
 import io.p13n.model.RewardType;
 import io.p13n.model.TriggerType;
@@ -405,10 +406,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     /**
      * Campaigns so the demo shows offers without setup: 10% off an abandoned cart (carts count as
-     * abandoned after 2 minutes here), a thank-you message at every 200 loyalty points, and a
-     * message to the recent viewers of a product whose price dropped or that is back in stock, and
-     * one to a shopper whose search was not followed by an order within 3 minutes; 15% off on a
-     * birthday and a thank-you on a signup anniversary.
+     * abandoned after 2 minutes here), a thank-you push at every 200 loyalty points (held in the
+     * customer's quiet hours), and a message to the recent viewers of a product whose price dropped
+     * or that is back in stock, and one to a shopper whose search was not followed by an order
+     * within 3 minutes; 15% off on a birthday and a thank-you on a signup anniversary.
      */
     private static void publishDemoCampaigns(String bootstrapServers, String topic)
             throws Exception {
@@ -422,11 +423,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                                         .setValidityDays(7)
                                         .build())
                         .build();
+        // A push message: the simulated customers live across the world's time zones, so some are
+        // always in their quiet hours (offers.quiet-hours.push), and their thank-you waits for
+        // the morning (deliverAt in their recent decisions).
         Campaign pointsThanks =
                 demoCampaign(
                                 "points-thanks",
                                 "Points milestone thank-you",
                                 TriggerType.POINTS_MILESTONE)
+                        .setChannel(MessageChannel.PUSH)
                         .setReward(
                                 Reward.newBuilder()
                                         .setType(RewardType.AMOUNT)

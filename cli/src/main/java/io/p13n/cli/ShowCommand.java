@@ -200,7 +200,8 @@ final class ShowCommand implements Runnable {
                         d.campaign() + (d.variant().isEmpty() ? "" : "/" + d.variant()),
                         d.trigger(),
                         d.code().isEmpty() ? "" : d.code() + "  ",
-                        d.reason());
+                        (d.deliverAt() == null ? "" : "held until " + d.deliverAt() + ": ")
+                                + d.reason());
             }
         }
     }

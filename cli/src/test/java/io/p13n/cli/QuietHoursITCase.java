@@ -129,6 +129,12 @@ class QuietHoursITCase {
                         () -> TestJobs.latestCompletedCheckpoint(jobCheckpoints) > holding);
                 assertThat(delivered(bootstrap, offerTriggers)).as("held: not sent").isEmpty();
                 assertThat(redis.exists(keys.activeOffers(OWL))).as("held: not shown").isFalse();
+                assertThat(CustomerView.read(redis, keys, OWL, OWL).decisions())
+                        .as("what show customer and the console show")
+                        .extracting(
+                                CustomerView.Decision::outcome, CustomerView.Decision::deliverAt)
+                        .containsExactly(
+                                org.assertj.core.api.Assertions.tuple("SENT", morning.toString()));
 
                 // The TaskManager dies; the job restarts from the checkpoint that holds the offer.
                 TestJobs.replaceTaskManager(cluster);
