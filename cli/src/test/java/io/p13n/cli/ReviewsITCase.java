@@ -129,6 +129,7 @@ class ReviewsITCase {
                     .contains("\"outcome\":\"SUPPRESSED\"")
                     .contains("promotions paused after a service recovery");
             assertThat(redis.hget(keys.profile("ann"), "points")).isEqualTo("130");
+            assertThat(redis.hget(keys.profile("ann"), "reviews")).isEqualTo("2");
 
             TestJobs.awaitTrue(
                     "both products' ratings in Redis",

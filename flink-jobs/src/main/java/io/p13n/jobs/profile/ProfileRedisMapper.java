@@ -148,6 +148,7 @@ public final class ProfileRedisMapper implements RedisHashMapper<CustomerProfile
         f.put("wishlistAdds", Long.toString(p.getWishlistAdds()));
         f.put("cancellations", Long.toString(p.getCancellations()));
         f.put("refunds", Long.toString(p.getRefunds()));
+        f.put("reviews", Long.toString(p.getReviews()));
         // Consent as the engine applies it now: "denied" means every behavioural field above is
         // empty because nothing behavioural is kept, not because the customer did nothing.
         long consentAsOf = asOf;
