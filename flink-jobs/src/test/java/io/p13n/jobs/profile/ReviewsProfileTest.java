@@ -125,6 +125,32 @@ class ReviewsProfileTest {
     }
 
     @Test
+    void shouldForwardAReviewOfAnIdMergedAwayToTheCustomerItBelongsTo() throws Exception {
+        send(TestEvents.productView("guest-1", T0));
+        send(
+                io.p13n.model.IdentifyEvent.newBuilder()
+                        .setEventId("login-1")
+                        .setAnonymousId("guest-1")
+                        .setCustomerId("c1")
+                        .setSource("login")
+                        .setEventTime(T0.plusSeconds(10))
+                        .build());
+        send(TestEvents.review("guest-1", "P1", 1, T0.plusSeconds(20)));
+
+        // not answered under the guest id: on to c1, through the hand-off loop
+        assertThat(moments()).isEmpty();
+        var handOffs = harness.getSideOutput(OutputTags.IDENTITY_HAND_OFFS);
+        assertThat(handOffs.stream().map(r -> r.getValue().getPayload()))
+                .filteredOn(p -> p instanceof ReviewEvent)
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(((ReviewEvent) p).getCustomerId()).isEqualTo("c1");
+                            assertThat(((ReviewEvent) p).getRating()).isEqualTo(1);
+                        });
+    }
+
+    @Test
     void shouldAnswerAComplaintOfACustomerWhoRefusedProfiling() throws Exception {
         send(
                 TestEvents.consent(
