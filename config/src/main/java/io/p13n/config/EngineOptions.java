@@ -1015,7 +1015,8 @@ public final class EngineOptions {
                     "3.0",
                     "Ranking multiplies the score of a product whose Bayesian-average rating is below"
                             + " this by rating / this (at least 1/5); other products, and products without"
-                            + " reviews, rank as before. Ratings never promote. 1: ratings never demote.");
+                            + " reviews, rank as before. Ratings never promote. 1: ratings never demote (and ranking"
+                            + " reads none).");
 
     public static final ConfigOption<String> KAFKA_TOPIC_CUSTOMER_ATTRIBUTES =
             ConfigOption.withDefault(

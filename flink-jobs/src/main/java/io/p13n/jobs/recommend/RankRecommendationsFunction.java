@@ -79,7 +79,8 @@ public class RankRecommendationsFunction
             RecommendationSettings settings,
             int threads,
             ReviewSettings reviews) {
-        this.reviews = reviews;
+        // A bar of 1 star demotes nothing (no Bayesian average is below it): no ratings to read.
+        this.reviews = reviews != null && reviews.demoteBelow() > 1 ? reviews : null;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, was " + threads);
         }
