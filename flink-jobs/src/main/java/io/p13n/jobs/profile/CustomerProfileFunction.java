@@ -507,6 +507,9 @@ public class CustomerProfileFunction
             moved = OrderEvent.newBuilder(order).setCustomerId(into).build();
         } else if (payload instanceof ReviewEvent review) {
             moved = ReviewEvent.newBuilder(review).setCustomerId(into).build();
+        } else if (payload instanceof CustomerAttributesEvent attributes) {
+            // stated under the id merged away: the customer's own statement all the same
+            moved = CustomerAttributesEvent.newBuilder(attributes).setCustomerId(into).build();
         } else {
             moved = ConsentEvent.newBuilder((ConsentEvent) payload).setCustomerId(into).build();
         }

@@ -178,6 +178,38 @@ class CustomerProfileFunctionTest {
     }
 
     @Test
+    void shouldForwardAttributesStatedUnderAnIdMergedAwayToTheCustomer() throws Exception {
+        start();
+        send(TestEvents.productView("guest-1", T0));
+        send(
+                io.p13n.model.IdentifyEvent.newBuilder()
+                        .setEventId("login-1")
+                        .setAnonymousId("guest-1")
+                        .setCustomerId("c1")
+                        .setSource("login")
+                        .setEventTime(T0.plusSeconds(10))
+                        .build());
+        send(
+                io.p13n.model.CustomerAttributesEvent.newBuilder()
+                        .setEventId("a1")
+                        .setCustomerId("guest-1")
+                        .setTimeZone("Asia/Tokyo")
+                        .setEventTime(T0.plusSeconds(20))
+                        .build());
+
+        var handOffs = harness.getSideOutput(OutputTags.IDENTITY_HAND_OFFS);
+        assertThat(handOffs.stream().map(r -> r.getValue().getPayload()))
+                .filteredOn(p -> p instanceof io.p13n.model.CustomerAttributesEvent)
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            var moved = (io.p13n.model.CustomerAttributesEvent) p;
+                            assertThat(moved.getCustomerId()).isEqualTo("c1");
+                            assertThat(moved.getTimeZone()).isEqualTo("Asia/Tokyo");
+                        });
+    }
+
+    @Test
     void shouldCountActivityInOneSevenAndThirtyDayWindows() throws Exception {
         start();
         for (int day : new int[] {0, 3, 20, 40, 40}) {
