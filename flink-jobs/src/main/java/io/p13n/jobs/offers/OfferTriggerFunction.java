@@ -306,7 +306,9 @@ public class OfferTriggerFunction
             s = OfferCustomerState.newBuilder().setCustomerId(ctx.getCurrentKey()).build();
         }
         List<Moment> found = new ArrayList<>(2);
+        boolean firstProfile = false;
         if (payload instanceof CustomerProfile profile) {
+            firstProfile = !s.getProfileSeen();
             found = observe(s, profile, settings);
         } else if (payload instanceof OrderEvent order) {
             recordPurchase(s, order, ctx.timerService().currentWatermark(), settings);
@@ -319,28 +321,35 @@ public class OfferTriggerFunction
             }
             found.add(productMoment(product));
         } else if (payload instanceof CustomerMoment moment) {
-            if (!s.getProfileSeen()) {
-                return; // as for product moments: no facts to match an audience or consent on
-            }
-            if (moment.getTrigger() == TriggerType.SERVICE_RECOVERY) {
-                // before it is decided: the pause holds whether or not a campaign answers it
-                PromotionPause.start(s, moment.getEventTime(), promotionPauseMillis);
-            }
-            found.add(
+            Moment m =
                     new Moment(
                             moment.getTrigger(),
                             moment.getEventTime(),
                             moment.getReason(),
-                            moment.getCategoryId()));
+                            moment.getCategoryId());
+            if (!s.getProfileSeen()) {
+                // A customer whose first event raised the moment (a review from a new customer):
+                // their first profile comes from the same customer stage but on another network
+                // channel, so it may arrive just after. The moment waits for it like for a late
+                // campaign (offers.late-campaign-grace); no other state is kept meanwhile.
+                awaitLateCampaign(m, ctx.currentProcessingTime());
+                return;
+            }
+            found.add(customerMoment(s, m));
         }
+        ReadOnlyBroadcastState<String, Campaign> campaigns =
+                ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS);
         for (Moment m : found) {
             decide(
                     s,
                     m,
-                    ctx.getBroadcastState(OfferStateDescriptors.CAMPAIGNS),
+                    campaigns,
                     ctx.currentProcessingTime(),
                     d -> ctx.output(OfferOutputTags.SUPPRESSED, d),
                     out);
+        }
+        if (firstProfile) {
+            decideMomentsAwaitingTheProfile(s, campaigns, ctx, out);
         }
         rearm(s, ctx.timerService());
         state.update(s);
@@ -671,6 +680,50 @@ public class OfferTriggerFunction
         settings.quietHours().schedule(decision, s.getTimeZone());
         if (!settings.backfill()) {
             out.collect(decision);
+        }
+    }
+
+    /** A moment of the customer's own: a service recovery also starts the promotion pause. */
+    private Moment customerMoment(OfferCustomerState s, Moment m) {
+        if (m.trigger() == TriggerType.SERVICE_RECOVERY) {
+            // before it is decided: the pause holds whether or not a campaign answers it
+            PromotionPause.start(s, m.at(), promotionPauseMillis);
+        }
+        return m;
+    }
+
+    /**
+     * The customer's first profile arrived: the customer moments that came before it (see {@link
+     * #processElement}) are decided now, within their grace; one still unmatched waits on for a
+     * late campaign with its original waiting time.
+     */
+    private void decideMomentsAwaitingTheProfile(
+            OfferCustomerState s,
+            ReadOnlyBroadcastState<String, Campaign> campaigns,
+            ReadOnlyContext ctx,
+            Collector<OfferDecision> out)
+            throws Exception {
+        if (pending == null) {
+            return;
+        }
+        PendingMoments p = pending.value();
+        if (p == null) {
+            return;
+        }
+        pending.clear();
+        long now = ctx.currentProcessingTime();
+        for (PendingMoment w : p.getMoments()) {
+            if (w.getPendedAt() + settings.lateCampaignGraceMillis() < now) {
+                continue;
+            }
+            Moment m = new Moment(w.getTrigger(), w.getAt(), w.getReason(), w.getCategory());
+            decide(
+                    s,
+                    customerMoment(s, m),
+                    campaigns,
+                    w.getPendedAt(),
+                    d -> ctx.output(OfferOutputTags.SUPPRESSED, d),
+                    out);
         }
     }
 

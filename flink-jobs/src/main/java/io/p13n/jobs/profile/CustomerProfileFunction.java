@@ -343,30 +343,32 @@ public class CustomerProfileFunction
             // An order still earns points (the loyalty programme is owed), nothing else is kept.
             ctx.output(OutputTags.UNIQUE_EVENTS, event);
             apply(profile, payload, eventTime, settings);
+            CustomerMoment complaint = null;
             if (payload instanceof ReviewEvent review) {
                 // The complaint is answered all the same (marketing consent still decides whether
                 // an offer may follow); no points: the purchases they would be checked against are
                 // not kept.
-                review(profile, review, ctx);
+                complaint = review(profile, review);
             }
             profile = Unprofiled.of(profile);
             profile.setTier(
                     Loyalty.tier(
                             Loyalty.rollingSpend(profile, profile.getLastEventTime()), settings));
             publish(profile, fresh, offerFactsBefore, ctx, out);
+            emit(complaint, ctx);
             return;
         }
         ctx.output(OutputTags.UNIQUE_EVENTS, event);
         apply(profile, payload, eventTime, settings);
-        if (payload instanceof ReviewEvent review) {
-            review(profile, review, ctx);
-        }
+        CustomerMoment complaint =
+                payload instanceof ReviewEvent review ? review(profile, review) : null;
         // "Now" for this customer: their newest event, or the job's event-time clock if ahead.
         now = Math.max(profile.getLastEventTime(), watermark);
         // The churn model's inputs change with orders; clicks reuse the last score (timers refresh
         // it).
         evaluate(profile, now, payload instanceof OrderEvent, ctx.timerService(), ctx);
         publish(profile, fresh, offerFactsBefore, ctx, out);
+        emit(complaint, ctx);
     }
 
     /**
@@ -375,10 +377,17 @@ public class CustomerProfileFunction
      * complaint is answered within seconds ({@link Reviews}). The stars go on with the unique
      * events to the catalog stage, which keeps the product's rating.
      */
-    private void review(CustomerProfile profile, ReviewEvent review, Context ctx) {
-        Reviews.Outcome outcome = Reviews.apply(profile, review, reviews, settings.purchasedMax());
-        if (outcome.moment() != null) {
-            ctx.output(OutputTags.CUSTOMER_MOMENTS, outcome.moment());
+    private CustomerMoment review(CustomerProfile profile, ReviewEvent review) {
+        return Reviews.apply(profile, review, reviews, settings.purchasedMax()).moment();
+    }
+
+    /**
+     * A moment found on an event goes out after the profile it belongs to: the offer stage decides
+     * only for customers whose profile it has seen, and a customer's first event can be a review.
+     */
+    private static void emit(CustomerMoment moment, Context ctx) {
+        if (moment != null) {
+            ctx.output(OutputTags.CUSTOMER_MOMENTS, moment);
         }
     }
 

@@ -96,6 +96,34 @@ class ServiceRecoveryOffersTest {
     }
 
     @Test
+    void shouldAnswerAComplaintThatArrivesBeforeTheCustomersFirstProfile() throws Exception {
+        // bob's first event was the review: its moment and his first profile leave the customer
+        // stage on different channels, and here the moment comes first
+        CustomerMoment complaint =
+                CustomerMoment.newBuilder(lowRating(day(0) + 60_000)).setCustomerId("bob").build();
+        send(complaint, day(0) + 60_000);
+        assertThat(harness.extractOutputValues()).as("no facts to decide on yet").isEmpty();
+
+        send(profile("bob", Segment.PROSPECT, T0.plusSeconds(60)));
+        List<OfferDecision> sent = harness.extractOutputValues();
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).getCustomerId()).isEqualTo("bob");
+        assertThat(sent.get(0).getTrigger()).isEqualTo(TriggerType.SERVICE_RECOVERY);
+        // and the pause started with it
+        send(
+                new ProductMoment(
+                        "bob", "P7", "shoes", TriggerType.PRICE_DROP, 80.0, 100.0, day(10)),
+                day(10));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(suppressed())
+                .singleElement()
+                .satisfies(d -> assertThat(d.getCustomerId()).isEqualTo("bob"));
+        // a second profile replays nothing
+        send(profile("bob", Segment.ACTIVE, T0.plusSeconds(120)));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+
+    @Test
     void shouldSendTheServiceRecoveryCampaignAndPausePromotions() throws Exception {
         send(lowRating(day(0) + 60_000), day(0) + 60_000);
         List<OfferDecision> sent = harness.extractOutputValues();
