@@ -164,7 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--signals",
             description =
-                    "Events besides clicks and orders in the backlog: realistic (catalog changes, 1 in 500 events; a fifth of the sessions start as guests who log in: identifications and identity merges) or none. Default: realistic with --workload realistic, none with uniform.")
+                    "Events besides clicks and orders in the backlog: realistic (catalog changes, 1 in 500 events; a fifth of the sessions start as guests who log in: identifications and identity merges; reviews of three orders in ten; attributes stated by half the customers) or none. Default: realistic with --workload realistic, none with uniform.")
     String signalsOption;
 
     /** The backlog the options describe. */

@@ -4,10 +4,8 @@ import io.p13n.config.EngineConfig;
 import io.p13n.config.EngineOptions;
 import io.p13n.jobs.PersonalizationJob;
 import io.p13n.jobs.ingest.CustomerEvents;
-import io.p13n.model.ClickEvent;
 import io.p13n.model.CustomerEvent;
-import io.p13n.model.IdentifyEvent;
-import io.p13n.model.OrderEvent;
+import io.p13n.model.DeadLetter;
 import io.p13n.model.SourceRecord;
 import io.p13n.serde.SourceRecordDeserializer.EventKind;
 import java.time.Duration;
@@ -89,7 +87,8 @@ final class BenchJobs {
                         PersonalizationJob.kafkaSource(config, EventKind.ORDERS),
                         WatermarkStrategy.noWatermarks(),
                         "Orders from Kafka");
-        // The other topics the customer stage reads (identifications): the floor drains the same
+        // The other topics the customer stage reads (identifications, reviews, attributes): the
+        // floor drains the same
         // customer events as the engine. Catalog changes are left out (the engine's catalog stage,
         // not its customer stage, takes them: 0.2 % of the realistic backlog).
         DataStream<SourceRecord> identifications =
@@ -97,7 +96,17 @@ final class BenchJobs {
                         PersonalizationJob.kafkaSource(config, EventKind.IDENTITIES),
                         WatermarkStrategy.noWatermarks(),
                         "Identifications from Kafka");
-        clicks.union(orders, identifications)
+        DataStream<SourceRecord> reviews =
+                env.fromSource(
+                        PersonalizationJob.kafkaSource(config, EventKind.REVIEWS),
+                        WatermarkStrategy.noWatermarks(),
+                        "Reviews from Kafka");
+        DataStream<SourceRecord> attributes =
+                env.fromSource(
+                        PersonalizationJob.kafkaSource(config, EventKind.CUSTOMER_ATTRIBUTES),
+                        WatermarkStrategy.noWatermarks(),
+                        "Customer attributes from Kafka");
+        clicks.union(orders, identifications, reviews, attributes)
                 .flatMap(new ToCustomerEvent())
                 .returns(new AvroTypeInfo<>(CustomerEvent.class))
                 .name("To customer events")
@@ -118,9 +127,7 @@ final class BenchJobs {
         @Override
         public void flatMap(SourceRecord record, Collector<CustomerEvent> out) {
             Object payload = record.getPayload();
-            if (payload instanceof ClickEvent
-                    || payload instanceof OrderEvent
-                    || payload instanceof IdentifyEvent) {
+            if (!(payload instanceof DeadLetter)) {
                 out.collect(new CustomerEvent(payload));
             }
         }

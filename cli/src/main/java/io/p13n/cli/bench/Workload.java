@@ -41,23 +41,29 @@ record Workload(
         Signals signals) {
 
     /**
-     * What the backlog mixes in beyond clicks and orders, as shares of the simulator's events
-     * ({@link StorefrontSimulator}): catalog changes (to the catalog stage, not the customer stage)
-     * and guest sessions that log in mid-session (an identification each, and an identity merge
-     * with its hand-off round trip).
+     * What the backlog mixes in beyond clicks and orders ({@link StorefrontSimulator}): catalog
+     * changes (a share of the simulator's events; they go to the catalog stage, not the customer
+     * stage), guest sessions that log in mid-session (an identification each, and an identity merge
+     * with its hand-off round trip), reviews of a share of the placed orders, and the attributes a
+     * share of the customers state on their first visit.
      */
-    record Signals(double catalogChangeRate, double guestShare) {
+    record Signals(
+            double catalogChangeRate,
+            double guestShare,
+            double reviewRate,
+            double attributesShare) {
         /** Clicks and orders only: the workload of the benchmarks before issue 11. */
-        static final Signals NONE = new Signals(0, 0);
+        static final Signals NONE = new Signals(0, 0, 0, 0);
 
         /**
          * The demo's mix: a price or stock change every ~500 events (a catalog of 50,000 products
-         * changing a few times a day at ~100 events/s), a fifth of sessions starting as guests.
+         * changing a few times a day at ~100 events/s), a fifth of sessions starting as guests,
+         * three orders in ten reviewed, half the customers stating attributes.
          */
-        static final Signals REALISTIC = new Signals(0.002, 0.2);
+        static final Signals REALISTIC = new Signals(0.002, 0.2, 0.3, 0.5);
 
         boolean any() {
-            return catalogChangeRate > 0 || guestShare > 0;
+            return catalogChangeRate > 0 || guestShare > 0 || reviewRate > 0 || attributesShare > 0;
         }
     }
 
@@ -169,7 +175,10 @@ record Workload(
                 new StorefrontSimulator(
                                 seed, customers, products, categories, clock, runId(), sessions)
                         .withCatalogChanges(signals.catalogChangeRate())
-                        .withGuestSessions(signals.guestShare());
+                        .withGuestSessions(signals.guestShare())
+                        // no extra birthdays on the bench's day: the dates fall as in life
+                        .withCustomerAttributes(signals.attributesShare(), 0)
+                        .withReviews(signals.reviewRate());
         Set<String> seen = new HashSet<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong failed = new AtomicLong();
