@@ -119,8 +119,81 @@ class RatingRankingTest {
         assertThat(rated.getItems())
                 .extracting(ScoredItem::getScore)
                 .isSortedAccordingTo((a, b) -> Double.compare(b, a));
-        assertThat(reads).hasSize(2); // the (empty) candidates, then the fill
-        assertThat(reads.get(1)).containsExactlyInAnyOrder("T1", "T2", "T3");
+        // the listed products first; one is demoted: every candidate then (none), then the fill
+        assertThat(reads).hasSize(3);
+        assertThat(reads.get(0)).containsExactlyInAnyOrder("T1", "T2", "T3");
+        assertThat(reads.get(2)).containsExactlyInAnyOrder("T1", "T2", "T3");
+    }
+
+    /**
+     * Reading only the listed products' ratings gives the list that rating every candidate gives,
+     * over many random requests, lists and ratings (some listed products demoted, some not), and
+     * reads far fewer ratings when no listed product is demoted.
+     */
+    @Test
+    void shouldRankAsIfEveryCandidateWereRatedWhileReadingOnlyTheListedOnes() {
+        Random random = new Random(17);
+        int lazyOnly = 0;
+        for (int round = 0; round < 500; round++) {
+            Map<String, SimilarItems> similar = new HashMap<>();
+            for (int i = 0; i < 30; i++) {
+                List<ScoredItem> items = new ArrayList<>();
+                for (int j = 0; j < 1 + random.nextInt(12); j++) {
+                    items.add(
+                            item(
+                                    "P" + random.nextInt(60),
+                                    "C" + random.nextInt(5),
+                                    random.nextDouble() * 10));
+                }
+                items.sort((a, b) -> Double.compare(b.getScore(), a.getScore()));
+                similar.put("P" + i, similar("P" + i, items.toArray(new ScoredItem[0])));
+            }
+            Map<String, TrendingItems> trendingLists = new HashMap<>();
+            List<ScoredItem> top = new ArrayList<>();
+            for (int j = 0; j < 25; j++) {
+                top.add(item("P" + random.nextInt(80), "C1", random.nextDouble()));
+            }
+            // as the trending stage publishes them: best first
+            top.sort((a, b) -> Double.compare(b.getScore(), a.getScore()));
+            trendingLists.put(
+                    Trending.OVERALL, trending(Trending.OVERALL, top.toArray(new ScoredItem[0])));
+            Map<String, ProductRating> ratings = new HashMap<>();
+            for (int i = 0; i < random.nextInt(4); i++) {
+                String id = "P" + random.nextInt(80);
+                ratings.put(id, new ProductRating(id, 40L + random.nextInt(60), 40L, 0L));
+            }
+            List<String> recent = new ArrayList<>();
+            for (int i = 0; i < random.nextInt(6); i++) {
+                recent.add("P" + random.nextInt(40));
+            }
+            RecommendationRequest request =
+                    request(
+                            recent,
+                            List.of(),
+                            List.of(),
+                            List.of(new CategoryScore("C1", 1.0, 0L)));
+            List<Collection<String>> lazyReads = new ArrayList<>();
+            CustomerRecommendations lazy =
+                    RankRecommendationsFunction.rank(
+                            request,
+                            reader(similar, trendingLists, ratings, lazyReads),
+                            s,
+                            reviews);
+            CustomerRecommendations full =
+                    RankRecommendationsFunction.rankRatingEveryCandidate(
+                            request,
+                            reader(similar, trendingLists, ratings, new ArrayList<>()),
+                            s,
+                            reviews);
+            assertThat(lazy).as("round %d", round).isEqualTo(full);
+            if (lazyReads.size() == 1) {
+                lazyOnly++;
+                assertThat(lazyReads.get(0)).hasSizeLessThanOrEqualTo(s.size());
+            }
+        }
+        assertThat(lazyOnly)
+                .as("rounds answered from the listed products' ratings")
+                .isBetween(50, 490);
     }
 
     /**
