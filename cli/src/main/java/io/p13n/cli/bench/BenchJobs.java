@@ -9,6 +9,8 @@ import io.p13n.model.DeadLetter;
 import io.p13n.model.SourceRecord;
 import io.p13n.serde.SourceRecordDeserializer.EventKind;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -35,6 +37,15 @@ final class BenchJobs {
 
     /** Both jobs' Kafka sources are named "... from Kafka". */
     static final String SOURCES = "from Kafka";
+
+    /** The pass-through's sources, named as the engine's. */
+    private static final List<Map.Entry<EventKind, String>> PASS_THROUGH_SOURCES =
+            List.of(
+                    Map.entry(EventKind.CLICKS, "Clicks from Kafka"),
+                    Map.entry(EventKind.ORDERS, "Orders from Kafka"),
+                    Map.entry(EventKind.IDENTITIES, "Identifications from Kafka"),
+                    Map.entry(EventKind.REVIEWS, "Reviews from Kafka"),
+                    Map.entry(EventKind.CUSTOMER_ATTRIBUTES, "Customer attributes from Kafka"));
 
     private BenchJobs() {}
 
@@ -77,37 +88,19 @@ final class BenchJobs {
      * customer (a network shuffle, like the engine's), then discarded. No state, no Redis.
      */
     static void definePassThrough(StreamExecutionEnvironment env, EngineConfig config) {
-        DataStream<SourceRecord> clicks =
-                env.fromSource(
-                        PersonalizationJob.kafkaSource(config, EventKind.CLICKS),
-                        WatermarkStrategy.noWatermarks(),
-                        "Clicks from Kafka");
-        DataStream<SourceRecord> orders =
-                env.fromSource(
-                        PersonalizationJob.kafkaSource(config, EventKind.ORDERS),
-                        WatermarkStrategy.noWatermarks(),
-                        "Orders from Kafka");
-        // The other topics the customer stage reads (identifications, reviews, attributes): the
-        // floor drains the same
-        // customer events as the engine. Catalog changes are left out (the engine's catalog stage,
-        // not its customer stage, takes them: 0.2 % of the realistic backlog).
-        DataStream<SourceRecord> identifications =
-                env.fromSource(
-                        PersonalizationJob.kafkaSource(config, EventKind.IDENTITIES),
-                        WatermarkStrategy.noWatermarks(),
-                        "Identifications from Kafka");
-        DataStream<SourceRecord> reviews =
-                env.fromSource(
-                        PersonalizationJob.kafkaSource(config, EventKind.REVIEWS),
-                        WatermarkStrategy.noWatermarks(),
-                        "Reviews from Kafka");
-        DataStream<SourceRecord> attributes =
-                env.fromSource(
-                        PersonalizationJob.kafkaSource(config, EventKind.CUSTOMER_ATTRIBUTES),
-                        WatermarkStrategy.noWatermarks(),
-                        "Customer attributes from Kafka");
-        clicks.union(orders, identifications, reviews, attributes)
-                .flatMap(new ToCustomerEvent())
+        // Every topic the customer stage reads, so the floor drains the same customer events as
+        // the engine. Catalog changes are left out (the engine's catalog stage, not its customer
+        // stage, takes them: 0.2 % of the realistic backlog).
+        DataStream<SourceRecord> events = null;
+        for (Map.Entry<EventKind, String> source : PASS_THROUGH_SOURCES) {
+            DataStream<SourceRecord> topic =
+                    env.fromSource(
+                            PersonalizationJob.kafkaSource(config, source.getKey()),
+                            WatermarkStrategy.noWatermarks(),
+                            source.getValue());
+            events = events == null ? topic : events.union(topic);
+        }
+        events.flatMap(new ToCustomerEvent())
                 .returns(new AvroTypeInfo<>(CustomerEvent.class))
                 .name("To customer events")
                 .keyBy(CustomerEvents::customerId, Types.STRING)

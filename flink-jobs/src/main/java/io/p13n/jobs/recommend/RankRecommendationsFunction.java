@@ -11,6 +11,7 @@ import io.p13n.model.SimilarItems;
 import io.p13n.model.TrendingItems;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -176,8 +177,13 @@ public class RankRecommendationsFunction
             ServingLists.Reader reader,
             RecommendationSettings settings,
             ReviewSettings reviews) {
-        CustomerRecommendations unrated = rankRatingEveryCandidate(request, reader, settings, null);
-        if (reviews == null || unrated.getItems().isEmpty()) {
+        if (reviews == null) {
+            return rankRatingEveryCandidate(request, reader, settings, null);
+        }
+        // the second pass, if any, ranks the same lists: read from Redis once
+        ServingLists.Reader lists = new ReadOnce(reader);
+        CustomerRecommendations unrated = rankRatingEveryCandidate(request, lists, settings, null);
+        if (unrated.getItems().isEmpty()) {
             return unrated;
         }
         List<String> listed = new ArrayList<>(unrated.getItems().size());
@@ -187,7 +193,33 @@ public class RankRecommendationsFunction
         if (factors(reader.ratings(listed), reviews) == RatingFactors.NONE) {
             return unrated;
         }
-        return rankRatingEveryCandidate(request, reader, settings, reviews);
+        return rankRatingEveryCandidate(request, lists, settings, reviews);
+    }
+
+    /** Remembers the lists it read, so a ranking done twice reads each only once. */
+    private static final class ReadOnce implements ServingLists.Reader {
+        private final ServingLists.Reader reader;
+        private final Map<List<Collection<String>>, ServingLists.Lists> read = new HashMap<>();
+
+        ReadOnce(ServingLists.Reader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public ServingLists.Lists read(
+                Collection<String> itemIds, Collection<String> categoryKeys) {
+            return read.computeIfAbsent(
+                    List.of(List.copyOf(itemIds), List.copyOf(categoryKeys)),
+                    k -> reader.read(itemIds, categoryKeys));
+        }
+
+        @Override
+        public Map<String, ProductRating> ratings(Collection<String> itemIds) {
+            return reader.ratings(itemIds);
+        }
+
+        @Override
+        public void close() {} // the wrapped reader is the caller's
     }
 
     /**
